@@ -1,0 +1,10 @@
+namespace Nono.Action.Tests;
+
+public sealed class SmokeTests
+{
+    [Fact]
+    public void Assembly_Loads()
+    {
+        Assert.NotNull(typeof(SmokeTests).Assembly.GetName().Name);
+    }
+}
