@@ -1,12 +1,8 @@
-using System.CommandLine;
+using Nono.Action.Cli;
 
 namespace Nono.Action;
 
 internal static class Program
 {
-    public static int Main(string[] args)
-    {
-        RootCommand root = new("nono: kernel-enforced sandbox for AI agents and CI jobs");
-        return root.Parse(args).Invoke();
-    }
+    public static int Main(string[] args) => NonoCli.Run(args, CliContext.FromProcess());
 }

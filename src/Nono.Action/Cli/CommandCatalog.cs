@@ -1,0 +1,16 @@
+using System.CommandLine;
+
+namespace Nono.Action.Cli;
+
+/// <summary>
+/// The list of top-level commands. Each feature adds one line here and keeps its command in
+/// <c>Commands/</c>, so features merge without touching each other.
+/// </summary>
+internal static class CommandCatalog
+{
+    public static IEnumerable<Command> Create(CliContext context)
+    {
+        _ = context;
+        yield break;
+    }
+}
