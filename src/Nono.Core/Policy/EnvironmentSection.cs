@@ -7,9 +7,9 @@ public sealed record EnvironmentSection
 {
     /// <summary>Names or globs let back through the sanitizer. Loader and interpreter hooks only come back by exact name.</summary>
     [Description("Variable names or globs let back through the sanitizer. Loader and interpreter hooks only come back by exact name.")]
-    public IReadOnlyList<string> AllowVars { get; init; } = [];
+    public IReadOnlyList<string> AllowVars { get; init => field = value ?? []; } = [];
 
     /// <summary>Variables set inside the sandbox.</summary>
     [Description("Variables set inside the sandbox.")]
-    public IReadOnlyDictionary<string, string> Set { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> Set { get; init => field = value ?? new Dictionary<string, string>(); } = new Dictionary<string, string>();
 }

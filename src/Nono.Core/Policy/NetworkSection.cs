@@ -11,7 +11,7 @@ public sealed record NetworkSection
 
     /// <summary>Hosts reachable through the egress proxy (exact host or '*.' suffix).</summary>
     [Description("Hosts reachable through the egress proxy; exact names or '*.example.com'.")]
-    public IReadOnlyList<string> AllowDomain { get; init; } = [];
+    public IReadOnlyList<string> AllowDomain { get; init => field = value ?? []; } = [];
 
     /// <summary>Name of a proxy network profile.</summary>
     [Description("Name of an egress proxy network profile.")]
@@ -19,15 +19,15 @@ public sealed record NetworkSection
 
     /// <summary>Names of built-in credential services to inject.</summary>
     [Description("Built-in credential services the proxy injects (e.g. github, anthropic).")]
-    public IReadOnlyList<string> Credentials { get; init; } = [];
+    public IReadOnlyList<string> Credentials { get; init => field = value ?? []; } = [];
 
     /// <summary>User-defined credential injection rules by name.</summary>
     [Description("User-defined credential injection rules, by name.")]
-    public IReadOnlyDictionary<string, CustomCredential> CustomCredentials { get; init; } = new Dictionary<string, CustomCredential>();
+    public IReadOnlyDictionary<string, CustomCredential> CustomCredentials { get; init => field = value ?? new Dictionary<string, CustomCredential>(); } = new Dictionary<string, CustomCredential>();
 
     /// <summary>Static name resolution entries, each "HOST=IP".</summary>
     [Description("Static name resolution entries, each \"HOST=IP\".")]
-    public IReadOnlyList<string> Resolve { get; init; } = [];
+    public IReadOnlyList<string> Resolve { get; init => field = value ?? []; } = [];
 
     /// <summary>Allow UNIX-domain sockets (they can reach host services such as the Docker socket).</summary>
     [Description("Allow UNIX-domain sockets, which can reach host services such as the Docker socket.")]

@@ -11,5 +11,5 @@ public sealed record PolicyGroup
 
     /// <summary>The group's filesystem rules.</summary>
     [Description("The group's filesystem rules.")]
-    public FilesystemSection Filesystem { get; init; } = new();
+    public FilesystemSection Filesystem { get; init => field = value ?? new(); } = new();
 }

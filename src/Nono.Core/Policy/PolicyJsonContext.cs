@@ -10,7 +10,11 @@ namespace Nono.Core.Policy;
     AllowTrailingCommas = true,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    WriteIndented = true)]
+    WriteIndented = true,
+    UseStringEnumConverter = true)]
 [JsonSerializable(typeof(Profile))]
 [JsonSerializable(typeof(Dictionary<string, PolicyGroup>))]
+[JsonSerializable(typeof(ResolvedPolicy))]
+[JsonSerializable(typeof(Decision))]
+[JsonSerializable(typeof(PolicyProblem[]))]
 internal sealed partial class PolicyJsonContext : JsonSerializerContext;

@@ -11,13 +11,13 @@ public sealed record RollbackSection
 
     /// <summary>Path components or names excluded from snapshots.</summary>
     [Description("File or directory names excluded from snapshots (e.g. node_modules).")]
-    public IReadOnlyList<string> ExcludePatterns { get; init; } = [];
+    public IReadOnlyList<string> ExcludePatterns { get; init => field = value ?? []; } = [];
 
     /// <summary>Globs relative to the working directory excluded from snapshots.</summary>
     [Description("Globs relative to the working directory excluded from snapshots.")]
-    public IReadOnlyList<string> ExcludeGlobs { get; init; } = [];
+    public IReadOnlyList<string> ExcludeGlobs { get; init => field = value ?? []; } = [];
 
     /// <summary>Paths a rollback never touches.</summary>
     [Description("Paths a rollback never overwrites or removes.")]
-    public IReadOnlyList<string> ProtectedPaths { get; init; } = [];
+    public IReadOnlyList<string> ProtectedPaths { get; init => field = value ?? []; } = [];
 }
