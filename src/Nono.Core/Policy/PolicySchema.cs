@@ -56,6 +56,13 @@ public static class PolicySchema
             };
         }
 
+        // The validator rejects JSON null everywhere (leave a key out instead), so the schema must not offer it.
+        if (schema is JsonObject typed)
+        {
+            RemoveNull(typed, "type");
+            RemoveNull(typed, "enum");
+        }
+
         string? description = (context.PropertyInfo?.AttributeProvider as MemberInfo)?.GetCustomAttribute<DescriptionAttribute>()?.Description;
         if (description is not null && schema is JsonObject obj)
         {
@@ -63,5 +70,16 @@ public static class PolicySchema
         }
 
         return schema;
+    }
+
+    private static void RemoveNull(JsonObject schema, string key)
+    {
+        if (schema[key] is not JsonArray values)
+        {
+            return;
+        }
+
+        List<JsonNode?> kept = values.Where(v => !(v is null || (v is JsonValue s && s.TryGetValue(out string? text) && text == "null" && key == "type"))).Select(v => v?.DeepClone()).ToList();
+        schema[key] = key == "type" && kept.Count == 1 ? kept[0] : new JsonArray([.. kept]);
     }
 }

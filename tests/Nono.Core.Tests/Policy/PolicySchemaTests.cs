@@ -56,6 +56,15 @@ public sealed class PolicySchemaTests
         Assert.Equal(2, extends?["oneOf"]?.AsArray().Count);
     }
 
+    [Fact]
+    public void Export_NeverOffersNull_BecauseTheValidatorRejectsIt()
+    {
+        string text = PolicySchema.ExportText();
+
+        Assert.DoesNotContain("\"null\"", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("null", PolicySchema.Export()["properties"]?["workdir"]?["properties"]?["access"]?["enum"]?.ToJsonString() ?? "", StringComparison.Ordinal);
+    }
+
     private static void CheckType(Type type, JsonNode? node, string path, List<string> missing)
     {
         JsonNode? properties = node?["properties"];
