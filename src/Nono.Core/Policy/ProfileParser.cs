@@ -52,6 +52,13 @@ public static class ProfileParser
         return Deserialize(node, typeInfo, origin, problems) ?? [];
     }
 
+    /// <summary>
+    /// True for a list entry the structure check rejected (and already reported). Rejected entries stay in the
+    /// list as null placeholders so later problems still carry the original index (<c>allow[2]</c>, not <c>allow[1]</c>).
+    /// A profile with rejected entries always has problems, so it never resolves to a policy.
+    /// </summary>
+    internal static bool IsRejected(string? entry) => entry is null;
+
     /// <summary>Serializes a profile as indented JSON with snake_case keys.</summary>
     public static string ToJson(Profile profile) => JsonSerializer.Serialize(profile, PolicyJsonContext.Default.Profile);
 

@@ -14,6 +14,11 @@ public sealed partial class ProfileResolver
             CheckEnvironment(p.Environment, origin, problems);
             for (int i = 0; i < p.Rollback.ProtectedPaths.Count; i++)
             {
+                if (ProfileParser.IsRejected(p.Rollback.ProtectedPaths[i]))
+                {
+                    continue;
+                }
+
                 if (!PathExpander.TryExpand(p.Rollback.ProtectedPaths[i], context, out _, out string error))
                 {
                     problems.Add(new PolicyProblem(origin, JsonPathText.Index("$.rollback.protected_paths", i), error));
@@ -30,6 +35,11 @@ public sealed partial class ProfileResolver
     {
         for (int i = 0; i < network.AllowDomain.Count; i++)
         {
+            if (ProfileParser.IsRejected(network.AllowDomain[i]))
+            {
+                continue;
+            }
+
             string host = network.AllowDomain[i].StartsWith("*.", StringComparison.Ordinal) ? network.AllowDomain[i][2..] : network.AllowDomain[i];
             if (!IsHostName(host))
             {
@@ -39,6 +49,11 @@ public sealed partial class ProfileResolver
 
         for (int i = 0; i < network.Resolve.Count; i++)
         {
+            if (ProfileParser.IsRejected(network.Resolve[i]))
+            {
+                continue;
+            }
+
             string[] parts = network.Resolve[i].Split('=');
             if (parts.Length != 2 || !IsHostName(parts[0]) || !IPAddress.TryParse(parts[1], out _))
             {
@@ -95,6 +110,11 @@ public sealed partial class ProfileResolver
     {
         for (int i = 0; i < environment.AllowVars.Count; i++)
         {
+            if (ProfileParser.IsRejected(environment.AllowVars[i]))
+            {
+                continue;
+            }
+
             if (!IsVariableName(environment.AllowVars[i], allowGlob: true))
             {
                 problems.Add(new PolicyProblem(origin, JsonPathText.Index("$.environment.allow_vars", i), $"'{environment.AllowVars[i]}' is not a variable name or glob (letters, digits, _, * and ?)"));
@@ -114,6 +134,11 @@ public sealed partial class ProfileResolver
     {
         for (int i = 0; i < values.Count; i++)
         {
+            if (ProfileParser.IsRejected(values[i]))
+            {
+                continue;
+            }
+
             if (string.IsNullOrWhiteSpace(values[i]))
             {
                 problems.Add(new PolicyProblem(origin, JsonPathText.Index(path, i), "empty value"));

@@ -27,6 +27,11 @@ public sealed partial class ProfileResolver
 
         foreach (string name in groups)
         {
+            if (ProfileParser.IsRejected(name))
+            {
+                continue;
+            }
+
             PolicyGroup? group = _catalog.FindGroup(name);
             if (group is not null)
             {
@@ -70,6 +75,11 @@ public sealed partial class ProfileResolver
             string listPath = JsonPathText.Property(JsonPathText.Property(root, "filesystem"), key);
             for (int i = 0; i < entries.Count; i++)
             {
+                if (ProfileParser.IsRejected(entries[i]))
+                {
+                    continue;
+                }
+
                 AddRule(entries[i], access, isFile, isDeny, required: false, source, origin, JsonPathText.Index(listPath, i), context, rules, problems);
             }
         }

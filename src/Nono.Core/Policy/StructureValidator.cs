@@ -78,7 +78,7 @@ internal static class StructureValidator
             return false;
         }
 
-        JsonTypeInfo element = typeInfo.Options.GetTypeInfo(typeInfo.ElementType!);
+        JsonTypeInfo element = typeInfo.Options.GetTypeInfo(typeInfo.ElementType ?? typeof(object));
         List<int> invalid = [];
         for (int i = 0; i < array.Count; i++)
         {
@@ -88,9 +88,10 @@ internal static class StructureValidator
             }
         }
 
-        for (int i = invalid.Count - 1; i >= 0; i--)
+        // Keep the indices of the valid entries: rejected ones become null placeholders (see ProfileParser.IsRejected).
+        foreach (int i in invalid)
         {
-            array.RemoveAt(invalid[i]);
+            array[i] = null;
         }
 
         return true;
@@ -104,7 +105,7 @@ internal static class StructureValidator
             return false;
         }
 
-        JsonTypeInfo element = typeInfo.Options.GetTypeInfo(typeInfo.ElementType!);
+        JsonTypeInfo element = typeInfo.Options.GetTypeInfo(typeInfo.ElementType ?? typeof(object));
         foreach (KeyValuePair<string, JsonNode?> entry in obj.ToList())
         {
             if (!Validate(entry.Value, element, JsonPathText.Property(path, entry.Key), origin, problems))

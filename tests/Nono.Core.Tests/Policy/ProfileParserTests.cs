@@ -81,8 +81,8 @@ public sealed class ProfileParserTests
         Assert.Contains(parsed.Problems, p => p.JsonPath.EndsWith("inject_mode", StringComparison.Ordinal) && p.Message.Contains("\"header\"", StringComparison.Ordinal));
         Assert.Contains(parsed.Problems, p => p.JsonPath == "$.unknown_top" && p.Message.Contains("unknown key", StringComparison.Ordinal));
 
-        // The valid parts survive, so the remaining checks still see them.
-        Assert.Equal(["/ok", "/ok2"], parsed.Profile.Filesystem.Allow);
+        // The valid parts survive, so the remaining checks still see them; a rejected entry keeps its slot.
+        Assert.Equal<string?>(["/ok", null, "/ok2"], parsed.Profile.Filesystem.Allow);
         Assert.Equal("https://x.example", parsed.Profile.Network.CustomCredentials["my api"].Upstream);
     }
 

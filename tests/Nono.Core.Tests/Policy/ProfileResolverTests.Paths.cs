@@ -35,6 +35,19 @@ public sealed partial class ProfileResolverTests
     }
 
     [Fact]
+    public void Resolve_RejectedListEntry_LaterProblemsKeepOriginalIndex()
+    {
+        using PolicyFixture f = new();
+        InMemoryCatalog catalog = new InMemoryCatalog().WithProfile("p", """{ "filesystem": { "allow": ["~", 42, "relative"] }, "security": { "groups": [true, "missing"] } }""");
+
+        PolicyResolution resolution = new ProfileResolver(catalog).Resolve("p", f.Context);
+
+        Assert.Equal(
+            ["$.filesystem.allow[1]", "$.filesystem.allow[2]", "$.security.groups[0]", "$.security.groups[1]"],
+            resolution.Problems.Select(p => p.JsonPath).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Resolve_SymlinkedGrant_IsCanonicalized()
     {
         using PolicyFixture f = new();
