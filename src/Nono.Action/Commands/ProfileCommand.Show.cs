@@ -24,13 +24,19 @@ internal static partial class ProfileCommand
                 args = args with { Profile = requested };
             }
 
-            ResolvedPolicy resolved = PolicyLoader.Resolve(context.Environment, context.CurrentDirectory, args);
+            ResolvedPolicy resolved = PolicyLoader.Resolve(context.Environment, context.CurrentDirectory, args, out PolicySettings settings);
+            foreach (string note in settings.Notes)
+            {
+                context.Error.WriteLine($"nono: note: {note}");
+            }
+
             if (result.GetValue(json))
             {
                 context.Output.WriteLine(PolicyJson.Serialize(resolved));
                 return ExitCodes.Success;
             }
 
+            context.Output.WriteLine($"selected: {settings.Profile} (by {settings.ProfileLayer})");
             WriteText(context.Output, resolved);
             return ExitCodes.Success;
         });

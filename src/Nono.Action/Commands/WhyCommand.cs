@@ -22,7 +22,12 @@ internal static class WhyCommand
         policy.AddTo(command);
         command.SetAction(result =>
         {
-            ResolvedPolicy resolved = PolicyLoader.Resolve(context.Environment, context.CurrentDirectory, policy.ReadFrom(result));
+            ResolvedPolicy resolved = PolicyLoader.Resolve(context.Environment, context.CurrentDirectory, policy.ReadFrom(result), out PolicySettings settings);
+            foreach (string note in settings.Notes)
+            {
+                context.Error.WriteLine($"nono: note: {note}");
+            }
+
             string target = Absolute(result.GetValue(path) ?? "", context);
             FsOperation operation = result.GetValue(op) switch
             {

@@ -8,10 +8,14 @@ namespace Nono.Action.Profiles;
 /// </summary>
 internal static class PolicyLoader
 {
-    public static ResolvedPolicy Resolve(IReadOnlyDictionary<string, string> environment, string workdir, CliPolicyArgs cli)
+    public static ResolvedPolicy Resolve(IReadOnlyDictionary<string, string> environment, string workdir, CliPolicyArgs cli) =>
+        Resolve(environment, workdir, cli, out _);
+
+    /// <summary>Resolves and also returns the layered settings (which layer chose the profile, notes to show).</summary>
+    public static ResolvedPolicy Resolve(IReadOnlyDictionary<string, string> environment, string workdir, CliPolicyArgs cli, out PolicySettings settings)
     {
         PolicyContext context = PolicyContextFactory.Create(environment, workdir);
-        PolicySettings settings = PolicySettingsLoader.Load(environment, context.Workdir, cli);
+        settings = PolicySettingsLoader.Load(environment, context.Workdir, cli);
         return new ProfileResolver(CatalogFor(context)).ResolveOrThrow(settings.Profile, context, settings.Overrides);
     }
 

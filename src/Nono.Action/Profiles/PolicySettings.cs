@@ -6,4 +6,8 @@ namespace Nono.Action.Profiles;
 /// <param name="Profile">Profile name or path.</param>
 /// <param name="ProfileLayer">The layer that chose the profile: builtin, project, environment or command line.</param>
 /// <param name="Overrides">Extra grants and switches from the environment and the command line.</param>
-internal sealed record PolicySettings(string Profile, string ProfileLayer, PolicyOverrides Overrides);
+internal sealed record PolicySettings(string Profile, string ProfileLayer, PolicyOverrides Overrides)
+{
+    /// <summary>Things the user should know about the layering, such as an ignored project profile.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+}

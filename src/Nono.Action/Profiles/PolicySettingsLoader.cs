@@ -11,6 +11,9 @@ namespace Nono.Action.Profiles;
 /// the name is resolved) &lt; the project profile <c>.nono/profile.json</c> in the working directory &lt; the environment
 /// (<c>NONO_PROFILE</c>, <c>NONO_BLOCK_NET</c>, <c>NONO_ALLOW</c>) &lt; the command line. Scalars take the highest layer;
 /// extra grants from <c>NONO_ALLOW</c> and the command line add up.
+/// In GitHub Actions (<c>GITHUB_ACTIONS=true</c>) the project profile comes from the checked-out code, which a pull
+/// request or an earlier sandboxed step controls, so it is ignored (and the reason reported in
+/// <see cref="PolicySettings.Notes"/>) unless <c>NONO_TRUST_PROJECT_PROFILE=true</c> opts in.
 /// </summary>
 internal static class PolicySettingsLoader
 {
@@ -24,10 +27,18 @@ internal static class PolicySettingsLoader
     public static PolicySettings Load(IReadOnlyDictionary<string, string> environment, string workdir, CliPolicyArgs cli)
     {
         string project = Path.Combine(workdir, ProjectProfilePath);
+        List<string> notes = [];
+        bool useProject = File.Exists(project);
+        if (useProject && IsTrue(environment, "GITHUB_ACTIONS") && !IsTrue(environment, "NONO_TRUST_PROJECT_PROFILE"))
+        {
+            useProject = false;
+            notes.Add($"ignored {project}: in GitHub Actions the workspace is untrusted input; set NONO_TRUST_PROJECT_PROFILE=true to use it");
+        }
+
         (string Name, Dictionary<string, string?> Values)[] layers =
         [
             ("builtin", new() { [ProfileKey] = "default", [BlockNetKey] = "false", [AllowCwdKey] = "false" }),
-            ("project", File.Exists(project) ? new() { [ProfileKey] = project } : []),
+            ("project", useProject ? new() { [ProfileKey] = project } : []),
             ("environment", EnvironmentLayer(environment)),
             ("command line", new() { [ProfileKey] = cli.Profile, [BlockNetKey] = cli.BlockNetwork ? "true" : null, [AllowCwdKey] = cli.AllowCwd ? "true" : null }),
         ];
@@ -64,7 +75,7 @@ internal static class PolicySettingsLoader
             BlockNetwork = ParseBool(config[BlockNetKey], "NONO_BLOCK_NET"),
             AllowCwd = ParseBool(config[AllowCwdKey], "--allow-cwd"),
         };
-        return new PolicySettings(profile, layer, overrides);
+        return new PolicySettings(profile, layer, overrides) { Notes = notes };
     }
 
     private static Dictionary<string, string?> EnvironmentLayer(IReadOnlyDictionary<string, string> environment)
@@ -82,6 +93,9 @@ internal static class PolicySettingsLoader
 
         return values;
     }
+
+    private static bool IsTrue(IReadOnlyDictionary<string, string> environment, string name) =>
+        environment.TryGetValue(name, out string? value) && ParseBool(value, name);
 
     private static bool ParseBool(string? value, string name) => value?.Trim().ToLowerInvariant() switch
     {

@@ -92,4 +92,21 @@ public sealed class PolicySettingsLoaderTests
         Assert.Equal(NetworkMode.Proxy, policy.Capabilities.Network);
         Assert.Contains(policy.Capabilities.Grants, g => g.Path == extra && g.Source == "NONO_ALLOW");
     }
+
+    [Fact]
+    public void Load_ProjectProfileInGitHubActions_IgnoredUnlessTrusted()
+    {
+        using CliFixture f = new();
+        string project = f.Write("work/.nono/profile.json", """{ "filesystem": { "allow": ["~"] } }""");
+        f.Environment["GITHUB_ACTIONS"] = "true";
+
+        PolicySettings untrusted = PolicySettingsLoader.Load(f.Environment, f.Workdir, CliPolicyArgs.None);
+        f.Environment["NONO_TRUST_PROJECT_PROFILE"] = "true";
+        PolicySettings trusted = PolicySettingsLoader.Load(f.Environment, f.Workdir, CliPolicyArgs.None);
+
+        Assert.Equal("default", untrusted.Profile);
+        Assert.Contains(untrusted.Notes, n => n.StartsWith($"ignored {project}", StringComparison.Ordinal));
+        Assert.Equal(project, trusted.Profile);
+        Assert.Empty(trusted.Notes);
+    }
 }
