@@ -43,7 +43,7 @@ public static class PolicyPath
             }
 
             string candidate = resolved.Count == 0 ? "/" + part : Join(resolved) + "/" + part;
-            string? target = missing ? null : new FileInfo(candidate).LinkTarget;
+            string? target = missing ? null : LinkTargetOrNull(candidate);
             if (target is null)
             {
                 missing = missing || !Path.Exists(candidate);
@@ -68,6 +68,22 @@ public static class PolicyPath
         }
 
         return Join(resolved);
+    }
+
+    /// <summary>
+    /// The link target, or null for a non-link. A component this user cannot look up (a parent without search
+    /// permission) is treated as missing: the rest is kept lexically, so a deny still names the path.
+    /// </summary>
+    private static string? LinkTargetOrNull(string path)
+    {
+        try
+        {
+            return new FileInfo(path).LinkTarget;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>True when <paramref name="path"/> equals <paramref name="root"/> or lies beneath it, comparing whole components.</summary>

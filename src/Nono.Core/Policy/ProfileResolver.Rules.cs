@@ -166,13 +166,21 @@ public sealed partial class ProfileResolver
             return;
         }
 
-        foreach (string entry in Directory.EnumerateFileSystemEntries(canonicalDirectory))
+        // Existing matches become plain denies; the pattern stays in DenyPatterns for later matches and for a
+        // directory this user cannot list (then the sandboxed process, running as this user, cannot list it either).
+        try
         {
-            if (FileSystemName.MatchesSimpleExpression(pattern, Path.GetFileName(entry), ignoreCase: false))
+            foreach (string entry in Directory.EnumerateFileSystemEntries(canonicalDirectory))
             {
-                rules.AddDeny(entry, source);
-                rules.AddDeny(PolicyPath.Canonicalize(entry), source);
+                if (FileSystemName.MatchesSimpleExpression(pattern, Path.GetFileName(entry), ignoreCase: false))
+                {
+                    rules.AddDeny(entry, source);
+                    rules.AddDeny(PolicyPath.Canonicalize(entry), source);
+                }
             }
+        }
+        catch (UnauthorizedAccessException)
+        {
         }
     }
 

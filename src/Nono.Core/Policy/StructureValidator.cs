@@ -163,7 +163,7 @@ internal static class StructureValidator
         JsonNode schema = JsonSchemaExporter.GetJsonSchemaAsNode(typeInfo);
         if (schema is JsonObject obj && obj["enum"] is JsonArray values)
         {
-            return "one of: " + string.Join(", ", values.Where(v => v is not null).Select(v => v!.ToJsonString()));
+            return "one of: " + string.Join(", ", values.OfType<JsonNode>().Select(v => v.ToJsonString()));
         }
 
         return typeInfo.Kind switch

@@ -93,4 +93,28 @@ public sealed class WhyCommandTests
         Assert.False(doc.RootElement.GetProperty("allowed").GetBoolean());
         Assert.Equal("group:deny_credentials", doc.RootElement.GetProperty("source").GetString());
     }
+
+    [Fact]
+    public async Task Why_UnprivilegedUserWithUnsearchableHome_StillResolvesAndDenies()
+    {
+        Assert.SkipUnless(ProcessRunner.IsRoot, "switching to uid 65534 needs root");
+        using TempDirectory root = new("nono-why-locked-");
+        File.SetUnixFileMode(root.Path, (UnixFileMode)0b111_101_101);
+        string home = Directory.CreateDirectory(root.Combine("home")).FullName;
+        File.SetUnixFileMode(home, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        string work = Directory.CreateDirectory(root.Combine("work")).FullName;
+        File.SetUnixFileMode(work, (UnixFileMode)0b111_111_111);
+        Dictionary<string, string> env = new() { ["HOME"] = home, ["PATH"] = "/usr/bin:/bin", ["TMPDIR"] = work };
+
+        ProcessResult denied = await ProcessRunner.RunAsync(NonoExecutable.Path, ["why", "--path", "~/.ssh/id_rsa", "--json"], TestUser.Nobody, env, work, cancellationToken: TestContext.Current.CancellationToken);
+        ProcessResult allowed = await ProcessRunner.RunAsync(NonoExecutable.Path, ["why", "--path", "file.txt", "--op", "write", "--json"], TestUser.Nobody, env, work, cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.True(denied.ExitCode == 0, denied.ToString());
+        using JsonDocument d = JsonDocument.Parse(denied.StandardOutput);
+        Assert.False(d.RootElement.GetProperty("allowed").GetBoolean());
+        Assert.Equal(Path.Combine(home, ".ssh"), d.RootElement.GetProperty("rule_path").GetString());
+        Assert.True(allowed.ExitCode == 0, allowed.ToString());
+        using JsonDocument a = JsonDocument.Parse(allowed.StandardOutput);
+        Assert.True(a.RootElement.GetProperty("allowed").GetBoolean());
+    }
 }
