@@ -31,12 +31,14 @@ public sealed class WhyCommandTests
         using JsonDocument w = JsonDocument.Parse(workdir.Output);
         Assert.True(w.RootElement.GetProperty("allowed").GetBoolean());
         Assert.Equal("workdir", w.RootElement.GetProperty("source").GetString());
+        Assert.Equal("readwrite", w.RootElement.GetProperty("operation").GetString());
+        Assert.Equal("grant", w.RootElement.GetProperty("rule").GetString());
         using JsonDocument v = JsonDocument.Parse(viaFlag.Output);
         Assert.True(v.RootElement.GetProperty("allowed").GetBoolean());
         Assert.Equal("--read", v.RootElement.GetProperty("source").GetString());
         using JsonDocument n = JsonDocument.Parse(withoutFlag.Output);
         Assert.False(n.RootElement.GetProperty("allowed").GetBoolean());
-        Assert.Equal("None", n.RootElement.GetProperty("rule").GetString());
+        Assert.Equal("none", n.RootElement.GetProperty("rule").GetString());
     }
 
     [Fact]

@@ -191,4 +191,24 @@ public sealed partial class ProfileResolverTests
         Assert.Equal(first, second);
         Assert.NotEqual(first, widened);
     }
+
+    [Fact]
+    public void Resolve_Digest_IgnoresOrderAndSourcesButNotNetwork()
+    {
+        using PolicyFixture f = new();
+        string a = f.MakeDirectory("a");
+        string b = f.MakeDirectory("b");
+        InMemoryCatalog catalog = new InMemoryCatalog()
+            .WithProfile("one", $$"""{ "filesystem": { "read": ["{{a}}", "{{b}}"] } }""")
+            .WithProfile("two", $$"""{ "filesystem": { "read": ["{{b}}", "{{a}}"] } }""")
+            .WithProfile("three", $$"""{ "filesystem": { "read": ["{{b}}", "{{a}}"] }, "network": { "block": true } }""");
+        ProfileResolver resolver = new(catalog);
+
+        string one = resolver.ResolveOrThrow("one", f.Context).Digest;
+        string two = resolver.ResolveOrThrow("two", f.Context).Digest;
+        string three = resolver.ResolveOrThrow("three", f.Context).Digest;
+
+        Assert.Equal(one, two);
+        Assert.NotEqual(one, three);
+    }
 }
