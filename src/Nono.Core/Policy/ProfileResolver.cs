@@ -35,7 +35,7 @@ public sealed partial class ProfileResolver
         Profile? merged = Load(profile, null, "request", JsonPathText.Root, [], chain, problems);
         if (merged is null)
         {
-            return new PolicyResolution(null, problems);
+            return new PolicyResolution(null, Ordered(problems));
         }
 
         List<string> groups = ProfileMerger.Union(_catalog.MandatoryGroups, merged.Security.Groups).ToList();
@@ -45,7 +45,7 @@ public sealed partial class ProfileResolver
         string workdir = CanonicalOrProblem(context.Workdir, "context", "$.workdir", problems) ?? context.Workdir;
         if (problems.Count > 0)
         {
-            return new PolicyResolution(null, problems);
+            return new PolicyResolution(null, Ordered(problems));
         }
 
         if (workdirAccess != WorkdirAccess.None)
@@ -137,6 +137,19 @@ public sealed partial class ProfileResolver
         }
 
         return ProfileMerger.Merge(merged, parsed.Profile);
+    }
+
+    /// <summary>Groups problems by origin (in order of first appearance), then by JSON path with indices compared as numbers.</summary>
+    private static List<PolicyProblem> Ordered(List<PolicyProblem> problems)
+    {
+        List<string> origins = problems.Select(p => p.Origin).Distinct(StringComparer.Ordinal).ToList();
+        return problems
+            .Select((p, i) => (Problem: p, Index: i))
+            .OrderBy(x => origins.IndexOf(x.Problem.Origin))
+            .ThenBy(x => x.Problem.JsonPath, JsonPathComparer.Instance)
+            .ThenBy(x => x.Index)
+            .Select(x => x.Problem)
+            .ToList();
     }
 
     private static NetworkMode NetworkModeOf(NetworkSection network, PolicyOverrides overrides)

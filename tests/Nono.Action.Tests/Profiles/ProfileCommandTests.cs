@@ -22,6 +22,7 @@ public sealed class ProfileCommandTests
 
         Assert.Equal(ExitCodes.NonoError, result.ExitCode);
         Assert.Contains("$.extends[0]: unknown profile 'no-such-base'", result.Output, StringComparison.Ordinal);
+        Assert.True(result.Output.IndexOf("allow[1]", StringComparison.Ordinal) < result.Output.IndexOf("allow[2]", StringComparison.Ordinal), "problems are listed in path order");
         Assert.Contains("$.filesystem.allow[1]: expected a string", result.Output, StringComparison.Ordinal);
         Assert.Contains("$.filesystem.allow[2]: 'relative' is not an absolute path", result.Output, StringComparison.Ordinal);
         Assert.Contains("$.filesystem.raed: unknown key 'raed'", result.Output, StringComparison.Ordinal);
@@ -41,7 +42,7 @@ public sealed class ProfileCommandTests
 
         Assert.Equal(ExitCodes.NonoError, result.ExitCode);
         using JsonDocument doc = JsonDocument.Parse(result.Output);
-        Assert.Equal(["$.x", "$.workdir.access"], doc.RootElement.EnumerateArray().Select(p => p.GetProperty("json_path").GetString()).ToArray());
+        Assert.Equal(["$.workdir.access", "$.x"], doc.RootElement.EnumerateArray().Select(p => p.GetProperty("json_path").GetString()).ToArray());
     }
 
     [Fact]
@@ -122,6 +123,17 @@ public sealed class ProfileCommandTests
         Assert.Contains("chain:    default", result.Output, StringComparison.Ordinal);
         Assert.Contains("network:  Block", result.Output, StringComparison.Ordinal);
         Assert.Contains($"{Path.Combine(f.Home, ".ssh")}  [group:deny_credentials]", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Show_NetBlockAlias_BlocksNetwork()
+    {
+        using CliFixture f = new();
+
+        CliResult result = f.Run("profile", "show", "default", "--net-block", "--json");
+
+        using JsonDocument doc = JsonDocument.Parse(result.Output);
+        Assert.Equal("Block", doc.RootElement.GetProperty("capabilities").GetProperty("network").GetString());
     }
 
     [Fact]

@@ -116,4 +116,14 @@ public sealed class ProfileParserTests
         Assert.Equal(["x.org"], again.Profile.Network.AllowDomain);
         Assert.True(again.Profile.Network.Block);
     }
+
+    [Theory]
+    [InlineData("$.a[2]", "$.a[10]", -1)]
+    [InlineData("$.a[10]", "$.a[9]", 1)]
+    [InlineData("$.a", "$.b", -1)]
+    [InlineData("$.a[1].x", "$.a[1].x", 0)]
+    public void JsonPathComparer_ComparesIndicesAsNumbers(string x, string y, int sign)
+    {
+        Assert.Equal(sign, Math.Sign(JsonPathComparer.Instance.Compare(x, y)));
+    }
 }
