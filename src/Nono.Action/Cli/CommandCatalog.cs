@@ -10,7 +10,7 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> Create(CliContext context)
     {
-        _ = context;
-        yield break;
+        yield return Commands.ProfileCommand.Create(context);
+        yield return Commands.WhyCommand.Create(context);
     }
 }
