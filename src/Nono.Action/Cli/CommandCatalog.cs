@@ -10,7 +10,7 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> Create(CliContext context)
     {
-        _ = context;
-        yield break;
+        if (OperatingSystem.IsLinux()) { yield return Commands.RollbackCommand.Create(context); }
+        if (OperatingSystem.IsLinux()) { yield return Commands.SessionCommand.Create(context); }
     }
 }

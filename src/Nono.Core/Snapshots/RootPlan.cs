@@ -20,6 +20,9 @@ internal sealed class RootPlan
 
     public List<ManifestEntry> Directories { get; } = [];
 
+    /// <summary>Existing directories whose mode differs (reported; every directory's mode and time are set anyway).</summary>
+    public List<ManifestEntry> DirectoryModes { get; } = [];
+
     public static RootPlan Build(string root, ManifestRoot target, ScanResult current)
     {
         RootPlan plan = new() { Root = root };
@@ -46,6 +49,11 @@ internal sealed class RootPlan
             {
                 case EntryType.Directory:
                     plan.Directories.Add(t);
+                    if (c is not null && c.Type == EntryType.Directory && c.Mode != Restorer.SafeMode(t.Mode))
+                    {
+                        plan.DirectoryModes.Add(t);
+                    }
+
                     if (c is not null && c.Type != EntryType.Directory)
                     {
                         deletes.Add(t.Raw);
@@ -133,7 +141,7 @@ internal sealed class RootPlan
             yield return Action(e.Raw, "symlink");
         }
 
-        foreach (ManifestEntry e in FileModes)
+        foreach (ManifestEntry e in FileModes.Concat(DirectoryModes))
         {
             yield return Action(e.Raw, "chmod");
         }

@@ -12,6 +12,7 @@ namespace Nono.Core.Snapshots;
 [JsonSerializable(typeof(SessionInfo))]
 [JsonSerializable(typeof(List<SessionInfo>))]
 [JsonSerializable(typeof(SnapshotDiff))]
+[JsonSerializable(typeof(SessionReport))]
 [JsonSerializable(typeof(RestoreResult))]
 [JsonSerializable(typeof(VerifyResult))]
 [JsonSerializable(typeof(RetentionResult))]

@@ -12,7 +12,7 @@ internal static class UnifiedDiff
 
     public static string Render(string oldLabel, string newLabel, string oldText, string newText)
     {
-        DiffResult result = Differ.Instance.CreateLineDiffs(oldText, newText, ignoreWhitespace: false);
+        DiffResult result = Differ.Instance.CreateDiffs(oldText, newText, ignoreWhiteSpace: false, ignoreCase: false, LineChunker.Instance);
         List<(char Op, string Line)> ops = [];
         int a = 0;
         int b = 0;
@@ -83,5 +83,22 @@ internal static class UnifiedDiff
         }
 
         return sb.ToString();
+    }
+
+    /// <summary>Lines without their terminators; a final newline does not make an extra empty line.</summary>
+    private sealed class LineChunker : IChunker
+    {
+        public static readonly LineChunker Instance = new();
+
+        public IReadOnlyList<string> Chunk(string str)
+        {
+            if (str.Length == 0)
+            {
+                return [];
+            }
+
+            string body = str.EndsWith('\n') ? str[..^1] : str;
+            return body.Split('\n');
+        }
     }
 }

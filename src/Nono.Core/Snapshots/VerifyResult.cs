@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Nono.Core.Snapshots;
@@ -24,4 +25,7 @@ public sealed record VerifyResult
     /// <summary>True when no problem was found.</summary>
     [JsonPropertyName("ok")]
     public bool Ok => Problems.Count == 0;
+
+    /// <summary>The result as JSON.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, SnapshotJsonContext.Default.VerifyResult);
 }
