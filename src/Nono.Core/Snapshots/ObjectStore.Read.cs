@@ -50,9 +50,9 @@ internal sealed partial class ObjectStore
                 throw Corrupt(hash, "content hash mismatch");
             }
         }
-        catch (ZstdException ex)
+        catch (Exception ex) when (ex is ZstdException or EndOfStreamException or InvalidDataException)
         {
-            throw Corrupt(hash, "zstd: " + ex.Message);
+            throw Corrupt(hash, "undecodable: " + ex.Message);
         }
         finally
         {

@@ -131,15 +131,26 @@ internal sealed partial class Restorer
         }
 
         long done = 0;
-        ParallelOptions options = new() { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
-        Parallel.ForEach(sizes, options, pair =>
+        try
         {
-            using SafeFd fd = Fs.OpenAt(staging, pair.Key, Interop.O_WRONLY | Interop.O_CREAT | Interop.O_EXCL | Interop.O_NOFOLLOW, 0x180);
+            ParallelWork.ForEach(sizes, pair => StageOne(staging, pair.Key, pair.Value, ref done, sizes.Count), cancellationToken);
+        }
+        catch (NonoException ex) when (ex.Code == NonoErrorCode.VerificationFailed)
+        {
+            throw new NonoException(NonoErrorCode.VerificationFailed, ex.Message + "; refusing to restore, nothing was changed", ex.Path, inner: ex);
+        }
+
+        return uses;
+    }
+
+    private void StageOne(SafeFd staging, string hash, long size, ref long done, int total)
+    {
+        {
+            using SafeFd fd = Fs.OpenAt(staging, hash, Interop.O_WRONLY | Interop.O_CREAT | Interop.O_EXCL | Interop.O_NOFOLLOW, 0x180);
             using SafeFileHandle handle = new(fd.DangerousGetHandle(), ownsHandle: false);
             using FileStream stream = new(handle, FileAccess.Write, 1);
-            _objects.ExtractVerified(pair.Key, pair.Value, stream);
-            _progress?.Report(new SnapshotProgress("stage", Interlocked.Increment(ref done), 0, sizes.Count));
-        });
-        return uses;
+            _objects.ExtractVerified(hash, size, stream);
+            _progress?.Report(new SnapshotProgress("stage", Interlocked.Increment(ref done), 0, total));
+        }
     }
 }

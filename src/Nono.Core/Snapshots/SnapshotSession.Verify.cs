@@ -53,8 +53,7 @@ public sealed partial class SnapshotSession
 
         ObjectStore store = Store.Objects(Info.Options.CompressionLevel);
         ConcurrentBag<string> objectProblems = [];
-        ParallelOptions options = new() { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
-        Parallel.ForEach(objects, options, pair =>
+        ParallelWork.ForEach(objects, pair =>
         {
             try
             {
@@ -64,7 +63,7 @@ public sealed partial class SnapshotSession
             {
                 objectProblems.Add(ex.Message);
             }
-        });
+        }, cancellationToken);
         problems.AddRange(objectProblems.Order(StringComparer.Ordinal));
         return new VerifyResult { Session = Id, Snapshots = Info.Snapshots.Count, Objects = objects.Count, Problems = problems };
     }

@@ -39,8 +39,7 @@ internal sealed class TreeScanner
         entries.Add(new ManifestEntry { Raw = "", Type = EntryType.Directory, Mode = rootStatus.Permissions, MtimeNs = rootStatus.MtimeNs, Inode = rootStatus.Inode, CtimeNs = rootStatus.CtimeNs });
         Walk(root, "", entries, skipped, pending, cache, wantsContent, cancellationToken);
 
-        ParallelOptions options = new() { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
-        Parallel.ForEach(pending, options, entry => ReadFile(root, entry, pending.Count));
+        ParallelWork.ForEach(pending, entry => ReadFile(root, entry, pending.Count), cancellationToken);
         _progress?.Report(new SnapshotProgress("hash", _filesDone, _bytesDone, pending.Count));
 
         entries.RemoveAll(e => e.Vanished);
