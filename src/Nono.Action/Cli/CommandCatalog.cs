@@ -12,5 +12,7 @@ internal static class CommandCatalog
     {
         yield return Commands.ProfileCommand.Create(context);
         yield return Commands.WhyCommand.Create(context);
+        yield return Commands.RollbackCommand.Create(context);
+        yield return Commands.SessionCommand.Create(context);
     }
 }
