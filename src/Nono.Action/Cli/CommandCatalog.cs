@@ -11,6 +11,7 @@ internal static class CommandCatalog
     public static IEnumerable<Command> Create(CliContext context)
     {
         _ = context;
+        yield return Commands.AuditCommand.Create(context);
         yield break;
     }
 }
