@@ -13,6 +13,7 @@ internal static class AuditCommand
         audit.Subcommands.Add(AuditShowCommand.Create(context));
         audit.Subcommands.Add(AuditVerifyCommand.Create(context));
         audit.Subcommands.Add(AuditCleanupCommand.Create(context));
+        audit.Subcommands.Add(AuditSignCommand.Create(context));
         return audit;
     }
 }

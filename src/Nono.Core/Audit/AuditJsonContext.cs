@@ -11,6 +11,7 @@ namespace Nono.Core.Audit;
 [JsonSerializable(typeof(AuditEvent))]
 [JsonSerializable(typeof(SessionMetadata))]
 [JsonSerializable(typeof(LedgerEntry))]
+[JsonSerializable(typeof(AuditPredicate))]
 [JsonSerializable(typeof(AuditViolation))]
 [JsonSerializable(typeof(AuditVerification))]
 [JsonSerializable(typeof(IReadOnlyList<AuditViolation>))]
