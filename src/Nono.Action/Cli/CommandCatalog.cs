@@ -13,6 +13,7 @@ internal static class CommandCatalog
         _ = context;
         yield return Commands.AuditCommand.Create(context);
         yield return Commands.TrustCommand.Create(context);
+        yield return Commands.SigstoreCommand.Create(context);
         yield break;
     }
 }
