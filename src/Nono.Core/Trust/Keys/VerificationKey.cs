@@ -5,17 +5,19 @@ namespace Nono.Core.Trust.Keys;
 
 /// <summary>
 /// A public key to verify signatures with: ECDSA (P-256/384/521, DER or raw signatures) or RSA
-/// (PKCS#1 v1.5). Ed25519 is not available in .NET's BCL and is rejected with a clear message.
+/// (PKCS#1 v1.5) or Ed25519 (verified by nono's own RFC 8032 code: .NET's BCL has no Ed25519).
 /// </summary>
 public sealed class VerificationKey : IDisposable
 {
     private readonly ECDsa? _ec;
     private readonly RSA? _rsa;
+    private readonly byte[]? _ed25519;
 
-    private VerificationKey(ECDsa? ec, RSA? rsa, byte[] der)
+    private VerificationKey(ECDsa? ec, RSA? rsa, byte[] der, byte[]? ed25519 = null)
     {
         _ec = ec;
         _rsa = rsa;
+        _ed25519 = ed25519;
         PublicKeyDer = der;
     }
 
@@ -50,7 +52,7 @@ public sealed class VerificationKey : IDisposable
                 rsa.ImportSubjectPublicKeyInfo(spki, out _);
                 return new VerificationKey(null, rsa, spki);
             case "1.3.101.112":
-                throw new NonoException(NonoErrorCode.VerificationFailed, "Ed25519 keys are not supported (no Ed25519 in the .NET base library)");
+                return new VerificationKey(null, null, spki, Ed25519PublicKey(spki));
             default:
                 throw new NonoException(NonoErrorCode.VerificationFailed, $"unsupported public key algorithm {algorithm}");
         }
@@ -75,6 +77,11 @@ public sealed class VerificationKey : IDisposable
     public bool Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature, HashAlgorithmName? hash = null)
     {
         HashAlgorithmName h = hash ?? DefaultHash;
+        if (_ed25519 is not null)
+        {
+            return Ed25519.Verify(_ed25519, data, signature);
+        }
+
         try
         {
             if (_ec is not null)
@@ -94,6 +101,11 @@ public sealed class VerificationKey : IDisposable
     /// <summary>Verifies a signature over a precomputed digest.</summary>
     public bool VerifyDigest(ReadOnlySpan<byte> digest, ReadOnlySpan<byte> signature, HashAlgorithmName hash)
     {
+        if (_ed25519 is not null)
+        {
+            return false; // pure Ed25519 signs messages, never digests
+        }
+
         try
         {
             if (_ec is not null)
@@ -115,6 +127,14 @@ public sealed class VerificationKey : IDisposable
     {
         _ec?.Dispose();
         _rsa?.Dispose();
+    }
+
+    private static byte[] Ed25519PublicKey(byte[] spki)
+    {
+        System.Formats.Asn1.AsnReader seq = new System.Formats.Asn1.AsnReader(spki, System.Formats.Asn1.AsnEncodingRules.DER).ReadSequence();
+        seq.ReadSequence();
+        byte[] key = seq.ReadBitString(out int unused);
+        return unused == 0 && key.Length == 32 ? key : throw new NonoException(NonoErrorCode.VerificationFailed, "malformed Ed25519 public key");
     }
 
     private static string SpkiAlgorithm(byte[] spki)
