@@ -69,5 +69,5 @@ internal sealed record SignedNote(string Origin, long TreeSize, byte[] RootHash,
 
     /// <summary>True when a signature whose key hint matches the log id's first 4 bytes verifies with the log key.</summary>
     public bool VerifyBy(byte[] logKeyId, VerificationKey key) =>
-        Signatures.Any(s => s.KeyHint.AsSpan().SequenceEqual(logKeyId.AsSpan(0, 4)) && key.Verify(Text, s.Signature));
+        logKeyId.Length >= 4 && Signatures.Any(s => s.KeyHint.AsSpan().SequenceEqual(logKeyId.AsSpan(0, 4)) && key.Verify(Text, s.Signature));
 }

@@ -103,7 +103,7 @@ public static partial class SigstoreBundleVerifier
             throw Failure("checkpoint does not match the inclusion proof's tree size and root hash");
         }
 
-        if (!note.VerifyBy(log.LogId!.KeyId!, logKey))
+        if (!note.VerifyBy((log.CheckpointKeyId ?? log.LogId)?.KeyId ?? [], logKey))
         {
             throw Failure("checkpoint is not signed by the transparency log");
         }
