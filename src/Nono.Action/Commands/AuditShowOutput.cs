@@ -1,10 +1,7 @@
 using Nono.Core.Audit;
-using Nono.Core.Audit.Events;
 
 namespace Nono.Action.Commands;
 
 /// <summary><c>nono audit show --json</c>: the session, its events and the violations derived from them.</summary>
 internal sealed record AuditShowOutput(SessionMetadata Session, IReadOnlyList<AuditShowEvent> Events, IReadOnlyList<AuditViolation> Violations);
 
-/// <summary>One event of <see cref="AuditShowOutput"/>.</summary>
-internal sealed record AuditShowEvent(long Seq, AuditEvent? Event);

@@ -7,7 +7,8 @@ namespace Nono.Action.Commands;
 
 /// <summary>
 /// <c>nono sigstore verify-bundle --bundle FILE (--certificate-identity ID --certificate-oidc-issuer URL | --key PEM) [--trusted-root FILE] FILE_OR_DIGEST</c>
-/// (the Sigstore conformance client shape). Without --trusted-root, $NONO_SIGSTORE_TRUSTED_ROOT names the file.
+/// (the Sigstore conformance client shape). Without --trusted-root: $NONO_SIGSTORE_TRUSTED_ROOT, else
+/// the cached <c>$XDG_CACHE_HOME/nono/sigstore/trusted_root.json</c> (<c>~/.cache</c> by default).
 /// </summary>
 internal static class SigstoreVerifyBundleCommand
 {
@@ -31,8 +32,8 @@ internal static class SigstoreVerifyBundleCommand
                 throw new NonoException(NonoErrorCode.InvalidPolicy, "give either --key, or both --certificate-identity and --certificate-oidc-issuer");
             }
 
-            string rootPath = parse.GetValue(trustedRoot) ?? context.GetEnv("NONO_SIGSTORE_TRUSTED_ROOT")
-                ?? throw new NonoException(NonoErrorCode.InvalidPolicy, "no trusted root: pass --trusted-root FILE or set NONO_SIGSTORE_TRUSTED_ROOT (TUF refresh is not implemented)");
+            string rootPath = parse.GetValue(trustedRoot) ?? context.GetEnv("NONO_SIGSTORE_TRUSTED_ROOT") ?? CachedTrustedRoot(context)
+                ?? throw new NonoException(NonoErrorCode.InvalidPolicy, "no trusted root: pass --trusted-root FILE, set NONO_SIGSTORE_TRUSTED_ROOT, or place it at $XDG_CACHE_HOME/nono/sigstore/trusted_root.json (TUF refresh is not implemented)");
             TrustedRoot root = TrustedRootReader.Load(Resolve(rootPath));
 
             string target = parse.GetRequiredValue(artifact);
@@ -63,5 +64,14 @@ internal static class SigstoreVerifyBundleCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    private static string? CachedTrustedRoot(CliContext context)
+    {
+        string? cache = context.GetEnv("XDG_CACHE_HOME") is { Length: > 0 } xdg && Path.IsPathRooted(xdg)
+            ? xdg
+            : context.GetEnv("HOME") is { Length: > 0 } home && Path.IsPathRooted(home) ? Path.Combine(home, ".cache") : null;
+        string? path = cache is null ? null : Path.Combine(cache, "nono", "sigstore", "trusted_root.json");
+        return path is not null && File.Exists(path) ? path : null;
     }
 }

@@ -46,10 +46,23 @@ public static partial class SigstoreBundleVerifier
             throw Failure("DSSE signature does not verify");
         }
 
-        if (envelope.PayloadType == InTotoStatement.PayloadType)
+        if (envelope.PayloadType != InTotoStatement.PayloadType)
+        {
+            // Not a statement: the payload itself is the artifact.
+            if (!CryptographicOperations.FixedTimeEquals(SHA256.HashData(envelope.Payload), artifact.Sha256))
+            {
+                throw Failure($"DSSE payload of type '{envelope.PayloadType}' is not the artifact");
+            }
+        }
+        else
         {
             InTotoStatement statement = JsonSerializer.Deserialize(envelope.Payload, SigstoreJsonContext.Default.InTotoStatement)
                 ?? throw Failure("in-toto statement is empty");
+            if (statement.Type is not (InTotoStatement.TypeV1 or "https://in-toto.io/Statement/v0.1"))
+            {
+                throw Failure($"unsupported in-toto statement type '{statement.Type}'");
+            }
+
             string wanted = Convert.ToHexStringLower(artifact.Sha256);
             bool matches = statement.Subject.Any(s => s.Digest.TryGetValue("sha256", out string? d) && string.Equals(d, wanted, StringComparison.OrdinalIgnoreCase));
             if (!matches)
