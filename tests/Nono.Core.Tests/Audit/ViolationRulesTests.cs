@@ -19,4 +19,19 @@ public sealed class ViolationRulesTests
         Assert.Equal(5, violations[2].Seq);
         Assert.Equal(session.ViolationCount, violations.Count);
     }
+
+    [Fact]
+    public void Evaluate_PolicyWeakenedAndAllowedTraffic_OnlyWeakeningIsAViolation()
+    {
+        AuditViolation? weakened = ViolationRules.Evaluate(7, new Nono.Core.Audit.Events.PolicyWeakenedEvent { Setting = "enforcement", From = "landlock", To = "none", Reason = "--allow-unsandboxed" });
+        AuditViolation? allowed = ViolationRules.Evaluate(8, new Nono.Core.Audit.Events.NetworkEvent { Host = "api.github.com", Port = 443, Decision = Nono.Core.Audit.Events.NetworkDecision.Allowed });
+        AuditViolation? unprotectedChange = ViolationRules.Evaluate(9, new Nono.Core.Audit.Events.FileChangedEvent { Path = "src/a.cs", Change = Nono.Core.Audit.Events.FileChangeKind.Modified });
+
+        Assert.NotNull(weakened);
+        Assert.Equal(ViolationRules.PolicyWeakened, weakened.RuleId);
+        Assert.Equal(ViolationSeverity.High, weakened.Severity);
+        Assert.Equal("enforcement weakened from landlock to none (--allow-unsandboxed)", weakened.Evidence);
+        Assert.Null(allowed);
+        Assert.Null(unprotectedChange);
+    }
 }

@@ -8,6 +8,7 @@ namespace Nono.Core.Trust.Sigstore;
 public static partial class SigstoreBundleVerifier
 {
     private static List<DateTimeOffset> VerifyTlogEntries(
+        bool bundleV01,
         BundleVerificationMaterial material, SignedContent content, X509Certificate2? leaf, VerificationKey signer, TrustedRoot root, List<TrustedPublicKey> timestampedLogKeys)
     {
         IReadOnlyList<TransparencyLogEntry> entries = material.TlogEntries ?? [];
@@ -40,6 +41,17 @@ public static partial class SigstoreBundleVerifier
             RekorBody.Verify(kind, version, body, content, leaf, signer);
 
             bool rekorV2 = version == "0.0.2" && kind is "hashedrekord" or "dsse";
+            // Bundle spec: v0.1 bundles carry an inclusion promise, v0.2+ an inclusion proof.
+            if (bundleV01 && entry.InclusionPromise is null)
+            {
+                throw Failure("v0.1 bundle's log entry has no inclusion promise (SET)");
+            }
+
+            if (!bundleV01 && entry.InclusionProof is null)
+            {
+                throw Failure("log entry has no inclusion proof (required from bundle v0.2)");
+            }
+
             if (entry.InclusionProof is { } proof)
             {
                 VerifyInclusionProof(proof, body, log, logKey);

@@ -99,7 +99,7 @@ public static partial class SigstoreBundleVerifier
 
             // 2. The transparency log entry (and the times it proves).
             List<TrustedPublicKey> timestampedLogKeys = [];
-            List<DateTimeOffset> times = VerifyTlogEntries(material, content, leaf, signer, root, timestampedLogKeys);
+            List<DateTimeOffset> times = VerifyTlogEntries(bundle.MediaType.EndsWith("version=0.1", StringComparison.Ordinal), material, content, leaf, signer, root, timestampedLogKeys);
 
             // 3. RFC 3161 timestamps add more proven times; Rekor v2 entries have no other.
             List<DateTimeOffset> stamped = VerifyTimestamps(material, content, root);
