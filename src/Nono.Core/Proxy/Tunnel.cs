@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 
 namespace Nono.Core.Proxy;
 
@@ -13,8 +14,10 @@ internal static class Tunnel
 
     public static async Task<(long Up, long Down)> RunAsync(Socket client, Socket upstream, IdleTimeout idle)
     {
-        Task<long> up = PumpAsync(client, upstream, idle);
-        Task<long> down = PumpAsync(upstream, client, idle);
+        StrongBox<long> upBytes = new();
+        StrongBox<long> downBytes = new();
+        Task up = PumpAsync(client, upstream, idle, upBytes);
+        Task down = PumpAsync(upstream, client, idle, downBytes);
         Task first = await Task.WhenAny(up, down);
         if (!first.IsCompletedSuccessfully)
         {
@@ -33,14 +36,12 @@ internal static class Tunnel
             upstream.Dispose();
         }
 
-        return (Bytes(up), Bytes(down));
+        // Counted as bytes are relayed, so a reset at the end still reports what went through.
+        return (Volatile.Read(ref upBytes.Value), Volatile.Read(ref downBytes.Value));
     }
 
-    private static long Bytes(Task<long> t) => t.IsCompletedSuccessfully ? t.Result : 0;
-
-    private static async Task<long> PumpAsync(Socket from, Socket to, IdleTimeout idle)
+    private static async Task PumpAsync(Socket from, Socket to, IdleTimeout idle, StrongBox<long> total)
     {
-        long total = 0;
         byte[]? buffer = null;
         CancellationToken ct = idle.Token;
         try
@@ -57,11 +58,11 @@ internal static class Tunnel
                 if (n == 0)
                 {
                     to.Shutdown(SocketShutdown.Send);
-                    return total;
+                    return;
                 }
 
                 await to.SendAsync(buffer.AsMemory(0, n), SocketFlags.None, ct);
-                total += n;
+                Volatile.Write(ref total.Value, total.Value + n);
                 idle.Touch();
                 if (from.Available == 0)
                 {
