@@ -61,9 +61,9 @@ internal static class Tunnel
                     return;
                 }
 
+                idle.Touch(); // before forwarding, so any reply this data causes is seen after the idle period restarted
                 await to.SendAsync(buffer.AsMemory(0, n), SocketFlags.None, ct);
                 Volatile.Write(ref total.Value, total.Value + n);
-                idle.Touch();
                 if (from.Available == 0)
                 {
                     ArrayPool<byte>.Shared.Return(buffer);

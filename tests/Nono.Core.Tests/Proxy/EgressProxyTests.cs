@@ -151,23 +151,31 @@ public sealed partial class EgressProxyTests
         Assert.Equal(2, sink.Events.Count(e => e.Reason == "proxy-auth-required"));
     }
 
-    [Fact]
-    public async Task Curl_WithProxyUrlFromChildEnvironment_ReachesAllowedHostAndIsRefusedElsewhere()
+    [Theory]
+    [InlineData(TestUser.Current)]
+    [InlineData(TestUser.Nobody)]
+    public async Task Curl_WithProxyUrlFromChildEnvironment_ReachesAllowedHostAndIsRefusedElsewhere(TestUser user)
     {
         Assert.SkipUnless(File.Exists("/usr/bin/curl"), "curl is not installed");
+        Assert.SkipWhen(user == TestUser.Nobody && !ProcessRunner.IsRoot, "running as another user needs root");
+        CancellationToken ct = TestContext.Current.CancellationToken;
         using TestCertificates certs = new(ProxyHarness.TestHost);
         await using LoopbackServer origin = new(certificate: certs.Server);
         await using RunningProxy proxy = await ProxyHarness.StartAsync(
             new ProxyOptions { AllowedHosts = [ProxyHarness.TestHost], ResolverOverrides = [ProxyHarness.Loopback(ProxyHarness.TestHost)] }, new CapturingSink());
         using TempDirectory dir = new();
+        File.SetUnixFileMode(dir.Path, (UnixFileMode)0b111_101_101);
         string caFile = Path.Combine(dir.Path, "ca.pem");
-        await File.WriteAllTextAsync(caFile, certs.Ca.ExportCertificatePem(), TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(caFile, certs.Ca.ExportCertificatePem(), ct);
         Dictionary<string, string> env = new(proxy.ChildEnvironment) { ["PATH"] = "/usr/bin:/bin" };
 
-        ProcessResult ok = await ProcessRunner.RunAsync("/usr/bin/curl", ["-sS", "--cacert", caFile, $"https://{ProxyHarness.TestHost}:{origin.Port}/via-curl"], environment: env, cancellationToken: TestContext.Current.CancellationToken);
-        ProcessResult denied = await ProcessRunner.RunAsync("/usr/bin/curl", ["-sS", "-o", "/dev/null", "-w", "%{http_connect}", "https://denied.test.example/"], environment: env, cancellationToken: TestContext.Current.CancellationToken);
+        ProcessResult ok = await ProcessRunner.RunAsync("/usr/bin/curl", ["-sS", "--cacert", caFile, $"https://{ProxyHarness.TestHost}:{origin.Port}/via-curl"], user, env, cancellationToken: ct);
+        ProcessResult denied = await ProcessRunner.RunAsync("/usr/bin/curl", ["-sS", "-o", "/dev/null", "-w", "%{http_connect}", "https://denied.test.example/"], user, env, cancellationToken: ct);
+        env["HTTPS_PROXY"] = env["https_proxy"] = $"http://nono:{new string('0', 64)}@127.0.0.1:{proxy.Port}";
+        ProcessResult wrongToken = await ProcessRunner.RunAsync("/usr/bin/curl", ["-sS", "-o", "/dev/null", "-w", "%{http_connect}", $"https://{ProxyHarness.TestHost}:{origin.Port}/"], user, env, cancellationToken: ct);
 
         Assert.Equal("hello from upstream /via-curl", ok.StandardOutput);
         Assert.Equal("403", denied.StandardOutput.Trim());
+        Assert.Equal("407", wrongToken.StandardOutput.Trim());
     }
 }

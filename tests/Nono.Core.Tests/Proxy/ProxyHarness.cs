@@ -51,8 +51,12 @@ internal static class ProxyHarness
         return await ReadToEndAsync(socket, ct);
     }
 
-    public static async Task<string> ReadToEndAsync(Socket socket, CancellationToken ct)
+    public static async Task<string> ReadToEndAsync(Socket socket, CancellationToken cancellationToken)
     {
+        // A hang guard, not a timing assertion: a proxy that never closes fails the test instead of stalling CI.
+        using CancellationTokenSource guard = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        guard.CancelAfter(TimeSpan.FromSeconds(60));
+        CancellationToken ct = guard.Token;
         MemoryStream received = new();
         byte[] buffer = new byte[8192];
         while (true)
