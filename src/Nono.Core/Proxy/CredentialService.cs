@@ -14,8 +14,17 @@ public sealed record CredentialService
     /// <summary>The <c>https://</c> upstream base URL (<c>http://</c> only for a loopback host).</summary>
     public required Uri Upstream { get; init; }
 
-    /// <summary>Where the real credential comes from: <c>env://VAR</c> (the supervisor environment passed in) or <c>file://PATH</c>.</summary>
-    public required string CredentialKey { get; init; }
+    /// <summary>
+    /// Where the real credential comes from: <c>env://VAR</c> (the supervisor environment passed in) or <c>file://PATH</c>.
+    /// Exactly one of this and <see cref="CredentialCommand"/> is set.
+    /// </summary>
+    public string? CredentialKey { get; init; }
+
+    /// <summary>
+    /// A command (absolute path, then arguments; no shell) whose standard output is the credential, e.g. a secret
+    /// manager's CLI. It runs in the supervisor with only <see cref="ProxyOptions.SupervisorEnvironment"/> as environment.
+    /// </summary>
+    public IReadOnlyList<string> CredentialCommand { get; init; } = [];
 
     /// <summary>Where the credential is injected.</summary>
     public InjectMode InjectMode { get; init; } = InjectMode.Header;

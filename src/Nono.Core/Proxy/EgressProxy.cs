@@ -17,7 +17,7 @@ public static class EgressProxy
     /// </summary>
     /// <exception cref="NonoException"><see cref="NonoErrorCode.InvalidPolicy"/> for invalid options or unavailable credentials;
     /// <see cref="NonoErrorCode.Io"/> when the port cannot be bound.</exception>
-    public static Task<RunningProxy> StartAsync(ProxyOptions options, Socket? listener, IProxyEventSink sink, CancellationToken cancellationToken)
+    public static async Task<RunningProxy> StartAsync(ProxyOptions options, Socket? listener, IProxyEventSink sink, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(sink);
@@ -25,7 +25,7 @@ public static class EgressProxy
 
         List<string> errors = [.. ProxyOptionsValidator.Validate(options, requireLoopbackBind: listener is null)];
         (IReadOnlyList<ResolvedService> services, IReadOnlyList<string> credentialErrors) =
-            errors.Count == 0 ? CredentialResolver.Resolve(options) : ([], []);
+            errors.Count == 0 ? await CredentialResolver.ResolveAsync(options, cancellationToken) : ([], []);
         errors.AddRange(credentialErrors);
         if (errors.Count > 0)
         {
@@ -46,7 +46,7 @@ public static class EgressProxy
         ProxyContext ctx = new(options, allow, new UpstreamConnector(options, bypass), auth, services, sink);
         ProxyServer server = new(ctx, socket);
         server.Start();
-        return Task.FromResult(new RunningProxy(server, endPoint, auth.Token, services));
+        return new RunningProxy(server, endPoint, auth.Token, services);
     }
 
     private static Socket Bind(ProxyOptions options)

@@ -105,9 +105,17 @@ public static class ProxyOptionsValidator
             errors.Add(p + "upstream host: " + hostError);
         }
 
-        if (!s.CredentialKey.StartsWith("env://", StringComparison.Ordinal) && !s.CredentialKey.StartsWith("file://", StringComparison.Ordinal))
+        if (s.CredentialKey is null == (s.CredentialCommand.Count == 0))
+        {
+            errors.Add(p + "set exactly one of credential_key and a credential command");
+        }
+        else if (s.CredentialKey is { } key && !key.StartsWith("env://", StringComparison.Ordinal) && !key.StartsWith("file://", StringComparison.Ordinal))
         {
             errors.Add(p + "credential_key must be env://VAR or file://PATH");
+        }
+        else if (s.CredentialCommand.Count > 0 && !Path.IsPathFullyQualified(s.CredentialCommand[0]))
+        {
+            errors.Add(p + "the credential command must start with an absolute path");
         }
 
         if (s.InjectMode is InjectMode.Header && !HttpHead.IsToken(s.InjectHeader))
