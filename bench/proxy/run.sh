@@ -35,11 +35,11 @@ wait_port() { for _ in $(seq 200); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/n
 
 # Origin server and the Nono proxy host: each exits when its stdin (a FIFO we hold open) closes.
 mkfifo "$T/hold"; exec 7<>"$T/hold"
-$BENCH origin "$T/origin.port" <"$T/hold" & pids+=($!)
-$BENCH serve-proxy "$T/nono.port" <"$T/hold" & NONO_PID=$!; pids+=($NONO_PID)
+$BENCH origin "$T/origin.port" <"$T/hold" 7>&- & pids+=($!)
+$BENCH serve-proxy "$T/nono.port" <"$T/hold" 7>&- & NONO_PID=$!; pids+=($NONO_PID)
 wait_file "$T/origin.port"; wait_file "$T/nono.port"
 ORIGIN=$(cat "$T/origin.port")
-read -r NONO_PORT NONO_TOKEN <"$T/nono.port"
+read -r NONO_PORT NONO_TOKEN <"$T/nono.port" || true
 
 SQUID_PORT=$(free_port)
 cat >"$T/squid.conf" <<CONF

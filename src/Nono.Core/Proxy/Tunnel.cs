@@ -7,10 +7,12 @@ namespace Nono.Core.Proxy;
 /// <summary>
 /// Copies bytes both ways between two connected sockets until both sides finish, half-closing as each side ends.
 /// Idle tunnels hold no buffer: each direction waits with a zero-byte receive and rents a buffer only while data flows.
+/// A direction that carries bulk data switches to splice(2) through a pipe, so bytes stay in the kernel.
 /// </summary>
 internal static class Tunnel
 {
     private const int BufferSize = 64 * 1024;
+    private const int SpliceChunk = 1024 * 1024;
 
     public static async Task<(long Up, long Down)> RunAsync(Socket client, Socket upstream, IdleTimeout idle)
     {
@@ -43,6 +45,7 @@ internal static class Tunnel
     private static async Task PumpAsync(Socket from, Socket to, IdleTimeout idle, StrongBox<long> total)
     {
         byte[]? buffer = null;
+        (SafeFdHandle Read, SafeFdHandle Write)? pipe = null;
         CancellationToken ct = idle.Token;
         try
         {
@@ -51,6 +54,17 @@ internal static class Tunnel
                 if (buffer is null)
                 {
                     await from.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, ct);
+                    if (pipe is { } p)
+                    {
+                        if (!await SpliceAvailableAsync(from, to, p, idle, total, ct))
+                        {
+                            to.Shutdown(SocketShutdown.Send);
+                            return;
+                        }
+
+                        continue;
+                    }
+
                     buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
                 }
 
@@ -64,8 +78,11 @@ internal static class Tunnel
                 idle.Touch(); // before forwarding, so any reply this data causes is seen after the idle period restarted
                 await to.SendAsync(buffer.AsMemory(0, n), SocketFlags.None, ct);
                 Volatile.Write(ref total.Value, total.Value + n);
-                if (from.Available == 0)
+                bool bulk = n == buffer.Length;
+                if ((bulk && OperatingSystem.IsLinux() && (pipe = SpliceInterop.CreatePipe()) is not null)
+                    || (n < buffer.Length / 2 && from.Available == 0))
                 {
+                    // Bulk data moves to the splice path; a quiet direction waits without holding a buffer.
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = null;
                 }
@@ -77,6 +94,77 @@ internal static class Tunnel
             {
                 ArrayPool<byte>.Shared.Return(buffer);
             }
+
+            if (pipe is { } owned && OperatingSystem.IsLinux())
+            {
+                owned.Read.Dispose();
+                owned.Write.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Splices whatever is readable now from <paramref name="from"/> to <paramref name="to"/>. False on end of stream.</summary>
+    private static async Task<bool> SpliceAvailableAsync(Socket from, Socket to, (SafeFdHandle Read, SafeFdHandle Write) pipe, IdleTimeout idle, StrongBox<long> total, CancellationToken ct)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new PlatformNotSupportedException();
+        }
+
+        while (true)
+        {
+            long n = SpliceInterop.Splice(from.SafeHandle, pipe.Write, SpliceChunk);
+            if (n == 0)
+            {
+                return false;
+            }
+
+            if (n == -SpliceInterop.EAGAIN)
+            {
+                return true; // drained: wait for readability again
+            }
+
+            if (n < 0)
+            {
+                throw new IOException($"splice from socket failed (errno {-n})");
+            }
+
+            idle.Touch();
+            long pending = n;
+            while (pending > 0)
+            {
+                long m = SpliceInterop.Splice(pipe.Read, to.SafeHandle, pending);
+                if (m > 0)
+                {
+                    pending -= m;
+                    continue;
+                }
+
+                if (m != -SpliceInterop.EAGAIN)
+                {
+                    throw new IOException($"splice to socket failed (errno {-m})");
+                }
+
+                // The destination's send buffer is full: move one chunk through memory and let SendAsync wait for room.
+                byte[] chunk = ArrayPool<byte>.Shared.Rent(BufferSize);
+                try
+                {
+                    long k = SpliceInterop.Read(pipe.Read, chunk.AsSpan(0, (int)Math.Min(pending, chunk.Length)));
+                    if (k <= 0)
+                    {
+                        throw new IOException($"read from pipe failed (errno {-k})");
+                    }
+
+                    await to.SendAsync(chunk.AsMemory(0, (int)k), SocketFlags.None, ct);
+                    pending -= k;
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(chunk);
+                }
+            }
+
+            Volatile.Write(ref total.Value, total.Value + n);
         }
     }
 }
