@@ -75,7 +75,11 @@ internal sealed class UpstreamConnector
         {
             try
             {
-                addresses = await Dns.GetHostAddressesAsync(host, cancellationToken);
+                // A multi-label name is resolved as an absolute name (trailing dot) so resolv.conf search domains
+                // (ndots) cannot turn api.example.com into api.example.com.corp.internal. Single-label names are only
+                // reachable when listed explicitly and need the search list and /etc/hosts (service containers).
+                string query = HostName.IsSingleLabel(host) ? host : host + ".";
+                addresses = await Dns.GetHostAddressesAsync(query, cancellationToken);
             }
             catch (SocketException)
             {
