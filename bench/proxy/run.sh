@@ -37,9 +37,12 @@ wait_port() { for _ in $(seq 200); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/n
 mkfifo "$T/hold"; exec 7<>"$T/hold"
 $BENCH origin "$T/origin.port" <"$T/hold" 7>&- & pids+=($!)
 $BENCH serve-proxy "$T/nono.port" <"$T/hold" 7>&- & NONO_PID=$!; pids+=($NONO_PID)
-wait_file "$T/origin.port"; wait_file "$T/nono.port"
+# Same proxy with socket continuations run inline on the epoll thread (a process-wide runtime setting).
+DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 $BENCH serve-proxy "$T/nono-inline.port" <"$T/hold" 7>&- & pids+=($!)
+wait_file "$T/origin.port"; wait_file "$T/nono.port"; wait_file "$T/nono-inline.port"
 ORIGIN=$(cat "$T/origin.port")
 read -r NONO_PORT NONO_TOKEN <"$T/nono.port" || true
+read -r NONOI_PORT NONOI_TOKEN <"$T/nono-inline.port" || true
 
 SQUID_PORT=$(free_port)
 cat >"$T/squid.conf" <<CONF
@@ -70,8 +73,9 @@ tinyproxy -d -c "$T/tinyproxy.conf" & TINY_PID=$!; pids+=($TINY_PID)
 wait_port "$SQUID_PORT"; wait_port "$TINY_PORT"
 
 declare -A PROXY=( [direct]="- - 127.0.0.1" [nono]="127.0.0.1:$NONO_PORT $NONO_TOKEN bench.test.example"
+                   [nono-inline]="127.0.0.1:$NONOI_PORT $NONOI_TOKEN bench.test.example"
                    [squid]="127.0.0.1:$SQUID_PORT - 127.0.0.1" [tinyproxy]="127.0.0.1:$TINY_PORT - 127.0.0.1" )
-ORDER=(direct nono squid tinyproxy)
+ORDER=(direct nono nono-inline squid tinyproxy)
 
 median3() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
 
