@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Egress proxy benchmark: Nono vs direct vs squid vs tinyproxy, all on 127.0.0.1 only.
-#   1 GiB upload through one CONNECT tunnel (median of 3), small-request latency p50/p99 through a tunnel at
-#   concurrency 1 and 64, and proxy resident memory with 1,000 idle tunnels.
+#   1 GiB upload through one CONNECT tunnel, small-request latency p50/p99 through a tunnel at concurrency 1 and 64
+#   (every figure is the median of 3 runs), and proxy resident memory with 1,000 idle tunnels.
 # Usage: bench/proxy/run.sh            (needs root for apt; installs squid and tinyproxy if missing)
 # Runtime: about 2-4 minutes on 2 cores.
 set -euo pipefail
@@ -77,17 +77,21 @@ declare -A PROXY=( [direct]="- - 127.0.0.1" [nono]="127.0.0.1:$NONO_PORT $NONO_T
                    [squid]="127.0.0.1:$SQUID_PORT - 127.0.0.1" [tinyproxy]="127.0.0.1:$TINY_PORT - 127.0.0.1" )
 ORDER=(direct nono nono-inline squid tinyproxy)
 
-median3() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
+median3() { printf "%s\n" "$@" | sort -g | sed -n 2p; }
 
 echo "# proxy benchmark $(date -u +%FT%TZ) on $(nproc) cores, $(uname -r)"
 echo
-echo "| target | 1 GiB upload MiB/s (median of 3) | c=1 p50 us | c=1 p99 us | c=64 p50 us | c=64 p99 us |"
+echo "| target | 1 GiB upload MiB/s | c=1 p50 us | c=1 p99 us | c=64 p50 us | c=64 p99 us |"
 echo "|---|---|---|---|---|---|"
 for name in "${ORDER[@]}"; do
     read -r px auth host <<<"${PROXY[$name]}"
     t=(); for _ in 1 2 3; do t+=("$($BENCH throughput "$px" "$auth" "$host" "$ORIGIN" "$BYTES")"); done
-    read -r l1p50 l1p99 <<<"$($BENCH latency "$px" "$auth" "$host" "$ORIGIN" 1 "$LAT1")"
-    read -r l64p50 l64p99 <<<"$($BENCH latency "$px" "$auth" "$host" "$ORIGIN" 64 "$LAT64")"
+    a=(); b=(); c=(); d=()
+    for _ in 1 2 3; do
+        read -r x y <<<"$($BENCH latency "$px" "$auth" "$host" "$ORIGIN" 1 "$LAT1")"; a+=("$x"); b+=("$y")
+        read -r x y <<<"$($BENCH latency "$px" "$auth" "$host" "$ORIGIN" 64 "$LAT64")"; c+=("$x"); d+=("$y")
+    done
+    l1p50=$(median3 "${a[@]}"); l1p99=$(median3 "${b[@]}"); l64p50=$(median3 "${c[@]}"); l64p99=$(median3 "${d[@]}")
     echo "| $name | $(median3 "${t[@]}") | $l1p50 | $l1p99 | $l64p50 | $l64p99 |"
 done
 echo

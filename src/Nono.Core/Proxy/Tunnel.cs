@@ -6,11 +6,12 @@ namespace Nono.Core.Proxy;
 
 /// <summary>
 /// Copies bytes both ways between two connected sockets until both sides finish, half-closing as each side ends.
-/// Idle tunnels hold no buffer: each direction waits with a zero-byte receive and rents a buffer only while data flows.
-/// A direction that carries bulk data switches to splice(2) through a pipe, so bytes stay in the kernel.
+/// Each direction starts with a small buffer (cheap for idle and chatty tunnels); a direction that carries bulk data
+/// switches to splice(2) through a pipe, so bytes stay in the kernel and no buffer is held while it waits.
 /// </summary>
 internal static class Tunnel
 {
+    private const int SmallBufferSize = 4096;
     private const int BufferSize = 64 * 1024;
     private const int SpliceChunk = 1024 * 1024;
 
@@ -44,30 +45,15 @@ internal static class Tunnel
 
     private static async Task PumpAsync(Socket from, Socket to, IdleTimeout idle, StrongBox<long> total)
     {
-        byte[]? buffer = null;
+        // Chatty traffic (request/response) uses a small buffer held by the direction: one receive per message, no
+        // extra wake-up. A direction that fills it is carrying bulk data and moves to splice (or a large buffer).
+        byte[]? buffer = ArrayPool<byte>.Shared.Rent(SmallBufferSize);
         (SafeFdHandle Read, SafeFdHandle Write)? pipe = null;
         CancellationToken ct = idle.Token;
         try
         {
-            while (true)
+            while (buffer is not null)
             {
-                if (buffer is null)
-                {
-                    await from.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, ct);
-                    if (pipe is { } p)
-                    {
-                        if (!await SpliceAvailableAsync(from, to, p, idle, total, ct))
-                        {
-                            to.Shutdown(SocketShutdown.Send);
-                            return;
-                        }
-
-                        continue;
-                    }
-
-                    buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-                }
-
                 int n = await from.ReceiveAsync(buffer, SocketFlags.None, ct);
                 if (n == 0)
                 {
@@ -78,13 +64,22 @@ internal static class Tunnel
                 idle.Touch(); // before forwarding, so any reply this data causes is seen after the idle period restarted
                 await to.SendAsync(buffer.AsMemory(0, n), SocketFlags.None, ct);
                 Volatile.Write(ref total.Value, total.Value + n);
-                bool bulk = n == buffer.Length;
-                if ((bulk && OperatingSystem.IsLinux() && (pipe = SpliceInterop.CreatePipe()) is not null)
-                    || (n < buffer.Length / 2 && from.Available == 0))
+                if (n == buffer.Length && buffer.Length < BufferSize)
                 {
-                    // Bulk data moves to the splice path; a quiet direction waits without holding a buffer.
                     ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = null;
+                    pipe = OperatingSystem.IsLinux() ? SpliceInterop.CreatePipe() : null;
+                    buffer = pipe is null ? ArrayPool<byte>.Shared.Rent(BufferSize) : null;
+                }
+            }
+
+            // Splice mode: wait for readability without a buffer, then move bytes kernel-side.
+            while (pipe is { } p)
+            {
+                await from.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, ct);
+                if (!await SpliceAvailableAsync(from, to, p, idle, total, ct))
+                {
+                    to.Shutdown(SocketShutdown.Send);
+                    return;
                 }
             }
         }
