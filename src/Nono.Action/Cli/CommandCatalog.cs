@@ -14,10 +14,8 @@ internal static class CommandCatalog
         yield return Commands.WhyCommand.Create(context);
         yield return Commands.RollbackCommand.Create(context);
         yield return Commands.SessionCommand.Create(context);
-        _ = context;
         yield return Commands.AuditCommand.Create(context);
         yield return Commands.TrustCommand.Create(context);
         yield return Commands.SigstoreCommand.Create(context);
-        yield break;
     }
 }
