@@ -54,7 +54,7 @@ internal static class PolicyDigest
             w.WriteBoolean("rollback", policy.Rollback.Enabled ?? false);
             Strings(w, "exclude_patterns", policy.Rollback.ExcludePatterns);
             Strings(w, "exclude_globs", policy.Rollback.ExcludeGlobs);
-            Strings(w, "protected_paths", policy.Rollback.ProtectedPaths);
+            Strings(w, "protected_paths", policy.ProtectedPaths);
             w.WriteString("workdir", policy.Workdir);
             w.WriteString("workdir_access", policy.WorkdirAccess.ToString());
             w.WriteEndObject();

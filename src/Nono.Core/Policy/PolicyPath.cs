@@ -43,7 +43,10 @@ public static class PolicyPath
             }
 
             string candidate = resolved.Count == 0 ? "/" + part : Join(resolved) + "/" + part;
-            string? target = missing ? null : LinkTargetOrNull(candidate);
+            // Links under /proc (self, thread-self, fd/N, cwd, root, exe) are per-process magic links: resolving them
+            // here would bake nono's own pid into the policy, so /proc paths stay as written.
+            bool procfs = resolved.Count > 0 && resolved[0] == "proc";
+            string? target = missing || procfs ? null : LinkTargetOrNull(candidate);
             if (target is null)
             {
                 missing = missing || !Path.Exists(candidate);

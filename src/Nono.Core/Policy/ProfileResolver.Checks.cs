@@ -19,7 +19,7 @@ public sealed partial class ProfileResolver
                     continue;
                 }
 
-                if (!PathExpander.TryExpand(p.Rollback.ProtectedPaths[i], context, out _, out string error))
+                if (!PathExpander.TryExpand(RelativeToWorkdir(p.Rollback.ProtectedPaths[i], context), context, out _, out string error))
                 {
                     problems.Add(new PolicyProblem(origin, JsonPathText.Index("$.rollback.protected_paths", i), error));
                 }
@@ -30,6 +30,10 @@ public sealed partial class ProfileResolver
             CheckNonEmpty(p.Security.Groups, "$.security.groups", origin, problems);
         }
     }
+
+    /// <summary>Paths that may be relative (options, rollback.protected_paths) resolve against the working directory.</summary>
+    internal static string RelativeToWorkdir(string raw, PolicyContext context) =>
+        raw.Length > 0 && raw[0] is not ('/' or '~' or '$') ? Path.Combine(context.Workdir, raw) : raw;
 
     private static void CheckNetwork(NetworkSection network, string origin, List<PolicyProblem> problems)
     {

@@ -51,8 +51,7 @@ public sealed partial class ProfileResolver
 
         foreach (PathOverride o in overrides.Paths)
         {
-            string raw = o.Path.Length > 0 && o.Path[0] is not ('/' or '~' or '$') ? Path.Combine(context.Workdir, o.Path) : o.Path;
-            AddRule(raw, o.Access, o.IsFile, isDeny: false, required: true, o.Source, o.Source, "", context, rules, problems);
+            AddRule(RelativeToWorkdir(o.Path, context), o.Access, o.IsFile, isDeny: false, required: true, o.Source, o.Source, "", context, rules, problems);
         }
 
         return rules;

@@ -73,6 +73,7 @@ public sealed partial class ProfileResolver
             Environment = merged.Environment,
             Network = merged.Network,
             Rollback = merged.Rollback,
+            ProtectedPaths = ExpandProtectedPaths(merged.Rollback, context),
             Skipped = rules.Skipped,
             Digest = "",
         };
@@ -137,6 +138,25 @@ public sealed partial class ProfileResolver
         }
 
         return ProfileMerger.Merge(merged, parsed.Profile);
+    }
+
+    private static List<string> ExpandProtectedPaths(RollbackSection rollback, PolicyContext context)
+    {
+        List<string> result = [];
+        foreach (string raw in rollback.ProtectedPaths)
+        {
+            // Already validated by CheckProfiles; a failure here cannot happen without a problem being reported.
+            if (PathExpander.TryExpand(RelativeToWorkdir(raw, context), context, out string expanded, out _))
+            {
+                string canonical = PolicyPath.Canonicalize(expanded);
+                if (!result.Contains(canonical, StringComparer.Ordinal))
+                {
+                    result.Add(canonical);
+                }
+            }
+        }
+
+        return result;
     }
 
     /// <summary>Groups problems by origin (in order of first appearance), then by JSON path with indices compared as numbers.</summary>

@@ -38,6 +38,12 @@ public sealed record ResolvedPolicy
     /// <summary>The rollback section.</summary>
     public RollbackSection Rollback { get; init; } = new();
 
+    /// <summary>
+    /// <c>rollback.protected_paths</c> expanded and canonicalized (relative entries are relative to the working
+    /// directory): paths a rollback never overwrites or removes.
+    /// </summary>
+    public IReadOnlyList<string> ProtectedPaths { get; init; } = [];
+
     /// <summary>Rules left out, with reasons.</summary>
     public IReadOnlyList<SkippedRule> Skipped { get; init; } = [];
 

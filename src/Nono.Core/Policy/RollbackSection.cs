@@ -18,6 +18,6 @@ public sealed record RollbackSection
     public IReadOnlyList<string> ExcludeGlobs { get; init => field = value ?? []; } = [];
 
     /// <summary>Paths a rollback never touches.</summary>
-    [Description("Paths a rollback never overwrites or removes.")]
+    [Description("Paths a rollback never overwrites or removes; relative entries are relative to the working directory.")]
     public IReadOnlyList<string> ProtectedPaths { get; init => field = value ?? []; } = [];
 }

@@ -60,4 +60,13 @@ public sealed class PolicyPathTests
     {
         Assert.Throws<ArgumentException>(() => PolicyPath.Canonicalize("relative"));
     }
+
+    [Theory]
+    [InlineData("/proc/self/fd")]
+    [InlineData("/proc/self")]
+    [InlineData("/proc/thread-self/status")]
+    public void Canonicalize_ProcMagicLinks_StayAsWritten(string path)
+    {
+        Assert.Equal(path, PolicyPath.Canonicalize(path));
+    }
 }

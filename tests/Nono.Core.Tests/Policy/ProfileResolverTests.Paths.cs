@@ -94,4 +94,16 @@ public sealed partial class ProfileResolverTests
         Assert.False(evilDecision.Allowed);
         Assert.Equal(DecidingRule.None, evilDecision.Rule);
     }
+
+    [Fact]
+    public void Resolve_ProtectedPaths_ExpandedRelativeToWorkdir()
+    {
+        using PolicyFixture f = new();
+        InMemoryCatalog catalog = new InMemoryCatalog().WithProfile("p", """{ "rollback": { "enabled": true, "protected_paths": [".env", "~/keep", "$WORKDIR/.git"] } }""");
+
+        ResolvedPolicy policy = new ProfileResolver(catalog).ResolveOrThrow("p", f.Context);
+
+        Assert.Equal([Path.Combine(f.Workdir, ".env"), Path.Combine(f.Home, "keep"), Path.Combine(f.Workdir, ".git")], policy.ProtectedPaths);
+        Assert.True(policy.Rollback.Enabled);
+    }
 }
