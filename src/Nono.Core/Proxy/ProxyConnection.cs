@@ -96,6 +96,7 @@ internal sealed partial class ProxyConnection
         ProxyDecision decision = status is 502 or 504 ? ProxyDecision.UpstreamFailed : ProxyDecision.Denied;
         Emit(mode, host, port, method, path, decision, reason, status);
         await WriteErrorAsync(stream, status, reason, message, cancellationToken);
+        await LingeringClose.RunAsync(_client, _ctx.Time, cancellationToken);
     }
 
     internal static async Task WriteErrorAsync(Stream stream, int status, string reason, string message, CancellationToken cancellationToken)

@@ -114,7 +114,7 @@ internal sealed class ProxyServer : IAsyncDisposable
                 Status = 503,
             });
             await client.SendAsync(s_limitResponse, SocketFlags.None, _shutdown.Token);
-            client.Shutdown(SocketShutdown.Send);
+            await LingeringClose.RunAsync(client, _ctx.Time, _shutdown.Token);
         }
         catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
         {
