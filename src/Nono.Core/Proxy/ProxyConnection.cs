@@ -78,10 +78,10 @@ internal sealed partial class ProxyConnection
         {
             Timestamp = _startedAt,
             Mode = mode,
-            Host = host,
+            Host = host is null ? null : Redact(host),
             Port = port,
-            Method = method,
-            Path = path,
+            Method = method is null ? null : Redact(method),
+            Path = path is null ? null : Redact(path),
             Decision = decision,
             Reason = reason,
             Status = status,
