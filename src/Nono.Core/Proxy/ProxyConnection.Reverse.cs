@@ -65,7 +65,7 @@ internal sealed partial class ProxyConnection
         upstreamHead.Headers.Add(new("Connection", "close"));
         if (_ctx.HeadContainsPhantom(upstreamHead))
         {
-            await RefuseAsync(stream, ProxyMode.Reverse, svc.Name, 0, head.Method, 403, "phantom-token-misplaced", "a phantom token appears outside the credential's place", ct, loggedPath);
+            await RefuseAsync(stream, ProxyMode.Reverse, svc.Name, 0, head.Method, 403, "phantom-token-misplaced", "a phantom or session token appears outside the credential's place", ct, loggedPath);
             return;
         }
 
