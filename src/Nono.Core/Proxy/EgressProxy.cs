@@ -49,7 +49,8 @@ public static class EgressProxy
         List<HostPattern> allow = [.. options.AllowedHosts.Select(h => HostPattern.TryParse(h, out _)!)]; // validated above
         List<HostPattern> bypass = [.. options.UpstreamProxyBypass.Select(h => HostPattern.TryParse(h, out _)!)];
         SessionAuth auth = new(CredentialResolver.NewToken());
-        ProxyContext ctx = new(options, allow, new UpstreamConnector(options, bypass), auth, services, sink);
+        string self = endPoint.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{endPoint.Address}]:{endPoint.Port}" : endPoint.ToString();
+        ProxyContext ctx = new(options, allow, new UpstreamConnector(options, bypass), auth, services, sink, self);
         ProxyServer server = new(ctx, socket);
         server.Start();
         return new RunningProxy(server, endPoint, auth.Token, services);

@@ -50,6 +50,12 @@ internal sealed partial class ProxyConnection
                 return;
             }
 
+            if (head.Target.StartsWith(_ctx.SelfPrefix, StringComparison.OrdinalIgnoreCase))
+            {
+                // A client that ignored NO_PROXY sent a credential-route request through the proxy to the proxy itself.
+                head.Second = head.Target[(_ctx.SelfPrefix.Length - 1)..];
+            }
+
             if (string.Equals(head.Method, "CONNECT", StringComparison.Ordinal))
             {
                 await ConnectAsync(head, reader, stream, idle);

@@ -9,8 +9,10 @@ internal sealed class ProxyContext
         UpstreamConnector connector,
         SessionAuth auth,
         IReadOnlyList<ResolvedService> services,
-        IProxyEventSink sink)
+        IProxyEventSink sink,
+        string selfAuthority)
     {
+        SelfPrefix = "http://" + selfAuthority + "/";
         Options = options;
         AllowList = allowList;
         Connector = connector;
@@ -21,6 +23,9 @@ internal sealed class ProxyContext
     }
 
     public ProxyOptions Options { get; }
+
+    /// <summary><c>http://ADDRESS:PORT/</c> of this proxy: absolute-form requests to it are credential-route requests.</summary>
+    public string SelfPrefix { get; }
 
     public IReadOnlyList<HostPattern> AllowList { get; }
 

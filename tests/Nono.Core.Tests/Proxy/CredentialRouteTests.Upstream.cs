@@ -35,6 +35,22 @@ public sealed partial class CredentialRouteTests
     }
 
     [Fact]
+    public async Task CredentialRoute_ReachedThroughTheProxyItself_StillSwapsThePhantom()
+    {
+        await using RunningProxy proxy = await StartAsync(null, Service("openai"));
+        string phantom = proxy.ChildEnvironment["OPENAI_API_KEY"];
+        string raw = $"GET {proxy.RouteUrl("openai")}/models HTTP/1.1\r\n{ProxyHarness.BasicProxyAuth(proxy.SessionToken)}Authorization: Bearer {phantom}\r\n\r\n";
+
+        string response = await ProxyHarness.RawAsync(proxy, raw);
+
+        Assert.StartsWith("HTTP/1.1 200", response, StringComparison.Ordinal);
+        RecordedRequest seen = Assert.Single(_origin!.Requests);
+        Assert.Equal("GET /v1/models HTTP/1.1", seen.RequestLine);
+        Assert.Equal("Bearer " + _secret, seen.Header("Authorization"));
+        Assert.False(seen.HasHeader("Proxy-Authorization"));
+    }
+
+    [Fact]
     public async Task UpstreamResponseHeadOverLimit_Gives502()
     {
         static async Task Huge(RecordedRequest request, Stream stream)
