@@ -45,19 +45,19 @@ public sealed record SandboxSupport
     public required bool CgroupV2 { get; init; }
 
     /// <summary>The tier <see cref="LandlockAbi"/> allows.</summary>
-    public SandboxTier Tier => Sandbox.LandlockAbi.TierFor(LandlockAbi);
+    public SandboxTier Tier => LandlockRights.TierFor(LandlockAbi);
 
     /// <summary>Whether a sandbox can be enforced at all without a weaker-mode opt-in (Landlock and seccomp present).</summary>
     public bool CanEnforce => ArchitectureSupported && SeccompFilter && LandlockAbi >= 1;
 
     /// <summary>Landlock filesystem rights enforceable at <see cref="LandlockAbi"/>.</summary>
-    public IReadOnlyList<string> FsRights => Sandbox.LandlockAbi.FsRightNames(Sandbox.LandlockAbi.FsRights(LandlockAbi));
+    public IReadOnlyList<string> FsRights => LandlockRights.FsRightNames(LandlockRights.FsRights(LandlockAbi));
 
     /// <summary>Landlock network rights enforceable at <see cref="LandlockAbi"/>.</summary>
-    public IReadOnlyList<string> NetRights => Sandbox.LandlockAbi.NetRightNames(Sandbox.LandlockAbi.NetRights(LandlockAbi));
+    public IReadOnlyList<string> NetRights => LandlockRights.NetRightNames(LandlockRights.NetRights(LandlockAbi));
 
     /// <summary>Landlock scopes enforceable at <see cref="LandlockAbi"/>.</summary>
-    public IReadOnlyList<string> Scopes => Sandbox.LandlockAbi.ScopeNames(Sandbox.LandlockAbi.Scopes(LandlockAbi));
+    public IReadOnlyList<string> Scopes => LandlockRights.ScopeNames(LandlockRights.Scopes(LandlockAbi));
 
     /// <summary>Probes the running kernel. <paramref name="maxAbi"/> caps the Landlock ABI (0 disables Landlock).</summary>
     [SupportedOSPlatform("linux")]

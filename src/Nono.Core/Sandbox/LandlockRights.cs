@@ -1,7 +1,7 @@
 namespace Nono.Core.Sandbox;
 
 /// <summary>What each Landlock ABI version can enforce.</summary>
-internal static class LandlockAbi
+internal static class LandlockRights
 {
     public const ulong NetBindTcp = 1UL << 0;
     public const ulong NetConnectTcp = 1UL << 1;
