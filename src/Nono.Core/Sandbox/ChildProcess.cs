@@ -7,7 +7,10 @@ namespace Nono.Core.Sandbox;
 /// the runtime's other threads (GC, finalizer, tiering) are gone with whatever locks they held, so this code
 /// must not allocate, JIT, throw, touch statics or call into the runtime: it only reads the unmanaged
 /// <see cref="ChildContext"/> and calls libc through function pointers. Both methods are compiled ahead of
-/// the first fork (<see cref="SandboxLauncher"/> prepares them) and opt out of tiering, so no stub runs.
+/// the first fork and called once in the parent (<see cref="SandboxLauncher"/> prepares them), and they opt out
+/// of tiering, so no stub, JIT or precode patch ever runs in the child. That matters doubly because with
+/// W^X the runtime's executable memory is a MAP_SHARED mapping: a code write in the child would land in
+/// the parent's code too.
 /// </summary>
 internal static unsafe class ChildProcess
 {
@@ -22,6 +25,11 @@ internal static unsafe class ChildProcess
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static int Fork(ChildContext* c)
     {
+        if (c == null)
+        {
+            return -2; // warm-up call in the parent, see SandboxLauncher.PrepareChildCode
+        }
+
         int pid = c->Fork();
         if (pid != 0)
         {
@@ -45,6 +53,11 @@ internal static unsafe class ChildProcess
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static long ConfineAndExec(ChildContext* c)
     {
+        if (c == null)
+        {
+            return 0; // warm-up call in the parent
+        }
+
         int stage;
         if ((c->Flags & ChildContext.FlagSupervised) != 0)
         {

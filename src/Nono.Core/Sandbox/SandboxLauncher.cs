@@ -26,6 +26,7 @@ public static partial class SandboxLauncher
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(spec);
+        ForkSafety.ThrowIfUnsafe();
         string executable = Resolve(spec);
         _ = s_prepared.Value;
 
@@ -79,6 +80,15 @@ public static partial class SandboxLauncher
         const BindingFlags flags = BindingFlags.Public | BindingFlags.Static;
         RuntimeHelpers.PrepareMethod(typeof(ChildProcess).GetMethod(nameof(ChildProcess.Fork), flags)!.MethodHandle); // exists: nameof
         RuntimeHelpers.PrepareMethod(typeof(ChildProcess).GetMethod(nameof(ChildProcess.ConfineAndExec), flags)!.MethodHandle);
+
+        // Call both once (a null context returns at once) so every precode and call cell is patched in the
+        // parent; the child must not write to the runtime's executable memory, which W^X maps shared.
+        unsafe
+        {
+            _ = ChildProcess.Fork(null);
+            _ = ChildProcess.ConfineAndExec(null);
+        }
+
         return true;
     }
 }
