@@ -10,7 +10,8 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> Create(CliContext context)
     {
-        _ = context;
-        yield break;
+        yield return Commands.RunCommand.Create(context);
+        yield return Commands.WrapCommand.Create(context);
+        yield return Commands.SetupCommand.Create(context);
     }
 }
