@@ -111,6 +111,16 @@ internal static unsafe class ChildProcess
             goto Fail;
         }
 
+        // Root keeps CAP_SYS_PTRACE across exec, which overrides the supervisor's PR_SET_DUMPABLE 0 and would
+        // let the sandbox read /proc/<nono>/environ (Landlock's ptrace check does not stop PTRACE_MODE_READ on
+        // the kernels tested). Dropping it from the bounding set removes it at exec. EPERM means we lack
+        // CAP_SETPCAP, i.e. are unprivileged and have no CAP_SYS_PTRACE to lose (no_new_privs stops file caps).
+        stage = (int)ChildStage.DropPtraceCapability;
+        if (c->Prctl(24 /* PR_CAPBSET_DROP */, 19 /* CAP_SYS_PTRACE */, 0, 0, 0) != 0 && *c->ErrnoLocation() != 1 /* EPERM */)
+        {
+            goto Fail;
+        }
+
         stage = (int)ChildStage.NoNewPrivileges;
         if (c->Prctl(38 /* PR_SET_NO_NEW_PRIVS */, 1, 0, 0, 0) != 0)
         {

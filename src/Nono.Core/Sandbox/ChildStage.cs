@@ -14,4 +14,5 @@ internal enum ChildStage
     LandlockRestrictSelf = 8,
     Seccomp = 9,
     Execve = 10,
+    DropPtraceCapability = 11,
 }

@@ -120,6 +120,7 @@ public static partial class SandboxLauncher
             ChildStage.LandlockRestrictSelf => "landlock_restrict_self",
             ChildStage.Seccomp => "seccomp(SECCOMP_SET_MODE_FILTER)",
             ChildStage.Execve => "execve",
+            ChildStage.DropPtraceCapability => "prctl(PR_CAPBSET_DROP, CAP_SYS_PTRACE)",
             _ => $"child stage {(int)stage}",
         };
         if (stage == ChildStage.Execve && errno == (int)Interop.Interop.Errno.ENOENT)

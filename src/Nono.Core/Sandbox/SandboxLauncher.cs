@@ -61,11 +61,36 @@ public static partial class SandboxLauncher
     }
 
     /// <summary>
-    /// Makes the supervisor undumpable: its /proc files become root-owned and it cannot be ptrace-attached
-    /// by same-uid processes. Landlock already forbids the sandbox that access; this is defense in depth.
-    /// The sandboxed command is unaffected (execve resets dumpability).
+    /// Hardens the supervisor process against the sandbox it starts. (1) PR_SET_DUMPABLE 0: its /proc files
+    /// become root-owned and same-uid processes can neither ptrace it nor read its environ or memory. The
+    /// sandboxed command is unaffected (execve resets dumpability). (2) Scrubs the process's initial
+    /// environment block, which /proc/&lt;pid&gt;/environ shows: on the kernels tested, a root sandbox could
+    /// still read it (neither Landlock's ptrace check nor dumpability stopped PTRACE_MODE_READ for root).
+    /// Call it only after the environment was copied (the CLI's context) and once nothing calls getenv.
     /// </summary>
-    public static void HardenSupervisor() => Interop.Interop.Prctl(Interop.Interop.PR_SET_DUMPABLE, 0, "prctl(PR_SET_DUMPABLE)");
+    public static void HardenSupervisor()
+    {
+        Interop.Interop.Prctl(Interop.Interop.PR_SET_DUMPABLE, 0, "prctl(PR_SET_DUMPABLE)");
+        ScrubInitialEnvironment();
+    }
+
+    private static unsafe void ScrubInitialEnvironment()
+    {
+        // /proc/self/stat fields 50 and 51 (1-based, proc_pid_stat(5)) are env_start and env_end; fields after the command
+        // name start at field 3, after the last ')'.
+        string stat = File.ReadAllText("/proc/self/stat");
+        string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        ulong start = ulong.Parse(fields[50 - 3], System.Globalization.CultureInfo.InvariantCulture);
+        ulong end = ulong.Parse(fields[51 - 3], System.Globalization.CultureInfo.InvariantCulture);
+        if (start == 0 || end <= start || end - start > 16 * 1024 * 1024)
+        {
+            throw new NonoException(NonoErrorCode.SandboxSetupFailed, "cannot locate the process environment block to scrub it");
+        }
+
+        // SAFETY: [env_start, env_end) is the initial environment block on the main thread's stack, mapped
+        // and writable for the process's lifetime. The runtime keeps its own copy of the environment.
+        new Span<byte>((void*)start, checked((int)(end - start))).Clear();
+    }
 
     private static string Resolve(LaunchSpec spec)
     {
