@@ -21,14 +21,13 @@ internal sealed unsafe class NativeLaunchState : IDisposable
             Context = (ChildContext*)_memory.Allocate((nuint)sizeof(ChildContext));
             LibcFunctions.Fill(Context);
             _ruleset = LandlockRulesetBuilder.Build(plan);
-            (ErrorRead, ErrorWrite) = Interop.Interop.Pipe();
 
             ChildContext* c = Context;
             c->Flags = (supervised ? ChildContext.FlagSupervised : 0)
                 | (_ruleset is not null ? ChildContext.FlagLandlock : 0)
                 | (plan.Seccomp ? ChildContext.FlagSeccomp : 0);
             c->ParentPid = Environment.ProcessId;
-            c->ErrorPipe = Keep(ErrorWrite);
+            c->ErrorPipe = -1; // set per attempt by the supervisor
             c->RulesetFd = _ruleset is null ? -1 : Keep(_ruleset);
             c->StdinFd = spec.StandardInput is null ? -1 : Keep(spec.StandardInput);
             c->StdoutFd = spec.StandardOutput is null ? -1 : Keep(spec.StandardOutput);
@@ -58,16 +57,6 @@ internal sealed unsafe class NativeLaunchState : IDisposable
 
     public ChildContext* Context { get; }
 
-    public SafeFdHandle ErrorRead { get; } = null!; // set in the constructor before any use; Dispose tolerates null
-
-    public SafeFdHandle ErrorWrite { get; } = null!;
-
-    /// <summary>Closes the parent's copy of the pipe's write end, so EOF means the child exec'd or died.</summary>
-    public void CloseWriteEnd()
-    {
-        ReleaseRef(ErrorWrite);
-        ErrorWrite.Dispose();
-    }
 
     public void Dispose()
     {
@@ -78,8 +67,6 @@ internal sealed unsafe class NativeLaunchState : IDisposable
 
         _addRefs.Clear();
         _ruleset?.Dispose();
-        ErrorRead?.Dispose();
-        ErrorWrite?.Dispose();
         _memory.Dispose();
     }
 
@@ -90,15 +77,5 @@ internal sealed unsafe class NativeLaunchState : IDisposable
         handle.DangerousAddRef(ref added);
         _addRefs.Add(handle);
         return (int)handle.DangerousGetHandle();
-    }
-
-    private void ReleaseRef(SafeHandle handle)
-    {
-        int index = _addRefs.IndexOf(handle);
-        if (index >= 0)
-        {
-            _addRefs.RemoveAt(index);
-            handle.DangerousRelease();
-        }
     }
 }

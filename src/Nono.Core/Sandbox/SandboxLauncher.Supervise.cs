@@ -7,42 +7,36 @@ public static partial class SandboxLauncher
 {
     private const int SIGKILL = 9;
 
+    /// <summary>How long a forked child may take to give its first sign of life before it is presumed stuck.</summary>
+    private const int AliveTimeoutMilliseconds = 3_000;
+
+    private const int MaxForkAttempts = 5;
+
     private static unsafe void Supervise(
         NativeLaunchState state,
         string executable,
         TaskCompletionSource<SandboxedProcess> started,
         TaskCompletionSource<ChildExit> exited)
     {
-        int pid;
+        int pid = -1;
         SafeFdHandle? pidfd = null;
         try
         {
             using (state)
             {
-                pid = ChildProcess.Fork(state.Context);
-                if (pid < 0)
+                for (int attempt = 1; pid < 0; attempt++)
                 {
-                    Interop.Interop.ThrowSetupFailed("fork", *state.Context->ErrnoLocation());
-                }
-
-                state.CloseWriteEnd();
-                pidfd = Interop.Interop.PidfdOpen(pid);
-                long? failure = ReadChildReport(state.ErrorRead, pid);
-                if (failure is long f)
-                {
-                    Interop.Interop.WaitForExit(pid);
-                    ThrowChildFailure(f, executable);
+                    (pid, pidfd) = ForkOnce(state, executable, attempt);
                 }
             }
         }
         catch (Exception ex)
         {
-            pidfd?.Dispose();
             started.SetException(ex);
             return;
         }
 
-        started.SetResult(new SandboxedProcess(pid, pidfd, exited.Task));
+        started.SetResult(new SandboxedProcess(pid, pidfd!, exited.Task));
         try
         {
             exited.SetResult(ChildExit.FromWaitStatus(Interop.Interop.WaitForExit(pid)));
@@ -53,40 +47,90 @@ public static partial class SandboxLauncher
         }
     }
 
-    /// <summary>Null when the child exec'd (EOF after its sign of life); else the failure it reported.</summary>
-    private static long? ReadChildReport(SafeFdHandle pipe, int pid)
+    /// <summary>
+    /// One fork. Returns (-1, null) when the child gave no sign of life in time: it is then stuck before its
+    /// first step (a runtime GC suspension in flight at fork time leaves the child waiting for a GC thread that
+    /// does not exist in it), has certainly not exec'd, and is killed, so another attempt is safe.
+    /// </summary>
+    private static unsafe (int Pid, SafeFdHandle? Pidfd) ForkOnce(NativeLaunchState state, string executable, int attempt)
+    {
+        (SafeFdHandle read, SafeFdHandle write) = Interop.Interop.Pipe();
+        using (read)
+        {
+            int pid;
+            using (write)
+            {
+                state.Context->ErrorPipe = write.Fd;
+                pid = ChildProcess.Fork(state.Context);
+                if (pid < 0)
+                {
+                    Interop.Interop.ThrowSetupFailed("fork", *state.Context->ErrnoLocation());
+                }
+            }
+
+            SafeFdHandle pidfd = Interop.Interop.PidfdOpen(pid);
+            try
+            {
+                Span<byte> alive = stackalloc byte[1];
+                if (!Interop.Interop.WaitReadable(read, AliveTimeoutMilliseconds))
+                {
+                    KillAndReap(pid, pidfd);
+                    pidfd.Dispose();
+                    if (attempt >= MaxForkAttempts)
+                    {
+                        throw new NonoException(NonoErrorCode.SandboxSetupFailed, $"the sandbox child never started after {attempt} attempts");
+                    }
+
+                    return (-1, null);
+                }
+
+                if (Interop.Interop.Read(read, alive) == 0)
+                {
+                    Interop.Interop.WaitForExit(pid);
+                    throw new NonoException(NonoErrorCode.SandboxSetupFailed, "the sandbox child died before its first step");
+                }
+
+                if (ReadChildReport(read, pid, pidfd) is long failure)
+                {
+                    Interop.Interop.WaitForExit(pid);
+                    ThrowChildFailure(failure, executable);
+                }
+
+                return (pid, pidfd);
+            }
+            catch
+            {
+                pidfd.Dispose();
+                throw;
+            }
+        }
+    }
+
+    /// <summary>Null when the child exec'd (EOF: the pipe is CLOEXEC); else the failure it reported.</summary>
+    private static long? ReadChildReport(SafeFdHandle pipe, int pid, SafeFdHandle pidfd)
     {
         Span<byte> buffer = stackalloc byte[sizeof(long)];
-        bool alive = false;
         int filled = 0;
         while (true)
         {
             if (!Interop.Interop.WaitReadable(pipe, ChildSetupTimeoutMilliseconds))
             {
-                // Exec closes the pipe (CLOEXEC); a child that neither failed nor exec'd in this long is stuck
-                // before exec, so killing it cannot kill the user's command.
-                KillAndReap(pid);
+                // Alive but neither failed nor exec'd in this long: stuck in setup. Not retried, since by now
+                // exec could be racing with the kill.
+                KillAndReap(pid, pidfd);
                 throw new NonoException(NonoErrorCode.SandboxSetupFailed, "the sandbox child did not reach exec; it was killed");
             }
 
-            int n = alive
-                ? Interop.Interop.Read(pipe, buffer[filled..])
-                : Interop.Interop.Read(pipe, buffer[..1]);
+            int n = Interop.Interop.Read(pipe, buffer[filled..]);
             if (n == 0)
             {
-                if (!alive || filled != 0)
+                if (filled != 0)
                 {
                     Interop.Interop.WaitForExit(pid);
-                    throw new NonoException(NonoErrorCode.SandboxSetupFailed, "the sandbox child died before exec without a report");
+                    throw new NonoException(NonoErrorCode.SandboxSetupFailed, "the sandbox child sent a truncated report");
                 }
 
                 return null;
-            }
-
-            if (!alive)
-            {
-                alive = true;
-                continue;
             }
 
             filled += n;
@@ -97,9 +141,8 @@ public static partial class SandboxLauncher
         }
     }
 
-    private static void KillAndReap(int pid)
+    private static void KillAndReap(int pid, SafeFdHandle pidfd)
     {
-        using SafeFdHandle pidfd = Interop.Interop.PidfdOpen(pid);
         Interop.Interop.PidfdSendSignal(pidfd, SIGKILL);
         Interop.Interop.WaitForExit(pid);
     }
