@@ -18,6 +18,24 @@ internal static class RunCommand
         return command;
     }
 
+    [SupportedOSPlatform("linux")]
+    private static SandboxedProcess StartOrUnregister(SandboxInvocation invocation, List<PosixSignalRegistration> registrations)
+    {
+        try
+        {
+            return SandboxLauncher.Start(invocation.Plan, invocation.Spec);
+        }
+        catch
+        {
+            foreach (PosixSignalRegistration registration in registrations)
+            {
+                registration.Dispose();
+            }
+
+            throw;
+        }
+    }
+
     internal static int NotLinux(CliContext context)
     {
         context.Error.WriteLine("nono: the sandbox needs Linux");
@@ -36,21 +54,45 @@ internal static class RunCommand
         }
 
         SandboxLauncher.HardenSupervisor();
-        using SandboxedProcess process = SandboxLauncher.Start(invocation.Plan, invocation.Spec);
-        if (invocation.Verbose)
-        {
-            context.Error.WriteLine($"nono: started pid {process.Pid} in tier {invocation.Plan.Tier}");
-        }
 
-        // Forward the usual termination signals; nono itself stays up to report the child's exit.
+        // Forward the usual termination signals; nono itself stays up to report the child's exit. Registered
+        // before the start so a signal that arrives while the child starts is forwarded, not lost.
+        Lock gate = new();
+        SandboxedProcess? child = null;
+        int pending = 0;
         List<PosixSignalRegistration> registrations = [];
         foreach ((PosixSignal signal, int number) in new[] { (PosixSignal.SIGINT, 2), (PosixSignal.SIGTERM, 15), (PosixSignal.SIGHUP, 1), (PosixSignal.SIGQUIT, 3) })
         {
             registrations.Add(PosixSignalRegistration.Create(signal, ctx =>
             {
                 ctx.Cancel = true;
-                process.Signal(number);
+                lock (gate)
+                {
+                    if (child is null)
+                    {
+                        pending = number;
+                    }
+                    else
+                    {
+                        child.Signal(number);
+                    }
+                }
             }));
+        }
+
+        using SandboxedProcess process = StartOrUnregister(invocation, registrations);
+        lock (gate)
+        {
+            child = process;
+            if (pending != 0)
+            {
+                process.Signal(pending);
+            }
+        }
+
+        if (invocation.Verbose)
+        {
+            context.Error.WriteLine($"nono: started pid {process.Pid} in tier {invocation.Plan.Tier}");
         }
 
         try
