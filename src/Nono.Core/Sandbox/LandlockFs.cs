@@ -37,6 +37,9 @@ internal enum LandlockFs : ulong
     /// <summary>What a read grant gives: read includes execute.</summary>
     ReadSet = Execute | ReadFile | ReadDir,
 
-    /// <summary>What a write grant gives (masked to the ABI later).</summary>
-    WriteSet = WriteFile | RemoveDir | RemoveFile | MakeChar | MakeDir | MakeReg | MakeSock | MakeFifo | MakeBlock | MakeSym | Refer | Truncate,
+    /// <summary>
+    /// What a write grant gives (masked to the ABI later). Never MakeChar/MakeBlock: a root sandbox could
+    /// mknod a node for the host's disk inside its own grant and read the raw device past every rule.
+    /// </summary>
+    WriteSet = WriteFile | RemoveDir | RemoveFile | MakeDir | MakeReg | MakeSock | MakeFifo | MakeSym | Refer | Truncate,
 }

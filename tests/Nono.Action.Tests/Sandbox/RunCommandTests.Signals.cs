@@ -76,7 +76,8 @@ public sealed partial class RunCommandTests
 
     private static void Signal(int pid, int signal)
     {
-        ProcessResult r = ProcessRunner.RunAsync("kill", [$"-{signal}", pid.ToString()]).GetAwaiter().GetResult();
+        // The shell's builtin kill: no dependency on procps.
+        ProcessResult r = ProcessRunner.RunAsync("/bin/sh", ["-c", $"kill -{signal} {pid}"]).GetAwaiter().GetResult();
         Assert.Equal(0, r.ExitCode);
     }
 }

@@ -154,6 +154,21 @@ public sealed partial class SandboxLauncherTests
     }
 
     [Fact]
+    public async Task Start_WriteGrantAsRoot_CannotMakeDeviceNodesButFifos()
+    {
+        Assert.SkipUnless(ProcessRunner.IsRoot, "mknod of devices needs CAP_MKNOD");
+        using TempDirectory work = new();
+
+        ProcessResult result = await SandboxRun.ShAsync(SandboxRun.With(SandboxRun.Write(work.Path)),
+            $"mknod {work.Combine("disk")} b 8 0 || echo block-denied; mknod {work.Combine("mem")} c 1 1 || echo char-denied; mkfifo {work.Combine("fifo")} && echo fifo-ok");
+
+        Assert.Contains("block-denied", result.StandardOutput);
+        Assert.Contains("char-denied", result.StandardOutput);
+        Assert.Contains("fifo-ok", result.StandardOutput);
+        Assert.False(File.Exists(work.Combine("disk")));
+    }
+
+    [Fact]
     public async Task Start_Grandchild_InheritsSandbox()
     {
         using TempDirectory outside = new();
