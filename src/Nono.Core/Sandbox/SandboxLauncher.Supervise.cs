@@ -1,3 +1,4 @@
+using System.Runtime;
 using Nono.Core.Diagnostics;
 using Nono.Core.Sandbox.Interop;
 
@@ -11,6 +12,16 @@ public static partial class SandboxLauncher
     private const int AliveTimeoutMilliseconds = 3_000;
 
     private const int MaxForkAttempts = 5;
+
+    /// <summary>Allocation budget of the no-GC region around fork: plenty for the other threads in that window.</summary>
+    private const long NoGcRegionBytes = 32L * 1024 * 1024;
+
+    private static readonly Lock s_forkLock = new();
+
+    private static int s_stuckChildren;
+
+    /// <summary>How many forked children were found stuck before their first step and retried (diagnostics).</summary>
+    internal static int StuckChildren => Volatile.Read(ref s_stuckChildren);
 
     private static unsafe void Supervise(
         NativeLaunchState state,
@@ -61,7 +72,7 @@ public static partial class SandboxLauncher
             using (write)
             {
                 state.Context->ErrorPipe = write.Fd;
-                pid = ChildProcess.Fork(state.Context);
+                pid = ForkWithoutGc(state);
                 if (pid < 0)
                 {
                     Interop.Interop.ThrowSetupFailed("fork", *state.Context->ErrnoLocation());
@@ -74,6 +85,7 @@ public static partial class SandboxLauncher
                 Span<byte> alive = stackalloc byte[1];
                 if (!Interop.Interop.WaitReadable(read, AliveTimeoutMilliseconds))
                 {
+                    Interlocked.Increment(ref s_stuckChildren);
                     KillAndReap(pid, pidfd);
                     pidfd.Dispose();
                     if (attempt >= MaxForkAttempts)
@@ -102,6 +114,31 @@ public static partial class SandboxLauncher
             {
                 pidfd.Dispose();
                 throw;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Forks inside a no-GC region, so no allocation-triggered GC can start suspending threads while fork
+    /// runs (a child forked while a suspension is pending would wait forever at its first GC poll for a GC
+    /// thread it does not have). Induced GCs and other runtime suspensions can still interfere; the caller's
+    /// alive check and retry cover those.
+    /// </summary>
+    private static unsafe int ForkWithoutGc(NativeLaunchState state)
+    {
+        lock (s_forkLock)
+        {
+            bool noGc = GC.TryStartNoGCRegion(NoGcRegionBytes);
+            try
+            {
+                return ChildProcess.Fork(state.Context);
+            }
+            finally
+            {
+                if (noGc && GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)
+                {
+                    GC.EndNoGCRegion();
+                }
             }
         }
     }
