@@ -6,6 +6,8 @@ namespace Nono.Core.Sandbox;
 /// Everything the forked child needs, in unmanaged memory: libc entry points (resolved in the parent) and
 /// the prepared data. The child reads only this struct; it never touches the managed heap or statics.
 /// </summary>
+// SAFETY: allocated zeroed in native memory by NativeLaunchState and never moved; function pointers come
+// from LibcFunctions.Fill with matching C signatures.
 [StructLayout(LayoutKind.Sequential)]
 internal unsafe struct ChildContext
 {

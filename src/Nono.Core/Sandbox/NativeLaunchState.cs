@@ -8,6 +8,8 @@ namespace Nono.Core.Sandbox;
 /// Everything prepared in the parent before the fork: the ruleset fd, the BPF program, argv/envp, the
 /// resolved executable and the error pipe, all in unmanaged memory reachable from one <see cref="ChildContext"/>.
 /// </summary>
+// SAFETY: every pointer stored in the context points into _memory, which is freed only in Dispose, after the
+// fork attempts are over; raw fds are kept open by DangerousAddRef until Dispose.
 internal sealed unsafe class NativeLaunchState : IDisposable
 {
     private readonly NativeStrings _memory = new();

@@ -23,6 +23,7 @@ public static partial class SandboxLauncher
     /// <summary>How many forked children were found stuck before their first step and retried (diagnostics).</summary>
     internal static int StuckChildren => Volatile.Read(ref s_stuckChildren);
 
+    // SAFETY: state (and the context it owns) outlives every fork attempt: it is disposed at the end of the using.
     private static unsafe void Supervise(
         NativeLaunchState state,
         string executable,
@@ -124,6 +125,7 @@ public static partial class SandboxLauncher
     /// thread it does not have). Induced GCs and other runtime suspensions can still interfere; the caller's
     /// alive check and retry cover those.
     /// </summary>
+    // SAFETY: the context is complete (NativeLaunchState constructor) and its ErrorPipe is open for the call.
     private static unsafe int ForkWithoutGc(NativeLaunchState state)
     {
         lock (s_forkLock)

@@ -56,6 +56,8 @@ public static partial class SandboxLauncher
         ArgumentNullException.ThrowIfNull(spec);
         string executable = Resolve(spec);
         using NativeLaunchState state = new(plan, spec, executable, supervised: false);
+
+        // SAFETY: the context lives until the using ends; ConfineAndExec returns only on failure.
         long failure = ChildProcess.ConfineAndExec(state.Context);
         ThrowChildFailure(failure, executable);
     }
@@ -110,6 +112,7 @@ public static partial class SandboxLauncher
         // parent; the child must not write to the runtime's executable memory, which W^X maps shared.
         unsafe
         {
+            // SAFETY: a null context makes both methods return before touching any pointer.
             _ = ChildProcess.Fork(null);
             _ = ChildProcess.ConfineAndExec(null);
         }
