@@ -13,5 +13,12 @@ internal static class CommandCatalog
         yield return Commands.RunCommand.Create(context);
         yield return Commands.WrapCommand.Create(context);
         yield return Commands.SetupCommand.Create(context);
+        yield return Commands.ProfileCommand.Create(context);
+        yield return Commands.WhyCommand.Create(context);
+        yield return Commands.RollbackCommand.Create(context);
+        yield return Commands.SessionCommand.Create(context);
+        yield return Commands.AuditCommand.Create(context);
+        yield return Commands.TrustCommand.Create(context);
+        yield return Commands.SigstoreCommand.Create(context);
     }
 }

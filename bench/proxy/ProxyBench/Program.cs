@@ -1,0 +1,17 @@
+using ProxyBench;
+
+// Usage (see ../run.sh):
+//   serve-proxy <port-file>                       host the Nono egress proxy until stdin closes
+//   origin <port-file>                             the loopback origin server (sink, HTTP responder, holder)
+//   throughput <proxy|-> <auth|-> <host> <port> <bytes>
+//   latency <proxy|-> <auth|-> <host> <port> <concurrency> <requests>
+//   tunnels <proxy> <auth|-> <host> <port> <count> <proxy-pid>
+return args.Length == 0 ? 2 : args[0] switch
+{
+    "serve-proxy" => await ProxyHost.RunAsync(args[1]),
+    "origin" => await OriginServer.RunAsync(args[1]),
+    "throughput" => await Throughput.RunAsync(Dialer.From(args[1], args[2], args[3], int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture)), long.Parse(args[5], System.Globalization.CultureInfo.InvariantCulture)),
+    "latency" => await Latency.RunAsync(Dialer.From(args[1], args[2], args[3], int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture)), int.Parse(args[5], System.Globalization.CultureInfo.InvariantCulture), int.Parse(args[6], System.Globalization.CultureInfo.InvariantCulture)),
+    "tunnels" => await Tunnels.RunAsync(Dialer.From(args[1], args[2], args[3], int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture)), int.Parse(args[5], System.Globalization.CultureInfo.InvariantCulture), int.Parse(args[6], System.Globalization.CultureInfo.InvariantCulture)),
+    _ => 2,
+};

@@ -1,0 +1,27 @@
+using System.Net;
+using Nono.Core.Proxy;
+
+namespace ProxyBench;
+
+/// <summary>Hosts the Nono egress proxy as the supervisor would, until stdin closes. Writes "port token" to a file.</summary>
+internal static class ProxyHost
+{
+    public static async Task<int> RunAsync(string portFile)
+    {
+        CountingSink sink = new();
+        await using RunningProxy proxy = await EgressProxy.StartAsync(
+            new ProxyOptions
+            {
+                AllowedHosts = ["bench.test.example"],
+                ResolverOverrides = [new ResolverOverride("bench.test.example", IPAddress.Loopback)],
+                MaxConnections = 8192,
+            },
+            listener: null,
+            sink,
+            CancellationToken.None);
+        await File.WriteAllTextAsync(portFile, $"{proxy.Port} {proxy.SessionToken}");
+        await Task.Run(() => Console.In.ReadToEnd());
+        await Console.Error.WriteLineAsync($"events recorded: {sink.Count}");
+        return 0;
+    }
+}

@@ -1,0 +1,8 @@
+namespace Nono.Action.ActionMode;
+
+/// <summary>enforce or audit.</summary>
+internal enum ActionRunMode
+{
+    Enforce,
+    Audit,
+}

@@ -1,0 +1,41 @@
+using System.CommandLine;
+using System.Text.Json;
+using Nono.Action.Cli;
+using Nono.Core.Audit;
+
+namespace Nono.Action.Commands;
+
+/// <summary><c>nono audit list [--json]</c>.</summary>
+internal static class AuditListCommand
+{
+    public static Command Create(CliContext context)
+    {
+        Option<bool> json = new("--json") { Description = "Print JSON" };
+        Command command = new("list", "List recorded sessions, newest first") { json };
+        command.SetAction(parse =>
+        {
+            IReadOnlyList<SessionMetadata> sessions = new AuditStore(AuditCommandPaths.AuditRoot(context)).List();
+            if (parse.GetValue(json))
+            {
+                context.Output.WriteLine(JsonSerializer.Serialize(sessions, AuditCliJsonContext.Default.IReadOnlyListSessionMetadata));
+                return ExitCodes.Success;
+            }
+
+            if (sessions.Count == 0)
+            {
+                context.Output.WriteLine("no audit sessions");
+                return ExitCodes.Success;
+            }
+
+            foreach (SessionMetadata s in sessions)
+            {
+                string outcome = s.Status == SessionStatus.Running ? "running" : s.Signal is int sig ? $"signal {sig}" : $"exit {s.ExitCode}";
+                string violations = s.ViolationCount is > 0 ? $"  {s.ViolationCount} violation(s)" : "";
+                context.Output.WriteLine($"{s.SessionId}  {s.StartedAt:yyyy-MM-dd HH:mm:ss}Z  {outcome,-9}{violations}  {string.Join(' ', s.Command)}");
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,63 @@
+using System.CommandLine;
+using Nono.Action.Cli;
+using Nono.Action.Profiles;
+using Nono.Core.Policy;
+
+namespace Nono.Action.Commands;
+
+/// <summary><c>nono why --path P --op read|write|readwrite [--json] [policy options]</c>: explains one access decision.</summary>
+internal static class WhyCommand
+{
+    public static Command Create(CliContext context)
+    {
+        Option<string> path = new("--path") { Description = "The path to ask about", Required = true };
+        Option<string> op = new("--op") { Description = "The operation: read, write or readwrite", DefaultValueFactory = _ => "read" };
+        op.AcceptOnlyFromAmong("read", "write", "readwrite");
+        Option<bool> json = new("--json") { Description = "Print the decision as JSON" };
+        PolicyOptions policy = new();
+        Command command = new("why", "Explain whether the sandbox would allow an operation on a path, and which rule decides");
+        command.Options.Add(path);
+        command.Options.Add(op);
+        command.Options.Add(json);
+        policy.AddTo(command);
+        command.SetAction(result =>
+        {
+            ResolvedPolicy resolved = PolicyLoader.Resolve(context.Environment, context.CurrentDirectory, policy.ReadFrom(result), out PolicySettings settings);
+            foreach (string note in settings.Notes)
+            {
+                context.Error.WriteLine($"nono: note: {note}");
+            }
+
+            string target = Absolute(result.GetValue(path) ?? "", context);
+            FsOperation operation = result.GetValue(op) switch
+            {
+                "write" => FsOperation.Write,
+                "readwrite" => FsOperation.ReadWrite,
+                _ => FsOperation.Read,
+            };
+            Decision decision = PolicyExplainer.Why(resolved, target, operation);
+            if (result.GetValue(json))
+            {
+                context.Output.WriteLine(PolicyJson.Serialize(decision));
+                return ExitCodes.Success;
+            }
+
+            context.Output.WriteLine($"{(decision.Allowed ? "ALLOWED" : "DENIED")} {result.GetValue(op)} {decision.Path}");
+            context.Output.WriteLine($"  {decision.Reason}");
+            context.Output.WriteLine($"  profile: {resolved.ProfileName} (chain: {string.Join(" -> ", resolved.Chain)})");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static string Absolute(string path, CliContext context)
+    {
+        if (path == "~" || path.StartsWith("~/", StringComparison.Ordinal))
+        {
+            string home = context.GetEnv("HOME") ?? "/";
+            return home + path[1..];
+        }
+
+        return Path.GetFullPath(path, context.CurrentDirectory);
+    }
+}

@@ -1,0 +1,64 @@
+using System.Reflection;
+using Nono.Core.Diagnostics;
+using Nono.Core.Policy;
+
+namespace Nono.Action.Profiles;
+
+/// <summary>The built-in groups and profiles, embedded in the executable as JSON resources.</summary>
+internal static class BuiltinProfiles
+{
+    public const string GroupsOrigin = "builtin:groups.json";
+
+    private const string ProfilePrefix = "nono.profile.";
+
+    private static readonly Lazy<IReadOnlyDictionary<string, string>> s_profiles = new(LoadProfiles);
+    private static readonly Lazy<IReadOnlyDictionary<string, PolicyGroup>> s_groups = new(LoadGroups);
+
+    /// <summary>Groups every resolution applies; no profile can drop them.</summary>
+    public static IReadOnlyList<string> MandatoryGroups { get; } = ["deny_credentials"];
+
+    /// <summary>Profile JSON texts by name.</summary>
+    public static IReadOnlyDictionary<string, string> Profiles => s_profiles.Value;
+
+    /// <summary>Groups by name.</summary>
+    public static IReadOnlyDictionary<string, PolicyGroup> Groups => s_groups.Value;
+
+    /// <summary>The raw groups file (for validation tests and <c>nono profile groups --json</c>).</summary>
+    public static string GroupsJson => Read("nono.groups.json");
+
+    private static Dictionary<string, string> LoadProfiles()
+    {
+        Dictionary<string, string> profiles = new(StringComparer.Ordinal);
+        foreach (string resource in typeof(BuiltinProfiles).Assembly.GetManifestResourceNames())
+        {
+            if (resource.StartsWith(ProfilePrefix, StringComparison.Ordinal) && resource.EndsWith(".json", StringComparison.Ordinal))
+            {
+                profiles[resource[ProfilePrefix.Length..^".json".Length]] = Read(resource);
+            }
+        }
+
+        return profiles;
+    }
+
+    private static IReadOnlyDictionary<string, PolicyGroup> LoadGroups()
+    {
+        List<PolicyProblem> problems = [];
+        IReadOnlyDictionary<string, PolicyGroup> groups = ProfileParser.ParseGroups(GroupsJson, GroupsOrigin, problems);
+        if (problems.Count > 0)
+        {
+            // A broken built-in is a build defect, not user input; the tests keep this from shipping.
+            throw new NonoException(NonoErrorCode.InvalidPolicy, $"built-in groups are invalid: {problems[0]}");
+        }
+
+        return groups;
+    }
+
+    private static string Read(string resource)
+    {
+        Assembly assembly = typeof(BuiltinProfiles).Assembly;
+        using Stream stream = assembly.GetManifestResourceStream(resource)
+            ?? throw new NonoException(NonoErrorCode.StateCorrupt, $"built-in resource {resource} is missing from the executable");
+        using StreamReader reader = new(stream);
+        return reader.ReadToEnd();
+    }
+}

@@ -1,0 +1,91 @@
+using Nono.Core.Policy;
+
+namespace Nono.Action.Profiles;
+
+/// <summary>
+/// Finds profiles for resolution. A value containing '/' or ending in ".json" is a file path (relative to the
+/// referring profile's directory, or to the working directory). Otherwise it is a name: the user's
+/// <c>$XDG_CONFIG_HOME/nono/profiles/NAME.json</c> first, then the built-ins; <c>builtin:NAME</c> always means
+/// the built-in, so a user profile can extend the built-in of the same name.
+/// </summary>
+internal sealed class ProfileCatalog : IPolicyCatalog
+{
+    public const string BuiltinPrefix = "builtin:";
+
+    private readonly string _userDirectory;
+    private readonly string _workdir;
+
+    public ProfileCatalog(string userDirectory, string workdir)
+    {
+        _userDirectory = userDirectory;
+        _workdir = workdir;
+    }
+
+    public IReadOnlyList<string> MandatoryGroups => BuiltinProfiles.MandatoryGroups;
+
+    public string UserDirectory => _userDirectory;
+
+    public PolicyGroup? FindGroup(string name) => BuiltinProfiles.Groups.GetValueOrDefault(name);
+
+    public ProfileSource? FindProfile(string nameOrPath, string? baseDirectory)
+    {
+        if (IsPath(nameOrPath))
+        {
+            string path = Path.GetFullPath(nameOrPath, baseDirectory ?? _workdir);
+            return File.Exists(path) ? new ProfileSource(NameOfFile(path), path, File.ReadAllText(path)) : null;
+        }
+
+        if (nameOrPath.StartsWith(BuiltinPrefix, StringComparison.Ordinal))
+        {
+            string builtin = nameOrPath[BuiltinPrefix.Length..];
+            return BuiltinProfiles.Profiles.TryGetValue(builtin, out string? text) ? new ProfileSource(builtin, BuiltinPrefix + builtin, text) : null;
+        }
+
+        if (!IsValidName(nameOrPath))
+        {
+            return null;
+        }
+
+        string user = UserProfilePath(nameOrPath);
+        if (File.Exists(user))
+        {
+            return new ProfileSource(nameOrPath, user, File.ReadAllText(user));
+        }
+
+        return BuiltinProfiles.Profiles.TryGetValue(nameOrPath, out string? json) ? new ProfileSource(nameOrPath, BuiltinPrefix + nameOrPath, json) : null;
+    }
+
+    /// <summary>User and built-in profiles by name; a user profile hides the built-in of the same name.</summary>
+    public IReadOnlyList<ProfileSource> List()
+    {
+        SortedDictionary<string, ProfileSource> all = new(StringComparer.Ordinal);
+        foreach (KeyValuePair<string, string> builtin in BuiltinProfiles.Profiles)
+        {
+            all[builtin.Key] = new ProfileSource(builtin.Key, BuiltinPrefix + builtin.Key, builtin.Value);
+        }
+
+        if (Directory.Exists(_userDirectory))
+        {
+            foreach (string file in Directory.EnumerateFiles(_userDirectory, "*.json"))
+            {
+                string name = NameOfFile(file);
+                if (IsValidName(name))
+                {
+                    all[name] = new ProfileSource(name, file, File.ReadAllText(file));
+                }
+            }
+        }
+
+        return all.Values.ToList();
+    }
+
+    public string UserProfilePath(string name) => Path.Combine(_userDirectory, name + ".json");
+
+    public static bool IsPath(string value) => value.Contains('/', StringComparison.Ordinal) || value.EndsWith(".json", StringComparison.Ordinal);
+
+    public static bool IsValidName(string name) =>
+        name.Length is > 0 and <= 64 && char.IsAsciiLetterOrDigit(name[0])
+        && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+
+    private static string NameOfFile(string path) => Path.GetFileNameWithoutExtension(path);
+}

@@ -1,0 +1,78 @@
+using System.IO.Enumeration;
+using Nono.Core.Capabilities;
+
+namespace Nono.Core.Policy;
+
+/// <summary>Explains a <see cref="ResolvedPolicy"/>: whether an operation on a path is allowed and which rule decides.</summary>
+public static class PolicyExplainer
+{
+    /// <summary>
+    /// Decides <paramref name="operation"/> on <paramref name="path"/> (absolute; canonicalized here). Denies win;
+    /// otherwise the access of every grant covering the path is combined, as the kernel does.
+    /// </summary>
+    public static Decision Why(ResolvedPolicy policy, string path, FsOperation operation)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        string canonical = PolicyPath.Canonicalize(path);
+        FsDeny? deny = policy.Capabilities.Denies.FirstOrDefault(d => PolicyPath.IsWithin(canonical, d.Path))
+            ?? policy.DenyPatterns.FirstOrDefault(d => MatchesPattern(canonical, d.Path));
+        if (deny is not null)
+        {
+            string what = deny.Source == ProfileResolver.StateDirectorySource ? "nono's own state directory is never exposed"
+                : deny.Source == "group:deny_credentials" ? "credential stores are always denied"
+                : "deny rules win over grants";
+            return new Decision(canonical, operation, false, DecidingRule.Deny, deny.Path, deny.Source, $"denied by {deny.Path} from {deny.Source}: {what}");
+        }
+
+        FsAccess wanted = operation switch
+        {
+            FsOperation.Read => FsAccess.Read,
+            FsOperation.Write => FsAccess.Write,
+            _ => FsAccess.ReadWrite,
+        };
+        List<FsGrant> covering = policy.Capabilities.Grants
+            .Where(g => g.IsFile ? g.Path == canonical : PolicyPath.IsWithin(canonical, g.Path))
+            .OrderByDescending(g => PolicyPath.Components(g.Path).Length)
+            .ToList();
+        if (covering.Count == 0)
+        {
+            return new Decision(canonical, operation, false, DecidingRule.None, null, null, "no grant covers this path; everything not granted is denied");
+        }
+
+        FsAccess combined = covering.Aggregate(FsAccess.None, (a, g) => a | g.Access);
+        if ((combined & wanted) != wanted)
+        {
+            FsGrant closest = covering[0];
+            return new Decision(canonical, operation, false, DecidingRule.InsufficientGrant, closest.Path, closest.Source,
+                $"{Describe(closest)} from {closest.Source} gives {AccessText(combined)} only, not {AccessText(wanted)}");
+        }
+
+        // The most specific grant that contributes part of the wanted access decides.
+        FsGrant decider = covering.First(g => (g.Access & wanted) != 0);
+        return new Decision(canonical, operation, true, DecidingRule.Grant, decider.Path, decider.Source,
+            $"allowed by {Describe(decider)} ({AccessText(decider.Access)}) from {decider.Source}");
+    }
+
+    private static bool MatchesPattern(string path, string pattern)
+    {
+        string? directory = Path.GetDirectoryName(pattern);
+        string[] p = PolicyPath.Components(path);
+        string[] d = directory is null ? [] : PolicyPath.Components(directory);
+        if (p.Length <= d.Length || !PolicyPath.IsWithin(path, directory ?? "/"))
+        {
+            return false;
+        }
+
+        return FileSystemName.MatchesSimpleExpression(Path.GetFileName(pattern), p[d.Length], ignoreCase: false);
+    }
+
+    private static string Describe(FsGrant grant) => grant.IsFile ? $"file grant {grant.Path}" : $"grant of {grant.Path}";
+
+    private static string AccessText(FsAccess access) => access switch
+    {
+        FsAccess.Read => "read",
+        FsAccess.Write => "write",
+        FsAccess.ReadWrite => "read+write",
+        _ => "no access",
+    };
+}

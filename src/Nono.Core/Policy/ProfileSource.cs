@@ -1,0 +1,11 @@
+namespace Nono.Core.Policy;
+
+/// <summary>The text of one profile and where it came from.</summary>
+/// <param name="Name">Profile name (file name without <c>.json</c> for files).</param>
+/// <param name="Origin">Unique origin: an absolute file path or <c>builtin:NAME</c>.</param>
+/// <param name="Json">The profile's JSON text.</param>
+public sealed record ProfileSource(string Name, string Origin, string Json)
+{
+    /// <summary>The directory relative <c>extends</c> paths resolve against, or null for built-ins.</summary>
+    public string? Directory => Origin.StartsWith('/') ? Path.GetDirectoryName(Origin) : null;
+}

@@ -1,0 +1,10 @@
+namespace Nono.Core.Proxy;
+
+/// <summary>How a message body is delimited.</summary>
+internal enum BodyFraming
+{
+    None,
+    ContentLength,
+    Chunked,
+    UntilClose,
+}

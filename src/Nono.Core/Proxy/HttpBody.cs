@@ -1,0 +1,188 @@
+using System.Buffers;
+using System.Globalization;
+
+namespace Nono.Core.Proxy;
+
+/// <summary>Determines body framing strictly and relays bodies with their original framing, flushing as bytes arrive.</summary>
+internal static class HttpBody
+{
+    private const int MaxChunkLine = 4096;
+    private const int CopyBufferSize = 64 * 1024;
+
+    /// <summary>Request framing. Ambiguous framing (both headers, repeated or odd values) is an error: it is how requests get smuggled.</summary>
+    public static (BodyFraming Framing, long Length, string? Error) ForRequest(HttpHead head)
+    {
+        int te = head.Count("Transfer-Encoding");
+        int cl = head.Count("Content-Length");
+        if (te > 0)
+        {
+            if (cl > 0)
+            {
+                return (BodyFraming.None, 0, "both Content-Length and Transfer-Encoding");
+            }
+
+            return te == 1 && string.Equals(head.Get("Transfer-Encoding"), "chunked", StringComparison.OrdinalIgnoreCase)
+                ? (BodyFraming.Chunked, 0, null)
+                : (BodyFraming.None, 0, "unsupported Transfer-Encoding");
+        }
+
+        if (cl > 0)
+        {
+            return TryContentLength(head, out long length)
+                ? (length == 0 ? BodyFraming.None : BodyFraming.ContentLength, length, null)
+                : (BodyFraming.None, 0, "invalid Content-Length");
+        }
+
+        return (BodyFraming.None, 0, null);
+    }
+
+    /// <summary>Response framing for a request with <paramref name="requestMethod"/>.</summary>
+    public static (BodyFraming Framing, long Length, string? Error) ForResponse(HttpHead head, string requestMethod)
+    {
+        int status = head.StatusCode;
+        if (string.Equals(requestMethod, "HEAD", StringComparison.Ordinal) || status is 204 or 304 || status < 200)
+        {
+            return (BodyFraming.None, 0, null);
+        }
+
+        if (head.Count("Transfer-Encoding") > 0)
+        {
+            string? te = head.Get("Transfer-Encoding");
+            bool chunked = head.Count("Transfer-Encoding") == 1 && te is not null
+                && te.EndsWith("chunked", StringComparison.OrdinalIgnoreCase);
+            return chunked ? (BodyFraming.Chunked, 0, null) : (BodyFraming.UntilClose, 0, null);
+        }
+
+        if (head.Count("Content-Length") > 0)
+        {
+            return TryContentLength(head, out long length)
+                ? (BodyFraming.ContentLength, length, null)
+                : (BodyFraming.None, 0, "invalid Content-Length");
+        }
+
+        return (BodyFraming.UntilClose, 0, null);
+    }
+
+    /// <summary>Copies one body from <paramref name="source"/> to <paramref name="destination"/>; returns the payload bytes copied.</summary>
+    public static async Task<long> CopyAsync(BufferedReader source, BodyFraming framing, long length, Stream destination, Action? onProgress, CancellationToken cancellationToken)
+    {
+        switch (framing)
+        {
+            case BodyFraming.ContentLength:
+                await CopyExactAsync(source, length, destination, onProgress, cancellationToken);
+                return length;
+            case BodyFraming.Chunked:
+                return await CopyChunkedAsync(source, destination, onProgress, cancellationToken);
+            case BodyFraming.UntilClose:
+                return await CopyExactAsync(source, long.MaxValue, destination, onProgress, cancellationToken);
+            default:
+                return 0;
+        }
+    }
+
+    private static bool TryContentLength(HttpHead head, out long length)
+    {
+        length = -1;
+        foreach (KeyValuePair<string, string> h in head.Headers)
+        {
+            if (!string.Equals(h.Key, "Content-Length", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            if (h.Value.Length is 0 or > 18 || !h.Value.All(char.IsAsciiDigit))
+            {
+                return false;
+            }
+
+            long v = long.Parse(h.Value, CultureInfo.InvariantCulture);
+            if (length >= 0 && v != length)
+            {
+                return false;
+            }
+
+            length = v;
+        }
+
+        return length >= 0;
+    }
+
+    private static async Task<long> CopyExactAsync(BufferedReader source, long length, Stream destination, Action? onProgress, CancellationToken cancellationToken)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        try
+        {
+            long remaining = length;
+            long copied = 0;
+            while (remaining > 0)
+            {
+                int read = await source.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)), cancellationToken);
+                if (read == 0)
+                {
+                    if (length == long.MaxValue)
+                    {
+                        return copied;
+                    }
+
+                    throw new IOException("connection closed in the middle of a body");
+                }
+
+                await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                await destination.FlushAsync(cancellationToken);
+                onProgress?.Invoke();
+                remaining -= read;
+                copied += read;
+            }
+
+            return copied;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static async Task<long> CopyChunkedAsync(BufferedReader source, Stream destination, Action? onProgress, CancellationToken cancellationToken)
+    {
+        long total = 0;
+        while (true)
+        {
+            string line = await source.ReadLineAsync(MaxChunkLine, cancellationToken) ?? throw new IOException("bad chunk header");
+            int semi = line.IndexOf(';', StringComparison.Ordinal);
+            string sizeText = (semi >= 0 ? line[..semi] : line).TrimEnd(' ', '\t');
+            if (sizeText.Length is 0 or > 15 || !sizeText.All(char.IsAsciiHexDigit))
+            {
+                throw new IOException("bad chunk size");
+            }
+
+            long size = long.Parse(sizeText, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
+            await destination.WriteAsync(System.Text.Encoding.Latin1.GetBytes(line + "\r\n"), cancellationToken);
+            if (size == 0)
+            {
+                // Trailer section, ended by an empty line.
+                while (true)
+                {
+                    string trailer = await source.ReadLineAsync(MaxChunkLine, cancellationToken) ?? throw new IOException("bad trailer");
+                    await destination.WriteAsync(System.Text.Encoding.Latin1.GetBytes(trailer + "\r\n"), cancellationToken);
+                    if (trailer.Length == 0)
+                    {
+                        await destination.FlushAsync(cancellationToken);
+                        return total;
+                    }
+                }
+            }
+
+            await CopyExactAsync(source, size, destination, null, cancellationToken);
+            string end = await source.ReadLineAsync(2, cancellationToken) ?? throw new IOException("bad chunk end");
+            if (end.Length != 0)
+            {
+                throw new IOException("bad chunk end");
+            }
+
+            await destination.WriteAsync("\r\n"u8.ToArray(), cancellationToken);
+            await destination.FlushAsync(cancellationToken);
+            onProgress?.Invoke();
+            total += size;
+        }
+    }
+}

@@ -1,0 +1,132 @@
+using System.Net.Sockets;
+using System.Text;
+
+namespace Nono.Core.Proxy;
+
+/// <summary>
+/// Serves one client connection: reads one request head, authenticates it, and handles it as a CONNECT tunnel,
+/// an absolute-form forward or a credential route. One request per connection (responses carry <c>Connection: close</c>).
+/// </summary>
+internal sealed partial class ProxyConnection
+{
+    private readonly ProxyContext _ctx;
+    private readonly Socket _client;
+    private readonly CancellationToken _shutdown;
+    private long _started;
+    private DateTimeOffset _startedAt;
+
+    public ProxyConnection(ProxyContext ctx, Socket client, CancellationToken shutdown)
+    {
+        _ctx = ctx;
+        _client = client;
+        _shutdown = shutdown;
+    }
+
+    public async Task RunAsync()
+    {
+        _started = _ctx.Time.GetTimestamp();
+        _startedAt = _ctx.Time.GetUtcNow();
+        using IdleTimeout idle = new(_ctx.Options.IdleTimeout, _ctx.Time, _shutdown);
+        await using NetworkStream stream = new(_client, ownsSocket: true);
+        using BufferedReader reader = new(stream);
+        try
+        {
+            (HeadReadStatus status, string? text) = await reader.ReadHeadAsync(_ctx.Options.MaxHeaderBytes, idle.Token);
+            if (status == HeadReadStatus.TooLarge)
+            {
+                await RefuseAsync(stream, ProxyMode.Unknown, null, 0, null, 431, "header-too-large", "request head exceeds the size limit", idle.Token);
+                return;
+            }
+
+            if (status != HeadReadStatus.Ok || text is null)
+            {
+                return;
+            }
+
+            HttpHead? head = HttpHead.TryParse(text, isRequest: true, out string? error);
+            if (head is null)
+            {
+                await RefuseAsync(stream, ProxyMode.Unknown, null, 0, null, 400, "malformed-request", error ?? "malformed request", idle.Token);
+                return;
+            }
+
+            if (string.Equals(head.Method, "CONNECT", StringComparison.Ordinal))
+            {
+                await ConnectAsync(head, reader, stream, idle);
+            }
+            else if (head.Target.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || head.Target.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+            {
+                await ForwardAsync(head, reader, stream, idle);
+            }
+            else if (head.Target.StartsWith('/'))
+            {
+                await ReverseAsync(head, reader, stream, idle);
+            }
+            else
+            {
+                await RefuseAsync(stream, ProxyMode.Unknown, null, 0, head.Method, 400, "malformed-request", "unsupported request target form", idle.Token);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
+        {
+            // Client went away, idle timeout, or proxy shutdown: the connection simply ends.
+        }
+    }
+
+    private void Emit(ProxyMode mode, string? host, int port, string? method, string? path, ProxyDecision decision, string reason, int status, long up = 0, long down = 0) =>
+        _ctx.Sink.Record(new ProxyEvent
+        {
+            Timestamp = _startedAt,
+            Mode = mode,
+            Host = host,
+            Port = port,
+            Method = method,
+            Path = path,
+            Decision = decision,
+            Reason = reason,
+            Status = status,
+            BytesUp = up,
+            BytesDown = down,
+            Duration = _ctx.Time.GetElapsedTime(_started),
+        });
+
+    /// <summary>Writes a short plain-text error response and records the denial.</summary>
+    private async Task RefuseAsync(Stream stream, ProxyMode mode, string? host, int port, string? method, int status, string reason, string message, CancellationToken cancellationToken, string? path = null)
+    {
+        ProxyDecision decision = status is 502 or 504 ? ProxyDecision.UpstreamFailed : ProxyDecision.Denied;
+        Emit(mode, host, port, method, path, decision, reason, status);
+        await WriteErrorAsync(stream, status, reason, message, cancellationToken);
+    }
+
+    internal static async Task WriteErrorAsync(Stream stream, int status, string reason, string message, CancellationToken cancellationToken)
+    {
+        byte[] body = Encoding.UTF8.GetBytes($"nono: {message}\n");
+        HttpHead response = HttpHead.CreateResponse(status, Phrase(status));
+        response.Headers.Add(new("Content-Type", "text/plain; charset=utf-8"));
+        response.Headers.Add(new("Content-Length", body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        response.Headers.Add(new("Connection", "close"));
+        response.Headers.Add(new("X-Nono-Reason", reason));
+        if (status == 407)
+        {
+            response.Headers.Add(new("Proxy-Authenticate", "Basic realm=\"nono\""));
+        }
+
+        await stream.WriteAsync(response.ToBytes(), cancellationToken);
+        await stream.WriteAsync(body, cancellationToken);
+        await stream.FlushAsync(cancellationToken);
+    }
+
+    private static string Phrase(int status) => status switch
+    {
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        407 => "Proxy Authentication Required",
+        431 => "Request Header Fields Too Large",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => "Error",
+    };
+}

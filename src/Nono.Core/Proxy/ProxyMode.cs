@@ -1,0 +1,17 @@
+namespace Nono.Core.Proxy;
+
+/// <summary>How a request reached the proxy.</summary>
+public enum ProxyMode
+{
+    /// <summary>A <c>CONNECT host:port</c> tunnel (end-to-end TLS).</summary>
+    Connect,
+
+    /// <summary>An absolute-form plain-HTTP request (<c>GET http://host/path</c>).</summary>
+    Forward,
+
+    /// <summary>A credential route (<c>http://127.0.0.1:PORT/&lt;service&gt;/...</c>) forwarded to the service's upstream.</summary>
+    Reverse,
+
+    /// <summary>The request could not be classified (malformed, unauthenticated, over a limit).</summary>
+    Unknown,
+}

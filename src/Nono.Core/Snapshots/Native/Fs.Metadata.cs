@@ -1,0 +1,126 @@
+namespace Nono.Core.Snapshots.Native;
+
+internal static partial class Fs
+{
+    /// <summary>lstat-like statx of one raw name in <paramref name="dir"/> (AT_SYMLINK_NOFOLLOW).</summary>
+    public static unsafe bool TryStatAt(SafeFd dir, string name, out FileStatus status, out int errno)
+    {
+        byte[] z = RawName.ToZ(name);
+        Interop.statx_buf buf;
+        fixed (byte* p = z)
+        {
+            // SAFETY: z is pinned and NUL-terminated; buf is a 256-byte stack struct matching struct statx.
+            int rc = Interop.Libc.statx(dir.Fd, p, Interop.AT_SYMLINK_NOFOLLOW | (name.Length == 0 ? Interop.AT_EMPTY_PATH : 0), Interop.STATX_BASIC_STATS, &buf);
+            GC.KeepAlive(dir);
+            if (rc != 0)
+            {
+                errno = LastErrno;
+                status = default;
+                return false;
+            }
+        }
+
+        errno = 0;
+        status = new FileStatus(
+            buf.stx_mode,
+            ((ulong)buf.stx_dev_major << 32) | buf.stx_dev_minor,
+            buf.stx_ino,
+            (long)buf.stx_size,
+            (buf.stx_mtime_sec * 1_000_000_000L) + buf.stx_mtime_nsec,
+            (buf.stx_ctime_sec * 1_000_000_000L) + buf.stx_ctime_nsec);
+        return true;
+    }
+
+    /// <summary>fstat of an open descriptor.</summary>
+    public static FileStatus Stat(SafeFd fd) =>
+        TryStatAt(fd, "", out FileStatus status, out int errno) ? status : throw Error("statx", fd.ProcPath, errno);
+
+    /// <summary>Reads a symlink's target as raw bytes.</summary>
+    public static unsafe string ReadLinkAt(SafeFd dir, string name)
+    {
+        byte[] z = RawName.ToZ(name);
+        byte[] buffer = new byte[4096];
+        fixed (byte* p = z)
+        fixed (byte* b = buffer)
+        {
+            // SAFETY: both buffers are pinned; the kernel writes at most buffer.Length bytes and no NUL.
+            nint n = Interop.Libc.readlinkat(dir.Fd, p, b, (nuint)buffer.Length);
+            GC.KeepAlive(dir);
+            return n >= 0 ? RawName.FromBytes(buffer.AsSpan(0, (int)n)) : throw Error("readlinkat", RawName.ToDisplay(name), LastErrno);
+        }
+    }
+
+    /// <summary>Sets permission bits and modification time on an O_PATH (or any) descriptor through its procfs link.</summary>
+    public static unsafe void SetModeAndTime(SafeFd fd, uint mode, long? mtimeNs)
+    {
+        byte[] z = RawName.ToZ(fd.ProcPath);
+        fixed (byte* p = z)
+        {
+            // SAFETY: z is pinned; /proc/self/fd/N resolves to the very inode fd refers to, so no path race.
+            if (Interop.Libc.fchmodat(Interop.AT_FDCWD, p, mode, 0) != 0)
+            {
+                throw Error("fchmodat", fd.ProcPath, LastErrno);
+            }
+
+            if (mtimeNs is long ns)
+            {
+                Interop.timespec* times = stackalloc Interop.timespec[2];
+                times[0] = new Interop.timespec { tv_sec = 0, tv_nsec = (1L << 30) - 2 }; // UTIME_OMIT for atime
+                times[1] = new Interop.timespec { tv_sec = Math.DivRem(ns, 1_000_000_000L, out long rem), tv_nsec = rem };
+                if (rem < 0)
+                {
+                    times[1] = new Interop.timespec { tv_sec = times[1].tv_sec - 1, tv_nsec = rem + 1_000_000_000L };
+                }
+
+                // SAFETY: times points at two stack timespecs, as utimensat requires.
+                if (Interop.Libc.utimensat(Interop.AT_FDCWD, p, times, 0) != 0)
+                {
+                    throw Error("utimensat", fd.ProcPath, LastErrno);
+                }
+            }
+
+            GC.KeepAlive(fd);
+        }
+    }
+
+    /// <summary>Takes a shared or exclusive advisory lock on the descriptor, blocking until granted.</summary>
+    public static void Flock(SafeFd fd, bool exclusive)
+    {
+        while (Interop.Libc.flock(fd.Fd, exclusive ? Interop.LOCK_EX : Interop.LOCK_SH) != 0)
+        {
+            int errno = LastErrno;
+            if (errno != (int)Interop.Errno.EINTR)
+            {
+                throw Error("flock", fd.ProcPath, errno);
+            }
+        }
+    }
+
+    /// <summary>Flushes the whole file system holding <paramref name="fd"/>: one call instead of an fsync per object.</summary>
+    public static void SyncFileSystem(SafeFd fd)
+    {
+        if (Interop.Libc.syncfs(fd.Fd) != 0)
+        {
+            throw Error("syncfs", fd.ProcPath, LastErrno);
+        }
+    }
+
+    /// <summary>realpath(3): absolute path with every symlink resolved, or null when it does not exist.</summary>
+    public static unsafe string? RealPath(string path)
+    {
+        byte[] z = RawName.ToZ(RawName.FromString(path));
+        byte[] resolved = new byte[4097];
+        fixed (byte* p = z)
+        fixed (byte* r = resolved)
+        {
+            // SAFETY: resolved has PATH_MAX + 1 bytes, as realpath requires of a caller-supplied buffer.
+            if (Interop.Libc.realpath(p, r) == null)
+            {
+                return null;
+            }
+        }
+
+        int nul = Array.IndexOf(resolved, (byte)0);
+        return System.Text.Encoding.UTF8.GetString(resolved, 0, nul);
+    }
+}

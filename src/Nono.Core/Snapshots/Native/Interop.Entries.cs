@@ -1,0 +1,45 @@
+using System.Runtime.InteropServices;
+
+namespace Nono.Core.Snapshots.Native;
+
+internal static partial class Interop
+{
+#pragma warning disable CS8981 // kernel spelling: struct timespec
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct timespec
+    {
+        public long tv_sec;
+        public long tv_nsec;
+    }
+#pragma warning restore CS8981
+
+    internal static partial class Libc
+    {
+        [LibraryImport(Libraries.Libc, EntryPoint = "syscall", SetLastError = true)]
+        internal static unsafe partial nint syscall_getdents64(nint number, int fd, byte* dirp, nuint count);
+
+        [LibraryImport(Libraries.Libc, EntryPoint = "readlinkat", SetLastError = true)]
+        internal static unsafe partial nint readlinkat(int dirfd, byte* pathname, byte* buf, nuint bufsiz);
+
+        [LibraryImport(Libraries.Libc, EntryPoint = "mkdirat", SetLastError = true)]
+        internal static unsafe partial int mkdirat(int dirfd, byte* pathname, uint mode);
+
+        [LibraryImport(Libraries.Libc, EntryPoint = "unlinkat", SetLastError = true)]
+        internal static unsafe partial int unlinkat(int dirfd, byte* pathname, int flags);
+
+        [LibraryImport(Libraries.Libc, EntryPoint = "renameat", SetLastError = true)]
+        internal static unsafe partial int renameat(int olddirfd, byte* oldpath, int newdirfd, byte* newpath);
+
+        [LibraryImport(Libraries.Libc, EntryPoint = "symlinkat", SetLastError = true)]
+        internal static unsafe partial int symlinkat(byte* target, int newdirfd, byte* linkpath);
+
+        [LibraryImport(Libraries.Libc, EntryPoint = "fchmod", SetLastError = true)]
+        internal static partial int fchmod(int fd, uint mode);
+
+        [LibraryImport(Libraries.Libc, EntryPoint = "fchmodat", SetLastError = true)]
+        internal static unsafe partial int fchmodat(int dirfd, byte* pathname, uint mode, int flags);
+
+        [LibraryImport(Libraries.Libc, EntryPoint = "utimensat", SetLastError = true)]
+        internal static unsafe partial int utimensat(int dirfd, byte* pathname, timespec* times, int flags);
+    }
+}

@@ -1,0 +1,19 @@
+using System.Text.Json.Serialization;
+
+namespace Nono.Core.Snapshots;
+
+/// <summary>One step a restore takes (or, in a dry run, would take).</summary>
+public sealed record RestoreAction
+{
+    /// <summary>The tracked root.</summary>
+    [JsonPropertyName("root")]
+    public required string Root { get; init; }
+
+    /// <summary>Root-relative path in display form.</summary>
+    [JsonPropertyName("path")]
+    public required string Path { get; init; }
+
+    /// <summary>"delete", "mkdir", "write", "symlink" or "chmod".</summary>
+    [JsonPropertyName("action")]
+    public required string Action { get; init; }
+}

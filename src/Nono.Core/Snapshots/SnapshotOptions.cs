@@ -1,0 +1,29 @@
+using System.Text.Json.Serialization;
+
+namespace Nono.Core.Snapshots;
+
+/// <summary>What a session tracks. Excluded paths are neither snapshotted nor touched by restore.</summary>
+public sealed record SnapshotOptions
+{
+    /// <summary>Directory names excluded at any depth unless <see cref="UseDefaultExcludes"/> is false or re-included.</summary>
+    public static IReadOnlyList<string> DefaultExcludedNames { get; } = [".git", "node_modules", "target", "bin", "obj", ".venv", "__pycache__"];
+
+    /// <summary>
+    /// Glob patterns to exclude (Microsoft.Extensions.FileSystemGlobbing syntax, relative to each root).
+    /// A pattern without '/' matches a name at any depth; a matched directory excludes its subtree.
+    /// </summary>
+    [JsonPropertyName("exclude")]
+    public IReadOnlyList<string> ExcludePatterns { get; init; } = [];
+
+    /// <summary>Patterns that win over exclusions, e.g. ".git" to track VCS metadata.</summary>
+    [JsonPropertyName("include")]
+    public IReadOnlyList<string> IncludePatterns { get; init; } = [];
+
+    /// <summary>Whether <see cref="DefaultExcludedNames"/> apply.</summary>
+    [JsonPropertyName("defaultExcludes")]
+    public bool UseDefaultExcludes { get; init; } = true;
+
+    /// <summary>zstd level for new objects (1..19).</summary>
+    [JsonPropertyName("compressionLevel")]
+    public int CompressionLevel { get; init; } = 3;
+}

@@ -1,0 +1,8 @@
+namespace Nono.Core.Snapshots;
+
+/// <summary>Progress of a long snapshot or restore: what phase, how many entries and bytes so far.</summary>
+/// <param name="Phase">"scan", "hash", "stage" or "apply".</param>
+/// <param name="Entries">Entries processed in this phase.</param>
+/// <param name="Bytes">Bytes processed in this phase.</param>
+/// <param name="TotalEntries">Entries expected in this phase, or 0 when unknown.</param>
+public readonly record struct SnapshotProgress(string Phase, long Entries, long Bytes, long TotalEntries);

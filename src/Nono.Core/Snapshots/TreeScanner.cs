@@ -1,0 +1,208 @@
+using System.Buffers;
+using Microsoft.Win32.SafeHandles;
+using Nono.Core.Snapshots.Native;
+
+namespace Nono.Core.Snapshots;
+
+/// <summary>
+/// Walks one root through directory descriptors (getdents64 + statx, never following symlinks),
+/// then reads the files that need it in parallel on all cores. A file whose inode, size, mtime and
+/// ctime match the cache is not read again. With a store, content is stored as objects; without
+/// one (restore planning), it is only hashed.
+/// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+internal sealed class TreeScanner
+{
+    private readonly ObjectStore? _store;
+    private readonly ExcludeFilter _filter;
+    private readonly IProgress<SnapshotProgress>? _progress;
+    private long _filesDone;
+    private long _bytesDone;
+
+    public TreeScanner(ObjectStore? store, ExcludeFilter filter, IProgress<SnapshotProgress>? progress)
+    {
+        _store = store;
+        _filter = filter;
+        _progress = progress;
+    }
+
+    /// <param name="root">Descriptor of the root directory.</param>
+    /// <param name="cache">Previous entries by raw path, for unchanged-file detection.</param>
+    /// <param name="wantsContent">Which files to hash when not cached; null means all.</param>
+    /// <param name="cancellationToken">Stops the walk and the readers.</param>
+    public ScanResult Scan(SafeFd root, IReadOnlyDictionary<string, ManifestEntry>? cache, Func<ManifestEntry, bool>? wantsContent, CancellationToken cancellationToken)
+    {
+        List<ManifestEntry> entries = [];
+        List<SkippedEntry> skipped = [];
+        List<ManifestEntry> pending = [];
+        FileStatus rootStatus = Fs.Stat(root);
+        entries.Add(new ManifestEntry { Raw = "", Type = EntryType.Directory, Mode = rootStatus.Permissions, MtimeNs = rootStatus.MtimeNs, Inode = rootStatus.Inode, CtimeNs = rootStatus.CtimeNs });
+        Walk(root, "", entries, skipped, pending, cache, wantsContent, cancellationToken);
+
+        ParallelWork.ForEach(pending, entry => ReadFile(root, entry, pending.Count), cancellationToken);
+        _progress?.Report(new SnapshotProgress("hash", _filesDone, _bytesDone, pending.Count));
+
+        entries.RemoveAll(e => e.Vanished);
+        entries.Sort((a, b) => string.CompareOrdinal(a.Raw, b.Raw));
+        return new ScanResult(entries, skipped, pending.Count(e => !e.Vanished), _bytesDone);
+    }
+
+    private void Walk(
+        SafeFd dir,
+        string relative,
+        List<ManifestEntry> entries,
+        List<SkippedEntry> skipped,
+        List<ManifestEntry> pending,
+        IReadOnlyDictionary<string, ManifestEntry>? cache,
+        Func<ManifestEntry, bool>? wantsContent,
+        CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        foreach (string name in Fs.ReadDirectory(dir))
+        {
+            string path = RawName.Join(relative, name);
+            if (!Fs.TryStatAt(dir, name, out FileStatus st, out _))
+            {
+                continue; // vanished between getdents and statx
+            }
+
+            if (_filter.IsExcluded(RawName.ToDisplay(path), RawName.ToDisplay(name), st.IsDirectory))
+            {
+                continue;
+            }
+
+            ManifestEntry entry = new() { Raw = path, Mode = st.Permissions, MtimeNs = st.MtimeNs, Inode = st.Inode, CtimeNs = st.CtimeNs };
+            if (st.IsDirectory)
+            {
+                entry.Type = EntryType.Directory;
+                using SafeFd? child = Fs.TryOpenAt(dir, name, Interop.O_RDONLY | Interop.O_DIRECTORY | Interop.O_NOFOLLOW, 0, out _);
+                if (child is null)
+                {
+                    continue; // replaced by something else since statx
+                }
+
+                entries.Add(entry);
+                Walk(child, path, entries, skipped, pending, cache, wantsContent, cancellationToken);
+            }
+            else if (st.IsSymlink)
+            {
+                entry.Type = EntryType.Symlink;
+                entry.RawTarget = Fs.ReadLinkAt(dir, name);
+                entry.Size = entry.RawTarget.Length;
+                entries.Add(entry);
+            }
+            else if (st.IsRegular)
+            {
+                entry.Type = EntryType.File;
+                entry.Size = st.Size;
+                entries.Add(entry);
+                if (cache is not null && cache.TryGetValue(path, out ManifestEntry? old) && old.Type == EntryType.File && old.Hash is not null
+                    && old.Inode == st.Inode && old.Size == st.Size && old.MtimeNs == st.MtimeNs && old.CtimeNs == st.CtimeNs && old.CtimeNs != 0
+                    && (_store is null || _store.Exists(old.Hash)))
+                {
+                    entry.Hash = old.Hash;
+                }
+                else if (wantsContent is null || wantsContent(entry))
+                {
+                    pending.Add(entry);
+                }
+            }
+            else
+            {
+                skipped.Add(new SkippedEntry { Path = RawName.ToDisplay(path), Kind = st.KindName, Raw = path });
+            }
+        }
+
+        _progress?.Report(new SnapshotProgress("scan", entries.Count, 0, 0));
+    }
+
+    private void ReadFile(SafeFd root, ManifestEntry entry, int total)
+    {
+        using SafeFd? fd = Fs.TryOpenBeneath(root, entry.Raw, Interop.O_RDONLY | Interop.O_NONBLOCK | Interop.O_NOCTTY | Interop.O_NOFOLLOW, out _);
+        if (fd is null)
+        {
+            entry.Vanished = true;
+            return;
+        }
+
+        FileStatus before = Fs.Stat(fd);
+        if (!before.IsRegular)
+        {
+            entry.Vanished = true; // swapped for a FIFO, device or directory: never read it
+            return;
+        }
+
+        using SafeFileHandle handle = new(fd.DangerousGetHandle(), ownsHandle: false);
+        (string hash, long size) = before.Size <= ObjectStore.SmallFileLimit ? ReadSmall(handle, before.Size) : ReadLarge(handle);
+        FileStatus after = Fs.Stat(fd);
+        entry.Hash = hash;
+        entry.Size = size;
+        entry.Mode = after.Permissions;
+        entry.Inode = after.Inode;
+        entry.MtimeNs = after.MtimeNs;
+
+        // A file written while being read gets ctime 0, so the next snapshot reads it again.
+        entry.CtimeNs = after.MtimeNs == before.MtimeNs && after.CtimeNs == before.CtimeNs && after.Size == size ? after.CtimeNs : 0;
+
+        long files = Interlocked.Increment(ref _filesDone);
+        long bytes = Interlocked.Add(ref _bytesDone, size);
+        if ((files & 255) == 0)
+        {
+            _progress?.Report(new SnapshotProgress("hash", files, bytes, total));
+        }
+    }
+
+    private (string Hash, long Size) ReadSmall(SafeFileHandle handle, long expected)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent((int)expected + 1);
+        try
+        {
+            int length = 0;
+            int n;
+            while (length < buffer.Length && (n = RandomAccess.Read(handle, buffer.AsSpan(length), length)) > 0)
+            {
+                length += n;
+            }
+
+            if (length == buffer.Length)
+            {
+                return ReadLarge(handle); // grew while we read it
+            }
+
+            ReadOnlySpan<byte> content = buffer.AsSpan(0, length);
+            string hash = _store is not null ? _store.PutBytes(content) : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content));
+            return (hash, length);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private (string Hash, long Size) ReadLarge(SafeFileHandle handle)
+    {
+        if (_store is not null)
+        {
+            return _store.PutStream(handle);
+        }
+
+        using System.Security.Cryptography.IncrementalHash sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(1024 * 1024);
+        try
+        {
+            long offset = 0;
+            int n;
+            while ((n = RandomAccess.Read(handle, buffer, offset)) > 0)
+            {
+                sha.AppendData(buffer, 0, n);
+                offset += n;
+            }
+
+            return (Convert.ToHexStringLower(sha.GetHashAndReset()), offset);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+using System.Text.Json;
+using Nono.Core.Diagnostics;
+
+namespace Nono.Core.Trust.Sigstore;
+
+/// <summary>Reads a trusted root JSON file (<c>dev.sigstore.trustroot.v1.TrustedRoot</c>).</summary>
+public static class TrustedRootReader
+{
+    /// <summary>Parses a trusted root; a malformed file is an error naming the file.</summary>
+    public static TrustedRoot Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path))
+        {
+            throw new NonoException(NonoErrorCode.InvalidPolicy, $"trusted root not found: {path}", path);
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(File.ReadAllBytes(path), SigstoreJsonContext.Default.TrustedRoot)
+                ?? throw new NonoException(NonoErrorCode.InvalidPolicy, $"trusted root is empty: {path}", path);
+        }
+        catch (JsonException ex)
+        {
+            throw new NonoException(NonoErrorCode.InvalidPolicy, $"trusted root {path} is malformed: {ex.Message.ReplaceLineEndings(" ")}", path);
+        }
+    }
+}

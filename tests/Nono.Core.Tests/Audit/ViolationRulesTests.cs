@@ -1,0 +1,37 @@
+using Nono.Core.Audit;
+using Nono.Testing;
+
+namespace Nono.Core.Tests.Audit;
+
+public sealed class ViolationRulesTests
+{
+    [Fact]
+    public async Task Evaluate_RecordedSession_FindsEachKindWithEvidence()
+    {
+        using TempDirectory temp = new();
+        SessionMetadata session = await AuditFixture.RecordAsync(temp.Path, ct: TestContext.Current.CancellationToken);
+
+        IReadOnlyList<AuditViolation> violations = ViolationRules.Evaluate(new AuditStore(temp.Path).ReadEvents(session.SessionId));
+
+        Assert.Equal([ViolationRules.NetworkDenied, ViolationRules.FilesystemDenied, ViolationRules.ProtectedPathChanged], violations.Select(v => v.RuleId).ToArray());
+        Assert.Equal("evil.example:443", violations[0].Subject);
+        Assert.Equal(ViolationSeverity.High, violations[2].Severity);
+        Assert.Equal(5, violations[2].Seq);
+        Assert.Equal(session.ViolationCount, violations.Count);
+    }
+
+    [Fact]
+    public void Evaluate_PolicyWeakenedAndAllowedTraffic_OnlyWeakeningIsAViolation()
+    {
+        AuditViolation? weakened = ViolationRules.Evaluate(7, new Nono.Core.Audit.Events.PolicyWeakenedEvent { Setting = "enforcement", From = "landlock", To = "none", Reason = "--allow-unsandboxed" });
+        AuditViolation? allowed = ViolationRules.Evaluate(8, new Nono.Core.Audit.Events.NetworkEvent { Host = "api.github.com", Port = 443, Decision = Nono.Core.Audit.Events.NetworkDecision.Allowed });
+        AuditViolation? unprotectedChange = ViolationRules.Evaluate(9, new Nono.Core.Audit.Events.FileChangedEvent { Path = "src/a.cs", Change = Nono.Core.Audit.Events.FileChangeKind.Modified });
+
+        Assert.NotNull(weakened);
+        Assert.Equal(ViolationRules.PolicyWeakened, weakened.RuleId);
+        Assert.Equal(ViolationSeverity.High, weakened.Severity);
+        Assert.Equal("enforcement weakened from landlock to none (--allow-unsandboxed)", weakened.Evidence);
+        Assert.Null(allowed);
+        Assert.Null(unprotectedChange);
+    }
+}

@@ -1,0 +1,72 @@
+using Nono.Core.Policy;
+using Nono.Testing;
+
+namespace Nono.Core.Tests.Policy;
+
+public sealed class PolicyPathTests
+{
+    [Theory]
+    [InlineData("/home/u", "/home", true)]
+    [InlineData("/home", "/home", true)]
+    [InlineData("/homeevil", "/home", false)]
+    [InlineData("/homeevil/x", "/home", false)]
+    [InlineData("/home", "/home/u", false)]
+    [InlineData("/anything", "/", true)]
+    [InlineData("/home/u/", "/home/u", true)]
+    [InlineData("/home/user2", "/home/user", false)]
+    public void IsWithin_ComparesWholeComponents(string path, string root, bool expected)
+    {
+        Assert.Equal(expected, PolicyPath.IsWithin(path, root));
+    }
+
+    [Fact]
+    public void Canonicalize_ResolvesLinksInTheMiddleAndDotDotAfterThem()
+    {
+        using TempDirectory temp = new();
+        string real = Directory.CreateDirectory(temp.Combine("a", "b", "c")).FullName;
+        Directory.CreateSymbolicLink(temp.Combine("link"), temp.Combine("a", "b"));
+
+        string viaLink = PolicyPath.Canonicalize(temp.Combine("link", "c", "missing", "file"));
+        string dotDot = PolicyPath.Canonicalize(temp.Combine("link", ".."));
+
+        Assert.Equal(Path.Combine(PolicyPath.Canonicalize(real), "missing", "file"), viaLink);
+
+        // The kernel applies ".." to the link's target (a/b), giving a; lexical cleanup would give the temp root.
+        Assert.Equal(PolicyPath.Canonicalize(temp.Combine("a")), dotDot);
+    }
+
+    [Fact]
+    public void Canonicalize_RelativeLinkTarget_ResolvedFromLinkDirectory()
+    {
+        using TempDirectory temp = new();
+        Directory.CreateDirectory(temp.Combine("x", "target"));
+        File.CreateSymbolicLink(temp.Combine("x", "rel"), "target");
+
+        Assert.Equal(PolicyPath.Canonicalize(temp.Combine("x", "target")), PolicyPath.Canonicalize(temp.Combine("x", "rel")));
+    }
+
+    [Fact]
+    public void Canonicalize_LinkLoop_Throws()
+    {
+        using TempDirectory temp = new();
+        File.CreateSymbolicLink(temp.Combine("l1"), temp.Combine("l2"));
+        File.CreateSymbolicLink(temp.Combine("l2"), temp.Combine("l1"));
+
+        Assert.Throws<IOException>(() => PolicyPath.Canonicalize(temp.Combine("l1", "x")));
+    }
+
+    [Fact]
+    public void Canonicalize_RelativePath_Throws()
+    {
+        Assert.Throws<ArgumentException>(() => PolicyPath.Canonicalize("relative"));
+    }
+
+    [Theory]
+    [InlineData("/proc/self/fd")]
+    [InlineData("/proc/self")]
+    [InlineData("/proc/thread-self/status")]
+    public void Canonicalize_ProcMagicLinks_StayAsWritten(string path)
+    {
+        Assert.Equal(path, PolicyPath.Canonicalize(path));
+    }
+}

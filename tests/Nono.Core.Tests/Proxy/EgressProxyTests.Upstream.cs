@@ -1,0 +1,51 @@
+using Nono.Core.Proxy;
+
+namespace Nono.Core.Tests.Proxy;
+
+public sealed partial class EgressProxyTests
+{
+    [Fact]
+    public async Task UpstreamProxy_TunnelsThroughEnterpriseProxyUnlessBypassed()
+    {
+        // The "enterprise" proxy is a second Nono proxy on loopback, which records where traffic went.
+        await using LoopbackServer origin = new();
+        CapturingSink enterpriseSink = new();
+        await using RunningProxy enterprise = await ProxyHarness.StartAsync(
+            new ProxyOptions { AllowedHosts = [ProxyHarness.TestHost], ResolverOverrides = [ProxyHarness.Loopback(ProxyHarness.TestHost)] }, enterpriseSink);
+        CapturingSink sink = new();
+        await using RunningProxy proxy = await ProxyHarness.StartAsync(
+            new ProxyOptions
+            {
+                AllowedHosts = [ProxyHarness.TestHost, "direct.test.example"],
+                ResolverOverrides = [ProxyHarness.Loopback(ProxyHarness.TestHost), ProxyHarness.Loopback("direct.test.example")],
+                UpstreamProxy = new Uri(enterprise.ProxyUrl),
+                UpstreamProxyBypass = ["direct.test.example"],
+            },
+            sink);
+        string auth = ProxyHarness.BasicProxyAuth(proxy.SessionToken);
+
+        string viaEnterprise = await ProxyHarness.RawAsync(proxy, $"GET http://{ProxyHarness.TestHost}:{origin.Port}/via HTTP/1.1\r\n{auth}\r\n");
+        string direct = await ProxyHarness.RawAsync(proxy, $"GET http://direct.test.example:{origin.Port}/direct HTTP/1.1\r\n{auth}\r\n");
+        await enterprise.DisposeAsync();
+
+        Assert.EndsWith("hello from upstream /via", viaEnterprise, StringComparison.Ordinal);
+        Assert.EndsWith("hello from upstream /direct", direct, StringComparison.Ordinal);
+        ProxyEvent tunnelled = Assert.Single(enterpriseSink.Events);
+        Assert.Equal((ProxyMode.Connect, ProxyHarness.TestHost, origin.Port), (tunnelled.Mode, tunnelled.Host, tunnelled.Port));
+    }
+
+    [Fact]
+    public async Task UpstreamProxy_RefusingEnterpriseProxy_Gives502()
+    {
+        await using RunningProxy enterprise = await ProxyHarness.StartAsync(new ProxyOptions(), new CapturingSink());
+        CapturingSink sink = new();
+        await using RunningProxy proxy = await ProxyHarness.StartAsync(
+            new ProxyOptions { AllowedHosts = [ProxyHarness.TestHost], UpstreamProxy = new Uri(enterprise.ProxyUrl) }, sink);
+
+        string response = await ProxyHarness.RawAsync(proxy, $"CONNECT {ProxyHarness.TestHost}:443 HTTP/1.1\r\n{ProxyHarness.BasicProxyAuth(proxy.SessionToken)}\r\n");
+
+        Assert.StartsWith("HTTP/1.1 502", response, StringComparison.Ordinal);
+        Assert.Contains("upstream-proxy-refused:403", response, StringComparison.Ordinal);
+        Assert.Equal(ProxyDecision.UpstreamFailed, Assert.Single(sink.Events).Decision);
+    }
+}

@@ -1,0 +1,181 @@
+using System.IO.Compression;
+using System.Net;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace Nono.Testing.FakeGitHub;
+
+public sealed partial class FakeGitHubServer
+{
+    private async Task HandleAsync(HttpListenerContext context)
+    {
+        HttpListenerRequest request = context.Request;
+        string body = await new StreamReader(request.InputStream).ReadToEndAsync();
+        string path = request.Url!.AbsolutePath;
+        _requests.Enqueue(new RecordedRequest(request.HttpMethod, path + request.Url.Query, request.Headers["Authorization"], request.Headers["Accept"], body));
+        HttpListenerResponse response = context.Response;
+
+        if (path.StartsWith("/blob/", StringComparison.Ordinal))
+        {
+            await ServeBlobAsync(response, long.Parse(path["/blob/".Length..], System.Globalization.CultureInfo.InvariantCulture));
+            return;
+        }
+
+        Match m = RepoPath().Match(path);
+        if (!m.Success)
+        {
+            await WriteAsync(response, 404, new JsonObject { ["message"] = "Not Found" });
+            return;
+        }
+
+        string[] rest = m.Groups["rest"].Value.Split('/');
+        (int status, JsonNode? json, string? location) = (request.HttpMethod, rest) switch
+        {
+            ("POST", ["check-runs"]) => CreateCheckRun(JsonNode.Parse(body)!.AsObject()),
+            ("PATCH", ["check-runs", var id]) => UpdateCheckRun(long.Parse(id, System.Globalization.CultureInfo.InvariantCulture), JsonNode.Parse(body)!.AsObject()),
+            ("GET", ["check-runs", var id, "annotations"]) => (200, new JsonArray([.. Annotations.GetOrAdd(long.Parse(id, System.Globalization.CultureInfo.InvariantCulture), _ => []).Select(a => a.DeepClone())]), null),
+            ("GET", ["issues", var n, "comments"]) => (200, new JsonArray([.. Comments.GetOrAdd(long.Parse(n, System.Globalization.CultureInfo.InvariantCulture), _ => []).Select(c => c.DeepClone())]), null),
+            ("POST", ["issues", var n, "comments"]) => CreateComment(long.Parse(n, System.Globalization.CultureInfo.InvariantCulture), JsonNode.Parse(body)!["body"]!.GetValue<string>()),
+            ("PATCH", ["issues", "comments", var id]) => UpdateComment(long.Parse(id, System.Globalization.CultureInfo.InvariantCulture), JsonNode.Parse(body)!["body"]!.GetValue<string>()),
+            ("POST", ["code-scanning", "sarifs"]) => UploadSarif(JsonNode.Parse(body)!.AsObject()),
+            ("GET", ["actions", "runs", var run, "artifacts"]) => ListArtifacts(long.Parse(run, System.Globalization.CultureInfo.InvariantCulture)),
+            ("GET", ["actions", "artifacts", var id, "zip"]) => (302, null, $"{BaseAddress}blob/{id}"),
+            _ => (404, new JsonObject { ["message"] = "Not Found", ["documentation_url"] = "https://docs.github.com/rest" }, null),
+        };
+        await WriteAsync(response, status, json, location);
+    }
+
+    private (int, JsonNode?, string?) CreateCheckRun(JsonObject request)
+    {
+        if (request["name"] is null || request["head_sha"] is null)
+        {
+            return (422, new JsonObject { ["message"] = "Validation Failed" }, null);
+        }
+
+        long id = NextId();
+        JsonObject run = new()
+        {
+            ["id"] = id,
+            ["head_sha"] = request["head_sha"]!.DeepClone(),
+            ["external_id"] = "",
+            ["url"] = $"{BaseAddress}repos/o/r/check-runs/{id}",
+            ["html_url"] = $"https://github.com/o/r/runs/{id}",
+            ["details_url"] = null,
+            ["status"] = request["status"]?.DeepClone() ?? "queued",
+            ["conclusion"] = request["conclusion"]?.DeepClone(),
+            ["started_at"] = "2026-11-26T10:00:00Z",
+            ["completed_at"] = request["completed_at"]?.DeepClone(),
+            ["name"] = request["name"]!.DeepClone(),
+        };
+        CheckRuns[id] = run;
+        return UpdateCheckRun(id, request) is var updated && updated.Item1 == 200 ? (201, updated.Item2, null) : updated;
+    }
+
+    private (int, JsonNode?, string?) UpdateCheckRun(long id, JsonObject request)
+    {
+        if (!CheckRuns.TryGetValue(id, out JsonObject? run))
+        {
+            return (404, new JsonObject { ["message"] = "Not Found" }, null);
+        }
+
+        lock (_lock)
+        {
+            if (request["output"] is JsonObject output)
+            {
+                List<JsonObject> annotations = Annotations.GetOrAdd(id, _ => []);
+                if (output["annotations"] is JsonArray sent)
+                {
+                    if (sent.Count > 50)
+                    {
+                        return (422, new JsonObject { ["message"] = "Only 50 annotations are allowed per request" }, null);
+                    }
+
+                    annotations.AddRange(sent.Select(a => a!.DeepClone().AsObject()));
+                }
+
+                run["output"] = new JsonObject
+                {
+                    ["title"] = output["title"]?.DeepClone(),
+                    ["summary"] = output["summary"]?.DeepClone(),
+                    ["text"] = output["text"]?.DeepClone(),
+                    ["annotations_count"] = annotations.Count,
+                };
+            }
+
+            return (200, run.DeepClone(), null);
+        }
+    }
+
+    private (int, JsonNode?, string?) CreateComment(long issue, string body)
+    {
+        long id = NextId();
+        JsonObject comment = Comment(id, body, "github-actions[bot]");
+        Comments.GetOrAdd(issue, _ => []).Add(comment);
+        return (201, comment.DeepClone(), null);
+    }
+
+    private (int, JsonNode?, string?) UpdateComment(long id, string body)
+    {
+        JsonObject? comment = Comments.Values.SelectMany(c => c).FirstOrDefault(c => c["id"]!.GetValue<long>() == id);
+        if (comment is null)
+        {
+            return (404, new JsonObject { ["message"] = "Not Found" }, null);
+        }
+
+        comment["body"] = body;
+        comment["updated_at"] = "2026-11-26T11:00:00Z";
+        return (200, comment.DeepClone(), null);
+    }
+
+    private (int, JsonNode?, string?) UploadSarif(JsonObject request)
+    {
+        if (request["commit_sha"] is null || request["ref"] is null || request["sarif"] is null)
+        {
+            return (422, new JsonObject { ["message"] = "Validation Failed" }, null);
+        }
+
+        using MemoryStream compressed = new(Convert.FromBase64String(request["sarif"]!.GetValue<string>()));
+        using GZipStream gzip = new(compressed, CompressionMode.Decompress);
+        JsonObject decoded = request.DeepClone().AsObject();
+        decoded["sarif"] = new StreamReader(gzip).ReadToEnd();
+        SarifUploads.Enqueue(decoded);
+        string id = Guid.NewGuid().ToString();
+        return (202, new JsonObject { ["id"] = id, ["url"] = $"{BaseAddress}repos/o/r/code-scanning/sarifs/{id}" }, null);
+    }
+
+    private (int, JsonNode?, string?) ListArtifacts(long runId)
+    {
+        List<(long Id, string Name, byte[] Zip)> artifacts = Artifacts.GetOrAdd(runId, _ => []);
+        JsonArray items = [.. artifacts.Select(a => (JsonNode)new JsonObject
+        {
+            ["id"] = a.Id,
+            ["node_id"] = $"MDg6QXJ0aWZhY3Q{a.Id}",
+            ["name"] = a.Name,
+            ["size_in_bytes"] = a.Zip.Length,
+            ["url"] = $"{BaseAddress}repos/o/r/actions/artifacts/{a.Id}",
+            ["archive_download_url"] = $"{BaseAddress}repos/o/r/actions/artifacts/{a.Id}/zip",
+            ["expired"] = false,
+            ["created_at"] = "2026-11-26T10:00:00Z",
+            ["expires_at"] = "2027-02-24T10:00:00Z",
+            ["updated_at"] = "2026-11-26T10:00:00Z",
+            ["workflow_run"] = new JsonObject { ["id"] = runId, ["repository_id"] = 1, ["head_repository_id"] = 1, ["head_branch"] = "main", ["head_sha"] = "abc" },
+        })];
+        return (200, new JsonObject { ["total_count"] = artifacts.Count, ["artifacts"] = items }, null);
+    }
+
+    private async Task ServeBlobAsync(HttpListenerResponse response, long id)
+    {
+        byte[]? zip = Artifacts.Values.SelectMany(a => a).Where(a => a.Id == id).Select(a => a.Zip).FirstOrDefault();
+        if (zip is null)
+        {
+            await WriteAsync(response, 404, null);
+            return;
+        }
+
+        response.StatusCode = 200;
+        response.ContentType = "application/zip";
+        response.ContentLength64 = zip.Length;
+        await response.OutputStream.WriteAsync(zip);
+        response.Close();
+    }
+}
