@@ -42,7 +42,9 @@ public static class CanonicalPath
                 return null;
             }
 
-            if (info.LinkTarget is string target)
+            // /proc/self, /proc/thread-self and /proc/<pid>/{fd,cwd,root,exe} are per-process magic links:
+            // resolving them here would name nono's own process. They stay as written (the planner refuses them).
+            if (info.LinkTarget is string target && !(resolved.Count > 0 && resolved[0] == "proc"))
             {
                 if (++links > MaxLinks)
                 {

@@ -142,6 +142,14 @@ public static partial class SandboxPlanner
         return access & handled;
     }
 
+    /// <summary>/proc/self, /proc/thread-self and /proc/&lt;pid&gt; and below: rules on them would bind to one process.</summary>
+    internal static bool IsPerProcessProcPath(string path)
+    {
+        string[] parts = SandboxPath.Components(path);
+        return parts.Length >= 2 && parts[0] == "proc"
+            && (parts[1] is "self" or "thread-self" || parts[1].All(char.IsAsciiDigit));
+    }
+
     private static void ValidateCapabilities(CapabilitySet capabilities, List<string> problems)
     {
         foreach (FsGrant grant in capabilities.Grants)
@@ -149,6 +157,10 @@ public static partial class SandboxPlanner
             if (!Path.IsPathFullyQualified(grant.Path) || Path.GetFullPath(grant.Path) != grant.Path.TrimEnd('/') && grant.Path != "/")
             {
                 problems.Add($"grant path is not absolute and canonical: {grant.Path} [{grant.Source}]");
+            }
+            else if (IsPerProcessProcPath(grant.Path))
+            {
+                problems.Add($"grant {grant.Path} names a single process's /proc entry; Landlock would bind it to nono's own process, not the sandboxed one (grant /proc instead) [{grant.Source}]");
             }
             else if (grant.IsFile ? !File.Exists(grant.Path) : !Directory.Exists(grant.Path))
             {

@@ -174,4 +174,19 @@ public sealed class SandboxPlannerTests
         Assert.Empty(plan.ConnectPorts);
         Assert.Equal(SandboxTier.LandlockV6Scoped, plan.Tier);
     }
+
+    [Theory]
+    [InlineData("/proc/self")]
+    [InlineData("/proc/self/fd")]
+    [InlineData("/proc/thread-self")]
+    [InlineData("/proc/1")]
+    public void Plan_PerProcessProcGrant_IsAProblem(string path)
+    {
+        string asWritten = CanonicalPath.Resolve(path, "/")!;
+
+        PlanResult result = Plan(Grant(asWritten, FsAccess.Read), 7);
+
+        Assert.Equal(path, asWritten); // magic links are not resolved into nono's own pid
+        Assert.Contains(result.Problems, p => p.Contains("grant /proc instead"));
+    }
 }
