@@ -10,6 +10,9 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> Create(CliContext context)
     {
+        yield return Commands.RunCommand.Create(context);
+        yield return Commands.WrapCommand.Create(context);
+        yield return Commands.SetupCommand.Create(context);
         yield return Commands.ProfileCommand.Create(context);
         yield return Commands.WhyCommand.Create(context);
         yield return Commands.RollbackCommand.Create(context);

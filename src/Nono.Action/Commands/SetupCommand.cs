@@ -1,0 +1,99 @@
+using System.CommandLine;
+using System.Text.Json;
+using Nono.Action.Cli;
+using Nono.Core.Sandbox;
+
+namespace Nono.Action.Commands;
+
+/// <summary><c>nono setup --check-only [--json]</c>: the kernel probe and feature matrix; exit 0 when a sandbox can be enforced.</summary>
+internal static class SetupCommand
+{
+    public static Command Create(CliContext context)
+    {
+        Option<bool> checkOnly = new("--check-only") { Description = "Only report what this kernel supports (the only mode so far)" };
+        Option<bool> json = new("--json") { Description = "Machine-readable output" };
+        Option<int?> abi = new("--landlock-abi") { Hidden = true, Description = "Behave as on a kernel with at most this Landlock ABI" };
+        Command command = new("setup", "Check what sandboxing this machine supports");
+        command.Options.Add(checkOnly);
+        command.Options.Add(json);
+        command.Options.Add(abi);
+        command.SetAction(parse =>
+        {
+            if (!OperatingSystem.IsLinux())
+            {
+                return RunCommand.NotLinux(context);
+            }
+
+            int? cap = parse.GetValue(abi);
+            if (cap is null && int.TryParse(context.GetEnv("NONO_LANDLOCK_ABI_MAX"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int envCap))
+            {
+                cap = envCap;
+            }
+
+            if (cap is < 0)
+            {
+                context.Error.WriteLine("nono: --landlock-abi must be 0 or more");
+                return ExitCodes.NonoError;
+            }
+
+            SandboxSupport support = SandboxSupport.Probe(cap);
+            if (parse.GetValue(json))
+            {
+                WriteJson(context.Output, support);
+            }
+            else
+            {
+                foreach (string line in support.Describe())
+                {
+                    context.Output.WriteLine(line);
+                }
+            }
+
+            return support.CanEnforce ? ExitCodes.Success : ExitCodes.NonoError;
+        });
+        return command;
+    }
+
+    private static void WriteJson(TextWriter output, SandboxSupport s)
+    {
+        using MemoryStream buffer = new();
+        using (Utf8JsonWriter w = new(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteString("kernelRelease", s.KernelRelease);
+            w.WriteString("architecture", s.Architecture);
+            w.WriteBoolean("architectureSupported", s.ArchitectureSupported);
+            w.WriteNumber("kernelLandlockAbi", s.KernelLandlockAbi);
+            if (s.LandlockAbiCap is int cap)
+            {
+                w.WriteNumber("landlockAbiCap", cap);
+            }
+
+            w.WriteNumber("landlockAbi", s.LandlockAbi);
+            WriteArray(w, "fsRights", s.FsRights);
+            WriteArray(w, "netRights", s.NetRights);
+            WriteArray(w, "scopes", s.Scopes);
+            w.WriteBoolean("seccompFilter", s.SeccompFilter);
+            w.WriteBoolean("seccompUserNotification", s.SeccompUserNotification);
+            w.WriteBoolean("unprivilegedUserNamespaces", s.UnprivilegedUserNamespaces);
+            w.WriteString("userNamespaceDetail", s.UserNamespaceDetail);
+            w.WriteBoolean("cgroupV2", s.CgroupV2);
+            w.WriteString("tier", s.Tier.ToString());
+            w.WriteBoolean("canEnforce", s.CanEnforce);
+            w.WriteEndObject();
+        }
+
+        output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+    }
+
+    private static void WriteArray(Utf8JsonWriter w, string name, IReadOnlyList<string> values)
+    {
+        w.WriteStartArray(name);
+        foreach (string v in values)
+        {
+            w.WriteStringValue(v);
+        }
+
+        w.WriteEndArray();
+    }
+}

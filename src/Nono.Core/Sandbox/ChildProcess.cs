@@ -1,0 +1,155 @@
+using System.Runtime.CompilerServices;
+
+namespace Nono.Core.Sandbox;
+
+/// <summary>
+/// The code that runs between fork and execve. After fork only the forking thread exists in the child, and
+/// the runtime's other threads (GC, finalizer, tiering) are gone with whatever locks they held, so this code
+/// must not allocate, JIT, throw, touch statics or call into the runtime: it only reads the unmanaged
+/// <see cref="ChildContext"/> and calls libc through function pointers. Both methods are compiled ahead of
+/// the first fork and called once in the parent (<see cref="SandboxLauncher"/> prepares them), and they opt out
+/// of tiering, so no stub, JIT or precode patch ever runs in the child. That matters doubly because with
+/// W^X the runtime's executable memory is a MAP_SHARED mapping: a code write in the child would land in
+/// the parent's code too.
+/// </summary>
+internal static unsafe class ChildProcess
+{
+    private const int SIGKILL = 9;
+    private const int SIG_SETMASK = 2;
+    private const nint SIG_DFL = 0;
+    private const int CLOSE_RANGE_CLOEXEC = 1 << 2;
+    private const int SECCOMP_SET_MODE_FILTER = 1;
+    private const int ENOENT = 2;
+
+    /// <summary>Forks; the child confines itself and execs. Returns the child's pid (or -1) in the parent only.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static int Fork(ChildContext* c)
+    {
+        if (c == null)
+        {
+            return -2; // warm-up call in the parent, see SandboxLauncher.PrepareChildCode
+        }
+
+        int pid = c->Fork();
+        if (pid != 0)
+        {
+            return pid;
+        }
+
+        // Child. First sign of life: the parent's watchdog knows exec has not happened before this byte.
+        byte alive = (byte)'A';
+        c->Write(c->ErrorPipe, &alive, 1);
+        long failure = ConfineAndExec(c);
+        c->Write(c->ErrorPipe, &failure, sizeof(long));
+        bool notFound = (int)failure == (int)ChildStage.Execve && (int)(failure >> 32) == ENOENT;
+        c->Exit(notFound ? 127 : 126);
+        return 0;
+    }
+
+    /// <summary>
+    /// Confines the calling thread and execs. Returns only on failure: (errno &lt;&lt; 32) | stage.
+    /// Steps run in this order; a later tier (network namespace) adds its step before Landlock.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static long ConfineAndExec(ChildContext* c)
+    {
+        if (c == null)
+        {
+            return 0; // warm-up call in the parent
+        }
+
+        int stage;
+        if ((c->Flags & ChildContext.FlagSupervised) != 0)
+        {
+            // Die with the supervisor thread; then close the race where it died before the prctl.
+            stage = (int)ChildStage.ParentDeathSignal;
+            if (c->Prctl(1 /* PR_SET_PDEATHSIG */, SIGKILL, 0, 0, 0) != 0)
+            {
+                goto Fail;
+            }
+
+            if (c->Getppid() != c->ParentPid)
+            {
+                stage = (int)ChildStage.ParentGone;
+                goto Fail;
+            }
+        }
+
+        // The runtime blocks nothing on purpose but ignores SIGPIPE; give the command a clean slate.
+        stage = (int)ChildStage.SignalMask;
+        if (c->Sigprocmask(SIG_SETMASK, c->EmptySignalSet, null) != 0)
+        {
+            goto Fail;
+        }
+
+        for (int signal = 1; signal <= 64; signal++)
+        {
+            if (signal != SIGKILL && signal != 19)
+            {
+                c->Signal(signal, SIG_DFL); // EINVAL for glibc-internal signals is expected and harmless.
+            }
+        }
+
+        stage = (int)ChildStage.Stdio;
+        if ((c->StdinFd >= 0 && c->Dup2(c->StdinFd, 0) < 0)
+            || (c->StdoutFd >= 0 && c->Dup2(c->StdoutFd, 1) < 0)
+            || (c->StderrFd >= 0 && c->Dup2(c->StderrFd, 2) < 0))
+        {
+            goto Fail;
+        }
+
+        stage = (int)ChildStage.ChangeDirectory;
+        if (c->WorkingDirectory != null && c->Chdir(c->WorkingDirectory) != 0)
+        {
+            goto Fail;
+        }
+
+        // Nothing but stdio may leak into the sandbox; the ruleset and error pipe close at exec.
+        stage = (int)ChildStage.CloseDescriptors;
+        if (c->Syscall(c->SysCloseRange, 3, unchecked((nint)uint.MaxValue), CLOSE_RANGE_CLOEXEC) != 0)
+        {
+            goto Fail;
+        }
+
+        // Root keeps CAP_SYS_PTRACE across exec, which overrides the supervisor's PR_SET_DUMPABLE 0 and would
+        // let the sandbox read /proc/<nono>/environ (Landlock's ptrace check does not stop PTRACE_MODE_READ on
+        // the kernels tested). Dropping it from the bounding set removes it at exec. EPERM means we lack
+        // CAP_SETPCAP, i.e. are unprivileged and have no CAP_SYS_PTRACE to lose (no_new_privs stops file caps).
+        stage = (int)ChildStage.DropPtraceCapability;
+        if (c->Prctl(24 /* PR_CAPBSET_DROP */, 19 /* CAP_SYS_PTRACE */, 0, 0, 0) != 0 && *c->ErrnoLocation() != 1 /* EPERM */)
+        {
+            goto Fail;
+        }
+
+        stage = (int)ChildStage.NoNewPrivileges;
+        if (c->Prctl(38 /* PR_SET_NO_NEW_PRIVS */, 1, 0, 0, 0) != 0)
+        {
+            goto Fail;
+        }
+
+        if ((c->Flags & ChildContext.FlagLandlock) != 0)
+        {
+            stage = (int)ChildStage.LandlockRestrictSelf;
+            if (c->Syscall(c->SysLandlockRestrictSelf, c->RulesetFd, 0, 0) != 0)
+            {
+                goto Fail;
+            }
+        }
+
+        if ((c->Flags & ChildContext.FlagSeccomp) != 0)
+        {
+            stage = (int)ChildStage.Seccomp;
+            if (c->Syscall(c->SysSeccomp, SECCOMP_SET_MODE_FILTER, 0, (nint)c->SeccompProgram) != 0)
+            {
+                goto Fail;
+            }
+        }
+
+        stage = (int)ChildStage.Execve;
+        c->Execve(c->ExecutablePath, c->Argv, c->Envp);
+
+    Fail:
+        int errno = *c->ErrnoLocation();
+        return ((long)errno << 32) | (uint)stage;
+    }
+}

@@ -1,0 +1,28 @@
+using Microsoft.Win32.SafeHandles;
+
+namespace Nono.Core.Sandbox;
+
+/// <summary>What to run inside the sandbox.</summary>
+public sealed record LaunchSpec
+{
+    /// <summary>The command: a name looked up on PATH, or a path (relative to <see cref="WorkingDirectory"/>).</summary>
+    public required string Command { get; init; }
+
+    /// <summary>Arguments after the command (argv[1..]).</summary>
+    public IReadOnlyList<string> Arguments { get; init; } = [];
+
+    /// <summary>The complete environment of the command (nothing is inherited implicitly).</summary>
+    public required IReadOnlyDictionary<string, string> Environment { get; init; }
+
+    /// <summary>The command's working directory.</summary>
+    public required string WorkingDirectory { get; init; }
+
+    /// <summary>Standard input for the command; null inherits the caller's.</summary>
+    public SafeFileHandle? StandardInput { get; init; }
+
+    /// <summary>Standard output for the command; null inherits the caller's.</summary>
+    public SafeFileHandle? StandardOutput { get; init; }
+
+    /// <summary>Standard error for the command; null inherits the caller's.</summary>
+    public SafeFileHandle? StandardError { get; init; }
+}

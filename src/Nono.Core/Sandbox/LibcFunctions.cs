@@ -1,0 +1,49 @@
+using System.Runtime.InteropServices;
+using Nono.Core.Sandbox.Interop;
+
+namespace Nono.Core.Sandbox;
+
+/// <summary>Resolves the libc entry points the child calls, once per process, and checks they answer.</summary>
+internal static class LibcFunctions
+{
+    private static readonly Lock s_lock = new();
+    private static nint s_libc;
+
+    /// <summary>Fills the function-pointer part of <paramref name="context"/>.</summary>
+    public static unsafe void Fill(ChildContext* context)
+    {
+        lock (s_lock)
+        {
+            if (s_libc == 0)
+            {
+                s_libc = NativeLibrary.Load(Interop.Interop.Libraries.Libc);
+            }
+        }
+
+        // SAFETY: each export is the libc function with exactly the C signature the pointer type declares
+        // (variadic prctl/syscall are called with integer arguments only, sound on x86-64 and AAPCS64).
+        context->Fork = (delegate* unmanaged[SuppressGCTransition]<int>)Get("fork");
+        context->Exit = (delegate* unmanaged[SuppressGCTransition]<int, void>)Get("_exit");
+        context->Write = (delegate* unmanaged[SuppressGCTransition]<int, void*, nint, nint>)Get("write");
+        context->Prctl = (delegate* unmanaged[SuppressGCTransition]<int, nuint, nuint, nuint, nuint, int>)Get("prctl");
+        context->Getppid = (delegate* unmanaged[SuppressGCTransition]<int>)Get("getppid");
+        context->Signal = (delegate* unmanaged[SuppressGCTransition]<int, nint, nint>)Get("signal");
+        context->Sigprocmask = (delegate* unmanaged[SuppressGCTransition]<int, void*, void*, int>)Get("sigprocmask");
+        context->Chdir = (delegate* unmanaged[SuppressGCTransition]<byte*, int>)Get("chdir");
+        context->Dup2 = (delegate* unmanaged[SuppressGCTransition]<int, int, int>)Get("dup2");
+        context->Syscall = (delegate* unmanaged[SuppressGCTransition]<nint, nint, nint, nint, nint>)Get("syscall");
+        context->Execve = (delegate* unmanaged[SuppressGCTransition]<byte*, byte**, byte**, int>)Get("execve");
+        context->ErrnoLocation = (delegate* unmanaged[SuppressGCTransition]<int*>)Get("__errno_location");
+        context->SysCloseRange = Interop.Interop.SyscallNumbers.close_range;
+        context->SysLandlockRestrictSelf = Interop.Interop.SyscallNumbers.landlock_restrict_self;
+        context->SysSeccomp = Interop.Interop.SyscallNumbers.Current.seccomp;
+
+        // Exercise the pure ones once in the parent, so a broken binding fails here and not in the child.
+        if (context->Getppid() <= 0 || context->ErrnoLocation() == null)
+        {
+            throw new InvalidOperationException("libc bindings for the sandbox child do not answer");
+        }
+    }
+
+    private static nint Get(string name) => NativeLibrary.GetExport(s_libc, name);
+}

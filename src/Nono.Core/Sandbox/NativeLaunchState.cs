@@ -1,0 +1,83 @@
+using System.Runtime.InteropServices;
+using Nono.Core.Sandbox.Interop;
+using static Nono.Core.Sandbox.Interop.Interop.Seccomp;
+
+namespace Nono.Core.Sandbox;
+
+/// <summary>
+/// Everything prepared in the parent before the fork: the ruleset fd, the BPF program, argv/envp, the
+/// resolved executable and the error pipe, all in unmanaged memory reachable from one <see cref="ChildContext"/>.
+/// </summary>
+// SAFETY: every pointer stored in the context points into _memory, which is freed only in Dispose, after the
+// fork attempts are over; raw fds are kept open by DangerousAddRef until Dispose.
+internal sealed unsafe class NativeLaunchState : IDisposable
+{
+    private readonly NativeStrings _memory = new();
+    private readonly SafeFdHandle? _ruleset;
+    private readonly List<SafeHandle> _addRefs = [];
+
+    public NativeLaunchState(SandboxPlan plan, LaunchSpec spec, string executable, bool supervised)
+    {
+        try
+        {
+            Context = (ChildContext*)_memory.Allocate((nuint)sizeof(ChildContext));
+            LibcFunctions.Fill(Context);
+            _ruleset = LandlockRulesetBuilder.Build(plan);
+
+            ChildContext* c = Context;
+            c->Flags = (supervised ? ChildContext.FlagSupervised : 0)
+                | (_ruleset is not null ? ChildContext.FlagLandlock : 0)
+                | (plan.Seccomp ? ChildContext.FlagSeccomp : 0);
+            c->ParentPid = Environment.ProcessId;
+            c->ErrorPipe = -1; // set per attempt by the supervisor
+            c->RulesetFd = _ruleset is null ? -1 : Keep(_ruleset);
+            c->StdinFd = spec.StandardInput is null ? -1 : Keep(spec.StandardInput);
+            c->StdoutFd = spec.StandardOutput is null ? -1 : Keep(spec.StandardOutput);
+            c->StderrFd = spec.StandardError is null ? -1 : Keep(spec.StandardError);
+            c->WorkingDirectory = _memory.String(spec.WorkingDirectory);
+            c->ExecutablePath = _memory.String(executable);
+            c->Argv = _memory.Array([spec.Command, .. spec.Arguments]);
+            c->Envp = _memory.Array([.. spec.Environment.Select(kv => $"{kv.Key}={kv.Value}")]);
+            c->EmptySignalSet = _memory.Allocate(128); // sizeof(sigset_t) in glibc; zeroed = empty set
+            if (plan.Seccomp)
+            {
+                sock_filter[] program = SeccompFilterBuilder.Build(Interop.Interop.SyscallNumbers.Current, plan.Capabilities.Network, plan.Capabilities.AllowUnixSockets);
+                sock_filter* filter = (sock_filter*)_memory.Allocate((nuint)(sizeof(sock_filter) * program.Length));
+                program.AsSpan().CopyTo(new Span<sock_filter>(filter, program.Length));
+                sock_fprog* fprog = (sock_fprog*)_memory.Allocate((nuint)sizeof(sock_fprog));
+                fprog->len = checked((ushort)program.Length);
+                fprog->filter = filter;
+                c->SeccompProgram = fprog;
+            }
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    public ChildContext* Context { get; }
+
+
+    public void Dispose()
+    {
+        foreach (SafeHandle handle in _addRefs)
+        {
+            handle.DangerousRelease();
+        }
+
+        _addRefs.Clear();
+        _ruleset?.Dispose();
+        _memory.Dispose();
+    }
+
+    private int Keep(SafeHandle handle)
+    {
+        // The raw fd is copied into unmanaged memory; keep the handle from closing until the fork is done.
+        bool added = false;
+        handle.DangerousAddRef(ref added);
+        _addRefs.Add(handle);
+        return (int)handle.DangerousGetHandle();
+    }
+}

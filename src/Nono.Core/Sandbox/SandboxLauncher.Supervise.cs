@@ -1,0 +1,222 @@
+using System.Runtime;
+using Nono.Core.Diagnostics;
+using Nono.Core.Sandbox.Interop;
+
+namespace Nono.Core.Sandbox;
+
+public static partial class SandboxLauncher
+{
+    private const int SIGKILL = 9;
+
+    /// <summary>How long a forked child may take to give its first sign of life before it is presumed stuck.</summary>
+    private const int AliveTimeoutMilliseconds = 3_000;
+
+    private const int MaxForkAttempts = 5;
+
+    /// <summary>Allocation budget of the no-GC region around fork: plenty for the other threads in that window.</summary>
+    private const long NoGcRegionBytes = 32L * 1024 * 1024;
+
+    private static readonly Lock s_forkLock = new();
+
+    private static int s_stuckChildren;
+
+    /// <summary>How many forked children were found stuck before their first step and retried (diagnostics).</summary>
+    internal static int StuckChildren => Volatile.Read(ref s_stuckChildren);
+
+    // SAFETY: state (and the context it owns) outlives every fork attempt: it is disposed at the end of the using.
+    private static unsafe void Supervise(
+        NativeLaunchState state,
+        string executable,
+        TaskCompletionSource<SandboxedProcess> started,
+        TaskCompletionSource<ChildExit> exited)
+    {
+        int pid = -1;
+        SafeFdHandle? pidfd = null;
+        try
+        {
+            using (state)
+            {
+                for (int attempt = 1; pid < 0; attempt++)
+                {
+                    (pid, pidfd) = ForkOnce(state, executable, attempt);
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            started.SetException(ex);
+            return;
+        }
+
+        started.SetResult(new SandboxedProcess(pid, pidfd!, exited.Task));
+        try
+        {
+            exited.SetResult(ChildExit.FromWaitStatus(Interop.Interop.WaitForExit(pid)));
+        }
+        catch (NonoException ex)
+        {
+            exited.SetException(ex);
+        }
+    }
+
+    /// <summary>
+    /// One fork. Returns (-1, null) when the child gave no sign of life in time: it is then stuck before its
+    /// first step (a runtime GC suspension in flight at fork time leaves the child waiting for a GC thread that
+    /// does not exist in it), has certainly not exec'd, and is killed, so another attempt is safe.
+    /// </summary>
+    private static unsafe (int Pid, SafeFdHandle? Pidfd) ForkOnce(NativeLaunchState state, string executable, int attempt)
+    {
+        (SafeFdHandle read, SafeFdHandle write) = Interop.Interop.Pipe();
+        using (read)
+        {
+            int pid;
+            using (write)
+            {
+                state.Context->ErrorPipe = write.Fd;
+                pid = ForkWithoutGc(state);
+                if (pid < 0)
+                {
+                    Interop.Interop.ThrowSetupFailed("fork", *state.Context->ErrnoLocation());
+                }
+            }
+
+            SafeFdHandle pidfd = Interop.Interop.PidfdOpen(pid);
+            try
+            {
+                Span<byte> alive = stackalloc byte[1];
+                if (!Interop.Interop.WaitReadable(read, AliveTimeoutMilliseconds))
+                {
+                    Interlocked.Increment(ref s_stuckChildren);
+                    KillAndReap(pid, pidfd);
+                    pidfd.Dispose();
+                    if (attempt >= MaxForkAttempts)
+                    {
+                        throw new NonoException(NonoErrorCode.SandboxSetupFailed, $"the sandbox child never started after {attempt} attempts");
+                    }
+
+                    return (-1, null);
+                }
+
+                if (Interop.Interop.Read(read, alive) == 0)
+                {
+                    Interop.Interop.WaitForExit(pid);
+                    throw new NonoException(NonoErrorCode.SandboxSetupFailed, "the sandbox child died before its first step");
+                }
+
+                if (ReadChildReport(read, pid, pidfd) is long failure)
+                {
+                    Interop.Interop.WaitForExit(pid);
+                    ThrowChildFailure(failure, executable);
+                }
+
+                return (pid, pidfd);
+            }
+            catch
+            {
+                pidfd.Dispose();
+                throw;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Forks inside a no-GC region, so no allocation-triggered GC can start suspending threads while fork
+    /// runs (a child forked while a suspension is pending would wait forever at its first GC poll for a GC
+    /// thread it does not have). Induced GCs and other runtime suspensions can still interfere; the caller's
+    /// alive check and retry cover those.
+    /// </summary>
+    // SAFETY: the context is complete (NativeLaunchState constructor) and its ErrorPipe is open for the call.
+    private static unsafe int ForkWithoutGc(NativeLaunchState state)
+    {
+        lock (s_forkLock)
+        {
+            bool noGc = GC.TryStartNoGCRegion(NoGcRegionBytes);
+            try
+            {
+                return ChildProcess.Fork(state.Context);
+            }
+            finally
+            {
+                if (noGc && GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)
+                {
+                    GC.EndNoGCRegion();
+                }
+            }
+        }
+    }
+
+    /// <summary>Null when the child exec'd (EOF: the pipe is CLOEXEC); else the failure it reported.</summary>
+    private static long? ReadChildReport(SafeFdHandle pipe, int pid, SafeFdHandle pidfd)
+    {
+        Span<byte> buffer = stackalloc byte[sizeof(long)];
+        int filled = 0;
+        while (true)
+        {
+            if (!Interop.Interop.WaitReadable(pipe, ChildSetupTimeoutMilliseconds))
+            {
+                // Alive but neither failed nor exec'd in this long: stuck in setup. Not retried, since by now
+                // exec could be racing with the kill.
+                KillAndReap(pid, pidfd);
+                throw new NonoException(NonoErrorCode.SandboxSetupFailed, "the sandbox child did not reach exec; it was killed");
+            }
+
+            int n = Interop.Interop.Read(pipe, buffer[filled..]);
+            if (n == 0)
+            {
+                if (filled != 0)
+                {
+                    Interop.Interop.WaitForExit(pid);
+                    throw new NonoException(NonoErrorCode.SandboxSetupFailed, "the sandbox child sent a truncated report");
+                }
+
+                return null;
+            }
+
+            filled += n;
+            if (filled == sizeof(long))
+            {
+                return BitConverter.ToInt64(buffer);
+            }
+        }
+    }
+
+    private static void KillAndReap(int pid, SafeFdHandle pidfd)
+    {
+        Interop.Interop.PidfdSendSignal(pidfd, SIGKILL);
+        Interop.Interop.WaitForExit(pid);
+    }
+
+    private static void ThrowChildFailure(long failure, string executable)
+    {
+        ChildStage stage = (ChildStage)(int)failure;
+        int errno = (int)(failure >> 32);
+        string syscall = stage switch
+        {
+            ChildStage.ParentDeathSignal => "prctl(PR_SET_PDEATHSIG)",
+            ChildStage.ParentGone => "getppid",
+            ChildStage.SignalMask => "sigprocmask",
+            ChildStage.Stdio => "dup2",
+            ChildStage.ChangeDirectory => "chdir",
+            ChildStage.CloseDescriptors => "close_range",
+            ChildStage.NoNewPrivileges => "prctl(PR_SET_NO_NEW_PRIVS)",
+            ChildStage.LandlockRestrictSelf => "landlock_restrict_self",
+            ChildStage.Seccomp => "seccomp(SECCOMP_SET_MODE_FILTER)",
+            ChildStage.Execve => "execve",
+            ChildStage.DropPtraceCapability => "prctl(PR_CAPBSET_DROP, CAP_SYS_PTRACE)",
+            _ => $"child stage {(int)stage}",
+        };
+        if (stage == ChildStage.Execve && errno == (int)Interop.Interop.Errno.ENOENT)
+        {
+            throw new NonoException(NonoErrorCode.CommandNotFound, $"{executable}: command not found", executable, syscall, errno);
+        }
+
+        string where = stage == ChildStage.Execve ? $" {executable}" : "";
+        string hint = stage == ChildStage.Execve && errno == (int)Interop.Interop.Errno.EACCES ? " (is it under a read grant?)" : "";
+        throw new NonoException(
+            NonoErrorCode.SandboxSetupFailed,
+            $"sandbox setup failed at {syscall}{where}: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}){hint}",
+            stage == ChildStage.Execve ? executable : null,
+            syscall,
+            errno);
+    }
+}

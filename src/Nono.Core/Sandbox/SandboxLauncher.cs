@@ -1,0 +1,122 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.Versioning;
+using Nono.Core.Diagnostics;
+using Nono.Core.Sandbox.Interop;
+
+namespace Nono.Core.Sandbox;
+
+/// <summary>
+/// Starts commands under a <see cref="SandboxPlan"/>. The confinement happens in the forked, single-threaded
+/// child; the calling process is never confined. See <see cref="ChildProcess"/> for the child's rules.
+/// </summary>
+[SupportedOSPlatform("linux")]
+public static partial class SandboxLauncher
+{
+    /// <summary>How long the child may take from fork to exec before it is presumed stuck and killed.</summary>
+    private const int ChildSetupTimeoutMilliseconds = 30_000;
+
+    private static readonly Lazy<bool> s_prepared = new(PrepareChildCode);
+
+    /// <summary>
+    /// Starts <paramref name="spec"/> confined by <paramref name="plan"/>. Returns once the command has been
+    /// exec'd; throws <see cref="NonoException"/> (CommandNotFound / SandboxSetupFailed) when it could not be.
+    /// </summary>
+    public static SandboxedProcess Start(SandboxPlan plan, LaunchSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(spec);
+        ForkSafety.ThrowIfUnsafe();
+        string executable = Resolve(spec);
+        _ = s_prepared.Value;
+
+        // The state is built on the caller's thread (exceptions surface here); the fork and the wait happen
+        // on a dedicated thread that lives exactly as long as the child, because PR_SET_PDEATHSIG fires when
+        // the *thread* that forked exits.
+        NativeLaunchState state = new(plan, spec, executable, supervised: true);
+        TaskCompletionSource<SandboxedProcess> started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        TaskCompletionSource<ChildExit> exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        Thread supervisor = new(() => Supervise(state, executable, started, exited))
+        {
+            IsBackground = true,
+            Name = "nono-supervisor",
+        };
+        supervisor.Start();
+        return started.Task.GetAwaiter().GetResult();
+    }
+
+    /// <summary>
+    /// Confines the calling thread and replaces the process with the command (<c>nono wrap</c>). Returns only by
+    /// throwing. Call it on the main thread of a process that has nothing else to do: execve ends the
+    /// runtime's other threads, and the Landlock domain and seccomp filter survive the exec.
+    /// </summary>
+    public static unsafe void ExecInPlace(SandboxPlan plan, LaunchSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(spec);
+        string executable = Resolve(spec);
+        using NativeLaunchState state = new(plan, spec, executable, supervised: false);
+
+        // SAFETY: the context lives until the using ends; ConfineAndExec returns only on failure.
+        long failure = ChildProcess.ConfineAndExec(state.Context);
+        ThrowChildFailure(failure, executable);
+    }
+
+    /// <summary>
+    /// Hardens the supervisor process against the sandbox it starts. (1) PR_SET_DUMPABLE 0: its /proc files
+    /// become root-owned and same-uid processes can neither ptrace it nor read its environ or memory. The
+    /// sandboxed command is unaffected (execve resets dumpability). (2) Scrubs the process's initial
+    /// environment block, which /proc/&lt;pid&gt;/environ shows: on the kernels tested, a root sandbox could
+    /// still read it (neither Landlock's ptrace check nor dumpability stopped PTRACE_MODE_READ for root).
+    /// Call it only after the environment was copied (the CLI's context) and once nothing calls getenv.
+    /// </summary>
+    public static void HardenSupervisor()
+    {
+        Interop.Interop.Prctl(Interop.Interop.PR_SET_DUMPABLE, 0, "prctl(PR_SET_DUMPABLE)");
+        ScrubInitialEnvironment();
+    }
+
+    private static unsafe void ScrubInitialEnvironment()
+    {
+        // /proc/self/stat fields 50 and 51 (1-based, proc_pid_stat(5)) are env_start and env_end; fields after the command
+        // name start at field 3, after the last ')'.
+        string stat = File.ReadAllText("/proc/self/stat");
+        string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        ulong start = ulong.Parse(fields[50 - 3], System.Globalization.CultureInfo.InvariantCulture);
+        ulong end = ulong.Parse(fields[51 - 3], System.Globalization.CultureInfo.InvariantCulture);
+        if (start == 0 || end <= start || end - start > 16 * 1024 * 1024)
+        {
+            throw new NonoException(NonoErrorCode.SandboxSetupFailed, "cannot locate the process environment block to scrub it");
+        }
+
+        // SAFETY: [env_start, env_end) is the initial environment block on the main thread's stack, mapped
+        // and writable for the process's lifetime. The runtime keeps its own copy of the environment.
+        new Span<byte>((void*)start, checked((int)(end - start))).Clear();
+    }
+
+    private static string Resolve(LaunchSpec spec)
+    {
+        string? path = spec.Environment.TryGetValue("PATH", out string? p) ? p : null;
+        return CommandResolver.Resolve(spec.Command, path, spec.WorkingDirectory)
+            ?? throw new NonoException(NonoErrorCode.CommandNotFound, $"{spec.Command}: command not found", spec.Command);
+    }
+
+    private static bool PrepareChildCode()
+    {
+        // Compile the child's code now: after fork the child must not JIT.
+        const BindingFlags flags = BindingFlags.Public | BindingFlags.Static;
+        RuntimeHelpers.PrepareMethod(typeof(ChildProcess).GetMethod(nameof(ChildProcess.Fork), flags)!.MethodHandle); // exists: nameof
+        RuntimeHelpers.PrepareMethod(typeof(ChildProcess).GetMethod(nameof(ChildProcess.ConfineAndExec), flags)!.MethodHandle);
+
+        // Call both once (a null context returns at once) so every precode and call cell is patched in the
+        // parent; the child must not write to the runtime's executable memory, which W^X maps shared.
+        unsafe
+        {
+            // SAFETY: a null context makes both methods return before touching any pointer.
+            _ = ChildProcess.Fork(null);
+            _ = ChildProcess.ConfineAndExec(null);
+        }
+
+        return true;
+    }
+}

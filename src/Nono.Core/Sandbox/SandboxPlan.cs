@@ -1,0 +1,120 @@
+using Nono.Core.Capabilities;
+
+namespace Nono.Core.Sandbox;
+
+/// <summary>
+/// The exact kernel configuration to apply: Landlock rights and rules, network handling, scopes and the
+/// seccomp policy, plus which tier and which weaker modes are in force. Produced by <see cref="SandboxPlanner"/>.
+/// </summary>
+public sealed record SandboxPlan
+{
+    /// <summary>The capability set this plan enforces.</summary>
+    public required CapabilitySet Capabilities { get; init; }
+
+    /// <summary>The tier in force.</summary>
+    public required SandboxTier Tier { get; init; }
+
+    /// <summary>The Landlock ABI used (0: no Landlock).</summary>
+    public required int LandlockAbi { get; init; }
+
+    /// <summary>Weaker modes in force (each one explicitly opted into).</summary>
+    public required IReadOnlyList<WeakerMode> WeakerModes { get; init; }
+
+    /// <summary>Whether the seccomp filter is installed.</summary>
+    public required bool Seccomp { get; init; }
+
+    /// <summary>Facts about how the policy was expressed (denies carved out, grants removed), one line each.</summary>
+    public required IReadOnlyList<string> Notes { get; init; }
+
+    internal LandlockFs HandledFs { get; init; }
+
+    internal ulong HandledNet { get; init; }
+
+    internal ulong Scoped { get; init; }
+
+    internal IReadOnlyList<LandlockPathRule> PathRules { get; init; } = [];
+
+    /// <summary>TCP ports the sandbox may connect to (Landlock NET_CONNECT_TCP rules).</summary>
+    internal IReadOnlyList<int> ConnectPorts { get; init; } = [];
+
+    /// <summary>Human-readable lines for <c>--dry-run</c>.</summary>
+    public IEnumerable<string> Describe()
+    {
+        yield return $"tier: {Tier} (landlock ABI {LandlockAbi})";
+        yield return WeakerModes.Count == 0
+            ? "weaker modes: none"
+            : $"weaker modes IN FORCE: {string.Join(", ", WeakerModes.Select(Sandbox.WeakerModes.Name))}";
+        if (LandlockAbi > 0)
+        {
+            yield return $"landlock handled fs: {string.Join(",", LandlockRights.FsRightNames(HandledFs))}";
+            foreach (LandlockPathRule rule in PathRules)
+            {
+                yield return $"  allow {(rule.IsFile ? "file" : "dir ")} {rule.Path}: {Summarize(rule.Access)}  [{rule.Source}]";
+            }
+
+            yield return HandledNet == 0
+                ? "landlock network: not handled"
+                : $"landlock network: {string.Join(",", LandlockRights.NetRightNames(HandledNet))} handled; connect allowed to: {(ConnectPorts.Count == 0 ? "none" : string.Join(",", ConnectPorts))}; bind: none";
+            yield return $"landlock scopes: {(Scoped == 0 ? "none" : string.Join(",", LandlockRights.ScopeNames(Scoped)))}";
+        }
+        else
+        {
+            yield return "landlock: NOT AVAILABLE - filesystem is not confined";
+        }
+
+        yield return Seccomp
+            ? $"seccomp: deny ptrace/process_vm/io_uring/kernel-admin syscalls; sockets: {SocketSummary()}"
+            : "seccomp: NOT AVAILABLE - no syscall filtering";
+        foreach (string note in Notes)
+        {
+            yield return $"note: {note}";
+        }
+    }
+
+    private string SocketSummary()
+    {
+        string unix = Capabilities.AllowUnixSockets ? "AF_UNIX allowed" : "AF_UNIX denied";
+        return Capabilities.Network switch
+        {
+            NetworkMode.Block => $"all families denied ({unix})",
+            NetworkMode.Proxy => $"only TCP stream sockets ({unix})",
+            _ => $"unrestricted ({unix})",
+        };
+    }
+
+    private static string Summarize(LandlockFs access)
+    {
+        List<string> parts = [];
+        if ((access & LandlockFs.ReadFile) != 0)
+        {
+            parts.Add("read+exec");
+        }
+
+        if ((access & LandlockFs.WriteFile) != 0)
+        {
+            parts.Add("write");
+        }
+
+        if ((access & LandlockFs.MakeReg) != 0)
+        {
+            parts.Add("create/remove");
+        }
+
+        if ((access & LandlockFs.Refer) != 0)
+        {
+            parts.Add("refer");
+        }
+
+        if ((access & LandlockFs.Truncate) != 0)
+        {
+            parts.Add("truncate");
+        }
+
+        if ((access & LandlockFs.IoctlDev) != 0)
+        {
+            parts.Add("ioctl-dev");
+        }
+
+        return parts.Count == 0 ? "none" : string.Join(" ", parts);
+    }
+}

@@ -1,0 +1,103 @@
+using Nono.Core.Capabilities;
+
+namespace Nono.Core.Sandbox;
+
+public static partial class SandboxPlanner
+{
+    /// <summary>
+    /// Landlock can only add rights, never subtract. A deny equal to or above a grant removes the grant; a deny
+    /// strictly inside a directory grant replaces the grant by grants on every sibling along the way from the
+    /// grant down to the deny. The directories on that way get no rule of their own, so nothing can be listed,
+    /// created, removed or renamed directly in them.
+    /// </summary>
+    private static List<FsGrant> ApplyDenies(CapabilitySet capabilities, List<string> notes, List<string> problems)
+    {
+        List<FsGrant> grants = [.. capabilities.Grants];
+        if (capabilities.Denies.Count == 0)
+        {
+            return grants;
+        }
+
+        bool changed = true;
+        while (changed)
+        {
+            changed = false;
+            foreach (FsDeny deny in capabilities.Denies)
+            {
+                for (int i = 0; i < grants.Count && !changed; i++)
+                {
+                    FsGrant grant = grants[i];
+                    if (SandboxPath.IsSameOrAncestor(deny.Path, grant.Path))
+                    {
+                        grants.RemoveAt(i);
+                        notes.Add($"grant {grant.Path} [{grant.Source}] removed: deny {deny.Path} [{deny.Source}] covers it");
+                        changed = true;
+                    }
+                    else if (!grant.IsFile && SandboxPath.IsStrictAncestor(grant.Path, deny.Path))
+                    {
+                        grants.RemoveAt(i);
+                        grants.InsertRange(i, Expand(grant, deny, notes, problems));
+                        changed = true;
+                    }
+                }
+
+                if (changed)
+                {
+                    break;
+                }
+            }
+        }
+
+        return grants;
+    }
+
+    private static List<FsGrant> Expand(FsGrant grant, FsDeny deny, List<string> notes, List<string> problems)
+    {
+        List<FsGrant> result = [];
+        string source = $"{grant.Source}, carved around deny {deny.Path}";
+        string[] below = SandboxPath.Components(deny.Path)[SandboxPath.Components(grant.Path).Length..];
+        string current = grant.Path;
+        List<string> expanded = [];
+        foreach (string component in below)
+        {
+            if (!Directory.Exists(current) || new DirectoryInfo(current).LinkTarget is not null)
+            {
+                break;
+            }
+
+            expanded.Add(current);
+            IEnumerable<FileSystemInfo> entries;
+            try
+            {
+                entries = [.. new DirectoryInfo(current).EnumerateFileSystemInfos()];
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                problems.Add($"cannot list {current} to carve deny {deny.Path} out of grant {grant.Path}: {ex.Message}");
+                return result;
+            }
+
+            foreach (FileSystemInfo entry in entries.OrderBy(e => e.Name, StringComparer.Ordinal))
+            {
+                if (string.Equals(entry.Name, component, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                // A symlink needs no rule: Landlock checks the target where it really lives, exactly as under
+                // the original grant. Following it here would grant its target instead.
+                if (entry.LinkTarget is not null)
+                {
+                    continue;
+                }
+
+                result.Add(new FsGrant(entry.FullName, grant.Access, entry is not DirectoryInfo, source));
+            }
+
+            current = Path.Combine(current, component);
+        }
+
+        notes.Add($"deny {deny.Path} [{deny.Source}] carved out of grant {grant.Path}: no entry can be listed, created, removed or renamed directly in {string.Join(", ", expanded)}");
+        return result;
+    }
+}

@@ -1,0 +1,184 @@
+using Nono.Core.Capabilities;
+
+namespace Nono.Core.Sandbox;
+
+/// <summary>
+/// Turns a resolved <see cref="CapabilitySet"/> into the exact kernel configuration for the probed support,
+/// or into the complete list of reasons it cannot be enforced.
+/// </summary>
+public static partial class SandboxPlanner
+{
+    /// <summary>Plans enforcement of <paramref name="capabilities"/>. Never throws for a bad policy: problems are returned.</summary>
+    public static PlanResult Plan(CapabilitySet capabilities, EnforcementOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(capabilities);
+        ArgumentNullException.ThrowIfNull(options);
+
+        SandboxSupport support = options.Support;
+        int abi = support.LandlockAbi;
+        List<string> problems = [];
+        List<string> notes = [];
+        List<WeakerMode> weaker = [];
+
+        void Require(bool enforceable, WeakerMode mode, string what)
+        {
+            if (enforceable)
+            {
+                return;
+            }
+
+            if (options.AllowedWeakerModes.Contains(mode))
+            {
+                weaker.Add(mode);
+            }
+            else
+            {
+                problems.Add($"{what}; refusing to run (opt in with --allow-weaker {WeakerModes.Name(mode)})");
+            }
+        }
+
+        ValidateCapabilities(capabilities, problems);
+
+        if (!support.ArchitectureSupported)
+        {
+            problems.Add($"architecture {support.Architecture} is not supported (x64 and arm64 only)");
+        }
+
+        Require(abi >= 1, WeakerMode.NoLandlock, "Landlock is not available, the filesystem cannot be confined");
+        Require(support.SeccompFilter, WeakerMode.NoSeccomp, "seccomp filters are not available, syscalls and sockets cannot be filtered");
+        if (abi >= 1)
+        {
+            Require(abi >= 3, WeakerMode.UnrestrictedTruncate, $"Landlock ABI {abi} cannot restrict truncate(2) (needs ABI 3)");
+            bool devGrant = capabilities.Grants.Any(g => SandboxPath.IsUnderDev(g.Path) && !SandboxPath.IsHarmlessDevice(g.Path));
+            Require(abi >= 5 || !devGrant, WeakerMode.UnrestrictedDeviceIoctl, $"Landlock ABI {abi} cannot restrict ioctl on granted devices (needs ABI 5)");
+            Require(abi >= 6, WeakerMode.UnscopedSignals, $"Landlock ABI {abi} cannot stop signals to processes outside the sandbox (needs ABI 6)");
+            Require(abi >= 6 || !capabilities.AllowUnixSockets, WeakerMode.UnscopedAbstractUnix, $"Landlock ABI {abi} cannot stop abstract UNIX sockets reaching host services (needs ABI 6)");
+        }
+
+        if (capabilities.Network == NetworkMode.Proxy)
+        {
+            Require(abi >= 4, WeakerMode.ProxyAnyTcpPort, $"Landlock ABI {abi} cannot limit TCP connects to the proxy port (needs ABI 4)");
+        }
+
+        IReadOnlyList<FsGrant> grants = ApplyDenies(capabilities, notes, problems);
+        LandlockFs handled = LandlockRights.FsRights(abi);
+        List<LandlockPathRule> rules = [];
+        foreach (FsGrant grant in grants)
+        {
+            LandlockFs access = RightsFor(grant, handled);
+            if (access != LandlockFs.None)
+            {
+                rules.Add(new LandlockPathRule(grant.Path, access, grant.IsFile, grant.Source));
+            }
+        }
+
+        if (abi is >= 1 and < 2)
+        {
+            notes.Add("Landlock ABI 1 has no REFER: every rename or link across directories fails with EXDEV");
+        }
+
+        ulong handledNet = 0;
+        List<int> ports = [];
+        if (abi >= 4 && capabilities.Network != NetworkMode.Allow)
+        {
+            handledNet = LandlockRights.NetRights(abi);
+            if (capabilities.Network == NetworkMode.Proxy && capabilities.ProxyPort is int port)
+            {
+                ports.Add(port);
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            return new PlanResult { Problems = problems };
+        }
+
+        return new PlanResult
+        {
+            Plan = new SandboxPlan
+            {
+                Capabilities = capabilities,
+                Tier = support.Tier,
+                LandlockAbi = abi,
+                WeakerModes = weaker,
+                Seccomp = support.SeccompFilter,
+                Notes = notes,
+                HandledFs = handled,
+                HandledNet = handledNet,
+                Scoped = LandlockRights.Scopes(abi),
+                PathRules = rules,
+                ConnectPorts = ports,
+            },
+        };
+    }
+
+    /// <summary>Landlock rights for one grant, masked to what the ABI handles and to file-only rights for files.</summary>
+    internal static LandlockFs RightsFor(FsGrant grant, LandlockFs handled)
+    {
+        LandlockFs access = LandlockFs.None;
+        if ((grant.Access & FsAccess.Read) != 0)
+        {
+            access |= LandlockFs.ReadSet;
+        }
+
+        if ((grant.Access & FsAccess.Write) != 0)
+        {
+            // REFER lets rename/link cross directories, but the kernel requires it on BOTH sides, so a file
+            // can only move between granted directories, never out of or into the allow-list.
+            access |= LandlockFs.WriteSet;
+        }
+
+        if (access != LandlockFs.None && SandboxPath.IsUnderDev(grant.Path))
+        {
+            // ioctl on devices only where the user granted the device (or /dev) itself.
+            access |= LandlockFs.IoctlDev;
+        }
+
+        if (grant.IsFile)
+        {
+            access &= LandlockFs.FileRights;
+        }
+
+        return access & handled;
+    }
+
+    /// <summary>/proc/self, /proc/thread-self and /proc/&lt;pid&gt; and below: rules on them would bind to one process.</summary>
+    internal static bool IsPerProcessProcPath(string path)
+    {
+        string[] parts = SandboxPath.Components(path);
+        return parts.Length >= 2 && parts[0] == "proc"
+            && (parts[1] is "self" or "thread-self" || parts[1].All(char.IsAsciiDigit));
+    }
+
+    private static void ValidateCapabilities(CapabilitySet capabilities, List<string> problems)
+    {
+        foreach (FsGrant grant in capabilities.Grants)
+        {
+            if (!Path.IsPathFullyQualified(grant.Path) || Path.GetFullPath(grant.Path) != grant.Path.TrimEnd('/') && grant.Path != "/")
+            {
+                problems.Add($"grant path is not absolute and canonical: {grant.Path} [{grant.Source}]");
+            }
+            else if (IsPerProcessProcPath(grant.Path))
+            {
+                problems.Add($"grant {grant.Path} names a single process's /proc entry; Landlock would bind it to nono's own process, not the sandboxed one (grant /proc instead) [{grant.Source}]");
+            }
+            else if (grant.IsFile ? !File.Exists(grant.Path) : !Directory.Exists(grant.Path))
+            {
+                problems.Add($"grant path does not exist or is not a {(grant.IsFile ? "file" : "directory")}: {grant.Path} [{grant.Source}]");
+            }
+        }
+
+        foreach (FsDeny deny in capabilities.Denies)
+        {
+            if (!Path.IsPathFullyQualified(deny.Path))
+            {
+                problems.Add($"deny path is not absolute: {deny.Path} [{deny.Source}]");
+            }
+        }
+
+        if (capabilities.Network == NetworkMode.Proxy && capabilities.ProxyPort is not (>= 1 and <= 65535))
+        {
+            problems.Add("network mode proxy needs a proxy port between 1 and 65535");
+        }
+    }
+}

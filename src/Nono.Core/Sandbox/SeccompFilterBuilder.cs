@@ -1,0 +1,149 @@
+using Nono.Core.Capabilities;
+using Nono.Core.Sandbox.Interop;
+using static Nono.Core.Sandbox.Interop.Interop.Seccomp;
+
+namespace Nono.Core.Sandbox;
+
+/// <summary>
+/// Builds the classic-BPF seccomp program every sandbox gets. Denied calls fail with EPERM (the process keeps
+/// running and sees an ordinary error); a foreign architecture is killed outright.
+/// </summary>
+internal static class SeccompFilterBuilder
+{
+    private const int EPERM = 1;
+    private const uint AF_UNIX = 1;
+    private const uint AF_INET = 2;
+    private const uint AF_INET6 = 10;
+    private const uint SOCK_STREAM = 1;
+    private const uint SOCK_TYPE_MASK = 0xf; // strips SOCK_NONBLOCK / SOCK_CLOEXEC
+    private const uint IPPROTO_IP = 0; // "default protocol": TCP for AF_INET[6] + SOCK_STREAM
+    private const uint IPPROTO_TCP = 6;
+
+    /// <summary>The syscalls denied in every sandbox, each with the reason.</summary>
+    public static IReadOnlyList<(int Number, string Name, string Reason)> DeniedSyscalls(ArchSyscalls t) =>
+        new List<(int, string, string)>
+        {
+            // Reading or writing another process's memory. Landlock already blocks tracing a less-confined
+            // process; this also stops the sandbox from tracing its own children to bypass the filter.
+            (t.ptrace, "ptrace", "debugger access to other processes"),
+            (t.process_vm_readv, "process_vm_readv", "reads another process's memory"),
+            (t.process_vm_writev, "process_vm_writev", "writes another process's memory"),
+
+            // io_uring performs file and socket operations from kernel workers that seccomp never sees,
+            // and has been the largest single source of kernel privilege-escalation bugs.
+            (Interop.Interop.SyscallNumbers.io_uring_setup, "io_uring_setup", "bypasses seccomp, large attack surface"),
+            (Interop.Interop.SyscallNumbers.io_uring_enter, "io_uring_enter", "bypasses seccomp, large attack surface"),
+            (Interop.Interop.SyscallNumbers.io_uring_register, "io_uring_register", "bypasses seccomp, large attack surface"),
+
+            // Kernel administration a build or an agent has no business with.
+            (t.kexec_load, "kexec_load", "replaces the running kernel"),
+            (t.kexec_file_load, "kexec_file_load", "replaces the running kernel"),
+            (t.init_module, "init_module", "loads kernel code"),
+            (t.finit_module, "finit_module", "loads kernel code"),
+            (t.delete_module, "delete_module", "unloads kernel code"),
+            (t.bpf, "bpf", "eBPF programs and maps: kernel attack surface, can observe other processes"),
+            (t.perf_event_open, "perf_event_open", "side channels and kernel attack surface"),
+            (t.userfaultfd, "userfaultfd", "stalls kernel page faults, the usual race-exploit primitive"),
+            (t.add_key, "add_key", "kernel keyrings are not namespaced and may hold the user's secrets"),
+            (t.request_key, "request_key", "kernel keyrings are not namespaced and may hold the user's secrets"),
+            (t.keyctl, "keyctl", "kernel keyrings are not namespaced and may hold the user's secrets"),
+            (t.mount, "mount", "could remount paths to escape the Landlock view (root or user namespace)"),
+            (t.umount2, "umount2", "could unmount paths to escape the Landlock view"),
+            (t.pivot_root, "pivot_root", "changes the root filesystem"),
+            (Interop.Interop.SyscallNumbers.open_tree, "open_tree", "new mount API"),
+            (Interop.Interop.SyscallNumbers.move_mount, "move_mount", "new mount API"),
+            (Interop.Interop.SyscallNumbers.fsopen, "fsopen", "new mount API"),
+            (Interop.Interop.SyscallNumbers.fsconfig, "fsconfig", "new mount API"),
+            (Interop.Interop.SyscallNumbers.fsmount, "fsmount", "new mount API"),
+            (Interop.Interop.SyscallNumbers.fspick, "fspick", "new mount API"),
+            (Interop.Interop.SyscallNumbers.mount_setattr, "mount_setattr", "new mount API"),
+            (t.open_by_handle_at, "open_by_handle_at", "opens files by handle, bypassing path-based checks (the 'shocker' escape)"),
+            (t.name_to_handle_at, "name_to_handle_at", "companion of open_by_handle_at"),
+            (t.swapon, "swapon", "system administration"),
+            (t.swapoff, "swapoff", "system administration"),
+            (t.reboot, "reboot", "system administration"),
+            (t.acct, "acct", "system administration"),
+            (t.iopl, "iopl", "raw I/O port access"),
+            (t.ioperm, "ioperm", "raw I/O port access"),
+        }.Where(s => s.Item1 >= 0).ToList();
+
+    /// <summary>Builds the program for <paramref name="arch"/>.</summary>
+    public static sock_filter[] Build(ArchSyscalls arch, NetworkMode network, bool allowUnixSockets)
+    {
+        List<sock_filter> p = [];
+
+        // 1. Architecture first: syscall numbers mean different things under another ABI (i386 via int 0x80),
+        //    so anything but the native architecture is killed before a number is looked at.
+        p.Add(Load(OffsetArch));
+        p.Add(Jeq(arch.AuditArch, 1, 0));
+        p.Add(Ret(SECCOMP_RET_KILL_PROCESS));
+        p.Add(Load(OffsetNr));
+
+        // 2. x32 calls reach the same kernel entry points under numbers with bit 30 set: deny them all.
+        if (arch.X32SyscallBit != 0)
+        {
+            p.Add(new sock_filter { code = BPF_JMP_JSET_K, jt = 0, jf = 1, k = arch.X32SyscallBit });
+            p.Add(Ret(SECCOMP_RET_ERRNO | EPERM));
+        }
+
+        // 3. The always-denied list.
+        foreach ((int number, _, _) in DeniedSyscalls(arch))
+        {
+            p.Add(Jeq((uint)number, 0, 1));
+            p.Add(Ret(SECCOMP_RET_ERRNO | EPERM));
+        }
+
+        // 4. socket(2): everything else is allowed. socketpair(2) stays allowed: it only connects the
+        //    process to itself.
+        p.Add(Jeq((uint)arch.socket, 1, 0));
+        p.Add(Ret(SECCOMP_RET_ALLOW));
+        p.Add(Load(OffsetArgLow(0)));
+        if (allowUnixSockets)
+        {
+            p.Add(Jeq(AF_UNIX, 0, 1));
+            p.Add(Ret(SECCOMP_RET_ALLOW));
+        }
+        else
+        {
+            // Pathname UNIX sockets (docker.sock, the runner's services) are not covered by Landlock ABI <= 7.
+            p.Add(Jeq(AF_UNIX, 0, 1));
+            p.Add(Ret(SECCOMP_RET_ERRNO | EPERM));
+        }
+
+        switch (network)
+        {
+            case NetworkMode.Allow:
+                p.Add(Ret(SECCOMP_RET_ALLOW));
+                break;
+            case NetworkMode.Block:
+                // No network of any kind: every other family (INET, INET6, PACKET, NETLINK, VSOCK, ...) is denied,
+                // which also covers raw sockets and MPTCP.
+                p.Add(Ret(SECCOMP_RET_ERRNO | EPERM));
+                break;
+            case NetworkMode.Proxy:
+                // Only plain TCP stream sockets (Landlock then limits connects to the proxy port). MPTCP
+                // (IPPROTO_MPTCP = 262) is not TCP to Landlock ABI <= 7 and is denied, as are UDP and raw.
+                p.Add(Jeq(AF_INET, 1, 0));
+                p.Add(Jeq(AF_INET6, 0, 6));
+                p.Add(Load(OffsetArgLow(1)));
+                p.Add(new sock_filter { code = BPF_ALU_AND_K, k = SOCK_TYPE_MASK });
+                p.Add(Jeq(SOCK_STREAM, 0, 3));
+                p.Add(Load(OffsetArgLow(2)));
+                p.Add(Jeq(IPPROTO_IP, 2, 0));
+                p.Add(Jeq(IPPROTO_TCP, 1, 0));
+                p.Add(Ret(SECCOMP_RET_ERRNO | EPERM));
+                p.Add(Ret(SECCOMP_RET_ALLOW));
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(network));
+        }
+
+        return [.. p];
+    }
+
+    private static sock_filter Load(uint offset) => new() { code = BPF_LD_W_ABS, k = offset };
+
+    private static sock_filter Jeq(uint k, byte jt, byte jf) => new() { code = BPF_JMP_JEQ_K, jt = jt, jf = jf, k = k };
+
+    private static sock_filter Ret(uint k) => new() { code = BPF_RET_K, k = k };
+}

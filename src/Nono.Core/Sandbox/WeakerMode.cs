@@ -1,0 +1,29 @@
+namespace Nono.Core.Sandbox;
+
+/// <summary>
+/// A named, explicit opt-in to less protection than the policy asks for. Without the matching opt-in the
+/// planner refuses a policy it cannot fully enforce. The CLI spells these in kebab-case (<see cref="WeakerModes"/>).
+/// </summary>
+public enum WeakerMode
+{
+    /// <summary><c>no-landlock</c>: the kernel has no Landlock; run with seccomp only and an unconfined filesystem.</summary>
+    NoLandlock,
+
+    /// <summary><c>no-seccomp</c>: the kernel has no seccomp filters; no syscall or socket filtering.</summary>
+    NoSeccomp,
+
+    /// <summary><c>unrestricted-truncate</c>: Landlock ABI &lt; 3 cannot stop truncate(2) outside write grants.</summary>
+    UnrestrictedTruncate,
+
+    /// <summary><c>unrestricted-dev-ioctl</c>: Landlock ABI &lt; 5 cannot limit ioctl(2) on granted device files.</summary>
+    UnrestrictedDeviceIoctl,
+
+    /// <summary><c>unscoped-signals</c>: Landlock ABI &lt; 6 cannot stop signals to processes outside the sandbox.</summary>
+    UnscopedSignals,
+
+    /// <summary><c>unscoped-abstract-unix</c>: with UNIX sockets allowed, ABI &lt; 6 cannot stop abstract sockets reaching host services.</summary>
+    UnscopedAbstractUnix,
+
+    /// <summary><c>proxy-any-tcp-port</c>: Landlock ABI &lt; 4 cannot restrict TCP connects to the proxy port.</summary>
+    ProxyAnyTcpPort,
+}

@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using Nono.Testing;
+
+namespace Nono.Action.Tests.Sandbox;
+
+/// <summary>Runs the real <c>nono</c> binary as root or as uid 65534, with a home directory that user owns.</summary>
+internal sealed class NonoSandbox : IDisposable
+{
+    public const string Python = "/usr/bin/python3";
+
+    public NonoSandbox(TestUser user)
+    {
+        Assert.SkipUnless(user == TestUser.Current || ProcessRunner.IsRoot, "running as uid 65534 needs root");
+        // The end-to-end tests expect the full tier by default (older tiers are exercised with --landlock-abi).
+        Assert.SkipUnless(Nono.Core.Sandbox.SandboxSupport.Probe().LandlockAbi >= 6, "needs a kernel with Landlock ABI 6 or later");
+        User = user;
+        Home = new TempDirectory("nono-home-");
+        Outside = new TempDirectory("nono-outside-");
+        if (user == TestUser.Nobody)
+        {
+            Chown(Home.Path);
+            Chown(Outside.Path);
+        }
+
+        Environment = new Dictionary<string, string>
+        {
+            ["PATH"] = "/usr/local/bin:/usr/bin:/bin",
+            ["HOME"] = Home.Path,
+            ["TMPDIR"] = Home.Path,
+            ["LC_ALL"] = "C",
+        };
+        if (System.Environment.GetEnvironmentVariable("DOTNET_ROOT") is string root)
+        {
+            Environment["DOTNET_ROOT"] = root;
+        }
+    }
+
+    public TestUser User { get; }
+
+    /// <summary>Owned by the test user; the usual grant target.</summary>
+    public TempDirectory Home { get; }
+
+    /// <summary>Owned by the test user too, so only the sandbox stops access to it.</summary>
+    public TempDirectory Outside { get; }
+
+    public Dictionary<string, string> Environment { get; }
+
+    public Task<ProcessResult> RunAsync(params string[] args) =>
+        ProcessRunner.RunAsync(NonoExecutable.Path, args, User, Environment, Home.Path, cancellationToken: TestContext.Current.CancellationToken);
+
+    /// <summary><c>nono run</c> with the system grants, then <paramref name="options"/>, then <c>-- command</c>.</summary>
+    public Task<ProcessResult> SandboxedAsync(string verb, IEnumerable<string> options, params string[] command) =>
+        RunAsync([verb, .. SandboxSystemPaths.CliFlags, .. options, "--", .. command]);
+
+    /// <summary>Starts nono without waiting, for signal tests.</summary>
+    public Process Start(IEnumerable<string> args)
+    {
+        ProcessStartInfo psi = new()
+        {
+            FileName = User == TestUser.Nobody ? "setpriv" : NonoExecutable.Path,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = Home.Path,
+        };
+        if (User == TestUser.Nobody)
+        {
+            foreach (string a in new[] { $"--reuid={ProcessRunner.NobodyId}", $"--regid={ProcessRunner.NobodyId}", "--clear-groups", "--", NonoExecutable.Path })
+            {
+                psi.ArgumentList.Add(a);
+            }
+        }
+
+        foreach (string a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        psi.Environment.Clear();
+        foreach ((string k, string v) in Environment)
+        {
+            psi.Environment[k] = v;
+        }
+
+        return Process.Start(psi) ?? throw new InvalidOperationException("nono did not start");
+    }
+
+    public void Dispose()
+    {
+        Home.Dispose();
+        Outside.Dispose();
+    }
+
+    private static void Chown(string path)
+    {
+        ProcessResult r = ProcessRunner.RunAsync("chown", ["-R", $"{ProcessRunner.NobodyId}:{ProcessRunner.NobodyId}", path]).GetAwaiter().GetResult();
+        Assert.Equal(0, r.ExitCode);
+    }
+}

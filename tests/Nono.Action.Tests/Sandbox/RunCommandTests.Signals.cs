@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using Nono.Testing;
+
+namespace Nono.Action.Tests.Sandbox;
+
+public sealed partial class RunCommandTests
+{
+    private const string WaitForTerm = """
+        import os, signal, sys
+        def on_term(*_):
+            os.write(1, b"got-term\n")  # not print(): the signal may land inside the "ready" print's flush
+            os._exit(42)
+        signal.signal(signal.SIGTERM, on_term)
+        print("ready", os.getpid(), flush=True)
+        while True:
+            signal.pause()
+        """;
+
+    [Theory]
+    [InlineData(TestUser.Current)]
+    [InlineData(TestUser.Nobody)]
+    public async Task Run_SigtermToNono_ForwardedAndExitCodePassedThrough(TestUser user)
+    {
+        using NonoSandbox sb = new(user);
+        using Process nono = sb.Start(["run", .. SandboxSystemPaths.CliFlags, "--", NonoSandbox.Python, "-c", WaitForTerm]);
+        string? ready = await nono.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken);
+        Assert.StartsWith("ready", ready);
+
+        Signal(nono.Id, 15);
+        string rest = await nono.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        string errors = await nono.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await nono.WaitForExitAsync(TestContext.Current.CancellationToken);
+
+        Assert.True(rest.Contains("got-term"), $"exit {nono.ExitCode}; stdout: {rest}; stderr: {errors}");
+        Assert.Equal(42, nono.ExitCode);
+    }
+
+    [Theory]
+    [InlineData(TestUser.Current)]
+    [InlineData(TestUser.Nobody)]
+    public async Task Run_NonoKilled_ChildDiesToo(TestUser user)
+    {
+        using NonoSandbox sb = new(user);
+        using Process nono = sb.Start(["run", .. SandboxSystemPaths.CliFlags, "--", NonoSandbox.Python, "-c", WaitForTerm]);
+        string? ready = await nono.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken);
+        int child = int.Parse(ready!.Split(' ')[1]);
+        Assert.True(IsAlive(child));
+
+        Signal(nono.Id, 9);
+        await nono.WaitForExitAsync(TestContext.Current.CancellationToken);
+
+        // PR_SET_PDEATHSIG delivers SIGKILL to the child; wait for the kernel to finish it (not a timing assertion:
+        // the bound only keeps a broken build from hanging the suite).
+        using CancellationTokenSource bound = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        bound.CancelAfter(TimeSpan.FromSeconds(60));
+        while (IsAlive(child) && !bound.IsCancellationRequested)
+        {
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+
+        Assert.False(IsAlive(child), $"sandboxed child {child} survived nono's SIGKILL");
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)] != 'Z';
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    private static void Signal(int pid, int signal)
+    {
+        // The shell's builtin kill: no dependency on procps.
+        ProcessResult r = ProcessRunner.RunAsync("/bin/sh", ["-c", $"kill -{signal} {pid}"]).GetAwaiter().GetResult();
+        Assert.Equal(0, r.ExitCode);
+    }
+}

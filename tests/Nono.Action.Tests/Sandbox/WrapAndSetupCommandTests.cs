@@ -1,0 +1,55 @@
+using System.Text.Json;
+using Nono.Testing;
+
+namespace Nono.Action.Tests.Sandbox;
+
+[Trait("Requires", "Landlock")]
+public sealed class WrapAndSetupCommandTests
+{
+    [Theory]
+    [InlineData(TestUser.Current)]
+    [InlineData(TestUser.Nobody)]
+    public async Task Wrap_ConfinesAndReplacesNono(TestUser user)
+    {
+        using NonoSandbox sb = new(user);
+        string secret = Guid.NewGuid().ToString("N");
+        await File.WriteAllTextAsync(sb.Outside.Combine("s"), secret, TestContext.Current.CancellationToken);
+
+        ProcessResult result = await sb.SandboxedAsync("wrap", ["--block-net"], "/bin/sh", "-c",
+            $"cat {sb.Outside.Combine("s")} || echo denied; {NonoSandbox.Python} -c 'import socket; socket.socket()' 2>/dev/null || echo net-denied; exit 5");
+
+        Assert.Equal(5, result.ExitCode);
+        Assert.Contains("denied", result.StandardOutput);
+        Assert.Contains("net-denied", result.StandardOutput);
+        Assert.DoesNotContain(secret, result.StandardOutput);
+    }
+
+    [Fact]
+    public async Task Setup_CheckOnly_ReportsMatrixAndSucceeds()
+    {
+        using NonoSandbox sb = new(TestUser.Current);
+
+        ProcessResult text = await sb.RunAsync("setup", "--check-only");
+        ProcessResult json = await sb.RunAsync("setup", "--check-only", "--json");
+
+        Assert.Equal(0, text.ExitCode);
+        Assert.Contains("landlock ABI:", text.StandardOutput);
+        Assert.Contains("sandbox: enforceable", text.StandardOutput);
+        Assert.Equal(0, json.ExitCode);
+        using JsonDocument doc = JsonDocument.Parse(json.StandardOutput);
+        Assert.True(doc.RootElement.GetProperty("canEnforce").GetBoolean());
+        Assert.True(doc.RootElement.GetProperty("landlockAbi").GetInt32() >= 1);
+    }
+
+    [Fact]
+    public async Task Setup_NoLandlock_ExitsOne()
+    {
+        using NonoSandbox sb = new(TestUser.Current);
+        sb.Environment["NONO_LANDLOCK_ABI_MAX"] = "0";
+
+        ProcessResult result = await sb.RunAsync("setup", "--check-only");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("tier: SeccompOnly", result.StandardOutput);
+    }
+}
