@@ -1,21 +1,33 @@
 using System.CommandLine;
 using System.Runtime.Versioning;
 using Nono.Action.Cli;
+using Nono.Action.Profiles;
 using Nono.Core.Capabilities;
+using Nono.Core.Policy;
 using Nono.Core.Sandbox;
 
 namespace Nono.Action.Commands;
 
-/// <summary>What <c>run</c> and <c>wrap</c> share: flags → capabilities → probe → plan, with every problem reported.</summary>
+/// <summary>
+/// What <c>run</c> and <c>wrap</c> share: flags and profile → policy → capabilities → probe → plan, and the
+/// child's sanitized environment, with every problem reported.
+/// </summary>
 [SupportedOSPlatform("linux")]
-internal sealed record SandboxInvocation(SandboxPlan Plan, LaunchSpec Spec, bool Silent, bool Verbose)
+internal sealed record SandboxInvocation(
+    SandboxPlan Plan,
+    LaunchSpec Spec,
+    ResolvedPolicy Policy,
+    PrivateTemp Temp,
+    IReadOnlyList<string> Command,
+    string Kernel,
+    bool Silent,
+    bool Verbose) : IDisposable
 {
     /// <summary>The prepared invocation, or null after printing the problems (exit 1) or the dry run (exit 0).</summary>
     public static SandboxInvocation? Prepare(RunOptions options, ParseResult parse, CliContext context, out int exitCode)
     {
         List<string> problems = [];
         string? cwd = options.WorkingDirectory(parse, context, problems);
-        CapabilitySet capabilities = options.ToCapabilities(parse, context, cwd, problems);
         (int? cap, HashSet<WeakerMode> weaker) = options.Enforcement(parse, context, problems);
         string[] command = parse.GetValue(options.Command) ?? [];
         if (problems.Count > 0 || cwd is null)
@@ -25,9 +37,41 @@ internal sealed record SandboxInvocation(SandboxPlan Plan, LaunchSpec Spec, bool
             return null;
         }
 
+        PrivateTemp temp = PrivateTemp.Create();
+        try
+        {
+            SandboxInvocation? invocation = Prepare(options, parse, context, cwd, cap, weaker, command, temp, out exitCode);
+            if (invocation is null)
+            {
+                temp.Dispose();
+            }
+
+            return invocation;
+        }
+        catch
+        {
+            temp.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose() => Temp.Dispose();
+
+    private static SandboxInvocation? Prepare(
+        RunOptions options, ParseResult parse, CliContext context, string cwd, int? cap, HashSet<WeakerMode> weaker, string[] command, PrivateTemp temp, out int exitCode)
+    {
+        // The child's TMPDIR is private to this run; the policy's $TMPDIR grants resolve to it.
+        Dictionary<string, string> env = new(context.Environment, StringComparer.Ordinal) { ["TMPDIR"] = temp.Path };
+        ResolvedPolicy policy = PolicyLoader.Resolve(env, cwd, options.Policy.ReadFrom(parse));
+        CapabilitySet capabilities = policy.Capabilities with
+        {
+            AllowUnixSockets = policy.Capabilities.AllowUnixSockets || parse.GetValue(options.AllowUnixSockets),
+        };
+
+        SandboxSupport support = SandboxSupport.Probe(cap);
         PlanResult result = SandboxPlanner.Plan(capabilities, new EnforcementOptions
         {
-            Support = SandboxSupport.Probe(cap),
+            Support = support,
             AllowedWeakerModes = weaker,
         });
         if (!result.Succeeded || result.Plan is null)
@@ -40,6 +84,7 @@ internal sealed record SandboxInvocation(SandboxPlan Plan, LaunchSpec Spec, bool
         SandboxPlan plan = result.Plan;
         if (parse.GetValue(options.DryRun))
         {
+            context.Output.WriteLine($"profile: {policy.ProfileName} (chain: {string.Join(" -> ", policy.Chain)}; digest {policy.Digest})");
             WriteCapabilities(context.Output, capabilities);
             foreach (string line in plan.Describe())
             {
@@ -66,19 +111,37 @@ internal sealed record SandboxInvocation(SandboxPlan Plan, LaunchSpec Spec, bool
             }
         }
 
+        exitCode = 0;
+        return new SandboxInvocation(
+            plan,
+            new LaunchSpec { Command = command[0], Arguments = command[1..], Environment = ChildEnvironment(env, policy, context, verbose), WorkingDirectory = cwd },
+            policy,
+            temp,
+            command,
+            support.KernelRelease,
+            parse.GetValue(options.Silent),
+            verbose);
+    }
+
+    /// <summary>The environment the child gets: loader hooks and secrets stripped, profile settings applied.</summary>
+    private static Dictionary<string, string> ChildEnvironment(Dictionary<string, string> env, ResolvedPolicy policy, CliContext context, bool verbose)
+    {
         // The re-exec marker and the W^X switch belong to nono's own process, not to the sandboxed command.
-        Dictionary<string, string> env = new(context.Environment, StringComparer.Ordinal);
         if (env.Remove(ForkSafety.ReexecMarkerVariable))
         {
             env.Remove(ForkSafety.WriteXorExecuteVariable);
         }
 
-        exitCode = 0;
-        return new SandboxInvocation(
-            plan,
-            new LaunchSpec { Command = command[0], Arguments = command[1..], Environment = env, WorkingDirectory = cwd },
-            parse.GetValue(options.Silent),
-            verbose);
+        SanitizedEnvironment sanitized = EnvironmentSanitizer.Sanitize(env, policy.Environment);
+        if (verbose)
+        {
+            foreach (RemovedVariable removed in sanitized.Removed)
+            {
+                context.Error.WriteLine($"nono: environment: removed {removed.Name} ({removed.Reason})");
+            }
+        }
+
+        return new Dictionary<string, string>(sanitized.Environment, StringComparer.Ordinal);
     }
 
     private static void Report(CliContext context, IEnumerable<string> problems)

@@ -31,7 +31,7 @@ internal sealed class RunRecording : IAsyncDisposable
     /// <summary>The session id (audit and snapshots share it), or null when nothing is recorded.</summary>
     public string? SessionId => _audit?.SessionId ?? _snapshots?.Id;
 
-    public string AuditRoot => AuditFormat.AuditRoot(_options.StateRoot);
+    public string AuditRoot => Path.Combine(_options.StateRoot, "audit");
 
     /// <summary>Feeds proxy events into the audit log.</summary>
     public AuditProxySink ProxySink { get; }
@@ -45,7 +45,7 @@ internal sealed class RunRecording : IAsyncDisposable
         if (options.Audit)
         {
             audit = await AuditSession.CreateAsync(
-                AuditFormat.AuditRoot(options.StateRoot),
+                Path.Combine(options.StateRoot, "audit"),
                 new SessionStart
                 {
                     Command = CommandRedactor.Redact(options.Command, options.Secrets),
