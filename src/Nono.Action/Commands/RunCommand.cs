@@ -74,6 +74,7 @@ internal static class RunCommand
             Command = invocation.Command,
             WorkingDirectory = invocation.Spec.WorkingDirectory,
             Audit = audit,
+            SessionId = parse.GetValue(options.SessionId),
             PolicyDigest = invocation.Policy.Digest,
             EnforcementTier = invocation.Plan.Tier.ToString(),
             LandlockAbi = invocation.Plan.LandlockAbi,

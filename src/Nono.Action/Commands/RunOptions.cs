@@ -26,6 +26,9 @@ internal sealed class RunOptions
 
     public Option<string?> AuditSignKey { get; } = new("--audit-sign-key") { Description = "Sign the audit session with this key (file://PATH or env://VAR)" };
 
+    /// <summary>Pins the session id (the action mode uses it to find its own record).</summary>
+    public Option<string?> SessionId { get; } = new("--session-id") { Description = "Use this audit session id", Hidden = true };
+
     public Option<bool> AllowUnixSockets { get; } = new("--allow-unix-sockets") { Description = "Allow UNIX-domain sockets (they can reach host services such as docker.sock)" };
     public Option<bool> DryRun { get; } = new("--dry-run") { Description = "Print the resolved capabilities and the enforcement plan; run nothing" };
     public Option<bool> Silent { get; } = new("--silent", "-s") { Description = "No informational output from nono" };
@@ -37,7 +40,7 @@ internal sealed class RunOptions
     public void AddTo(Command command)
     {
         Policy.AddTo(command);
-        foreach (Option option in new Option[] { Workdir, AllowUnixSockets, Rollback, RollbackExclude, RollbackInclude, NoAudit, AuditSignKey, DryRun, Silent, Verbose, AllowWeaker, LandlockAbi })
+        foreach (Option option in new Option[] { Workdir, SessionId, AllowUnixSockets, Rollback, RollbackExclude, RollbackInclude, NoAudit, AuditSignKey, DryRun, Silent, Verbose, AllowWeaker, LandlockAbi })
         {
             command.Options.Add(option);
         }

@@ -20,6 +20,9 @@ internal sealed record RecordingOptions
 
     public bool Audit { get; init; } = true;
 
+    /// <summary>The session id to use, or null for a fresh one.</summary>
+    public string? SessionId { get; init; }
+
     public string? PolicyDigest { get; init; }
 
     public string? EnforcementTier { get; init; }

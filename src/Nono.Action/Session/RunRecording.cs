@@ -54,6 +54,7 @@ internal sealed class RunRecording : IAsyncDisposable
                     LandlockAbi = options.LandlockAbi,
                     Kernel = options.Kernel,
                     Runner = options.Runner,
+                    SessionId = options.SessionId,
                 },
                 cancellationToken: cancellationToken);
             foreach (string mode in options.WeakerModes)
