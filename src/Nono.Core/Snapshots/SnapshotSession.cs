@@ -132,6 +132,9 @@ public sealed partial class SnapshotSession
         ObjectStore objects = Store.Objects(Info.Options.CompressionLevel);
         ExcludeFilter filter = new(Info.Options);
         Manifest? previous = FindCacheManifest();
+
+        // File timestamps come from the kernel's coarse clock, not the injected TimeProvider.
+        long racyAfterNs = (TimeProvider.System.GetUtcNow() - Info.Options.RacyWindow - DateTimeOffset.UnixEpoch).Ticks * 100;
         int index = Info.Snapshots.Count;
         Manifest manifest = new() { Session = Id, Index = index, CreatedAt = Store.Time.GetUtcNow() };
         int filesRead = 0;
@@ -141,6 +144,7 @@ public sealed partial class SnapshotSession
             using SafeFd rootFd = Fs.OpenDirectory(Info.Roots[r]);
             Dictionary<string, ManifestEntry>? cache = previous?.Roots[r].Entries.ToDictionary(e => e.Raw, StringComparer.Ordinal);
             ScanResult scan = new TreeScanner(objects, filter, progress).Scan(rootFd, cache, null, cancellationToken);
+            MarkRacilyClean(scan.Entries, racyAfterNs);
             manifest.Roots.Add(new ManifestRoot { Root = Info.Roots[r], Entries = scan.Entries, Skipped = scan.Skipped });
             filesRead += scan.FilesRead;
             bytesRead += scan.BytesRead;
@@ -171,6 +175,22 @@ public sealed partial class SnapshotSession
         Info = Info with { Snapshots = [.. Info.Snapshots, info] };
         StateFiles.WriteSession(Path.Combine(_directory, "session.json"), Info);
         return info;
+    }
+
+    /// <summary>
+    /// A file changed in the same clock tick as (or just before) the scan may change again without
+    /// its mtime or ctime moving (git's "racily clean" problem). Such entries get ctime 0 in the
+    /// manifest, so the next snapshot reads them again instead of trusting the cache.
+    /// </summary>
+    internal static void MarkRacilyClean(List<ManifestEntry> entries, long racyAfterNs)
+    {
+        foreach (ManifestEntry entry in entries)
+        {
+            if (entry.Type == EntryType.File && (entry.CtimeNs >= racyAfterNs || entry.MtimeNs >= racyAfterNs))
+            {
+                entry.CtimeNs = 0;
+            }
+        }
     }
 
     /// <summary>The previous snapshot of this session, or the last one of the newest other session over the same roots.</summary>

@@ -36,7 +36,7 @@ internal sealed class TreeScanner
         List<SkippedEntry> skipped = [];
         List<ManifestEntry> pending = [];
         FileStatus rootStatus = Fs.Stat(root);
-        entries.Add(new ManifestEntry { Raw = "", Type = EntryType.Directory, Mode = rootStatus.Permissions, MtimeNs = rootStatus.MtimeNs, Inode = rootStatus.Inode, CtimeNs = rootStatus.CtimeNs });
+        entries.Add(new ManifestEntry { Raw = "", Type = EntryType.Directory, Mode = rootStatus.Permissions, MtimeNs = rootStatus.MtimeNs, Inode = rootStatus.Inode, CtimeNs = rootStatus.CtimeNs, Uid = rootStatus.Uid, Gid = rootStatus.Gid });
         Walk(root, "", entries, skipped, pending, cache, wantsContent, cancellationToken);
 
         ParallelWork.ForEach(pending, entry => ReadFile(root, entry, pending.Count), cancellationToken);
@@ -66,12 +66,12 @@ internal sealed class TreeScanner
                 continue; // vanished between getdents and statx
             }
 
-            if (_filter.IsExcluded(RawName.ToDisplay(path), RawName.ToDisplay(name), st.IsDirectory))
+            if (_filter.IsExcluded(path, name, st.IsDirectory))
             {
                 continue;
             }
 
-            ManifestEntry entry = new() { Raw = path, Mode = st.Permissions, MtimeNs = st.MtimeNs, Inode = st.Inode, CtimeNs = st.CtimeNs };
+            ManifestEntry entry = new() { Raw = path, Mode = st.Permissions, MtimeNs = st.MtimeNs, Inode = st.Inode, CtimeNs = st.CtimeNs, Uid = st.Uid, Gid = st.Gid, LinkCount = st.LinkCount };
             if (st.IsDirectory)
             {
                 entry.Type = EntryType.Directory;
