@@ -175,6 +175,27 @@ public sealed class SnapshotContentTests
     }
 
     [Fact]
+    public async Task Restore_AsRoot_RecreatesEntriesWithRecordedOwner()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        Assert.SkipUnless(ProcessRunner.IsRoot, "restoring ownership needs root");
+        using SnapshotFixture fx = new();
+        Directory.CreateDirectory(fx.Path("agent-dir"));
+        File.WriteAllText(fx.Path("agent-dir", "agent-file"), "owned by nobody");
+        Assert.Equal(0, (await ProcessRunner.RunAsync("chown", ["-R", "65534:65534", fx.Path("agent-dir")], cancellationToken: ct)).ExitCode);
+        string baseline = await TreeListing.CaptureAsync(fx.Root);
+        SnapshotSession session = fx.Begin();
+        await session.TakeSnapshotAsync(cancellationToken: ct);
+        Directory.Delete(fx.Path("agent-dir"), recursive: true);
+
+        await session.RestoreAsync(0, cancellationToken: ct);
+        ProcessResult owners = await ProcessRunner.RunAsync("stat", ["-c", "%u:%g", fx.Path("agent-dir"), fx.Path("agent-dir", "agent-file")], cancellationToken: ct);
+
+        Assert.Equal(baseline, await TreeListing.CaptureAsync(fx.Root));
+        Assert.Equal("65534:65534\n65534:65534\n", owners.StandardOutput);
+    }
+
+    [Fact]
     public void Begin_BadRootsAndOverlaps_ReportsEveryProblemAtOnce()
     {
         using SnapshotFixture fx = new();
