@@ -86,6 +86,38 @@ public sealed class RollbackCommandTests : IDisposable
         Assert.Contains("corrupt", error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(TestUser.Nobody)]
+    [InlineData(TestUser.Current)]
+    public async Task Snapshot_UnreadableFile_FailsForNobodyButWorksForRoot(TestUser user)
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        Assert.SkipUnless(ProcessRunner.IsRoot, "needs root to set up both users");
+        File.SetUnixFileMode(_temp.Path, (UnixFileMode)0b111_101_101);
+        File.WriteAllText(Path.Combine(Root, "secret"), "unreadable to nobody");
+        File.SetUnixFileMode(Path.Combine(Root, "secret"), UnixFileMode.None);
+        Directory.CreateDirectory(_temp.Combine("state"));
+        Assert.Equal(0, (await ProcessRunner.RunAsync("chown", ["-R", "65534:65534", _temp.Combine("state")], cancellationToken: ct)).ExitCode);
+        Dictionary<string, string> env = new(StringComparer.Ordinal)
+        {
+            ["XDG_STATE_HOME"] = _temp.Combine("state"),
+            ["DOTNET_ROOT"] = Path.GetFullPath(Path.Combine(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", "..")),
+            ["CI"] = "true",
+        };
+
+        ProcessResult result = await ProcessRunner.RunAsync(NonoExecutable.Path, ["session", "snapshot", "--session", "s", Root], user, env, cancellationToken: ct);
+
+        if (user == TestUser.Nobody)
+        {
+            Assert.Equal(1, result.ExitCode);
+            Assert.Equal("nono: open secret: Permission denied\n", result.StandardError);
+        }
+        else
+        {
+            Assert.True(result.ExitCode == 0, result.ToString());
+        }
+    }
+
     [Fact]
     public void Cleanup_KeepOne_RemovesOlderSessionsAndReportsSummary()
     {

@@ -95,6 +95,21 @@ public sealed class RestoreHostileTreeTests
         Assert.Equal("k", File.ReadAllText(fx.Path("keep")));
     }
 
+    [Fact]
+    public async Task Snapshot_TreeDeeperThanLimit_FailsLoudlyInsteadOfCrashing()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        using SnapshotFixture fx = new();
+        string deep = string.Join('/', Enumerable.Repeat("d", TreeScanner.MaxDepth + 5));
+        Directory.CreateDirectory(fx.Path(deep));
+        SnapshotSession session = fx.Begin();
+
+        NonoException ex = await Assert.ThrowsAsync<NonoException>(() => session.TakeSnapshotAsync(cancellationToken: ct));
+
+        Assert.Contains("deeper than 256", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(session.Info.Snapshots);
+    }
+
     [Theory]
     [InlineData("flip")]
     [InlineData("truncate")]
