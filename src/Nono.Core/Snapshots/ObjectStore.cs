@@ -39,6 +39,11 @@ internal sealed partial class ObjectStore
 
     public int CompressionLevel { get; }
 
+    /// <summary>Objects this instance added to the store (content that was not there yet).</summary>
+    public int ObjectsWritten => _objectsWritten;
+
+    private int _objectsWritten;
+
     public static void CreatePrivateDirectory(string path) =>
         System.IO.Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
@@ -169,6 +174,7 @@ internal sealed partial class ObjectStore
         string final = PathFor(hash);
         CreatePrivateDirectory(Path.GetDirectoryName(final)!); // PathFor always has a parent.
         File.Move(temp, final, overwrite: true);
+        Interlocked.Increment(ref _objectsWritten);
     }
 
     private Compressor GetCompressor()

@@ -151,8 +151,10 @@ public sealed partial class SnapshotSession
         }
 
         manifest.MerkleRoot = MerkleTree.ComputeRoot(manifest);
-        using (SafeFd objectsFd = Fs.OpenDirectory(objects.Directory))
+        if (objects.ObjectsWritten > 0)
         {
+            // New objects must be durable before a manifest may reference them; one syncfs instead of an fsync each.
+            using SafeFd objectsFd = Fs.OpenDirectory(objects.Directory);
             Fs.SyncFileSystem(objectsFd);
         }
 
