@@ -56,6 +56,29 @@ public sealed class RestoreHostileTreeTests
     }
 
     [Fact]
+    public async Task Restore_FileReplacedByHardlinkToOutsideFile_NeverChangesTheOutsideInode()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        using SnapshotFixture fx = new();
+        File.WriteAllText(fx.Path("config"), "same bytes");
+        File.SetUnixFileMode(fx.Path("config"), (UnixFileMode)0b111_111_111);
+        Directory.CreateDirectory(fx.Outside);
+        File.WriteAllText(Path.Combine(fx.Outside, "private"), "same bytes");
+        File.SetUnixFileMode(Path.Combine(fx.Outside, "private"), (UnixFileMode)0b110_000_000);
+        string baseline = await TreeListing.CaptureAsync(fx.Root);
+        SnapshotSession session = fx.Begin();
+        await session.TakeSnapshotAsync(cancellationToken: ct);
+
+        // Same content, so only the mode differs: a chmod in place would hit the outside inode.
+        File.Delete(fx.Path("config"));
+        Assert.Equal(0, (await ProcessRunner.RunAsync("ln", [Path.Combine(fx.Outside, "private"), fx.Path("config")], cancellationToken: ct)).ExitCode);
+        await session.RestoreAsync(0, cancellationToken: ct);
+
+        Assert.Equal((UnixFileMode)0b110_000_000, File.GetUnixFileMode(Path.Combine(fx.Outside, "private")));
+        Assert.Equal(baseline, await TreeListing.CaptureAsync(fx.Root));
+    }
+
+    [Fact]
     public async Task Restore_FileReplacedByFifo_RecreatesFileWithoutOpeningFifo()
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
