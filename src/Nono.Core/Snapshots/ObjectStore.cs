@@ -165,6 +165,11 @@ internal sealed partial class ObjectStore
         {
             File.Delete(file);
         }
+
+        foreach (string staging in System.IO.Directory.EnumerateDirectories(_tempDirectory))
+        {
+            System.IO.Directory.Delete(staging, recursive: true);
+        }
     }
 
     private string NewTempPath() => Path.Combine(_tempDirectory, Guid.NewGuid().ToString("N"));

@@ -117,6 +117,19 @@ public sealed partial class SnapshotSession
         return manifest;
     }
 
+    /// <summary>Exclusive per-session lock: one snapshot or restore of a session at a time.</summary>
+    internal SafeFd LockSession()
+    {
+        using (new FileStream(Path.Combine(_directory, ".lock"), new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }))
+        {
+        }
+
+        using SafeFd dir = Fs.OpenDirectory(_directory);
+        SafeFd fd = Fs.OpenAt(dir, ".lock", Interop.O_RDONLY);
+        Fs.Flock(fd, exclusive: true);
+        return fd;
+    }
+
     internal string ManifestPath(int index) => Path.Combine(_directory, index.ToString("D6", System.Globalization.CultureInfo.InvariantCulture) + ".manifest.zst");
 
     internal static bool PathContains(string parent, string child)
@@ -129,6 +142,8 @@ public sealed partial class SnapshotSession
     private SnapshotInfo TakeSnapshot(string? label, IProgress<SnapshotProgress>? progress, CancellationToken cancellationToken)
     {
         using SafeFd storeLock = Store.Lock(exclusive: false);
+        using SafeFd sessionLock = LockSession();
+        Info = StateFiles.ReadSession(Path.Combine(_directory, "session.json")) with { Options = Info.Options }; // another process may have added a snapshot
         ObjectStore objects = Store.Objects(Info.Options.CompressionLevel);
         ExcludeFilter filter = new(Info.Options);
         Manifest? previous = FindCacheManifest();
