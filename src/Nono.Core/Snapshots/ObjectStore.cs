@@ -47,7 +47,12 @@ internal sealed partial class ObjectStore
     public static void CreatePrivateDirectory(string path) =>
         System.IO.Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
-    public string PathFor(string hash) => Path.Combine(Directory, hash[..2], hash[2..]);
+    /// <summary>Where an object lives. A hash that is not 64 lowercase hex digits (a tampered manifest) never becomes a path.</summary>
+    public string PathFor(string hash) => IsHash(hash)
+        ? Path.Combine(Directory, hash[..2], hash[2..])
+        : throw new Diagnostics.NonoException(Diagnostics.NonoErrorCode.VerificationFailed, "snapshot manifest holds an invalid content hash");
+
+    public static bool IsHash(string? hash) => hash is { Length: 64 } && hash.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
 
     public bool Exists(string hash) => File.Exists(PathFor(hash));
 

@@ -120,14 +120,7 @@ public sealed partial class SnapshotSession
     /// <summary>Exclusive per-session lock: one snapshot or restore of a session at a time.</summary>
     internal SafeFd LockSession()
     {
-        using (new FileStream(Path.Combine(_directory, ".lock"), new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }))
-        {
-        }
-
-        using SafeFd dir = Fs.OpenDirectory(_directory);
-        SafeFd fd = Fs.OpenAt(dir, ".lock", Interop.O_RDONLY);
-        Fs.Flock(fd, exclusive: true);
-        return fd;
+        return Fs.LockFile(_directory, exclusive: true);
     }
 
     internal string ManifestPath(int index) => Path.Combine(_directory, index.ToString("D6", System.Globalization.CultureInfo.InvariantCulture) + ".manifest.zst");

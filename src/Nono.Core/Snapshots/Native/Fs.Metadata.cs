@@ -101,6 +101,18 @@ internal static partial class Fs
         }
     }
 
+    /// <summary>
+    /// Opens (creating) <c>directory/.lock</c> and flocks it. Created through openat, not FileStream,
+    /// because .NET's FileStream takes flock locks of its own that would conflict with ours.
+    /// </summary>
+    public static SafeFd LockFile(string directory, bool exclusive)
+    {
+        using SafeFd dir = OpenDirectory(directory);
+        SafeFd fd = OpenAt(dir, ".lock", Interop.O_RDONLY | Interop.O_CREAT | Interop.O_NOFOLLOW, 0x180);
+        Flock(fd, exclusive);
+        return fd;
+    }
+
     /// <summary>Flushes the whole file system holding <paramref name="fd"/>: one call instead of an fsync per object.</summary>
     public static void SyncFileSystem(SafeFd fd)
     {
