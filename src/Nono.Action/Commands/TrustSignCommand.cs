@@ -7,7 +7,7 @@ using Nono.Core.Trust.Keys;
 namespace Nono.Action.Commands;
 
 /// <summary>
-/// <c>nono trust sign [FILES...] --keyref URI</c>: writes <c>FILE.bundle</c> beside each
+/// <c>nono trust sign [FILES...] (--keyref URI | --keyless)</c>: writes <c>FILE.bundle</c> beside each
 /// file. Without FILES, signs every file the workspace policy (or the default globs) covers.
 /// </summary>
 internal static class TrustSignCommand
@@ -16,13 +16,16 @@ internal static class TrustSignCommand
     {
         Argument<string[]> files = new("FILES") { Description = "Files to sign (default: every covered instruction file)", Arity = ArgumentArity.ZeroOrMore };
         Option<string?> keyRef = new("--keyref") { Description = "Signing key: file://PATH or env://VAR (PEM, ECDSA P-256)" };
+        SigstoreKeylessOptions keyless = new();
         Command command = new("sign", "Sign instruction files as Sigstore bundles (FILE.bundle)") { files, keyRef };
+        keyless.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             string? reference = parse.GetValue(keyRef);
-            if (reference is null)
+            bool useKeyless = parse.GetValue(keyless.Keyless);
+            if ((reference is null) != useKeyless)
             {
-                throw new NonoException(NonoErrorCode.InvalidPolicy, "give --keyref URI");
+                throw new NonoException(NonoErrorCode.InvalidPolicy, "give exactly one of --keyref URI or --keyless");
             }
 
             string[] targets = parse.GetValue(files) is { Length: > 0 } given
@@ -39,7 +42,12 @@ internal static class TrustSignCommand
                 return ExitCodes.NonoError;
             }
 
-            using SigningKey key = SigningKey.Load(KeyRef.Parse(reference, context.CurrentDirectory), context.Environment);
+            if (useKeyless)
+            {
+                return await keyless.SignFilesAsync(parse, context, targets, cancellationToken);
+            }
+
+            using SigningKey key = SigningKey.Load(KeyRef.Parse(reference!, context.CurrentDirectory), context.Environment);
             foreach (string target in targets)
             {
                 string bundle = await InstructionSigner.SignFileAsync(target, key, cancellationToken);
