@@ -34,7 +34,16 @@ public static partial class TrustPolicyReader
             }
 
             TrustPolicy policy = document.RootElement.Deserialize(TrustJsonContext.Default.TrustPolicy) ?? new TrustPolicy();
-            return new TrustPolicyReadResult(policy, []);
+
+            // The source generator sets every init-only property when it constructs the record, so
+            // absent keys arrive as null rather than keeping the initializers: restore the defaults.
+            return new TrustPolicyReadResult(policy with
+            {
+                Include = (IReadOnlyList<string>?)policy.Include ?? TrustPolicy.DefaultInclude,
+                Exclude = (IReadOnlyList<string>?)policy.Exclude ?? [],
+                Publishers = (IReadOnlyList<TrustPublisher>?)policy.Publishers ?? [],
+                Blocklist = (IReadOnlyList<string>?)policy.Blocklist ?? [],
+            }, []);
         }
     }
 

@@ -24,7 +24,8 @@ internal static class FulcioClient
             },
         };
         using StringContent content = new(request.ToJsonString(), Encoding.UTF8, "application/json");
-        using HttpResponseMessage response = await http.PostAsync(new Uri(fulcio, "api/v2/signingCert"), content, cancellationToken);
+        using HttpRequestMessage message = new(HttpMethod.Post, new Uri(fulcio, "api/v2/signingCert")) { Content = content };
+        using HttpResponseMessage response = await KeylessHttp.SendAsync(http, message, "Fulcio", cancellationToken);
         string body = await response.Content.ReadAsStringAsync(cancellationToken);
         if (!response.IsSuccessStatusCode)
         {

@@ -31,7 +31,7 @@ public static class OidcToken
         Uri request = KeylessSettings.Check(url + (url.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "audience=sigstore", new Uri(url), "OIDC token request");
         using HttpRequestMessage message = new(HttpMethod.Get, request);
         message.Headers.Authorization = new AuthenticationHeaderValue("bearer", requestToken);
-        using HttpResponseMessage response = await http.SendAsync(message, cancellationToken);
+        using HttpResponseMessage response = await KeylessHttp.SendAsync(http, message, "the OIDC token endpoint", cancellationToken);
         string body = await response.Content.ReadAsStringAsync(cancellationToken);
         if (!response.IsSuccessStatusCode)
         {

@@ -12,7 +12,8 @@ internal static class RekorClient
     public static async Task<TransparencyLogEntry> UploadAsync(HttpClient http, Uri rekor, JsonObject proposedEntry, CancellationToken cancellationToken)
     {
         using StringContent content = new(proposedEntry.ToJsonString(), Encoding.UTF8, "application/json");
-        using HttpResponseMessage response = await http.PostAsync(new Uri(rekor, "api/v1/log/entries"), content, cancellationToken);
+        using HttpRequestMessage message = new(HttpMethod.Post, new Uri(rekor, "api/v1/log/entries")) { Content = content };
+        using HttpResponseMessage response = await KeylessHttp.SendAsync(http, message, "Rekor", cancellationToken);
         string body = await response.Content.ReadAsStringAsync(cancellationToken);
         if (!response.IsSuccessStatusCode)
         {

@@ -62,6 +62,18 @@ public sealed class TrustPolicyReaderTests
     }
 
     [Fact]
+    public void Parse_OnlyPublishers_KeepsDefaultsForEverythingElse()
+    {
+        TrustPolicyReadResult read = TrustPolicyReader.Parse("""{ "publishers": [ { "name": "ci", "issuer": "https://i", "repository": "o/r", "workflow": "w.yml", "ref": "*" } ] }"""u8, "p");
+
+        Assert.Empty(read.Problems);
+        Assert.Equal(TrustPolicy.DefaultInclude, read.Policy!.Include);
+        Assert.Empty(read.Policy.Exclude);
+        Assert.Empty(read.Policy.Blocklist);
+        Assert.Equal(TrustEnforcement.Deny, read.Policy.Enforcement);
+    }
+
+    [Fact]
     public void Parse_NotJson_OneProblemAtRoot()
     {
         TrustPolicyReadResult read = TrustPolicyReader.Parse("{"u8, "p");
