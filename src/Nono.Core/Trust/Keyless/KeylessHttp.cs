@@ -5,11 +5,14 @@ namespace Nono.Core.Trust.Keyless;
 /// <summary>Sends a request; a service that cannot be reached is a one-line <see cref="NonoException"/>, not a crash.</summary>
 internal static class KeylessHttp
 {
-    public static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpRequestMessage request, string service, CancellationToken cancellationToken)
+    public static Task<HttpResponseMessage> SendAsync(HttpClient http, HttpRequestMessage request, string service, CancellationToken cancellationToken) =>
+        SendAsync(http, request, service, HttpCompletionOption.ResponseContentRead, cancellationToken);
+
+    public static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpRequestMessage request, string service, HttpCompletionOption completion, CancellationToken cancellationToken)
     {
         try
         {
-            return await http.SendAsync(request, cancellationToken);
+            return await http.SendAsync(request, completion, cancellationToken);
         }
         catch (HttpRequestException ex)
         {
