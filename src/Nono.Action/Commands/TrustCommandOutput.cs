@@ -42,6 +42,12 @@ internal static class TrustCommandOutput
         return resolution;
     }
 
+    /// <summary>A trusted root only when the policy has keyless publishers (keyed ones need none, and no network).</summary>
+    public static async Task<Nono.Core.Trust.Sigstore.TrustedRoot?> TrustedRootAsync(CliContext context, TrustPolicy policy, string? explicitPath, CancellationToken cancellationToken) =>
+        policy.Publishers.Any(p => !p.IsKeyed) || SigstoreTrustedRootLocator.ExplicitPath(context, explicitPath) is not null
+            ? await SigstoreTrustedRootLocator.LoadAsync(context, explicitPath, cancellationToken)
+            : null;
+
     public static void WriteVerdict(CliContext context, TrustVerdict verdict)
     {
         foreach (TrustedFile file in verdict.Trusted)

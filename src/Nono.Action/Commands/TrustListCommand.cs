@@ -23,7 +23,7 @@ internal static class TrustListCommand
             }
 
             TrustPolicy policy = resolution.Policy ?? new TrustPolicy();
-            InstructionTrustOptions options = new() { TrustedRoot = SigstoreTrustedRootLocator.TryLoad(context, parse.GetValue(trustedRoot)) };
+            InstructionTrustOptions options = new() { TrustedRoot = await TrustCommandOutput.TrustedRootAsync(context, policy, parse.GetValue(trustedRoot), cancellationToken) };
             TrustVerdict verdict = await InstructionTrust.VerifyAsync(context.CurrentDirectory, policy, options, cancellationToken);
             if (parse.GetValue(json))
             {

@@ -22,7 +22,7 @@ internal static class TrustVerifyCommand
                 return ExitCodes.NonoError;
             }
 
-            InstructionTrustOptions options = new() { TrustedRoot = SigstoreTrustedRootLocator.TryLoad(context, parse.GetValue(trustedRoot)) };
+            InstructionTrustOptions options = new() { TrustedRoot = await TrustCommandOutput.TrustedRootAsync(context, policy, parse.GetValue(trustedRoot), cancellationToken) };
             TrustVerdict verdict = parse.GetValue(files) is { Length: > 0 } given
                 ? await InstructionTrust.VerifyFilesAsync(context.CurrentDirectory, given, policy, options, cancellationToken)
                 : await InstructionTrust.VerifyAsync(context.CurrentDirectory, policy, options, cancellationToken);
