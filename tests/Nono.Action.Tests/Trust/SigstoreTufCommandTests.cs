@@ -54,7 +54,9 @@ public sealed class SigstoreTufCommandTests
 
         ProcessResult ok = await Verify();
         string target = $"targets/{Convert.ToHexStringLower(SHA256.HashData(rootJson))}.trusted_root.json";
-        tuf.Files[target] = [.. rootJson, (byte)' '];
+        byte[] evil = [.. rootJson];
+        evil[^2] ^= 1; // same length: only the sha256 pin can catch it
+        tuf.Files[target] = evil;
         ProcessResult tampered = await Verify();
 
         Assert.True(ok.ExitCode == 0, ok.ToString());
