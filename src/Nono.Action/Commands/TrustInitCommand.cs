@@ -29,14 +29,26 @@ internal static class TrustInitCommand
             }
 
             TrustPolicy policy = new() { Publishers = publishers, Enforcement = parse.GetValue(enforcement) };
+            if (File.Exists(path))
+            {
+                throw new NonoException(NonoErrorCode.InvalidPolicy, $"refusing to overwrite existing {path}", path);
+            }
+
+            // Temp file + rename without overwrite: readers never see half a policy, and a policy that
+            // appeared meanwhile is kept.
+            string temp = Path.Combine(context.CurrentDirectory, $".{TrustPolicy.FileName}.{Guid.NewGuid():N}.tmp");
             try
             {
-                await using FileStream stream = new(path, FileMode.CreateNew, FileAccess.Write);
-                await stream.WriteAsync(TrustPolicyReader.Serialize(policy), cancellationToken);
+                await File.WriteAllBytesAsync(temp, TrustPolicyReader.Serialize(policy), cancellationToken);
+                File.Move(temp, path, overwrite: false);
             }
             catch (IOException) when (File.Exists(path))
             {
                 throw new NonoException(NonoErrorCode.InvalidPolicy, $"refusing to overwrite existing {path}", path);
+            }
+            finally
+            {
+                File.Delete(temp);
             }
 
             context.Output.WriteLine($"wrote {path} ({publishers.Count} publisher(s), enforcement {TrustCommandOutput.Text(policy.Enforcement)})");
