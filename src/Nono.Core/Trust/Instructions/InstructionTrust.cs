@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.FileSystemGlobbing;
-using Microsoft.Extensions.FileSystemGlobbing.Abstractions;
 
 namespace Nono.Core.Trust.Instructions;
 
@@ -21,7 +20,7 @@ public static partial class InstructionTrust
         Matcher matcher = new(StringComparison.Ordinal);
         matcher.AddIncludePatterns(policy.Include);
         matcher.AddExcludePatterns(policy.Exclude);
-        PatternMatchingResult result = matcher.Execute(new DirectoryInfoWrapper(new DirectoryInfo(workdir)));
+        PatternMatchingResult result = matcher.Execute(new NoLinkDirectory(new DirectoryInfo(workdir)));
         return [.. result.Files.Select(f => f.Path.Replace('\\', '/'))
             .Where(p => !p.EndsWith(InstructionSigner.BundleSuffix, StringComparison.Ordinal))
             .Distinct(StringComparer.Ordinal)

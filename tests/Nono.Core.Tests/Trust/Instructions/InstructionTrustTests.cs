@@ -26,6 +26,21 @@ public sealed class InstructionTrustTests
     }
 
     [Fact]
+    public void CoveredFiles_SymlinkedDirectoryLoopOrRoot_IsNotFollowed()
+    {
+        using TrustWorkspace ws = new();
+        ws.Write("AGENTS.md", "a");
+        ws.Write("real/CLAUDE.md", "b");
+        Directory.CreateSymbolicLink(Path.Combine(ws.Root, "loop"), ws.Root);
+        Directory.CreateSymbolicLink(Path.Combine(ws.Root, "everything"), "/");
+        Directory.CreateSymbolicLink(Path.Combine(ws.Root, "alias"), Path.Combine(ws.Root, "real"));
+
+        IReadOnlyList<string> covered = InstructionTrust.CoveredFiles(ws.Root, new TrustPolicy());
+
+        Assert.Equal(["AGENTS.md", "real/CLAUDE.md"], covered);
+    }
+
+    [Fact]
     public async Task VerifyAsync_SignedByPublisher_IsTrusted()
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
