@@ -63,6 +63,12 @@ internal sealed record SandboxInvocation(
         // The child's TMPDIR is private to this run; the policy's $TMPDIR grants resolve to it.
         Dictionary<string, string> env = new(context.Environment, StringComparer.Ordinal) { ["TMPDIR"] = temp.Path };
         ResolvedPolicy policy = PolicyLoader.Resolve(env, cwd, options.Policy.ReadFrom(parse));
+        if (!parse.GetValue(options.DryRun) && !InstructionTrustGate.Check(cwd, env, context))
+        {
+            exitCode = ExitCodes.NonoError;
+            return null;
+        }
+
         CapabilitySet capabilities = policy.Capabilities with
         {
             AllowUnixSockets = policy.Capabilities.AllowUnixSockets || parse.GetValue(options.AllowUnixSockets),
