@@ -3,23 +3,43 @@ using System.CommandLine;
 namespace Nono.Action.Cli;
 
 /// <summary>
-/// The list of top-level commands. Each feature adds one line here and keeps its command in
+/// The top-level commands by name. Each feature adds one line here and keeps its command in
 /// <c>Commands/</c>, so features merge without touching each other.
 /// </summary>
 internal static class CommandCatalog
 {
-    public static IEnumerable<Command> Create(CliContext context)
+    private static readonly (string Name, Func<CliContext, Command> Create)[] s_commands =
+    [
+        ("run", Commands.RunCommand.Create),
+        ("wrap", Commands.WrapCommand.Create),
+        ("setup", Commands.SetupCommand.Create),
+        ("profile", Commands.ProfileCommand.Create),
+        ("why", Commands.WhyCommand.Create),
+        ("rollback", Commands.RollbackCommand.Create),
+        ("session", Commands.SessionCommand.Create),
+        ("audit", Commands.AuditCommand.Create),
+        ("trust", Commands.TrustCommand.Create),
+        ("sigstore", Commands.SigstoreCommand.Create),
+        ("action", Commands.ActionCommand.Create),
+    ];
+
+    /// <summary>All commands (for help and completion).</summary>
+    public static IEnumerable<Command> Create(CliContext context) => s_commands.Select(c => c.Create(context));
+
+    /// <summary>
+    /// Only the command the first argument names, when it names one: building the whole tree costs several
+    /// milliseconds of start-up on every sandboxed run. Anything else (help, typos) gets the full tree.
+    /// </summary>
+    public static IEnumerable<Command> CreateFor(string[] args, CliContext context)
     {
-        yield return Commands.RunCommand.Create(context);
-        yield return Commands.WrapCommand.Create(context);
-        yield return Commands.SetupCommand.Create(context);
-        yield return Commands.ProfileCommand.Create(context);
-        yield return Commands.WhyCommand.Create(context);
-        yield return Commands.RollbackCommand.Create(context);
-        yield return Commands.SessionCommand.Create(context);
-        yield return Commands.AuditCommand.Create(context);
-        yield return Commands.TrustCommand.Create(context);
-        yield return Commands.SigstoreCommand.Create(context);
-        yield return Commands.ActionCommand.Create(context);
+        foreach ((string name, Func<CliContext, Command> create) in s_commands)
+        {
+            if (args.Length > 0 && args[0] == name)
+            {
+                return [create(context)];
+            }
+        }
+
+        return Create(context);
     }
 }

@@ -6,10 +6,12 @@ namespace Nono.Action.Cli;
 /// <summary>Builds the command tree and runs it. The one top-level catch lives here.</summary>
 internal static class NonoCli
 {
-    public static RootCommand Build(CliContext context)
+    public static RootCommand Build(CliContext context) => Build([], context);
+
+    public static RootCommand Build(string[] args, CliContext context)
     {
         RootCommand root = new("nono: kernel-enforced sandbox for AI agents and CI jobs");
-        foreach (Command command in CommandCatalog.Create(context))
+        foreach (Command command in CommandCatalog.CreateFor(args, context))
         {
             root.Subcommands.Add(command);
         }
@@ -19,7 +21,7 @@ internal static class NonoCli
 
     public static int Run(string[] args, CliContext context)
     {
-        RootCommand root = Build(context);
+        RootCommand root = Build(args, context);
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

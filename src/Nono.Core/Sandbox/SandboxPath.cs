@@ -8,26 +8,59 @@ internal static class SandboxPath
     /// <summary>True when <paramref name="ancestor"/> equals <paramref name="path"/> or is above it.</summary>
     public static bool IsSameOrAncestor(string ancestor, string path)
     {
-        string[] a = Components(ancestor);
-        string[] p = Components(path);
-        if (a.Length > p.Length)
+        // Component by component, without allocating: the planner compares every deny with every grant.
+        ReadOnlySpan<char> a = ancestor;
+        ReadOnlySpan<char> p = path;
+        while (true)
         {
-            return false;
-        }
+            a = a.TrimStart('/');
+            p = p.TrimStart('/');
+            if (a.IsEmpty)
+            {
+                return true;
+            }
 
-        for (int i = 0; i < a.Length; i++)
-        {
-            if (!string.Equals(a[i], p[i], StringComparison.Ordinal))
+            if (p.IsEmpty)
             {
                 return false;
             }
-        }
 
-        return true;
+            int aEnd = a.IndexOf('/');
+            int pEnd = p.IndexOf('/');
+            ReadOnlySpan<char> aPart = aEnd < 0 ? a : a[..aEnd];
+            ReadOnlySpan<char> pPart = pEnd < 0 ? p : p[..pEnd];
+            if (!aPart.SequenceEqual(pPart))
+            {
+                return false;
+            }
+
+            a = a[aPart.Length..];
+            p = p[pPart.Length..];
+        }
     }
 
     public static bool IsStrictAncestor(string ancestor, string path) =>
-        IsSameOrAncestor(ancestor, path) && Components(ancestor).Length < Components(path).Length;
+        IsSameOrAncestor(ancestor, path) && ComponentCount(ancestor) < ComponentCount(path);
+
+    private static int ComponentCount(ReadOnlySpan<char> path)
+    {
+        int count = 0;
+        bool inComponent = false;
+        foreach (char c in path)
+        {
+            if (c == '/')
+            {
+                inComponent = false;
+            }
+            else if (!inComponent)
+            {
+                inComponent = true;
+                count++;
+            }
+        }
+
+        return count;
+    }
 
     public static bool IsSame(string a, string b) => IsSameOrAncestor(a, b) && IsSameOrAncestor(b, a);
 

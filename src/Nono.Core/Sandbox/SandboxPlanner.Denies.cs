@@ -13,39 +13,29 @@ public static partial class SandboxPlanner
     private static List<FsGrant> ApplyDenies(CapabilitySet capabilities, List<string> notes, List<string> problems)
     {
         List<FsGrant> grants = [.. capabilities.Grants];
-        if (capabilities.Denies.Count == 0)
-        {
-            return grants;
-        }
 
-        bool changed = true;
-        while (changed)
+        // One pass per deny is enough: every grant that contains the deny is replaced by siblings that do not,
+        // and grants produced for a later deny lie inside grants that no longer contain an earlier one.
+        foreach (FsDeny deny in capabilities.Denies)
         {
-            changed = false;
-            foreach (FsDeny deny in capabilities.Denies)
+            List<FsGrant> next = new(grants.Count);
+            foreach (FsGrant grant in grants)
             {
-                for (int i = 0; i < grants.Count && !changed; i++)
+                if (SandboxPath.IsSameOrAncestor(deny.Path, grant.Path))
                 {
-                    FsGrant grant = grants[i];
-                    if (SandboxPath.IsSameOrAncestor(deny.Path, grant.Path))
-                    {
-                        grants.RemoveAt(i);
-                        notes.Add($"grant {grant.Path} [{grant.Source}] removed: deny {deny.Path} [{deny.Source}] covers it");
-                        changed = true;
-                    }
-                    else if (!grant.IsFile && SandboxPath.IsStrictAncestor(grant.Path, deny.Path))
-                    {
-                        grants.RemoveAt(i);
-                        grants.InsertRange(i, Expand(grant, deny, notes, problems));
-                        changed = true;
-                    }
+                    notes.Add($"grant {grant.Path} [{grant.Source}] removed: deny {deny.Path} [{deny.Source}] covers it");
                 }
-
-                if (changed)
+                else if (!grant.IsFile && SandboxPath.IsStrictAncestor(grant.Path, deny.Path))
                 {
-                    break;
+                    next.AddRange(Expand(grant, deny, notes, problems));
+                }
+                else
+                {
+                    next.Add(grant);
                 }
             }
+
+            grants = next;
         }
 
         return grants;
