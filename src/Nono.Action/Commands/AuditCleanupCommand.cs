@@ -15,7 +15,7 @@ internal static class AuditCleanupCommand
         Option<int?> olderThan = new("--older-than") { Description = "Remove completed sessions older than DAYS days" };
         Option<bool> json = new("--json") { Description = "Print JSON" };
         Command command = new("cleanup", "Remove old completed sessions (the ledger keeps their entries)") { keep, olderThan, json };
-        command.SetAction(parse =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
             int? keepValue = parse.GetValue(keep);
             int? days = parse.GetValue(olderThan);
@@ -30,7 +30,7 @@ internal static class AuditCleanupCommand
             }
 
             AuditStore store = new(AuditCommandPaths.AuditRoot(context));
-            IReadOnlyList<string> removed = store.Cleanup(keepValue, days is int d ? TimeSpan.FromDays(d) : null, TimeProvider.System);
+            IReadOnlyList<string> removed = await store.CleanupAsync(keepValue, days is int d ? TimeSpan.FromDays(d) : null, TimeProvider.System, cancellationToken);
             if (parse.GetValue(json))
             {
                 context.Output.WriteLine(JsonSerializer.Serialize(new AuditCleanupOutput(removed), AuditCliJsonContext.Default.AuditCleanupOutput));

@@ -12,9 +12,9 @@ internal static class AuditListCommand
     {
         Option<bool> json = new("--json") { Description = "Print JSON" };
         Command command = new("list", "List recorded sessions, newest first") { json };
-        command.SetAction(parse =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
-            IReadOnlyList<SessionMetadata> sessions = new AuditStore(AuditCommandPaths.AuditRoot(context)).List();
+            IReadOnlyList<SessionMetadata> sessions = await new AuditStore(AuditCommandPaths.AuditRoot(context)).ListAsync(cancellationToken);
             if (parse.GetValue(json))
             {
                 context.Output.WriteLine(JsonSerializer.Serialize(sessions, AuditCliJsonContext.Default.IReadOnlyListSessionMetadata));

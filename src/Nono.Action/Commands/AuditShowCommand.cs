@@ -15,13 +15,13 @@ internal static class AuditShowCommand
         Argument<string> id = new("ID") { Description = "Session id" };
         Option<bool> json = new("--json") { Description = "Print JSON" };
         Command command = new("show", "Show a session's events; violations are highlighted") { id, json };
-        command.SetAction(parse =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
             string sessionId = AuditCommandPaths.RequireSessionId(parse.GetRequiredValue(id));
             AuditStore store = new(AuditCommandPaths.AuditRoot(context));
-            SessionMetadata session = store.TryLoad(sessionId)
+            SessionMetadata session = await store.TryLoadAsync(sessionId, cancellationToken)
                 ?? throw new NonoException(NonoErrorCode.StateCorrupt, $"no readable audit session '{sessionId}'");
-            IReadOnlyList<AuditRecord> records = store.ReadEvents(sessionId);
+            IReadOnlyList<AuditRecord> records = await store.ReadEventsAsync(sessionId, cancellationToken);
             IReadOnlyList<AuditViolation> violations = ViolationRules.Evaluate(records);
             if (parse.GetValue(json))
             {

@@ -13,12 +13,12 @@ internal static class AuditSignCommand
         Argument<string> id = new("ID") { Description = "Session id" };
         Option<string> keyRef = new("--keyref") { Description = "Signing key: file://PATH or env://VAR (PEM, ECDSA P-256)", Required = true };
         Command command = new("sign", "Sign a completed session as a Sigstore bundle (DSSE, in-toto Statement v1)") { id, keyRef };
-        command.SetAction(parse =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
             string sessionId = AuditCommandPaths.RequireSessionId(parse.GetRequiredValue(id));
             using SigningKey key = SigningKey.Load(KeyRef.Parse(parse.GetRequiredValue(keyRef), context.CurrentDirectory), context.Environment);
             string root = AuditCommandPaths.AuditRoot(context);
-            AuditSigner.SignAsync(root, sessionId, key).GetAwaiter().GetResult();
+            await AuditSigner.SignAsync(root, sessionId, key, cancellationToken);
             context.Output.WriteLine($"signed {sessionId}: {Path.Combine(root, sessionId, AuditFormat.AttestationFile)}");
             return ExitCodes.Success;
         });

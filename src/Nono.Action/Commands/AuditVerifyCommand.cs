@@ -15,7 +15,7 @@ internal static class AuditVerifyCommand
         Option<string?> key = new("--public-key-file") { Description = "PEM public key the attestation must be signed with" };
         Option<bool> json = new("--json") { Description = "Print JSON" };
         Command command = new("verify", "Verify a session's chain, Merkle root, ledger entry and signature") { id, key, json };
-        command.SetAction(parse =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
             string sessionId = AuditCommandPaths.RequireSessionId(parse.GetRequiredValue(id));
             string root = AuditCommandPaths.AuditRoot(context);
@@ -33,10 +33,10 @@ internal static class AuditVerifyCommand
                     throw new NonoException(NonoErrorCode.InvalidPolicy, $"public key file not found: {keyFile}", keyPath);
                 }
 
-                keyPem = File.ReadAllText(keyPath);
+                keyPem = await File.ReadAllTextAsync(keyPath, cancellationToken);
             }
 
-            AuditVerification result = AuditVerifier.Verify(root, sessionId, new AuditVerifyOptions { PublicKeyPem = keyPem });
+            AuditVerification result = await AuditVerifier.VerifyAsync(root, sessionId, new AuditVerifyOptions { PublicKeyPem = keyPem }, cancellationToken);
             if (parse.GetValue(json))
             {
                 context.Output.WriteLine(JsonSerializer.Serialize(result, AuditCliJsonContext.Default.AuditVerification));

@@ -12,7 +12,7 @@ internal static class TrustKeygenCommand
     {
         Option<string> keyRef = new("--keyref") { Description = "Where to write the private key: file://PATH", Required = true };
         Command command = new("keygen", "Generate an ECDSA P-256 signing key pair") { keyRef };
-        command.SetAction(parse =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
             KeyRef target = KeyRef.Parse(parse.GetRequiredValue(keyRef), context.CurrentDirectory);
             if (target.Kind != KeyRefKind.File)
@@ -21,7 +21,7 @@ internal static class TrustKeygenCommand
             }
 
             using SigningKey key = SigningKey.Generate();
-            key.WriteKeyPairAsync(target.Location).GetAwaiter().GetResult();
+            await key.WriteKeyPairAsync(target.Location, cancellationToken);
             context.Output.WriteLine($"private key: {target.Location} (mode 0600)");
             context.Output.WriteLine($"public key:  {target.Location}.pub");
             context.Output.WriteLine($"key hint:    {key.Hint}");

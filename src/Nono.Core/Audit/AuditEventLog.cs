@@ -92,7 +92,7 @@ internal static class AuditEventLog
     }
 
     /// <summary>Reads all records of a session (for show/list); malformed lines are skipped.</summary>
-    public static IReadOnlyList<AuditRecord> ReadAll(string sessionDirectory)
+    public static async Task<IReadOnlyList<AuditRecord>> ReadAllAsync(string sessionDirectory, CancellationToken cancellationToken)
     {
         string path = Path.Combine(sessionDirectory, AuditFormat.EventsFile);
         if (!File.Exists(path))
@@ -101,7 +101,7 @@ internal static class AuditEventLog
         }
 
         List<AuditRecord> records = [];
-        foreach ((byte[] line, _) in ReadLines(File.ReadAllBytes(path)))
+        foreach ((byte[] line, _) in ReadLines(await File.ReadAllBytesAsync(path, cancellationToken)))
         {
             if (ParseLine(line, out _) is { } record)
             {

@@ -69,6 +69,9 @@ public sealed class AuditSession : IAsyncDisposable
 
         FileModes.CreatePrivateDirectory(directory);
         DateTimeOffset now = time.GetUtcNow();
+
+        // Defense in depth: the caller redacts known secret values; flag-shaped secrets are masked here too.
+        start = start with { Command = CommandRedactor.Redact(start.Command) };
         SessionMetadata metadata = new()
         {
             SessionId = id,

@@ -26,14 +26,14 @@ public static class AuditSigner
         ArgumentException.ThrowIfNullOrEmpty(auditRoot);
         ArgumentException.ThrowIfNullOrEmpty(sessionId);
         ArgumentNullException.ThrowIfNull(key);
-        AuditVerification integrity = AuditVerifier.Verify(auditRoot, sessionId);
+        AuditVerification integrity = await AuditVerifier.VerifyAsync(auditRoot, sessionId, cancellationToken: cancellationToken);
         AuditPart[] failed = [.. integrity.FailedParts.Where(p => p != AuditPart.Signature)];
         if (failed.Length > 0)
         {
             throw new NonoException(NonoErrorCode.VerificationFailed, $"refusing to sign session {sessionId}: {string.Join(", ", failed)} failed verification");
         }
 
-        SessionMetadata metadata = new AuditStore(auditRoot).TryLoad(sessionId)
+        SessionMetadata metadata = await new AuditStore(auditRoot).TryLoadAsync(sessionId, cancellationToken)
             ?? throw new NonoException(NonoErrorCode.StateCorrupt, $"no readable audit session '{sessionId}'");
         SigstoreBundle bundle = CreateBundle(metadata, key);
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(bundle, SigstoreJsonContext.Default.SigstoreBundle);

@@ -16,7 +16,7 @@ public sealed class AuditStore
     public string Root { get; }
 
     /// <summary>All sessions with a readable session.json, newest first.</summary>
-    public IReadOnlyList<SessionMetadata> List()
+    public async Task<IReadOnlyList<SessionMetadata>> ListAsync(CancellationToken cancellationToken = default)
     {
         if (!Directory.Exists(Root))
         {
@@ -27,7 +27,7 @@ public sealed class AuditStore
         foreach (string directory in Directory.EnumerateDirectories(Root))
         {
             string id = Path.GetFileName(directory);
-            if (AuditSessionId.IsValid(id) && TryLoad(id) is { } metadata)
+            if (AuditSessionId.IsValid(id) && await TryLoadAsync(id, cancellationToken) is { } metadata)
             {
                 sessions.Add(metadata);
             }
@@ -37,7 +37,7 @@ public sealed class AuditStore
     }
 
     /// <summary>The session's metadata, or null when the session does not exist or its session.json is unreadable.</summary>
-    public SessionMetadata? TryLoad(string sessionId)
+    public async Task<SessionMetadata?> TryLoadAsync(string sessionId, CancellationToken cancellationToken = default)
     {
         if (!AuditSessionId.IsValid(sessionId))
         {
@@ -52,7 +52,7 @@ public sealed class AuditStore
 
         try
         {
-            return JsonSerializer.Deserialize(File.ReadAllBytes(path), AuditJsonContext.Default.SessionMetadata);
+            return JsonSerializer.Deserialize(await File.ReadAllBytesAsync(path, cancellationToken), AuditJsonContext.Default.SessionMetadata);
         }
         catch (JsonException)
         {
@@ -60,16 +60,16 @@ public sealed class AuditStore
         }
     }
 
-    /// <summary>The session's events (unverified; use <see cref="AuditVerifier"/> to check them).</summary>
-    public IReadOnlyList<AuditRecord> ReadEvents(string sessionId) =>
-        AuditSessionId.IsValid(sessionId) ? AuditEventLog.ReadAll(Path.Combine(Root, sessionId)) : [];
+    /// <summary>The session's events (unverified; use <see cref="AuditVerifier.VerifyAsync"/> to check them).</summary>
+    public async Task<IReadOnlyList<AuditRecord>> ReadEventsAsync(string sessionId, CancellationToken cancellationToken = default) =>
+        AuditSessionId.IsValid(sessionId) ? await AuditEventLog.ReadAllAsync(Path.Combine(Root, sessionId), cancellationToken) : [];
 
     /// <summary>
     /// Deletes completed sessions beyond the newest <paramref name="keep"/> and/or older than
     /// <paramref name="olderThan"/> (both given: only sessions that are both). Running sessions are never deleted. The ledger keeps its
     /// entries (it is append-only), so it still proves the deleted sessions existed.
     /// </summary>
-    public IReadOnlyList<string> Cleanup(int? keep, TimeSpan? olderThan, TimeProvider time)
+    public async Task<IReadOnlyList<string>> CleanupAsync(int? keep, TimeSpan? olderThan, TimeProvider time, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(time);
         if (keep is < 0)
@@ -79,7 +79,7 @@ public sealed class AuditStore
 
         DateTimeOffset now = time.GetUtcNow();
         List<string> removed = [];
-        IReadOnlyList<SessionMetadata> sessions = List();
+        IReadOnlyList<SessionMetadata> sessions = await ListAsync(cancellationToken);
         for (int i = 0; i < sessions.Count; i++)
         {
             SessionMetadata session = sessions[i];

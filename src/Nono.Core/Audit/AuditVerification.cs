@@ -1,6 +1,6 @@
 namespace Nono.Core.Audit;
 
-/// <summary>The verdict of <see cref="AuditVerifier.Verify"/>: one check per part.</summary>
+/// <summary>The verdict of <see cref="AuditVerifier.VerifyAsync"/>: one check per part.</summary>
 /// <param name="SessionId">The session verified.</param>
 /// <param name="Checks">Checks in a fixed order: metadata, chain, merkle root, ledger, signature.</param>
 public sealed record AuditVerification(string SessionId, IReadOnlyList<AuditCheck> Checks)

@@ -9,10 +9,9 @@ namespace Nono.Core.Audit;
 
 public static partial class AuditVerifier
 {
-    private static AuditCheck VerifySignature(string directory, SessionMetadata? metadata, AuditVerifyOptions options)
+    private static AuditCheck VerifySignature(byte[]? attestation, SessionMetadata? metadata, AuditVerifyOptions options)
     {
-        string path = Path.Combine(directory, AuditFormat.AttestationFile);
-        if (!File.Exists(path))
+        if (attestation is null)
         {
             return options.PublicKeyPem is null
                 ? new AuditCheck(AuditPart.Signature, AuditCheckStatus.Absent, [])
@@ -23,7 +22,7 @@ public static partial class AuditVerifier
         SigstoreBundle? bundle = null;
         try
         {
-            bundle = JsonSerializer.Deserialize(File.ReadAllBytes(path), SigstoreJsonContext.Default.SigstoreBundle);
+            bundle = JsonSerializer.Deserialize(attestation, SigstoreJsonContext.Default.SigstoreBundle);
         }
         catch (JsonException ex)
         {

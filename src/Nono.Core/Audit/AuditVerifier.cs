@@ -11,7 +11,7 @@ namespace Nono.Core.Audit;
 public static partial class AuditVerifier
 {
     /// <summary>Verifies session <paramref name="sessionId"/> under <paramref name="auditRoot"/>.</summary>
-    public static AuditVerification Verify(string auditRoot, string sessionId, AuditVerifyOptions? options = null)
+    public static async Task<AuditVerification> VerifyAsync(string auditRoot, string sessionId, AuditVerifyOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(auditRoot);
         ArgumentException.ThrowIfNullOrEmpty(sessionId);
@@ -22,11 +22,13 @@ public static partial class AuditVerifier
         }
 
         string directory = Path.Combine(auditRoot, sessionId);
+        byte[]? metadataBytes = await ReadIfExistsAsync(Path.Combine(directory, AuditFormat.SessionFile), cancellationToken);
+        byte[]? eventBytes = await ReadIfExistsAsync(Path.Combine(directory, AuditFormat.EventsFile), cancellationToken);
+        byte[] ledgerBytes = await ReadIfExistsAsync(Path.Combine(auditRoot, AuditFormat.LedgerFile), cancellationToken) ?? [];
+        byte[]? attestationBytes = await ReadIfExistsAsync(Path.Combine(directory, AuditFormat.AttestationFile), cancellationToken);
 
         // Metadata.
         List<string> metadataProblems = [];
-        string metadataPath = Path.Combine(directory, AuditFormat.SessionFile);
-        byte[]? metadataBytes = File.Exists(metadataPath) ? File.ReadAllBytes(metadataPath) : null;
         SessionMetadata? metadata = null;
         if (metadataBytes is null)
         {
@@ -63,15 +65,15 @@ public static partial class AuditVerifier
         }
 
         // Chain and Merkle root.
-        EventChainResult chain = VerifyEvents(directory, sessionId, integrity);
+        EventChainResult chain = VerifyEvents(eventBytes, sessionId, integrity);
         List<string> merkleProblems = [];
         if (integrity is not null && !string.Equals(integrity.MerkleRoot, chain.MerkleRoot, StringComparison.Ordinal))
         {
             merkleProblems.Add($"Merkle root over the events is {chain.MerkleRoot}, session.json records {integrity.MerkleRoot}");
         }
 
-        AuditCheck ledger = VerifyLedger(auditRoot, sessionId, metadataBytes, integrity);
-        AuditCheck signature = VerifySignature(directory, metadata, options);
+        AuditCheck ledger = VerifyLedger(ledgerBytes, sessionId, metadataBytes, integrity);
+        AuditCheck signature = VerifySignature(attestationBytes, metadata, options);
         return new AuditVerification(sessionId,
         [
             Check(AuditPart.Metadata, metadataProblems),
@@ -87,12 +89,23 @@ public static partial class AuditVerifier
     private static AuditCheck Check(AuditPart part, IReadOnlyList<string> problems) =>
         new(part, problems.Count == 0 ? AuditCheckStatus.Passed : AuditCheckStatus.Failed, problems);
 
-    private static EventChainResult VerifyEvents(string directory, string sessionId, IntegritySummary? integrity)
+    private static async Task<byte[]?> ReadIfExistsAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await File.ReadAllBytesAsync(path, cancellationToken);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    private static EventChainResult VerifyEvents(byte[]? content, string sessionId, IntegritySummary? integrity)
     {
         List<string> problems = [];
         List<byte[]> leaves = [];
-        string path = Path.Combine(directory, AuditFormat.EventsFile);
-        if (!File.Exists(path))
+        if (content is null)
         {
             problems.Add($"{AuditFormat.EventsFile} is missing");
             return new EventChainResult(problems, AuditHashing.Hex(MerkleTree.Root(leaves)));
@@ -106,7 +119,7 @@ public static partial class AuditVerifier
 
         byte[] previous = genesis;
         int lineNumber = 0;
-        foreach ((byte[] line, bool terminated) in AuditEventLog.ReadLines(File.ReadAllBytes(path)))
+        foreach ((byte[] line, bool terminated) in AuditEventLog.ReadLines(content))
         {
             lineNumber++;
             if (!terminated)
@@ -164,9 +177,9 @@ public static partial class AuditVerifier
         return new EventChainResult(problems, AuditHashing.Hex(MerkleTree.Root(leaves)));
     }
 
-    private static AuditCheck VerifyLedger(string auditRoot, string sessionId, byte[]? metadataBytes, IntegritySummary? integrity)
+    private static AuditCheck VerifyLedger(byte[] ledgerBytes, string sessionId, byte[]? metadataBytes, IntegritySummary? integrity)
     {
-        LedgerReadResult ledger = AuditLedger.Read(auditRoot);
+        LedgerReadResult ledger = AuditLedger.Read(ledgerBytes);
         List<string> problems = [.. ledger.Problems];
         LedgerRecord[] matches = [.. ledger.Records.Where(r => r.Entry.SessionId == sessionId)];
         if (matches.Length == 0)

@@ -8,6 +8,12 @@ namespace Nono.Core.Proxy;
 /// Starts the supervisor-side egress proxy: an HTTP/1.1 forward proxy (CONNECT and absolute-form) with a host
 /// allow-list, address checks on every resolved address, a per-session token, and phantom-token credential routes.
 /// </summary>
+/// <remarks>
+/// Hand-written on <see cref="Socket"/>/<see cref="System.Net.Security.SslStream"/> rather than YARP: YARP needs
+/// ASP.NET Core and Kestrel (a framework reference that weighs on NativeAOT size, start-up and trimming), has no
+/// forward-proxy CONNECT support, and re-parses requests with lenient rules we would have to fight. Here every byte
+/// of a head is parsed strictly, tunnels splice(2) in the kernel, and the whole surface is a few files to audit.
+/// </remarks>
 public static class EgressProxy
 {
     /// <summary>
@@ -43,7 +49,8 @@ public static class EgressProxy
         List<HostPattern> allow = [.. options.AllowedHosts.Select(h => HostPattern.TryParse(h, out _)!)]; // validated above
         List<HostPattern> bypass = [.. options.UpstreamProxyBypass.Select(h => HostPattern.TryParse(h, out _)!)];
         SessionAuth auth = new(CredentialResolver.NewToken());
-        ProxyContext ctx = new(options, allow, new UpstreamConnector(options, bypass), auth, services, sink);
+        string self = endPoint.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{endPoint.Address}]:{endPoint.Port}" : endPoint.ToString();
+        ProxyContext ctx = new(options, allow, new UpstreamConnector(options, bypass), auth, services, sink, self);
         ProxyServer server = new(ctx, socket);
         server.Start();
         return new RunningProxy(server, endPoint, auth.Token, services);

@@ -45,6 +45,8 @@ internal sealed partial class ProxyConnection
                 early = await reader.DrainToAsync(upstreamStream, ct);
             }
 
+            reader.Dispose(); // the head buffer is not needed for the tunnel's lifetime
+
             (long up, long down) = await Tunnel.RunAsync(_client, upstream, idle);
             Emit(ProxyMode.Connect, host, port, head.Method, null, ProxyDecision.Allowed, "allowed", 200, up + early, down);
         }

@@ -58,7 +58,7 @@ internal sealed partial class ProxyConnection
         upstreamHead.Headers.Add(new("Connection", "close"));
         if (_ctx.HeadContainsPhantom(upstreamHead))
         {
-            await RefuseAsync(stream, ProxyMode.Forward, host, port, head.Method, 403, "phantom-token-outside-route", "a phantom token is only accepted on its own credential route", ct);
+            await RefuseAsync(stream, ProxyMode.Forward, host, port, head.Method, 403, "phantom-token-outside-route", "a phantom token is only accepted on its own credential route, and the session token never leaves the proxy", ct);
             return;
         }
 

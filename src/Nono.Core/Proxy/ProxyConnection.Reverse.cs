@@ -65,7 +65,7 @@ internal sealed partial class ProxyConnection
         upstreamHead.Headers.Add(new("Connection", "close"));
         if (_ctx.HeadContainsPhantom(upstreamHead))
         {
-            await RefuseAsync(stream, ProxyMode.Reverse, svc.Name, 0, head.Method, 403, "phantom-token-misplaced", "a phantom token appears outside the credential's place", ct, loggedPath);
+            await RefuseAsync(stream, ProxyMode.Reverse, svc.Name, 0, head.Method, 403, "phantom-token-misplaced", "a phantom or session token appears outside the credential's place", ct, loggedPath);
             return;
         }
 
@@ -117,6 +117,7 @@ internal sealed partial class ProxyConnection
         return options;
     }
 
+    /// <summary>Removes phantom tokens and the session token from text that goes into events.</summary>
     private string Redact(string text)
     {
         foreach (string phantom in _ctx.Phantoms)
@@ -124,7 +125,7 @@ internal sealed partial class ProxyConnection
             text = text.Replace(phantom, "[phantom]", StringComparison.OrdinalIgnoreCase);
         }
 
-        return text;
+        return text.Replace(_ctx.Auth.Token, "[session-token]", StringComparison.OrdinalIgnoreCase);
     }
 
     private static bool IsCanonicalPath(string path)

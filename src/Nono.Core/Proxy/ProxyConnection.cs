@@ -50,6 +50,12 @@ internal sealed partial class ProxyConnection
                 return;
             }
 
+            if (head.Target.StartsWith(_ctx.SelfPrefix, StringComparison.OrdinalIgnoreCase))
+            {
+                // A client that ignored NO_PROXY sent a credential-route request through the proxy to the proxy itself.
+                head.Second = head.Target[(_ctx.SelfPrefix.Length - 1)..];
+            }
+
             if (string.Equals(head.Method, "CONNECT", StringComparison.Ordinal))
             {
                 await ConnectAsync(head, reader, stream, idle);
@@ -78,10 +84,10 @@ internal sealed partial class ProxyConnection
         {
             Timestamp = _startedAt,
             Mode = mode,
-            Host = host,
+            Host = host is null ? null : Redact(host),
             Port = port,
-            Method = method,
-            Path = path,
+            Method = method is null ? null : Redact(method),
+            Path = path is null ? null : Redact(path),
             Decision = decision,
             Reason = reason,
             Status = status,
@@ -96,6 +102,7 @@ internal sealed partial class ProxyConnection
         ProxyDecision decision = status is 502 or 504 ? ProxyDecision.UpstreamFailed : ProxyDecision.Denied;
         Emit(mode, host, port, method, path, decision, reason, status);
         await WriteErrorAsync(stream, status, reason, message, cancellationToken);
+        await LingeringClose.RunAsync(_client, _ctx.Time, cancellationToken);
     }
 
     internal static async Task WriteErrorAsync(Stream stream, int status, string reason, string message, CancellationToken cancellationToken)

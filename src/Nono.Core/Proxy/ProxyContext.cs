@@ -9,8 +9,10 @@ internal sealed class ProxyContext
         UpstreamConnector connector,
         SessionAuth auth,
         IReadOnlyList<ResolvedService> services,
-        IProxyEventSink sink)
+        IProxyEventSink sink,
+        string selfAuthority)
     {
+        SelfPrefix = "http://" + selfAuthority + "/";
         Options = options;
         AllowList = allowList;
         Connector = connector;
@@ -21,6 +23,9 @@ internal sealed class ProxyContext
     }
 
     public ProxyOptions Options { get; }
+
+    /// <summary><c>http://ADDRESS:PORT/</c> of this proxy: absolute-form requests to it are credential-route requests.</summary>
+    public string SelfPrefix { get; }
 
     public IReadOnlyList<HostPattern> AllowList { get; }
 
@@ -56,7 +61,7 @@ internal sealed class ProxyContext
         return "host-not-allowed";
     }
 
-    /// <summary>Whether <paramref name="text"/> contains any phantom token of this session.</summary>
+    /// <summary>Whether <paramref name="text"/> contains any phantom token of this session, or the session token itself.</summary>
     public bool ContainsPhantom(string text)
     {
         foreach (string phantom in Phantoms)
@@ -67,10 +72,13 @@ internal sealed class ProxyContext
             }
         }
 
-        return false;
+        return text.Contains(Auth.Token, StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>Whether any header value or the target of <paramref name="head"/> carries a phantom token.</summary>
+    /// <summary>
+    /// Whether any header or the target of <paramref name="head"/> carries a phantom token or the session token. Call it on
+    /// the head about to leave the proxy (after proxy headers were stripped and the credential was injected).
+    /// </summary>
     public bool HeadContainsPhantom(HttpHead head) =>
         ContainsPhantom(Uri.UnescapeDataString(head.Target))
         || head.Headers.Any(h => ContainsPhantom(h.Value) || ContainsPhantom(h.Key) || ContainsPhantom(DecodeBasic(h.Value)));

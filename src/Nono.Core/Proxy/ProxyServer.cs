@@ -9,6 +9,8 @@ internal sealed class ProxyServer : IAsyncDisposable
     private static readonly byte[] s_limitResponse =
         "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: 35\r\nConnection: close\r\nX-Nono-Reason: connection-limit\r\n\r\nnono: proxy connection limit reached"u8.ToArray();
 
+    private static readonly TimeSpan s_acceptBackoff = TimeSpan.FromMilliseconds(50);
+
     private readonly ProxyContext _ctx;
     private readonly Socket _listener;
     private readonly CancellationTokenSource _shutdown = new();
@@ -63,9 +65,22 @@ internal sealed class ProxyServer : IAsyncDisposable
             {
                 return;
             }
-            catch (SocketException)
+            catch (SocketException ex)
             {
-                continue; // e.g. ECONNABORTED: the client gave up before accept.
+                if (ex.SocketErrorCode != SocketError.ConnectionAborted)
+                {
+                    // Out of descriptors or memory: back off instead of spinning; established tunnels keep working.
+                    try
+                    {
+                        await Task.Delay(s_acceptBackoff, _ctx.Time, _shutdown.Token);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return;
+                    }
+                }
+
+                continue;
             }
 
             client.NoDelay = true;
@@ -114,7 +129,7 @@ internal sealed class ProxyServer : IAsyncDisposable
                 Status = 503,
             });
             await client.SendAsync(s_limitResponse, SocketFlags.None, _shutdown.Token);
-            client.Shutdown(SocketShutdown.Send);
+            await LingeringClose.RunAsync(client, _ctx.Time, _shutdown.Token);
         }
         catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
         {

@@ -59,7 +59,7 @@ public sealed class AuditSessionTests
             id = session.SessionId;
         }
 
-        AuditVerification result = AuditVerifier.Verify(temp.Path, id);
+        AuditVerification result = await AuditVerifier.VerifyAsync(temp.Path, id, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.False(result.Verified);
         Assert.Equal(AuditCheckStatus.Passed, result.Checks.Single(c => c.Part == AuditPart.Chain).Status);
@@ -94,7 +94,7 @@ public sealed class AuditSessionTests
         Assert.Equal(6, ledger.Records.Count);
         foreach (SessionMetadata s in sessions)
         {
-            Assert.True(AuditVerifier.Verify(temp.Path, s.SessionId).Verified);
+            Assert.True((await AuditVerifier.VerifyAsync(temp.Path, s.SessionId, cancellationToken: TestContext.Current.CancellationToken)).Verified);
         }
     }
 
@@ -110,9 +110,9 @@ public sealed class AuditSessionTests
         await using AuditSession running = await AuditSession.CreateAsync(temp.Path, new SessionStart { Command = [], SessionId = "running" }, time, ct);
         AuditStore store = new(temp.Path);
 
-        IReadOnlyList<string> removed = store.Cleanup(keep: 0, olderThan: TimeSpan.FromDays(5), time);
+        IReadOnlyList<string> removed = await store.CleanupAsync(keep: 0, olderThan: TimeSpan.FromDays(5), time, ct);
 
         Assert.Equal(["old"], removed);
-        Assert.Equal(["running", "new"], store.List().Select(s => s.SessionId).ToArray());
+        Assert.Equal(["running", "new"], (await store.ListAsync(ct)).Select(s => s.SessionId).ToArray());
     }
 }

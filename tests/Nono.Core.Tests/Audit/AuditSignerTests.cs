@@ -18,7 +18,7 @@ public sealed class AuditSignerTests
         SessionMetadata session = await AuditFixture.RecordAsync(temp.Path, "signed", ct: TestContext.Current.CancellationToken);
 
         SigstoreBundle bundle = await AuditSigner.SignAsync(temp.Path, "signed", key, TestContext.Current.CancellationToken);
-        AuditVerification result = AuditVerifier.Verify(temp.Path, "signed", new AuditVerifyOptions { PublicKeyPem = key.PublicKeyPem });
+        AuditVerification result = await AuditVerifier.VerifyAsync(temp.Path, "signed", new AuditVerifyOptions { PublicKeyPem = key.PublicKeyPem }, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.True(result.Verified, string.Join("; ", result.Checks.SelectMany(c => c.Problems)));
         Assert.Equal(AuditCheckStatus.Passed, result.Checks.Single(c => c.Part == AuditPart.Signature).Status);
@@ -40,7 +40,7 @@ public sealed class AuditSignerTests
         await AuditFixture.RecordAsync(temp.Path, "s", ct: TestContext.Current.CancellationToken);
         await AuditSigner.SignAsync(temp.Path, "s", key, TestContext.Current.CancellationToken);
 
-        AuditCheck signature = AuditVerifier.Verify(temp.Path, "s").Checks.Single(c => c.Part == AuditPart.Signature);
+        AuditCheck signature = (await AuditVerifier.VerifyAsync(temp.Path, "s", cancellationToken: TestContext.Current.CancellationToken)).Checks.Single(c => c.Part == AuditPart.Signature);
 
         Assert.Equal(AuditCheckStatus.Unverified, signature.Status);
     }
@@ -88,7 +88,7 @@ public sealed class AuditSignerTests
                 break;
         }
 
-        AuditVerification result = AuditVerifier.Verify(temp.Path, "s", new AuditVerifyOptions { PublicKeyPem = pinned });
+        AuditVerification result = await AuditVerifier.VerifyAsync(temp.Path, "s", new AuditVerifyOptions { PublicKeyPem = pinned }, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.False(result.Verified);
         Assert.Equal([AuditPart.Signature], result.FailedParts.ToArray());

@@ -30,17 +30,17 @@ public sealed class AuditVerifierTests
         CancellationToken ct = TestContext.Current.CancellationToken;
         SessionMetadata victim = await AuditFixture.RecordAsync(temp.Path, "victim", ct: ct);
         SessionMetadata bystander = await AuditFixture.RecordAsync(temp.Path, "bystander", ct: ct);
-        Assert.True(AuditVerifier.Verify(temp.Path, victim.SessionId).Verified);
+        Assert.True((await AuditVerifier.VerifyAsync(temp.Path, victim.SessionId, cancellationToken: TestContext.Current.CancellationToken)).Verified);
 
         Tamper(temp.Path, victim.SessionId, tamper);
-        AuditVerification result = AuditVerifier.Verify(temp.Path, victim.SessionId);
+        AuditVerification result = await AuditVerifier.VerifyAsync(temp.Path, victim.SessionId, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.False(result.Verified);
         Assert.Equal(expectedFailed, result.FailedParts.ToArray());
         if (tamper is not ("remove-ledger-entry" or "edit-ledger-entry"))
         {
             // The untouched session next to it still verifies.
-            Assert.True(AuditVerifier.Verify(temp.Path, bystander.SessionId).Verified);
+            Assert.True((await AuditVerifier.VerifyAsync(temp.Path, bystander.SessionId, cancellationToken: TestContext.Current.CancellationToken)).Verified);
         }
     }
 
@@ -50,7 +50,7 @@ public sealed class AuditVerifierTests
         using TempDirectory temp = new();
         SessionMetadata session = await AuditFixture.RecordAsync(temp.Path, ct: TestContext.Current.CancellationToken);
 
-        AuditVerification result = AuditVerifier.Verify(temp.Path, session.SessionId);
+        AuditVerification result = await AuditVerifier.VerifyAsync(temp.Path, session.SessionId, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.True(result.Verified);
         Assert.Equal(
@@ -73,7 +73,7 @@ public sealed class AuditVerifierTests
         File.WriteAllLines(Path.Combine(temp.Path, "b", AuditFormat.EventsFile), b);
 
         Assert.True(a[3] != b[2]);
-        Assert.Contains(AuditPart.Chain, AuditVerifier.Verify(temp.Path, "b").FailedParts);
+        Assert.Contains(AuditPart.Chain, (await AuditVerifier.VerifyAsync(temp.Path, "b", cancellationToken: TestContext.Current.CancellationToken)).FailedParts);
     }
 
     private static void Tamper(string root, string id, string tamper)

@@ -56,8 +56,8 @@ public sealed class SigstoreJsCrossCheckTests
         File.WriteAllBytes(temp.Combine("statement.json"), JsonSerializer.SerializeToUtf8Bytes(AuditSigner.CreateStatement(session), SigstoreJsonContext.Default.InTotoStatement));
 
         ProcessResult sign = await RunNode("sign.js", [temp.Combine("statement.json"), temp.Combine("k"), Path.Combine(temp.Path, "s", AuditFormat.AttestationFile)], ct);
-        AuditVerification withKey = AuditVerifier.Verify(temp.Path, "s", new AuditVerifyOptions { PublicKeyPem = key.PublicKeyPem });
-        AuditVerification withOther = AuditVerifier.Verify(temp.Path, "s", new AuditVerifyOptions { PublicKeyPem = other.PublicKeyPem });
+        AuditVerification withKey = await AuditVerifier.VerifyAsync(temp.Path, "s", new AuditVerifyOptions { PublicKeyPem = key.PublicKeyPem }, cancellationToken: TestContext.Current.CancellationToken);
+        AuditVerification withOther = await AuditVerifier.VerifyAsync(temp.Path, "s", new AuditVerifyOptions { PublicKeyPem = other.PublicKeyPem }, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.True(sign.ExitCode == 0, sign.ToString());
         Assert.True(withKey.Verified, string.Join("; ", withKey.Checks.SelectMany(c => c.Problems)));

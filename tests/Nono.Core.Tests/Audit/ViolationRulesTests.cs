@@ -11,7 +11,7 @@ public sealed class ViolationRulesTests
         using TempDirectory temp = new();
         SessionMetadata session = await AuditFixture.RecordAsync(temp.Path, ct: TestContext.Current.CancellationToken);
 
-        IReadOnlyList<AuditViolation> violations = ViolationRules.Evaluate(new AuditStore(temp.Path).ReadEvents(session.SessionId));
+        IReadOnlyList<AuditViolation> violations = ViolationRules.Evaluate(await new AuditStore(temp.Path).ReadEventsAsync(session.SessionId, TestContext.Current.CancellationToken));
 
         Assert.Equal([ViolationRules.NetworkDenied, ViolationRules.FilesystemDenied, ViolationRules.ProtectedPathChanged], violations.Select(v => v.RuleId).ToArray());
         Assert.Equal("evil.example:443", violations[0].Subject);

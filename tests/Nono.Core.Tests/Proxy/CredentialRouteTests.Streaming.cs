@@ -121,8 +121,12 @@ public sealed partial class CredentialRouteTests
         string inQuery = await ProxyHarness.RawAsync(proxy, $"GET http://collector.test.example:{plain.Port}/?k={phantom.ToUpperInvariant()} HTTP/1.1\r\n{auth}\r\n");
         string inBasic = await ProxyHarness.RawAsync(proxy, $"GET http://collector.test.example:{plain.Port}/ HTTP/1.1\r\n{auth}Authorization: Basic {Convert.ToBase64String(Encoding.ASCII.GetBytes("u:" + phantom))}\r\n\r\n");
 
-        Assert.All(new[] { inHeader, inQuery, inBasic }, r => Assert.Contains("X-Nono-Reason: phantom-token-outside-route", r, StringComparison.Ordinal));
-        Assert.Empty(plain.Requests);
+        string sessionToken = await ProxyHarness.RawAsync(proxy, $"GET http://collector.test.example:{plain.Port}/ HTTP/1.1\r\n{auth}X-Leak: {proxy.SessionToken}\r\n\r\n");
+        string clean = await ProxyHarness.RawAsync(proxy, $"GET http://collector.test.example:{plain.Port}/clean HTTP/1.1\r\n{auth}\r\n");
+
+        Assert.EndsWith("hello from upstream /clean", clean, StringComparison.Ordinal);
+        Assert.All(new[] { inHeader, inQuery, inBasic, sessionToken }, r => Assert.Contains("X-Nono-Reason: phantom-token-outside-route", r, StringComparison.Ordinal));
+        Assert.Equal("/clean", Assert.Single(plain.Requests).Target);
     }
 
     private static async Task WriteChunkAsync(Stream stream, string text)

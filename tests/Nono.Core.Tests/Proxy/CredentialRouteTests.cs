@@ -133,6 +133,39 @@ public sealed partial class CredentialRouteTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Events_NeverContainSecretPhantomOrSessionToken()
+    {
+        RunningProxy proxy = await StartAsync(null, Service("openai"), Service("tg", InjectMode.UrlPath, format: "bot{}", basePath: "/") with { EnvVar = "TG_KEY" });
+        string phantom = proxy.ChildEnvironment["OPENAI_API_KEY"];
+        string tg = proxy.ChildEnvironment["TG_KEY"];
+        using HttpClient client = ProxyHarness.DirectClient();
+        string[] raws =
+        [
+            $"GET /openai/models?x={phantom} HTTP/1.1\r\nAuthorization: Bearer {phantom}\r\n\r\n",
+            $"GET /openai/models HTTP/1.1\r\nAuthorization: Bearer {phantom}\r\n\r\n",
+            $"GET /openai/models HTTP/1.1\r\nAuthorization: Bearer {tg}\r\n\r\n",
+            $"GET /tg/bot{tg}/getMe HTTP/1.1\r\n\r\n",
+            $"GET /{phantom}/x HTTP/1.1\r\n\r\n",
+            $"{phantom.ToUpperInvariant()} /openai/models HTTP/1.1\r\n\r\n",
+            $"CONNECT {proxy.SessionToken}.example:443 HTTP/1.1\r\n\r\n",
+            $"CONNECT {phantom}.example:443 HTTP/1.1\r\nProxy-Authorization: Basic {Convert.ToBase64String(Encoding.ASCII.GetBytes("nono:" + proxy.SessionToken))}\r\n\r\n",
+        ];
+
+        foreach (string raw in raws)
+        {
+            await ProxyHarness.RawAsync(proxy, raw);
+        }
+
+        await proxy.DisposeAsync();
+        string all = string.Join("\n", _sink.Events.Select(e => e.ToString()));
+        Assert.Equal(raws.Length, _sink.Events.Count);
+        foreach (string secret in new[] { _secret, phantom, tg, proxy.SessionToken })
+        {
+            Assert.DoesNotContain(secret, all, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    [Fact]
     public async Task BasicAuthMode_PhantomAsPassword_UpstreamGetsRealUserAndPassword()
     {
         await using RunningProxy proxy = await StartAsync(null, Service("registry", InjectMode.BasicAuth));

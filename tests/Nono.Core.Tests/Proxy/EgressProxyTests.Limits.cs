@@ -24,6 +24,19 @@ public sealed partial class EgressProxyTests
         Assert.Contains(sink.Events, e => e is { Status: 431, Reason: "header-too-large" });
     }
 
+    [Fact]
+    public async Task Forward_DeniedRequestWithLargeBody_ClientStillReadsThe403()
+    {
+        await using RunningProxy proxy = await ProxyHarness.StartAsync(new ProxyOptions { AllowedHosts = [ProxyHarness.TestHost] }, new CapturingSink());
+        using HttpClient client = ProxyHarness.ProxiedClient(proxy);
+        using ByteArrayContent body = new(new byte[512 * 1024]);
+
+        using HttpResponseMessage response = await client.PostAsync("http://denied.test.example/upload", body, TestContext.Current.CancellationToken);
+
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("host-not-allowed", response.Headers.GetValues("X-Nono-Reason").Single());
+    }
+
     [Theory]
     [InlineData("GET http://api.test.example/ HTTP/1.1\r\nX-A: 1\r\n folded\r\n")]
     [InlineData("GET http://api.test.example/ HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n")]

@@ -88,14 +88,14 @@ public sealed class SigningKey : IDisposable
         byte[] privatePem = System.Text.Encoding.ASCII.GetBytes(PemEncoding.WriteString("PRIVATE KEY", _key.ExportPkcs8PrivateKey()) + "\n");
         try
         {
-            await AtomicFile.WriteAsync(path, privatePem, FileModes.PrivateFile, cancellationToken);
+            await AtomicFile.CreateNewAsync(path, privatePem, FileModes.PrivateFile, cancellationToken);
         }
         finally
         {
             CryptographicOperations.ZeroMemory(privatePem);
         }
 
-        await AtomicFile.WriteAsync(path + ".pub", System.Text.Encoding.ASCII.GetBytes(PublicKeyPem), FileModes.PrivateFile | UnixFileMode.GroupRead | UnixFileMode.OtherRead, cancellationToken);
+        await AtomicFile.CreateNewAsync(path + ".pub", System.Text.Encoding.ASCII.GetBytes(PublicKeyPem), FileModes.PrivateFile | UnixFileMode.GroupRead | UnixFileMode.OtherRead, cancellationToken);
     }
 
     /// <summary>Signs <paramref name="data"/> with ECDSA P-256 / SHA-256, DER-encoded.</summary>

@@ -108,6 +108,7 @@ public static partial class SigstoreBundleVerifier
         }
 
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.DisableCertificateDownloads = true; // offline: never fetch AIA issuers
         chain.ChainPolicy.VerificationTime = time.UtcDateTime;
         chain.ChainPolicy.VerificationTimeIgnored = false;
         if (requiredEku is not null)

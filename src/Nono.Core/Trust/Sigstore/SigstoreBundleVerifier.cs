@@ -55,7 +55,8 @@ public static partial class SigstoreBundleVerifier
         {
             return BundleVerificationResult.Fail(ex.Message);
         }
-        catch (Exception ex) when (ex is CryptographicException or FormatException or JsonException or System.Formats.Asn1.AsnContentException)
+        catch (Exception ex) when (ex is CryptographicException or FormatException or JsonException or System.Formats.Asn1.AsnContentException
+            or InvalidOperationException or ArgumentException)
         {
             return BundleVerificationResult.Fail($"malformed bundle content: {ex.Message.ReplaceLineEndings(" ")}");
         }

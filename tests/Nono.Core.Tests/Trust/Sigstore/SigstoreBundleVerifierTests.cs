@@ -49,4 +49,37 @@ public sealed class SigstoreBundleVerifierTests
         Assert.False(wrongIssuer.Verified);
         Assert.Contains("OIDC issuer", wrongIssuer.Failure, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Verify_NonoOfflineAttestation_FailsForLackOfTransparencyLogEntry()
+    {
+        Assert.SkipUnless(SigstoreConformance.Available, SigstoreConformance.SkipReason);
+        using Nono.Testing.TempDirectory temp = new();
+        using Nono.Core.Trust.Keys.SigningKey key = Nono.Core.Trust.Keys.SigningKey.Generate();
+        Nono.Core.Audit.SessionMetadata session = await Nono.Core.Tests.Audit.AuditFixture.RecordAsync(temp.Path, "s", ct: TestContext.Current.CancellationToken);
+        SigstoreBundle bundle = await Nono.Core.Audit.AuditSigner.SignAsync(temp.Path, "s", key, TestContext.Current.CancellationToken);
+
+        BundleVerificationResult result = SigstoreBundleVerifier.Verify(
+            bundle, BundleArtifact.FromDigest("sha256:" + session.Integrity!.MerkleRoot), new BundleVerificationPolicy { PublicKeyPem = key.PublicKeyPem }, TrustedRootReader.Load(SigstoreConformance.PublicGoodTrustedRoot));
+
+        // The signature itself is fine; public-good verification still demands a log entry.
+        Assert.False(result.Verified);
+        Assert.Equal("bundle has no transparency log entry", result.Failure);
+    }
+
+    [Fact]
+    public void Verify_KeyAndIdentityBothGiven_RejectedAsAmbiguousPolicy()
+    {
+        Assert.SkipUnless(SigstoreConformance.Available, SigstoreConformance.SkipReason);
+        string dir = Path.Combine(SigstoreConformance.CasesFolder, "managed-key-happy-path");
+
+        BundleVerificationResult result = SigstoreBundleVerifier.Verify(
+            File.ReadAllBytes(Path.Combine(dir, "bundle.sigstore.json")),
+            BundleArtifact.FromFile(Path.Combine(SigstoreConformance.CasesFolder, "a.txt")),
+            new BundleVerificationPolicy { PublicKeyPem = File.ReadAllText(Path.Combine(dir, "key.pub")), CertificateIdentity = SigstoreConformance.DefaultIdentity, CertificateOidcIssuer = SigstoreConformance.DefaultIssuer },
+            TrustedRootReader.Load(SigstoreConformance.PublicGoodTrustedRoot));
+
+        Assert.False(result.Verified);
+        Assert.Contains("either a public key", result.Failure, StringComparison.Ordinal);
+    }
 }
