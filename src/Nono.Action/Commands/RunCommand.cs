@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
 using Nono.Action.Cli;
+using Nono.Action.Network;
 using Nono.Core.Sandbox;
 
 namespace Nono.Action.Commands;
@@ -14,7 +15,9 @@ internal static class RunCommand
         RunOptions options = new();
         Command command = new("run", "Run a command in the sandbox, supervised (signals forwarded, exit code passed through)");
         options.AddTo(command);
-        command.SetAction(parse => OperatingSystem.IsLinux() ? Run(options, parse, context) : NotLinux(context));
+        RunNetworkOptions network = new();
+        network.AddTo(command);
+        command.SetAction(parse => OperatingSystem.IsLinux() ? Run(options, network, parse, context) : NotLinux(context));
         return command;
     }
 
@@ -23,7 +26,7 @@ internal static class RunCommand
     {
         try
         {
-            return SandboxLauncher.Start(invocation.Plan, invocation.Spec);
+            return invocation.Network?.Start(invocation.Plan, invocation.Spec, sink: null) ?? SandboxLauncher.Start(invocation.Plan, invocation.Spec);
         }
         catch
         {
@@ -32,6 +35,7 @@ internal static class RunCommand
                 registration.Dispose();
             }
 
+            invocation.Network?.DisposeAsync().AsTask().GetAwaiter().GetResult();
             throw;
         }
     }
@@ -43,11 +47,11 @@ internal static class RunCommand
     }
 
     [SupportedOSPlatform("linux")]
-    private static int Run(RunOptions options, ParseResult parse, CliContext context)
+    private static int Run(RunOptions options, RunNetworkOptions network, ParseResult parse, CliContext context)
     {
         // Under the JIT, forking needs W^X off from process start: re-exec (same pid and argv) if needed.
         ForkSafety.ReexecIfNeeded();
-        SandboxInvocation? invocation = SandboxInvocation.Prepare(options, parse, context, out int exitCode);
+        SandboxInvocation? invocation = SandboxInvocation.Prepare(options, parse, context, out int exitCode, network);
         if (invocation is null)
         {
             return exitCode;
@@ -106,6 +110,8 @@ internal static class RunCommand
             {
                 registration.Dispose();
             }
+
+            invocation.Network?.DisposeAsync().AsTask().GetAwaiter().GetResult(); // proxy shuts down with the command
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.Versioning;
 using Nono.Action.Cli;
+using Nono.Action.Network;
 using Nono.Core.Capabilities;
 using Nono.Core.Sandbox;
 
@@ -11,11 +12,14 @@ namespace Nono.Action.Commands;
 internal sealed record SandboxInvocation(SandboxPlan Plan, LaunchSpec Spec, bool Silent, bool Verbose)
 {
     /// <summary>The prepared invocation, or null after printing the problems (exit 1) or the dry run (exit 0).</summary>
-    public static SandboxInvocation? Prepare(RunOptions options, ParseResult parse, CliContext context, out int exitCode)
+    public static SandboxInvocation? Prepare(RunOptions options, ParseResult parse, CliContext context, out int exitCode, RunNetworkOptions? networkOptions = null)
     {
         List<string> problems = [];
         string? cwd = options.WorkingDirectory(parse, context, problems);
         CapabilitySet capabilities = options.ToCapabilities(parse, context, cwd, problems);
+        // Network tiers and proxy mode (run only): see Network/RunNetwork.cs.
+        RunNetwork? network = networkOptions is null ? null
+            : RunNetwork.Prepare(networkOptions.ToRequest(parse, capabilities.Network == NetworkMode.Block), context, problems);
         (int? cap, HashSet<WeakerMode> weaker) = options.Enforcement(parse, context, problems);
         string[] command = parse.GetValue(options.Command) ?? [];
         if (problems.Count > 0 || cwd is null)
@@ -25,10 +29,12 @@ internal sealed record SandboxInvocation(SandboxPlan Plan, LaunchSpec Spec, bool
             return null;
         }
 
+        capabilities = network?.Apply(capabilities) ?? capabilities;
         PlanResult result = SandboxPlanner.Plan(capabilities, new EnforcementOptions
         {
             Support = SandboxSupport.Probe(cap),
             AllowedWeakerModes = weaker,
+            NetworkNamespace = network?.Namespace,
         });
         if (!result.Succeeded || result.Plan is null)
         {
@@ -78,8 +84,14 @@ internal sealed record SandboxInvocation(SandboxPlan Plan, LaunchSpec Spec, bool
             plan,
             new LaunchSpec { Command = command[0], Arguments = command[1..], Environment = env, WorkingDirectory = cwd },
             parse.GetValue(options.Silent),
-            verbose);
+            verbose)
+        {
+            Network = network,
+        };
     }
+
+    /// <summary>The run's network (proxy mode or a blocking namespace); null when unrestricted or for wrap.</summary>
+    public RunNetwork? Network { get; init; }
 
     private static void Report(CliContext context, IEnumerable<string> problems)
     {
