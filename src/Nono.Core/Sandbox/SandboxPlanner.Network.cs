@@ -9,7 +9,7 @@ public static partial class SandboxPlanner
     /// for block (it already denies every internet socket) and the weaker Landlock-port fallback for proxy (which the
     /// caller gates behind its opt-in).
     /// </summary>
-    internal static NetworkTier ChooseNetworkTier(NetworkMode mode, NetworkNamespaceSupport? netns) => mode switch
+    public static NetworkTier ChooseNetworkTier(NetworkMode mode, NetworkNamespaceSupport? netns) => mode switch
     {
         NetworkMode.Allow => NetworkTier.Unrestricted,
         NetworkMode.Block => netns?.Available == true ? NetworkTier.IsolatedNamespace : NetworkTier.SeccompBlock,
