@@ -10,7 +10,7 @@ command -v hyperfine >/dev/null || { echo "bench: hyperfine is not installed (ap
 command -v bwrap >/dev/null || { echo "bench: bwrap is not installed (apt-get install -y bubblewrap)" >&2; exit 1; }
 
 aot="$out/nono-aot"
-dotnet publish "$root/src/Nono.Action" -c Release -r linux-x64 -p:PublishAot=true -o "$aot" >/dev/null
+dotnet publish "$root/src/Nono.Action" -c Release -r linux-x64 -p:PublishAot=true -o "$aot" > "$out/publish.log" || { cat "$out/publish.log"; exit 1; }
 nono="$aot/nono"
 
 # A file-heavy workload: hash every file of a copy of a real tree (the .NET runtime folder).
@@ -28,6 +28,8 @@ bw_sys=(--ro-bind /usr /usr --ro-bind /bin /bin --ro-bind /lib /lib --ro-bind /e
 hyperfine --warmup 20 --min-runs 200 -N --export-json "$out/true.json" --export-markdown "$out/true.md" \
     -n bare '/bin/true' \
     -n "nono run" "$nono run -s --block-net ${ro_sys[*]} -- /bin/true" \
+    -n "nono run --no-audit" "$nono run -s --no-audit --block-net ${ro_sys[*]} -- /bin/true" \
+    -n "nono wrap" "$nono wrap -s --block-net ${ro_sys[*]} -- /bin/true" \
     -n "bwrap" "bwrap --unshare-net ${bw_sys[*]} /bin/true"
 
 hyperfine --warmup 2 --min-runs 10 --export-json "$out/heavy.json" --export-markdown "$out/heavy.md" \

@@ -24,6 +24,9 @@ internal sealed record ActionInputs
 
     public ActionRunMode Mode { get; init; } = ActionRunMode.Enforce;
 
+    /// <summary>Named weaker modes the workflow author accepts (e.g. <c>unscoped-signals</c> on Landlock ABI 4–5 runners).</summary>
+    public IReadOnlyList<string> AllowWeaker { get; init; } = [];
+
     public bool Snapshot { get; init; } = true;
 
     public FailOn FailOn { get; init; } = FailOn.Error;

@@ -56,6 +56,7 @@ internal static class ActionInputsReader
             NetworkProfile = NonEmpty(config["NETWORK_PROFILE"]),
             Credentials = Credentials(config["CREDENTIALS"], errors),
             Mode = Choice(config, "MODE", "mode", ActionRunMode.Enforce, errors, ("enforce", ActionRunMode.Enforce), ("audit", ActionRunMode.Audit)),
+            AllowWeaker = List(config["ALLOW_WEAKER"]),
             Snapshot = Bool(config, "SNAPSHOT", "snapshot", true, errors),
             FailOn = Choice(config, "FAIL_ON", "fail-on", FailOn.Error, errors, ("none", FailOn.None), ("warning", FailOn.Warning), ("error", FailOn.Error)),
             Sign = Choice(config, "SIGN", "sign", SignMode.Auto, errors, ("auto", SignMode.Auto), ("keyless", SignMode.Keyless), ("key", SignMode.Key), ("none", SignMode.None)),

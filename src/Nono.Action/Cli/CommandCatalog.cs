@@ -20,5 +20,6 @@ internal static class CommandCatalog
         yield return Commands.AuditCommand.Create(context);
         yield return Commands.TrustCommand.Create(context);
         yield return Commands.SigstoreCommand.Create(context);
+        yield return Commands.ActionCommand.Create(context);
     }
 }

@@ -3,6 +3,8 @@ using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
 using Nono.Action.Cli;
 using Nono.Action.Network;
+using Nono.Action.Session;
+using Nono.Core.Audit.Events;
 using Nono.Core.Sandbox;
 
 namespace Nono.Action.Commands;
@@ -15,29 +17,10 @@ internal static class RunCommand
         RunOptions options = new();
         Command command = new("run", "Run a command in the sandbox, supervised (signals forwarded, exit code passed through)");
         options.AddTo(command);
-        RunNetworkOptions network = new();
+        RunNetworkOptions network = new(); // proxy mode flags (Network/RunNetwork.cs)
         network.AddTo(command);
         command.SetAction(parse => OperatingSystem.IsLinux() ? Run(options, network, parse, context) : NotLinux(context));
         return command;
-    }
-
-    [SupportedOSPlatform("linux")]
-    private static SandboxedProcess StartOrUnregister(SandboxInvocation invocation, List<PosixSignalRegistration> registrations)
-    {
-        try
-        {
-            return invocation.Network?.Start(invocation.Plan, invocation.Spec, sink: null) ?? SandboxLauncher.Start(invocation.Plan, invocation.Spec);
-        }
-        catch
-        {
-            foreach (PosixSignalRegistration registration in registrations)
-            {
-                registration.Dispose();
-            }
-
-            invocation.Network?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            throw;
-        }
     }
 
     internal static int NotLinux(CliContext context)
@@ -49,60 +32,117 @@ internal static class RunCommand
     [SupportedOSPlatform("linux")]
     private static int Run(RunOptions options, RunNetworkOptions network, ParseResult parse, CliContext context)
     {
+        bool audit = !parse.GetValue(options.NoAudit);
+        if (!audit && parse.GetValue(options.Rollback))
+        {
+            context.Error.WriteLine("nono: --no-audit cannot be combined with --rollback (a rollback needs its session record)");
+            return ExitCodes.NonoError;
+        }
+
         // Under the JIT, forking needs W^X off from process start: re-exec (same pid and argv) if needed.
         ForkSafety.ReexecIfNeeded();
-        SandboxInvocation? invocation = SandboxInvocation.Prepare(options, parse, context, out int exitCode, network);
+        using SandboxInvocation? invocation = SandboxInvocation.Prepare(options, parse, context, out int exitCode, network);
         if (invocation is null)
         {
             return exitCode;
         }
 
+        RecordingOptions recording = Recording(options, parse, context, invocation, audit);
         SandboxLauncher.HardenSupervisor();
+        return RunRecordedAsync(invocation, recording, context).GetAwaiter().GetResult();
+    }
 
+    [SupportedOSPlatform("linux")]
+    private static async Task<int> RunRecordedAsync(SandboxInvocation invocation, RecordingOptions options, CliContext context)
+    {
+        await using RunRecording recording = await RunRecording.StartAsync(options, context.Environment, CancellationToken.None);
+        ChildExit exit = Supervise(invocation, context);
+        await recording.CompleteAsync(exit.ExitCode, exit.TermSignal, CancellationToken.None);
+        if (!invocation.Silent && recording.SessionId is string id)
+        {
+            string changes = recording.Diff is null ? "" : $"; {recording.Diff.Summary()} (nono rollback show {id} --diff)";
+            context.Error.WriteLine($"nono: session {id}: exit {exit.ShellExitCode}{changes}");
+        }
+
+        return exit.ShellExitCode;
+    }
+
+    [SupportedOSPlatform("linux")]
+    private static RecordingOptions Recording(RunOptions options, ParseResult parse, CliContext context, SandboxInvocation invocation, bool audit)
+    {
+        bool rollback = parse.GetValue(options.Rollback) || invocation.Policy.Rollback.Enabled == true;
+        return new RecordingOptions
+        {
+            StateRoot = Nono.Core.Snapshots.SnapshotStore.DefaultStateRoot(context.Environment),
+            Command = invocation.Command,
+            WorkingDirectory = invocation.Spec.WorkingDirectory,
+            Audit = audit,
+            SessionId = parse.GetValue(options.SessionId),
+            PolicyDigest = invocation.Policy.Digest,
+            EnforcementTier = invocation.Plan.Tier.ToString(),
+            LandlockAbi = invocation.Plan.LandlockAbi,
+            Kernel = invocation.Kernel,
+            Runner = RunnerIdentity.FromEnvironment(context.Environment),
+            WeakerModes = [.. invocation.Plan.WeakerModes.Select(WeakerModes.Name)],
+            SnapshotRoots = rollback ? SnapshotRoots.For(invocation) : [],
+            SnapshotOptions = new Nono.Core.Snapshots.SnapshotOptions
+            {
+                ExcludePatterns = [.. invocation.Policy.Rollback.ExcludePatterns, .. invocation.Policy.Rollback.ExcludeGlobs, .. parse.GetValue(options.RollbackExclude) ?? []],
+                IncludePatterns = parse.GetValue(options.RollbackInclude) ?? [],
+            },
+            ProtectedPaths = ProtectedPaths.Resolve(invocation.Policy.ProtectedPaths),
+            SignKey = parse.GetValue(options.AuditSignKey),
+        };
+    }
+
+    /// <summary>Starts the child with signal forwarding in place and waits for it.</summary>
+    [SupportedOSPlatform("linux")]
+    private static ChildExit Supervise(SandboxInvocation invocation, CliContext context)
+    {
         // Forward the usual termination signals; nono itself stays up to report the child's exit. Registered
         // before the start so a signal that arrives while the child starts is forwarded, not lost.
         Lock gate = new();
         SandboxedProcess? child = null;
         int pending = 0;
         List<PosixSignalRegistration> registrations = [];
-        foreach ((PosixSignal signal, int number) in new[] { (PosixSignal.SIGINT, 2), (PosixSignal.SIGTERM, 15), (PosixSignal.SIGHUP, 1), (PosixSignal.SIGQUIT, 3) })
-        {
-            registrations.Add(PosixSignalRegistration.Create(signal, ctx =>
-            {
-                ctx.Cancel = true;
-                lock (gate)
-                {
-                    if (child is null)
-                    {
-                        pending = number;
-                    }
-                    else
-                    {
-                        child.Signal(number);
-                    }
-                }
-            }));
-        }
-
-        using SandboxedProcess process = StartOrUnregister(invocation, registrations);
-        lock (gate)
-        {
-            child = process;
-            if (pending != 0)
-            {
-                process.Signal(pending);
-            }
-        }
-
-        if (invocation.Verbose)
-        {
-            context.Error.WriteLine($"nono: started pid {process.Pid} in tier {invocation.Plan.Tier}");
-        }
-
         try
         {
-            ChildExit exit = process.WaitForExitAsync().GetAwaiter().GetResult();
-            return exit.ShellExitCode;
+            foreach ((PosixSignal signal, int number) in new[] { (PosixSignal.SIGINT, 2), (PosixSignal.SIGTERM, 15), (PosixSignal.SIGHUP, 1), (PosixSignal.SIGQUIT, 3) })
+            {
+                registrations.Add(PosixSignalRegistration.Create(signal, ctx =>
+                {
+                    ctx.Cancel = true;
+                    lock (gate)
+                    {
+                        if (child is null)
+                        {
+                            pending = number;
+                        }
+                        else
+                        {
+                            child.Signal(number);
+                        }
+                    }
+                }));
+            }
+
+            // Proxy mode / network namespace: RunNetwork starts the proxy (TODO lead: pass the session's AuditProxySink as sink).
+            using SandboxedProcess process = invocation.Network?.Start(invocation.Plan, invocation.Spec, sink: null) ?? SandboxLauncher.Start(invocation.Plan, invocation.Spec);
+            lock (gate)
+            {
+                child = process;
+                if (pending != 0)
+                {
+                    process.Signal(pending);
+                }
+            }
+
+            if (invocation.Verbose)
+            {
+                context.Error.WriteLine($"nono: started pid {process.Pid} in tier {invocation.Plan.Tier}");
+            }
+
+            return process.WaitForExitAsync().GetAwaiter().GetResult();
         }
         finally
         {
@@ -111,7 +151,7 @@ internal static class RunCommand
                 registration.Dispose();
             }
 
-            invocation.Network?.DisposeAsync().AsTask().GetAwaiter().GetResult(); // proxy shuts down with the command
+            invocation.Network?.DisposeAsync().AsTask().GetAwaiter().GetResult(); // the proxy shuts down with the command
         }
     }
 }

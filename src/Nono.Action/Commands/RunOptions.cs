@@ -6,21 +6,29 @@ using Nono.Core.Sandbox;
 namespace Nono.Action.Commands;
 
 /// <summary>
-/// The sandbox flags shared by <c>run</c> and <c>wrap</c> (Rust nono names) and the one place that maps them
-/// to a <see cref="CapabilitySet"/>. Profiles (<c>-p/--profile</c>, <c>--extends</c>) will be resolved in
-/// front of <see cref="ToCapabilities"/>.
+/// The flags shared by <c>run</c> and <c>wrap</c> (Rust nono names). Grants and the profile are resolved by
+/// <see cref="Nono.Action.Profiles.PolicyLoader"/>; this class adds what is not policy: enforcement opt-ins,
+/// recording and output.
 /// </summary>
 internal sealed class RunOptions
 {
-    public Option<string[]> Allow { get; } = Many("--allow", "-a", "Directory to allow read and write (repeatable)");
-    public Option<string[]> Read { get; } = Many("--read", "-r", "Directory to allow read, which includes execute (repeatable)");
-    public Option<string[]> Write { get; } = Many("--write", "-w", "Directory to allow write only (repeatable)");
-    public Option<string[]> AllowFile { get; } = Many("--allow-file", null, "File to allow read and write (repeatable)");
-    public Option<string[]> ReadFile { get; } = Many("--read-file", null, "File to allow read (repeatable)");
-    public Option<string[]> WriteFile { get; } = Many("--write-file", null, "File to allow write only (repeatable)");
-    public Option<bool> AllowCwd { get; } = new("--allow-cwd") { Description = "Allow read and write to the working directory" };
     public Option<string?> Workdir { get; } = new("--workdir") { Description = "Working directory for the command (default: the current one)" };
-    public Option<bool> BlockNet { get; } = new("--block-net") { Description = "Block all network access (also NONO_BLOCK_NET=1)" };
+    /// <summary>Profile and grant flags (<c>-p</c>, <c>-a</c>, <c>-r</c>, <c>-w</c>, <c>--*-file</c>, <c>--allow-cwd</c>, <c>--block-net</c>).</summary>
+    public Nono.Action.Profiles.PolicyOptions Policy { get; } = new();
+
+    public Option<bool> Rollback { get; } = new("--rollback", "--snapshot") { Description = "Snapshot the writable grants before and after, for diff and rollback" };
+
+    public Option<string[]> RollbackExclude { get; } = Many("--rollback-exclude", null, "Glob to leave out of snapshots (repeatable)");
+
+    public Option<string[]> RollbackInclude { get; } = Many("--rollback-include", null, "Track a name excluded by default, e.g. .git (repeatable)");
+
+    public Option<bool> NoAudit { get; } = new("--no-audit") { Description = "Do not record an audit session (refused together with --rollback)" };
+
+    public Option<string?> AuditSignKey { get; } = new("--audit-sign-key") { Description = "Sign the audit session with this key (file://PATH or env://VAR)" };
+
+    /// <summary>Pins the session id (the action mode uses it to find its own record).</summary>
+    public Option<string?> SessionId { get; } = new("--session-id") { Description = "Use this audit session id", Hidden = true };
+
     public Option<bool> AllowUnixSockets { get; } = new("--allow-unix-sockets") { Description = "Allow UNIX-domain sockets (they can reach host services such as docker.sock)" };
     public Option<bool> DryRun { get; } = new("--dry-run") { Description = "Print the resolved capabilities and the enforcement plan; run nothing" };
     public Option<bool> Silent { get; } = new("--silent", "-s") { Description = "No informational output from nono" };
@@ -31,7 +39,8 @@ internal sealed class RunOptions
 
     public void AddTo(Command command)
     {
-        foreach (Option option in new Option[] { Allow, Read, Write, AllowFile, ReadFile, WriteFile, AllowCwd, Workdir, BlockNet, AllowUnixSockets, DryRun, Silent, Verbose, AllowWeaker, LandlockAbi })
+        Policy.AddTo(command);
+        foreach (Option option in new Option[] { Workdir, SessionId, AllowUnixSockets, Rollback, RollbackExclude, RollbackInclude, NoAudit, AuditSignKey, DryRun, Silent, Verbose, AllowWeaker, LandlockAbi })
         {
             command.Options.Add(option);
         }
@@ -51,55 +60,6 @@ internal sealed class RunOptions
         }
 
         return dir;
-    }
-
-    /// <summary>Maps the flags (and NONO_ALLOW / NONO_BLOCK_NET) to a capability set; every bad path is reported.</summary>
-    public CapabilitySet ToCapabilities(ParseResult parse, CliContext context, string? workingDirectory, List<string> problems)
-    {
-        List<FsGrant> grants = [];
-        void Add(IEnumerable<string> paths, FsAccess access, bool isFile, string flag)
-        {
-            foreach (string path in paths)
-            {
-                string? canonical = CanonicalPath.Resolve(path, workingDirectory ?? context.CurrentDirectory);
-                if (canonical is null)
-                {
-                    problems.Add($"{flag} path does not exist: {path}");
-                }
-                else if (isFile && !File.Exists(canonical))
-                {
-                    problems.Add($"{flag} expects a file, {path} is a directory (use the directory flag)");
-                }
-                else if (!isFile && !Directory.Exists(canonical))
-                {
-                    problems.Add($"{flag} expects a directory, {path} is a file (use {flag}-file)");
-                }
-                else
-                {
-                    grants.Add(new FsGrant(canonical, access, isFile, flag));
-                }
-            }
-        }
-
-        Add(parse.GetValue(Allow) ?? [], FsAccess.ReadWrite, false, "--allow");
-        Add(SplitList(context.GetEnv("NONO_ALLOW")), FsAccess.ReadWrite, false, "NONO_ALLOW");
-        Add(parse.GetValue(Read) ?? [], FsAccess.Read, false, "--read");
-        Add(parse.GetValue(Write) ?? [], FsAccess.Write, false, "--write");
-        Add(parse.GetValue(AllowFile) ?? [], FsAccess.ReadWrite, true, "--allow-file");
-        Add(parse.GetValue(ReadFile) ?? [], FsAccess.Read, true, "--read-file");
-        Add(parse.GetValue(WriteFile) ?? [], FsAccess.Write, true, "--write-file");
-        if (parse.GetValue(AllowCwd) && workingDirectory is not null)
-        {
-            grants.Add(new FsGrant(workingDirectory, FsAccess.ReadWrite, false, "--allow-cwd"));
-        }
-
-        bool blockNet = parse.GetValue(BlockNet) || IsTrue(context.GetEnv("NONO_BLOCK_NET"));
-        return new CapabilitySet
-        {
-            Grants = grants,
-            Network = blockNet ? NetworkMode.Block : NetworkMode.Allow,
-            AllowUnixSockets = parse.GetValue(AllowUnixSockets),
-        };
     }
 
     /// <summary>The probe cap and the weaker-mode opt-ins.</summary>
@@ -148,9 +108,4 @@ internal sealed class RunOptions
         option.AllowMultipleArgumentsPerToken = false;
         return option;
     }
-
-    private static string[] SplitList(string? value) =>
-        (value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-    private static bool IsTrue(string? value) => value is "1" or "true" or "TRUE" or "yes";
 }

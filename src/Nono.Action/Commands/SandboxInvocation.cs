@@ -2,24 +2,33 @@ using System.CommandLine;
 using System.Runtime.Versioning;
 using Nono.Action.Cli;
 using Nono.Action.Network;
+using Nono.Action.Profiles;
 using Nono.Core.Capabilities;
+using Nono.Core.Policy;
 using Nono.Core.Sandbox;
 
 namespace Nono.Action.Commands;
 
-/// <summary>What <c>run</c> and <c>wrap</c> share: flags → capabilities → probe → plan, with every problem reported.</summary>
+/// <summary>
+/// What <c>run</c> and <c>wrap</c> share: flags and profile → policy → capabilities → probe → plan, and the
+/// child's sanitized environment, with every problem reported.
+/// </summary>
 [SupportedOSPlatform("linux")]
-internal sealed record SandboxInvocation(SandboxPlan Plan, LaunchSpec Spec, bool Silent, bool Verbose)
+internal sealed record SandboxInvocation(
+    SandboxPlan Plan,
+    LaunchSpec Spec,
+    ResolvedPolicy Policy,
+    PrivateTemp Temp,
+    IReadOnlyList<string> Command,
+    string Kernel,
+    bool Silent,
+    bool Verbose) : IDisposable
 {
     /// <summary>The prepared invocation, or null after printing the problems (exit 1) or the dry run (exit 0).</summary>
     public static SandboxInvocation? Prepare(RunOptions options, ParseResult parse, CliContext context, out int exitCode, RunNetworkOptions? networkOptions = null)
     {
         List<string> problems = [];
         string? cwd = options.WorkingDirectory(parse, context, problems);
-        CapabilitySet capabilities = options.ToCapabilities(parse, context, cwd, problems);
-        // Network tiers and proxy mode (run only): see Network/RunNetwork.cs.
-        RunNetwork? network = networkOptions is null ? null
-            : RunNetwork.Prepare(networkOptions.ToRequest(parse, capabilities.Network == NetworkMode.Block), context, problems);
         (int? cap, HashSet<WeakerMode> weaker) = options.Enforcement(parse, context, problems);
         string[] command = parse.GetValue(options.Command) ?? [];
         if (problems.Count > 0 || cwd is null)
@@ -29,13 +38,57 @@ internal sealed record SandboxInvocation(SandboxPlan Plan, LaunchSpec Spec, bool
             return null;
         }
 
+        PrivateTemp temp = PrivateTemp.Create();
+        try
+        {
+            SandboxInvocation? invocation = Prepare(options, parse, context, cwd, cap, weaker, command, temp, networkOptions, out exitCode);
+            if (invocation is null)
+            {
+                temp.Dispose();
+            }
+
+            return invocation;
+        }
+        catch
+        {
+            temp.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The run's network (proxy mode or a blocking namespace); null when unrestricted or for wrap.</summary>
+    public RunNetwork? Network { get; init; }
+
+    public void Dispose() => Temp.Dispose();
+
+    private static SandboxInvocation? Prepare(
+        RunOptions options, ParseResult parse, CliContext context, string cwd, int? cap, HashSet<WeakerMode> weaker, string[] command, PrivateTemp temp, RunNetworkOptions? networkOptions, out int exitCode)
+    {
+        // The child's TMPDIR is private to this run; the policy's $TMPDIR grants resolve to it.
+        Dictionary<string, string> env = new(context.Environment, StringComparer.Ordinal) { ["TMPDIR"] = temp.Path };
+        ResolvedPolicy policy = PolicyLoader.Resolve(env, cwd, options.Policy.ReadFrom(parse));
+        CapabilitySet capabilities = policy.Capabilities with
+        {
+            AllowUnixSockets = policy.Capabilities.AllowUnixSockets || parse.GetValue(options.AllowUnixSockets),
+        };
+
+        // Network tiers and proxy mode (run only; profile network section + flags): see Network/RunNetwork.cs.
+        List<string> networkProblems = [];
+        RunNetwork? network = networkOptions is null ? null : RunNetwork.Prepare(
+            NetworkRequest.FromSection(policy.Network).Merge(networkOptions.ToRequest(parse, capabilities.Network == NetworkMode.Block)), context, networkProblems);
         capabilities = network?.Apply(capabilities) ?? capabilities;
+        SandboxSupport support = SandboxSupport.Probe(cap);
         PlanResult result = SandboxPlanner.Plan(capabilities, new EnforcementOptions
         {
-            Support = SandboxSupport.Probe(cap),
+            Support = support,
             AllowedWeakerModes = weaker,
             NetworkNamespace = network?.Namespace,
         });
+        if (networkProblems.Count > 0)
+        {
+            result = new PlanResult { Problems = [.. networkProblems, .. result.Problems] };
+        }
+
         if (!result.Succeeded || result.Plan is null)
         {
             Report(context, result.Problems);
@@ -46,6 +99,7 @@ internal sealed record SandboxInvocation(SandboxPlan Plan, LaunchSpec Spec, bool
         SandboxPlan plan = result.Plan;
         if (parse.GetValue(options.DryRun))
         {
+            context.Output.WriteLine($"profile: {policy.ProfileName} (chain: {string.Join(" -> ", policy.Chain)}; digest {policy.Digest})");
             WriteCapabilities(context.Output, capabilities);
             foreach (string line in plan.Describe())
             {
@@ -72,17 +126,14 @@ internal sealed record SandboxInvocation(SandboxPlan Plan, LaunchSpec Spec, bool
             }
         }
 
-        // The re-exec marker and the W^X switch belong to nono's own process, not to the sandboxed command.
-        Dictionary<string, string> env = new(context.Environment, StringComparer.Ordinal);
-        if (env.Remove(ForkSafety.ReexecMarkerVariable))
-        {
-            env.Remove(ForkSafety.WriteXorExecuteVariable);
-        }
-
         exitCode = 0;
         return new SandboxInvocation(
             plan,
-            new LaunchSpec { Command = command[0], Arguments = command[1..], Environment = env, WorkingDirectory = cwd },
+            new LaunchSpec { Command = command[0], Arguments = command[1..], Environment = ChildEnvironment(env, policy, context, verbose), WorkingDirectory = cwd },
+            policy,
+            temp,
+            command,
+            support.KernelRelease,
             parse.GetValue(options.Silent),
             verbose)
         {
@@ -90,8 +141,26 @@ internal sealed record SandboxInvocation(SandboxPlan Plan, LaunchSpec Spec, bool
         };
     }
 
-    /// <summary>The run's network (proxy mode or a blocking namespace); null when unrestricted or for wrap.</summary>
-    public RunNetwork? Network { get; init; }
+    /// <summary>The environment the child gets: loader hooks and secrets stripped, profile settings applied.</summary>
+    private static Dictionary<string, string> ChildEnvironment(Dictionary<string, string> env, ResolvedPolicy policy, CliContext context, bool verbose)
+    {
+        // The re-exec marker and the W^X switch belong to nono's own process, not to the sandboxed command.
+        if (env.Remove(ForkSafety.ReexecMarkerVariable))
+        {
+            env.Remove(ForkSafety.WriteXorExecuteVariable);
+        }
+
+        SanitizedEnvironment sanitized = EnvironmentSanitizer.Sanitize(env, policy.Environment);
+        if (verbose)
+        {
+            foreach (RemovedVariable removed in sanitized.Removed)
+            {
+                context.Error.WriteLine($"nono: environment: removed {removed.Name} ({removed.Reason})");
+            }
+        }
+
+        return new Dictionary<string, string>(sanitized.Environment, StringComparer.Ordinal);
+    }
 
     private static void Report(CliContext context, IEnumerable<string> problems)
     {

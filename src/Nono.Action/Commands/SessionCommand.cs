@@ -89,10 +89,11 @@ internal static class SessionCommand
     {
         Argument<string[]> paths = new("PATH") { Description = "Directories to track (new session only)", Arity = ArgumentArity.ZeroOrMore };
         Option<string?> id = new("--session") { Description = "Append to this session, or start it with this id" };
-        Option<string[]> exclude = new("--exclude") { Description = "Glob to exclude (repeatable)", AllowMultipleArgumentsPerToken = false };
+        Option<string[]> exclude = new("--exclude") { Description = "Glob to exclude (repeatable)" };
         Option<string[]> include = new("--include") { Description = "Glob to track even if excluded by default, e.g. .git (repeatable)" };
+        Option<bool> noDefaults = new("--no-default-excludes") { Description = "Also track .git, node_modules, target, bin, obj, .venv, __pycache__" };
         Option<string?> label = new("--label") { Description = "Label for the snapshot" };
-        Command snapshot = new("snapshot", "Take a snapshot now (starts a session when needed)") { paths, id, exclude, include, label };
+        Command snapshot = new("snapshot", "Take a snapshot now (starts a session when needed)") { paths, id, exclude, include, noDefaults, label };
         snapshot.SetAction(async (parse, ct) =>
         {
                 SnapshotStore store = RollbackCommand.OpenStore(context);
@@ -104,6 +105,7 @@ internal static class SessionCommand
                 {
                     ExcludePatterns = parse.GetValue(exclude) ?? [],
                     IncludePatterns = parse.GetValue(include) ?? [],
+                    UseDefaultExcludes = !parse.GetValue(noDefaults),
                 });
             RollbackProgress? progress = RollbackProgress.ForTerminal(context);
             SnapshotInfo info = await session.TakeSnapshotAsync(parse.GetValue(label), progress, ct);

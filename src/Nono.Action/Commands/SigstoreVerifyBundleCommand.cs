@@ -7,8 +7,8 @@ namespace Nono.Action.Commands;
 
 /// <summary>
 /// <c>nono sigstore verify-bundle --bundle FILE (--certificate-identity ID --certificate-oidc-issuer URL | --key PEM) [--trusted-root FILE] FILE_OR_DIGEST</c>
-/// (the Sigstore conformance client shape). Without --trusted-root: $NONO_SIGSTORE_TRUSTED_ROOT, else
-/// the cached <c>$XDG_CACHE_HOME/nono/sigstore/trusted_root.json</c> (<c>~/.cache</c> by default).
+/// (the Sigstore conformance client shape). Without --trusted-root: $NONO_SIGSTORE_TRUSTED_ROOT, else a
+/// TUF refresh (see <see cref="SigstoreTrustedRootLocator"/>).
 /// </summary>
 internal static class SigstoreVerifyBundleCommand
 {
@@ -18,10 +18,10 @@ internal static class SigstoreVerifyBundleCommand
         Option<string?> identity = new("--certificate-identity") { Description = "Expected certificate identity (SAN)" };
         Option<string?> issuer = new("--certificate-oidc-issuer") { Description = "Expected OIDC issuer" };
         Option<string?> key = new("--key") { Description = "PEM public key file for managed-key bundles" };
-        Option<string?> trustedRoot = new("--trusted-root") { Description = "Trusted root JSON (default: $NONO_SIGSTORE_TRUSTED_ROOT)" };
+        Option<string?> trustedRoot = new("--trusted-root") { Description = "Trusted root JSON (default: $NONO_SIGSTORE_TRUSTED_ROOT, else refreshed over TUF from $NONO_TUF_URL or Sigstore public-good)" };
         Argument<string> artifact = new("FILE_OR_DIGEST") { Description = "The artifact, or sha256:<64 hex>" };
-        Command command = new("verify-bundle", "Verify a Sigstore bundle against an artifact, offline") { bundle, identity, issuer, key, trustedRoot, artifact };
-        command.SetAction(parse =>
+        Command command = new("verify-bundle", "Verify a Sigstore bundle against an artifact") { bundle, identity, issuer, key, trustedRoot, artifact };
+        command.SetAction(async (parse, cancellationToken) =>
         {
             string Resolve(string path) => Path.GetFullPath(path, context.CurrentDirectory);
             string? keyFile = parse.GetValue(key);
@@ -32,9 +32,7 @@ internal static class SigstoreVerifyBundleCommand
                 throw new NonoException(NonoErrorCode.InvalidPolicy, "give either --key, or both --certificate-identity and --certificate-oidc-issuer");
             }
 
-            string rootPath = parse.GetValue(trustedRoot) ?? context.GetEnv("NONO_SIGSTORE_TRUSTED_ROOT") ?? CachedTrustedRoot(context)
-                ?? throw new NonoException(NonoErrorCode.InvalidPolicy, "no trusted root: pass --trusted-root FILE, set NONO_SIGSTORE_TRUSTED_ROOT, or place it at $XDG_CACHE_HOME/nono/sigstore/trusted_root.json (TUF refresh is not implemented)");
-            TrustedRoot root = TrustedRootReader.Load(Resolve(rootPath));
+            TrustedRoot root = await SigstoreTrustedRootLocator.LoadAsync(context, parse.GetValue(trustedRoot), cancellationToken);
 
             string target = parse.GetRequiredValue(artifact);
             BundleArtifact subject = target.StartsWith("sha256:", StringComparison.Ordinal) && !File.Exists(Resolve(target))
@@ -64,14 +62,5 @@ internal static class SigstoreVerifyBundleCommand
             return ExitCodes.Success;
         });
         return command;
-    }
-
-    private static string? CachedTrustedRoot(CliContext context)
-    {
-        string? cache = context.GetEnv("XDG_CACHE_HOME") is { Length: > 0 } xdg && Path.IsPathRooted(xdg)
-            ? xdg
-            : context.GetEnv("HOME") is { Length: > 0 } home && Path.IsPathRooted(home) ? Path.Combine(home, ".cache") : null;
-        string? path = cache is null ? null : Path.Combine(cache, "nono", "sigstore", "trusted_root.json");
-        return path is not null && File.Exists(path) ? path : null;
     }
 }

@@ -7,6 +7,9 @@ internal sealed record CliPolicyArgs
 
     public string? Profile { get; init; }
 
+    /// <summary>Extra bases layered on top of the profile, in order (<c>--extends</c>, repeatable).</summary>
+    public IReadOnlyList<string> Extends { get; init; } = [];
+
     public IReadOnlyList<string> Allow { get; init; } = [];
 
     public IReadOnlyList<string> Read { get; init; } = [];

@@ -16,7 +16,13 @@ internal static class PolicyLoader
     {
         PolicyContext context = PolicyContextFactory.Create(environment, workdir);
         settings = PolicySettingsLoader.Load(environment, context.Workdir, cli);
-        return new ProfileResolver(CatalogFor(context)).ResolveOrThrow(settings.Profile, context, settings.Overrides);
+        if (cli.Extends.Count == 0)
+        {
+            return new ProfileResolver(CatalogFor(context)).ResolveOrThrow(settings.Profile, context, settings.Overrides);
+        }
+
+        ExtendedCatalog catalog = new(CatalogFor(context), settings.Profile, cli.Extends, context.Workdir);
+        return new ProfileResolver(catalog).ResolveOrThrow(ExtendedCatalog.SyntheticName, context, settings.Overrides);
     }
 
     public static ProfileCatalog CatalogFor(PolicyContext context) => new(context.UserProfileDirectory, context.Workdir);

@@ -11,6 +11,8 @@ internal sealed class PolicyOptions
 {
     public Option<string?> Profile { get; } = new("--profile", "-p") { Description = "Profile name or path (default: NONO_PROFILE, then .nono/profile.json, then 'default')" };
 
+    public Option<string[]> Extends { get; } = new("--extends") { Description = "Also apply this profile on top of the selected one (repeatable)", AllowMultipleArgumentsPerToken = false };
+
     public Option<string[]> Allow { get; } = new("--allow", "-a") { Description = "Grant a directory read and write (repeatable)" };
 
     public Option<string[]> Read { get; } = new("--read", "-r") { Description = "Grant a directory read (repeatable)" };
@@ -30,6 +32,7 @@ internal sealed class PolicyOptions
     public void AddTo(Command command)
     {
         command.Options.Add(Profile);
+        command.Options.Add(Extends);
         command.Options.Add(Allow);
         command.Options.Add(Read);
         command.Options.Add(Write);
@@ -43,6 +46,7 @@ internal sealed class PolicyOptions
     public CliPolicyArgs ReadFrom(ParseResult result) => new()
     {
         Profile = result.GetValue(Profile),
+        Extends = result.GetValue(Extends) ?? [],
         Allow = result.GetValue(Allow) ?? [],
         Read = result.GetValue(Read) ?? [],
         Write = result.GetValue(Write) ?? [],

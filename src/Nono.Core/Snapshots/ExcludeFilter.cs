@@ -25,22 +25,25 @@ internal sealed class ExcludeFilter
         _include = Build(options.IncludePatterns);
     }
 
-    /// <summary>True when the entry (display path relative to its root, and its last component) is not tracked.</summary>
-    public bool IsExcluded(string displayPath, string displayName, bool isDirectory)
+    /// <summary>True when the entry (raw path relative to its root, and its raw last component) is not tracked.</summary>
+    public bool IsExcluded(string rawPath, string rawName, bool isDirectory)
     {
-        if (displayPath.Length == 0)
+        if (rawPath.Length == 0)
         {
             return false;
         }
 
-        bool excluded = (isDirectory && _defaultNames.Contains(displayName))
-            || (_exclude is not null && _exclude.Match(displayPath).HasMatches);
+        // Patterns are text: match against the display form, computed only when a pattern needs it.
+        string? displayPath = null;
+        string name = Native.RawName.ToDisplay(rawName);
+        bool excluded = (isDirectory && _defaultNames.Contains(name))
+            || (_exclude is not null && _exclude.Match(displayPath ??= Native.RawName.ToDisplay(rawPath)).HasMatches);
         if (!excluded)
         {
             return false;
         }
 
-        return !(_includedNames.Contains(displayName) || (_include is not null && _include.Match(displayPath).HasMatches));
+        return !(_includedNames.Contains(name) || (_include is not null && _include.Match(displayPath ?? Native.RawName.ToDisplay(rawPath)).HasMatches));
     }
 
     private static Matcher? Build(IReadOnlyList<string> patterns)

@@ -37,6 +37,12 @@ internal sealed class ManifestEntry
     [JsonPropertyName("targetB64")]
     public string? TargetBase64 { get; set; }
 
+    [JsonPropertyName("uid")]
+    public uint Uid { get; set; }
+
+    [JsonPropertyName("gid")]
+    public uint Gid { get; set; }
+
     [JsonPropertyName("ino")]
     public ulong Inode { get; set; }
 
@@ -50,6 +56,10 @@ internal sealed class ManifestEntry
     /// <summary>The symlink target as a raw byte string.</summary>
     [JsonIgnore]
     public string? RawTarget { get; set; }
+
+    /// <summary>Hard link count seen by the scanner (not stored): restore never chmods a multiply-linked file in place.</summary>
+    [JsonIgnore]
+    public uint LinkCount { get; set; } = 1;
 
     /// <summary>Set by the scanner when the entry vanished or changed type while it was being read.</summary>
     [JsonIgnore]

@@ -39,6 +39,10 @@ internal static class MerkleTree
         ms.WriteByte((byte)entry.Type);
         BinaryPrimitives.WriteUInt32BigEndian(word, entry.Mode);
         ms.Write(word[..4]);
+        BinaryPrimitives.WriteUInt32BigEndian(word, entry.Uid);
+        ms.Write(word[..4]);
+        BinaryPrimitives.WriteUInt32BigEndian(word, entry.Gid);
+        ms.Write(word[..4]);
         BinaryPrimitives.WriteInt64BigEndian(word, entry.Size);
         ms.Write(word);
         BinaryPrimitives.WriteInt64BigEndian(word, entry.MtimeNs);

@@ -39,10 +39,20 @@ internal sealed partial class ObjectStore
 
     public int CompressionLevel { get; }
 
+    /// <summary>Objects this instance added to the store (content that was not there yet).</summary>
+    public int ObjectsWritten => _objectsWritten;
+
+    private int _objectsWritten;
+
     public static void CreatePrivateDirectory(string path) =>
         System.IO.Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
-    public string PathFor(string hash) => Path.Combine(Directory, hash[..2], hash[2..]);
+    /// <summary>Where an object lives. A hash that is not 64 lowercase hex digits (a tampered manifest) never becomes a path.</summary>
+    public string PathFor(string hash) => IsHash(hash)
+        ? Path.Combine(Directory, hash[..2], hash[2..])
+        : throw new Diagnostics.NonoException(Diagnostics.NonoErrorCode.VerificationFailed, "snapshot manifest holds an invalid content hash");
+
+    public static bool IsHash(string? hash) => hash is { Length: 64 } && hash.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
 
     public bool Exists(string hash) => File.Exists(PathFor(hash));
 
@@ -160,6 +170,11 @@ internal sealed partial class ObjectStore
         {
             File.Delete(file);
         }
+
+        foreach (string staging in System.IO.Directory.EnumerateDirectories(_tempDirectory))
+        {
+            System.IO.Directory.Delete(staging, recursive: true);
+        }
     }
 
     private string NewTempPath() => Path.Combine(_tempDirectory, Guid.NewGuid().ToString("N"));
@@ -169,6 +184,7 @@ internal sealed partial class ObjectStore
         string final = PathFor(hash);
         CreatePrivateDirectory(Path.GetDirectoryName(final)!); // PathFor always has a parent.
         File.Move(temp, final, overwrite: true);
+        Interlocked.Increment(ref _objectsWritten);
     }
 
     private Compressor GetCompressor()

@@ -102,7 +102,7 @@ internal sealed partial class Restorer
 
         using (SafeFd written = Fs.OpenAt(dir, temp, Interop.O_PATH | Interop.O_NOFOLLOW))
         {
-            Fs.SetModeAndTime(written, SafeMode(entry.Mode), entry.MtimeNs);
+            ApplyMetadata(written, entry);
         }
 
         Interlocked.Add(ref _bytesWritten, entry.Size);
@@ -135,9 +135,20 @@ internal sealed partial class Restorer
         }
 
         FileStatus st = Fs.Stat(fd);
-        if (st.IsDirectory != expectDirectory || !(st.IsDirectory || st.IsRegular))
+        if (st.IsDirectory != expectDirectory || !(st.IsDirectory || st.IsRegular) || (st.IsRegular && st.LinkCount > 1))
         {
             throw new NonoException(NonoErrorCode.Io, $"{RawName.ToDisplay(entry.Raw)} changed type during restore; run the restore again", RawName.ToDisplay(entry.Raw));
+        }
+
+        ApplyMetadata(fd, entry);
+    }
+
+    /// <summary>Owner (when running as root), then mode without setuid/setgid, then mtime: chown would clear set-id bits anyway.</summary>
+    private static void ApplyMetadata(SafeFd fd, ManifestEntry entry)
+    {
+        if (Fs.IsRoot)
+        {
+            Fs.SetOwner(fd, entry.Uid, entry.Gid);
         }
 
         Fs.SetModeAndTime(fd, SafeMode(entry.Mode), entry.MtimeNs);

@@ -36,6 +36,7 @@ internal sealed partial class Restorer
     public RestoreResult Restore(int index, bool dryRun, CancellationToken cancellationToken)
     {
         using SafeFd storeLock = _session.Store.Lock(exclusive: false);
+        using SafeFd sessionLock = _session.LockSession();
         Manifest target = _session.LoadManifest(index);
         string computed = MerkleTree.ComputeRoot(target);
         if (computed != target.MerkleRoot || computed != _session.Info.Snapshots[index].MerkleRoot)
@@ -100,7 +101,13 @@ internal sealed partial class Restorer
 
     private void Apply(List<(SafeFd Fd, RootPlan Plan)> roots, CancellationToken cancellationToken)
     {
-        string stagingPath = Path.Combine(_objects.Directory, "tmp", "restore-" + Guid.NewGuid().ToString("N"));
+        // One restore per session at a time (session lock), so a staging area left by a killed restore is ours to remove.
+        string stagingPath = Path.Combine(_objects.Directory, "tmp", "restore-" + _session.Id);
+        if (Directory.Exists(stagingPath))
+        {
+            Directory.Delete(stagingPath, recursive: true);
+        }
+
         ObjectStore.CreatePrivateDirectory(stagingPath);
         try
         {

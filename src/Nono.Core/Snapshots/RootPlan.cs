@@ -66,9 +66,9 @@ internal sealed class RootPlan
 
                     break;
                 case EntryType.File:
-                    if (c is not null && c.Type == EntryType.File && c.Hash == t.Hash && c.Size == t.Size)
+                    if (c is not null && c.Type == EntryType.File && c.Hash == t.Hash && c.Size == t.Size && c.LinkCount == 1)
                     {
-                        if (c.Mode != Restorer.SafeMode(t.Mode) || c.MtimeNs != t.MtimeNs)
+                        if (c.Mode != Restorer.SafeMode(t.Mode) || c.MtimeNs != t.MtimeNs || (Native.Fs.IsRoot && (c.Uid != t.Uid || c.Gid != t.Gid)))
                         {
                             plan.FileModes.Add(t);
                         }

@@ -23,6 +23,13 @@ public sealed record SnapshotOptions
     [JsonPropertyName("defaultExcludes")]
     public bool UseDefaultExcludes { get; init; } = true;
 
+    /// <summary>
+    /// Files whose mtime or ctime falls this close to the start of a scan are read again next
+    /// time (timestamps are coarse). Not persisted; tests shrink it to observe the cache.
+    /// </summary>
+    [JsonIgnore]
+    internal TimeSpan RacyWindow { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>zstd level for new objects (1..19).</summary>
     [JsonPropertyName("compressionLevel")]
     public int CompressionLevel { get; init; } = 3;

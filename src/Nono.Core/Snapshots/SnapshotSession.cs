@@ -117,6 +117,12 @@ public sealed partial class SnapshotSession
         return manifest;
     }
 
+    /// <summary>Exclusive per-session lock: one snapshot or restore of a session at a time.</summary>
+    internal SafeFd LockSession()
+    {
+        return Fs.LockFile(_directory, exclusive: true);
+    }
+
     internal string ManifestPath(int index) => Path.Combine(_directory, index.ToString("D6", System.Globalization.CultureInfo.InvariantCulture) + ".manifest.zst");
 
     internal static bool PathContains(string parent, string child)
@@ -129,9 +135,14 @@ public sealed partial class SnapshotSession
     private SnapshotInfo TakeSnapshot(string? label, IProgress<SnapshotProgress>? progress, CancellationToken cancellationToken)
     {
         using SafeFd storeLock = Store.Lock(exclusive: false);
+        using SafeFd sessionLock = LockSession();
+        Info = StateFiles.ReadSession(Path.Combine(_directory, "session.json")) with { Options = Info.Options }; // another process may have added a snapshot
         ObjectStore objects = Store.Objects(Info.Options.CompressionLevel);
         ExcludeFilter filter = new(Info.Options);
         Manifest? previous = FindCacheManifest();
+
+        // File timestamps come from the kernel's coarse clock, not the injected TimeProvider.
+        long racyAfterNs = (TimeProvider.System.GetUtcNow() - Info.Options.RacyWindow - DateTimeOffset.UnixEpoch).Ticks * 100;
         int index = Info.Snapshots.Count;
         Manifest manifest = new() { Session = Id, Index = index, CreatedAt = Store.Time.GetUtcNow() };
         int filesRead = 0;
@@ -141,14 +152,17 @@ public sealed partial class SnapshotSession
             using SafeFd rootFd = Fs.OpenDirectory(Info.Roots[r]);
             Dictionary<string, ManifestEntry>? cache = previous?.Roots[r].Entries.ToDictionary(e => e.Raw, StringComparer.Ordinal);
             ScanResult scan = new TreeScanner(objects, filter, progress).Scan(rootFd, cache, null, cancellationToken);
+            MarkRacilyClean(scan.Entries, racyAfterNs);
             manifest.Roots.Add(new ManifestRoot { Root = Info.Roots[r], Entries = scan.Entries, Skipped = scan.Skipped });
             filesRead += scan.FilesRead;
             bytesRead += scan.BytesRead;
         }
 
         manifest.MerkleRoot = MerkleTree.ComputeRoot(manifest);
-        using (SafeFd objectsFd = Fs.OpenDirectory(objects.Directory))
+        if (objects.ObjectsWritten > 0)
         {
+            // New objects must be durable before a manifest may reference them; one syncfs instead of an fsync each.
+            using SafeFd objectsFd = Fs.OpenDirectory(objects.Directory);
             Fs.SyncFileSystem(objectsFd);
         }
 
@@ -171,6 +185,22 @@ public sealed partial class SnapshotSession
         Info = Info with { Snapshots = [.. Info.Snapshots, info] };
         StateFiles.WriteSession(Path.Combine(_directory, "session.json"), Info);
         return info;
+    }
+
+    /// <summary>
+    /// A file changed in the same clock tick as (or just before) the scan may change again without
+    /// its mtime or ctime moving (git's "racily clean" problem). Such entries get ctime 0 in the
+    /// manifest, so the next snapshot reads them again instead of trusting the cache.
+    /// </summary>
+    internal static void MarkRacilyClean(List<ManifestEntry> entries, long racyAfterNs)
+    {
+        foreach (ManifestEntry entry in entries)
+        {
+            if (entry.Type == EntryType.File && (entry.CtimeNs >= racyAfterNs || entry.MtimeNs >= racyAfterNs))
+            {
+                entry.CtimeNs = 0;
+            }
+        }
     }
 
     /// <summary>The previous snapshot of this session, or the last one of the newest other session over the same roots.</summary>

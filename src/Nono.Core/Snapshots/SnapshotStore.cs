@@ -105,14 +105,6 @@ public sealed partial class SnapshotStore
     /// </summary>
     internal SafeFd Lock(bool exclusive)
     {
-        string path = Path.Combine(ObjectsDirectory, ".lock");
-        using (new FileStream(path, new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }))
-        {
-        }
-
-        using SafeFd dir = Fs.OpenDirectory(ObjectsDirectory);
-        SafeFd fd = Fs.OpenAt(dir, ".lock", Interop.O_RDONLY);
-        Fs.Flock(fd, exclusive);
-        return fd;
+        return Fs.LockFile(ObjectsDirectory, exclusive);
     }
 }

@@ -13,6 +13,9 @@ namespace Nono.Core.Snapshots;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal sealed class TreeScanner
 {
+    /// <summary>Deeper trees are refused: recursion and descriptors per level must stay bounded.</summary>
+    public const int MaxDepth = 256;
+
     private readonly ObjectStore? _store;
     private readonly ExcludeFilter _filter;
     private readonly IProgress<SnapshotProgress>? _progress;
@@ -36,8 +39,8 @@ internal sealed class TreeScanner
         List<SkippedEntry> skipped = [];
         List<ManifestEntry> pending = [];
         FileStatus rootStatus = Fs.Stat(root);
-        entries.Add(new ManifestEntry { Raw = "", Type = EntryType.Directory, Mode = rootStatus.Permissions, MtimeNs = rootStatus.MtimeNs, Inode = rootStatus.Inode, CtimeNs = rootStatus.CtimeNs });
-        Walk(root, "", entries, skipped, pending, cache, wantsContent, cancellationToken);
+        entries.Add(new ManifestEntry { Raw = "", Type = EntryType.Directory, Mode = rootStatus.Permissions, MtimeNs = rootStatus.MtimeNs, Inode = rootStatus.Inode, CtimeNs = rootStatus.CtimeNs, Uid = rootStatus.Uid, Gid = rootStatus.Gid });
+        Walk(root, "", 0, entries, skipped, pending, cache, wantsContent, cancellationToken);
 
         ParallelWork.ForEach(pending, entry => ReadFile(root, entry, pending.Count), cancellationToken);
         _progress?.Report(new SnapshotProgress("hash", _filesDone, _bytesDone, pending.Count));
@@ -50,6 +53,7 @@ internal sealed class TreeScanner
     private void Walk(
         SafeFd dir,
         string relative,
+        int depth,
         List<ManifestEntry> entries,
         List<SkippedEntry> skipped,
         List<ManifestEntry> pending,
@@ -66,23 +70,35 @@ internal sealed class TreeScanner
                 continue; // vanished between getdents and statx
             }
 
-            if (_filter.IsExcluded(RawName.ToDisplay(path), RawName.ToDisplay(name), st.IsDirectory))
+            if (_filter.IsExcluded(path, name, st.IsDirectory))
             {
                 continue;
             }
 
-            ManifestEntry entry = new() { Raw = path, Mode = st.Permissions, MtimeNs = st.MtimeNs, Inode = st.Inode, CtimeNs = st.CtimeNs };
+            ManifestEntry entry = new() { Raw = path, Mode = st.Permissions, MtimeNs = st.MtimeNs, Inode = st.Inode, CtimeNs = st.CtimeNs, Uid = st.Uid, Gid = st.Gid, LinkCount = st.LinkCount };
             if (st.IsDirectory)
             {
                 entry.Type = EntryType.Directory;
-                using SafeFd? child = Fs.TryOpenAt(dir, name, Interop.O_RDONLY | Interop.O_DIRECTORY | Interop.O_NOFOLLOW, 0, out _);
+                using SafeFd? child = Fs.TryOpenAt(dir, name, Interop.O_RDONLY | Interop.O_DIRECTORY | Interop.O_NOFOLLOW, 0, out int errno);
                 if (child is null)
                 {
-                    continue; // replaced by something else since statx
+                    // Gone or swapped for a non-directory since statx: skip. Anything else (EACCES) must not
+                    // silently shrink the snapshot, or a later restore would lose what it did not see.
+                    if (IsVanished(errno))
+                    {
+                        continue;
+                    }
+
+                    throw Fs.Error("openat", RawName.ToDisplay(path), errno);
                 }
 
                 entries.Add(entry);
-                Walk(child, path, entries, skipped, pending, cache, wantsContent, cancellationToken);
+                if (depth >= MaxDepth)
+                {
+                    throw new Diagnostics.NonoException(Diagnostics.NonoErrorCode.Io, $"{RawName.ToDisplay(path)} is nested deeper than {MaxDepth} directories; refusing to snapshot it", RawName.ToDisplay(path));
+                }
+
+                Walk(child, path, depth + 1, entries, skipped, pending, cache, wantsContent, cancellationToken);
             }
             else if (st.IsSymlink)
             {
@@ -118,9 +134,14 @@ internal sealed class TreeScanner
 
     private void ReadFile(SafeFd root, ManifestEntry entry, int total)
     {
-        using SafeFd? fd = Fs.TryOpenBeneath(root, entry.Raw, Interop.O_RDONLY | Interop.O_NONBLOCK | Interop.O_NOCTTY | Interop.O_NOFOLLOW, out _);
+        using SafeFd? fd = Fs.TryOpenBeneath(root, entry.Raw, Interop.O_RDONLY | Interop.O_NONBLOCK | Interop.O_NOCTTY | Interop.O_NOFOLLOW, out int errno);
         if (fd is null)
         {
+            if (!IsVanished(errno))
+            {
+                throw Fs.Error("open", RawName.ToDisplay(entry.Raw), errno);
+            }
+
             entry.Vanished = true;
             return;
         }
@@ -205,4 +226,8 @@ internal sealed class TreeScanner
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+
+    /// <summary>The entry disappeared or a path component became a symlink or non-directory during the scan.</summary>
+    private static bool IsVanished(int errno) =>
+        errno is (int)Interop.Errno.ENOENT or (int)Interop.Errno.ELOOP or (int)Interop.Errno.ENOTDIR or (int)Interop.Errno.EXDEV;
 }

@@ -22,12 +22,18 @@ internal sealed class NonoSandbox : IDisposable
             Chown(Outside.Path);
         }
 
+        // These tests state every grant on the command line, so they run on an empty profile: the built-in
+        // profiles (system reads, the working directory) would otherwise grant what a test expects denied.
+        // The mandatory credential and state denies still apply. ProfileRunTests cover the built-ins.
+        string emptyProfile = Path.Combine(Home.Path, "empty-profile.json");
+        File.WriteAllText(emptyProfile, "{ \"meta\": { \"name\": \"test-empty\" } }");
         Environment = new Dictionary<string, string>
         {
             ["PATH"] = "/usr/local/bin:/usr/bin:/bin",
             ["HOME"] = Home.Path,
             ["TMPDIR"] = Home.Path,
             ["LC_ALL"] = "C",
+            ["NONO_PROFILE"] = emptyProfile,
         };
         if (System.Environment.GetEnvironmentVariable("DOTNET_ROOT") is string root)
         {

@@ -97,6 +97,7 @@ public sealed class InterruptedRestoreTests
         ProcessResult again = await ProcessRunner.RunAsync(NonoExecutable.Path, ["rollback", "restore", "s", "--dry-run"], user, env, cancellationToken: ct);
 
         Assert.True(final.ExitCode == 0, final.ToString());
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(state, "nono", "objects", "tmp")));
         Assert.Equal(baseline, await TreeListing.CaptureAsync(root));
         Assert.Contains("0 files written, 0 symlinks, 0 directories created, 0 removed, 0 modes fixed", again.StandardOutput, StringComparison.Ordinal);
     }

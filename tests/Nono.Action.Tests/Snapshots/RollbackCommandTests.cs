@@ -31,7 +31,7 @@ public sealed class RollbackCommandTests : IDisposable
         Assert.Equal(0, Run(out string dry, out _, "rollback", "restore", "s1", "--dry-run"));
         string afterDry = await TreeListing.CaptureAsync(Root);
         Assert.Equal(0, Run(out string restored, out _, "rollback", "restore", "s1"));
-        Assert.Equal(0, Run(out string verified, out _, "rollback", "verify", "s1"));
+        Assert.Equal(0, Run(out string verified, out string quiet, "rollback", "verify", "s1"));
 
         using JsonDocument sessions = JsonDocument.Parse(list);
         Assert.Equal("s1", Assert.Single(sessions.RootElement.EnumerateArray()).GetProperty("id").GetString());
@@ -44,6 +44,7 @@ public sealed class RollbackCommandTests : IDisposable
         Assert.Equal(baseline, await TreeListing.CaptureAsync(Root));
         Assert.StartsWith("restored session s1 to snapshot 0: 1 files written", restored, StringComparison.Ordinal);
         Assert.Contains("2 snapshots and 3 objects verified", verified, StringComparison.Ordinal);
+        Assert.Equal("", quiet); // CI: no progress lines, only the one-line summary on stdout
     }
 
     [Theory]
@@ -84,6 +85,38 @@ public sealed class RollbackCommandTests : IDisposable
 
         Assert.Equal(ExitCodes.NonoError, code);
         Assert.Contains("corrupt", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(TestUser.Nobody)]
+    [InlineData(TestUser.Current)]
+    public async Task Snapshot_UnreadableFile_FailsForNobodyButWorksForRoot(TestUser user)
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        Assert.SkipUnless(ProcessRunner.IsRoot, "needs root to set up both users");
+        File.SetUnixFileMode(_temp.Path, (UnixFileMode)0b111_101_101);
+        File.WriteAllText(Path.Combine(Root, "secret"), "unreadable to nobody");
+        File.SetUnixFileMode(Path.Combine(Root, "secret"), UnixFileMode.None);
+        Directory.CreateDirectory(_temp.Combine("state"));
+        Assert.Equal(0, (await ProcessRunner.RunAsync("chown", ["-R", "65534:65534", _temp.Combine("state")], cancellationToken: ct)).ExitCode);
+        Dictionary<string, string> env = new(StringComparer.Ordinal)
+        {
+            ["XDG_STATE_HOME"] = _temp.Combine("state"),
+            ["DOTNET_ROOT"] = Path.GetFullPath(Path.Combine(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", "..")),
+            ["CI"] = "true",
+        };
+
+        ProcessResult result = await ProcessRunner.RunAsync(NonoExecutable.Path, ["session", "snapshot", "--session", "s", Root], user, env, cancellationToken: ct);
+
+        if (user == TestUser.Nobody)
+        {
+            Assert.Equal(1, result.ExitCode);
+            Assert.Equal("nono: open secret: Permission denied\n", result.StandardError);
+        }
+        else
+        {
+            Assert.True(result.ExitCode == 0, result.ToString());
+        }
     }
 
     [Fact]

@@ -52,6 +52,20 @@ public sealed class MerkleTreeTests
         Assert.Equal(NonoErrorCode.VerificationFailed, ex.Code);
     }
 
+    [Theory]
+    [InlineData("../../../../etc/passwd")]
+    [InlineData("ABCDEF0000000000000000000000000000000000000000000000000000000000")]
+    [InlineData("")]
+    public void ObjectPath_MalformedHash_IsRefusedNotTurnedIntoAPath(string hash)
+    {
+        using SnapshotFixture fx = new();
+        ObjectStore store = new(Path.Combine(fx.StateRoot, "objects"), 3);
+
+        NonoException ex = Assert.Throws<NonoException>(() => store.PathFor(hash));
+
+        Assert.Equal(NonoErrorCode.VerificationFailed, ex.Code);
+    }
+
     private static string Root(ManifestEntry entry) => MerkleTree.ComputeRoot(new Manifest { Roots = [new ManifestRoot { Root = "/r", Entries = [entry] }] });
 
     private static ManifestEntry Entry(string name, uint mode = 0x1A4, string? hash = null, long size = 3, ulong inode = 1) =>

@@ -56,6 +56,29 @@ public sealed class RestoreHostileTreeTests
     }
 
     [Fact]
+    public async Task Restore_FileReplacedByHardlinkToOutsideFile_NeverChangesTheOutsideInode()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        using SnapshotFixture fx = new();
+        File.WriteAllText(fx.Path("config"), "same bytes");
+        File.SetUnixFileMode(fx.Path("config"), (UnixFileMode)0b111_111_111);
+        Directory.CreateDirectory(fx.Outside);
+        File.WriteAllText(Path.Combine(fx.Outside, "private"), "same bytes");
+        File.SetUnixFileMode(Path.Combine(fx.Outside, "private"), (UnixFileMode)0b110_000_000);
+        string baseline = await TreeListing.CaptureAsync(fx.Root);
+        SnapshotSession session = fx.Begin();
+        await session.TakeSnapshotAsync(cancellationToken: ct);
+
+        // Same content, so only the mode differs: a chmod in place would hit the outside inode.
+        File.Delete(fx.Path("config"));
+        Assert.Equal(0, (await ProcessRunner.RunAsync("ln", [Path.Combine(fx.Outside, "private"), fx.Path("config")], cancellationToken: ct)).ExitCode);
+        await session.RestoreAsync(0, cancellationToken: ct);
+
+        Assert.Equal((UnixFileMode)0b110_000_000, File.GetUnixFileMode(Path.Combine(fx.Outside, "private")));
+        Assert.Equal(baseline, await TreeListing.CaptureAsync(fx.Root));
+    }
+
+    [Fact]
     public async Task Restore_FileReplacedByFifo_RecreatesFileWithoutOpeningFifo()
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
@@ -93,6 +116,21 @@ public sealed class RestoreHostileTreeTests
         Assert.Equal("fifo", Assert.Single(result.Skipped).Path);
         Assert.False(Path.Exists(fx.Path("fifo")));
         Assert.Equal("k", File.ReadAllText(fx.Path("keep")));
+    }
+
+    [Fact]
+    public async Task Snapshot_TreeDeeperThanLimit_FailsLoudlyInsteadOfCrashing()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        using SnapshotFixture fx = new();
+        string deep = string.Join('/', Enumerable.Repeat("d", TreeScanner.MaxDepth + 5));
+        Directory.CreateDirectory(fx.Path(deep));
+        SnapshotSession session = fx.Begin();
+
+        NonoException ex = await Assert.ThrowsAsync<NonoException>(() => session.TakeSnapshotAsync(cancellationToken: ct));
+
+        Assert.Contains("deeper than 256", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(session.Info.Snapshots);
     }
 
     [Theory]

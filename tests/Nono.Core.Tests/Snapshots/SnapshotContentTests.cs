@@ -64,12 +64,12 @@ public sealed class SnapshotContentTests
             File.WriteAllText(fx.Path($"f{i}.txt"), $"content {i}");
         }
 
-        SnapshotSession session = fx.Begin();
+        SnapshotSession session = fx.Begin(new SnapshotOptions { RacyWindow = TimeSpan.Zero });
         SnapshotInfo first = await session.TakeSnapshotAsync(cancellationToken: ct);
         SnapshotInfo unchanged = await session.TakeSnapshotAsync(cancellationToken: ct);
         File.WriteAllText(fx.Path("f7.txt"), "content 8"); // same size
         SnapshotInfo oneChanged = await session.TakeSnapshotAsync(cancellationToken: ct);
-        SnapshotSession next = fx.Begin(id: "next");
+        SnapshotSession next = fx.Begin(new SnapshotOptions { RacyWindow = TimeSpan.Zero }, "next");
         SnapshotInfo nextSession = await next.TakeSnapshotAsync(cancellationToken: ct);
 
         Assert.Equal(50, first.FilesRead);
@@ -78,6 +78,41 @@ public sealed class SnapshotContentTests
         Assert.Equal(1, oneChanged.FilesRead);
         Assert.NotEqual(first.MerkleRoot, oneChanged.MerkleRoot);
         Assert.Equal(0, nextSession.FilesRead); // a new session over the same root reuses the last manifest as cache
+    }
+
+    [Fact]
+    public async Task Snapshot_FileRewrittenWithSameSizeAndMtimeRightAfterSnapshot_IsReadAgain()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        using SnapshotFixture fx = new();
+        File.WriteAllText(fx.Path("racy"), "aaaa");
+        DateTime mtime = File.GetLastWriteTimeUtc(fx.Path("racy"));
+        SnapshotSession session = fx.Begin();
+        await session.TakeSnapshotAsync(cancellationToken: ct);
+
+        // Possibly within the same clock tick: size and mtime equal, ctime may be too.
+        File.WriteAllText(fx.Path("racy"), "bbbb");
+        File.SetLastWriteTimeUtc(fx.Path("racy"), mtime);
+        SnapshotInfo second = await session.TakeSnapshotAsync(cancellationToken: ct);
+        SnapshotDiff diff = await session.DiffAsync(0, 1, cancellationToken: ct);
+
+        Assert.Equal(1, second.FilesRead);
+        Assert.Equal(ChangeKind.Modified, Assert.Single(diff.Changes).Kind);
+    }
+
+    [Fact]
+    public async Task Snapshot_FileChangedWithinRacyWindow_IsNotTrustedFromCache()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        using SnapshotFixture fx = new();
+        File.WriteAllText(fx.Path("fresh"), "just written");
+        SnapshotSession session = fx.Begin(new SnapshotOptions { RacyWindow = TimeSpan.FromHours(1) });
+        await session.TakeSnapshotAsync(cancellationToken: ct);
+
+        SnapshotInfo second = await session.TakeSnapshotAsync(cancellationToken: ct);
+
+        Assert.Equal(0, session.LoadManifest(0).Roots[0].Entries.Single(e => e.Raw == "fresh").CtimeNs);
+        Assert.Equal(1, second.FilesRead);
     }
 
     [Fact]
@@ -137,6 +172,27 @@ public sealed class SnapshotContentTests
         await session.RestoreAsync(0, cancellationToken: ct);
 
         Assert.Equal((UnixFileMode)0b111_101_101, File.GetUnixFileMode(fx.Path("tool")));
+    }
+
+    [Fact]
+    public async Task Restore_AsRoot_RecreatesEntriesWithRecordedOwner()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        Assert.SkipUnless(ProcessRunner.IsRoot, "restoring ownership needs root");
+        using SnapshotFixture fx = new();
+        Directory.CreateDirectory(fx.Path("agent-dir"));
+        File.WriteAllText(fx.Path("agent-dir", "agent-file"), "owned by nobody");
+        Assert.Equal(0, (await ProcessRunner.RunAsync("chown", ["-R", "65534:65534", fx.Path("agent-dir")], cancellationToken: ct)).ExitCode);
+        string baseline = await TreeListing.CaptureAsync(fx.Root);
+        SnapshotSession session = fx.Begin();
+        await session.TakeSnapshotAsync(cancellationToken: ct);
+        Directory.Delete(fx.Path("agent-dir"), recursive: true);
+
+        await session.RestoreAsync(0, cancellationToken: ct);
+        ProcessResult owners = await ProcessRunner.RunAsync("stat", ["-c", "%u:%g", fx.Path("agent-dir"), fx.Path("agent-dir", "agent-file")], cancellationToken: ct);
+
+        Assert.Equal(baseline, await TreeListing.CaptureAsync(fx.Root));
+        Assert.Equal("65534:65534\n65534:65534\n", owners.StandardOutput);
     }
 
     [Fact]

@@ -3,6 +3,12 @@ namespace Nono.Core.Snapshots.Native;
 /// <summary>The fields of statx this feature uses: type and mode bits, identity, size and times in nanoseconds.</summary>
 internal readonly record struct FileStatus(uint Mode, ulong Device, ulong Inode, long Size, long MtimeNs, long CtimeNs)
 {
+    public uint LinkCount { get; init; }
+
+    public uint Uid { get; init; }
+
+    public uint Gid { get; init; }
+
     public uint Type => Mode & Interop.S_IFMT;
 
     public bool IsDirectory => Type == Interop.S_IFDIR;

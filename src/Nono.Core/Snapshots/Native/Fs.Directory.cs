@@ -125,8 +125,15 @@ internal static partial class Fs
     /// emptied recursively through descriptors opened with O_NOFOLLOW, anything else is unlinked
     /// (a FIFO or device is never opened). A missing entry is not an error.
     /// </summary>
-    public static void RemoveTree(SafeFd dir, string name)
+    public static void RemoveTree(SafeFd dir, string name) => RemoveTree(dir, name, 0);
+
+    private static void RemoveTree(SafeFd dir, string name, int depth)
     {
+        if (depth > 1024)
+        {
+            throw new Diagnostics.NonoException(Diagnostics.NonoErrorCode.Io, $"{RawName.ToDisplay(name)} is nested deeper than 1024 directories; remove it by hand and run the restore again", RawName.ToDisplay(name));
+        }
+
         int errno = TryUnlinkAt(dir, name, directory: false);
         if (errno is 0 or (int)Interop.Errno.ENOENT)
         {
@@ -147,7 +154,7 @@ internal static partial class Fs
 
             foreach (string entry in ReadDirectory(child))
             {
-                RemoveTree(child, entry);
+                RemoveTree(child, entry, depth + 1);
             }
         }
 

@@ -27,7 +27,12 @@ internal static partial class Fs
             buf.stx_ino,
             (long)buf.stx_size,
             (buf.stx_mtime_sec * 1_000_000_000L) + buf.stx_mtime_nsec,
-            (buf.stx_ctime_sec * 1_000_000_000L) + buf.stx_ctime_nsec);
+            (buf.stx_ctime_sec * 1_000_000_000L) + buf.stx_ctime_nsec)
+        {
+            LinkCount = buf.stx_nlink,
+            Uid = buf.stx_uid,
+            Gid = buf.stx_gid,
+        };
         return true;
     }
 
@@ -96,6 +101,18 @@ internal static partial class Fs
         }
     }
 
+    /// <summary>
+    /// Opens (creating) <c>directory/.lock</c> and flocks it. Created through openat, not FileStream,
+    /// because .NET's FileStream takes flock locks of its own that would conflict with ours.
+    /// </summary>
+    public static SafeFd LockFile(string directory, bool exclusive)
+    {
+        using SafeFd dir = OpenDirectory(directory);
+        SafeFd fd = OpenAt(dir, ".lock", Interop.O_RDONLY | Interop.O_CREAT | Interop.O_NOFOLLOW, 0x180);
+        Flock(fd, exclusive);
+        return fd;
+    }
+
     /// <summary>Flushes the whole file system holding <paramref name="fd"/>: one call instead of an fsync per object.</summary>
     public static void SyncFileSystem(SafeFd fd)
     {
@@ -123,4 +140,23 @@ internal static partial class Fs
         int nul = Array.IndexOf(resolved, (byte)0);
         return System.Text.Encoding.UTF8.GetString(resolved, 0, nul);
     }
+
+    /// <summary>Changes owner through the descriptor's procfs link (only meaningful as root).</summary>
+    public static unsafe void SetOwner(SafeFd fd, uint uid, uint gid)
+    {
+        byte[] z = RawName.ToZ(fd.ProcPath);
+        fixed (byte* p = z)
+        {
+            // SAFETY: z is pinned; /proc/self/fd/N names exactly the inode fd refers to.
+            if (Interop.Libc.fchownat(Interop.AT_FDCWD, p, uid, gid, 0) != 0)
+            {
+                throw Error("fchownat", fd.ProcPath, LastErrno);
+            }
+
+            GC.KeepAlive(fd);
+        }
+    }
+
+    /// <summary>True when this process runs with effective uid 0 and may restore ownership.</summary>
+    public static bool IsRoot => Interop.Libc.geteuid() == 0;
 }

@@ -96,7 +96,7 @@ internal static partial class Fs
         }
     }
 
-    private static SafeFd? TryOpenByComponents(SafeFd root, string relativePath, int flags, out int errno)
+    internal static SafeFd? TryOpenByComponents(SafeFd root, string relativePath, int flags, out int errno)
     {
         string[] parts = relativePath.Split('/');
         SafeFd current = root;

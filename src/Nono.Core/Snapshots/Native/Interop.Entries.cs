@@ -33,6 +33,12 @@ internal static partial class Interop
         [LibraryImport(Libraries.Libc, EntryPoint = "symlinkat", SetLastError = true)]
         internal static unsafe partial int symlinkat(byte* target, int newdirfd, byte* linkpath);
 
+        [LibraryImport(Libraries.Libc, EntryPoint = "fchownat", SetLastError = true)]
+        internal static unsafe partial int fchownat(int dirfd, byte* pathname, uint owner, uint group, int flags);
+
+        [LibraryImport(Libraries.Libc, EntryPoint = "geteuid")]
+        internal static partial uint geteuid();
+
         [LibraryImport(Libraries.Libc, EntryPoint = "fchmod", SetLastError = true)]
         internal static partial int fchmod(int fd, uint mode);
 

@@ -9,6 +9,9 @@ internal static partial class Interop
     internal struct statx_buf
     {
         [FieldOffset(0)] public uint stx_mask;
+        [FieldOffset(16)] public uint stx_nlink;
+        [FieldOffset(20)] public uint stx_uid;
+        [FieldOffset(24)] public uint stx_gid;
         [FieldOffset(28)] public ushort stx_mode;
         [FieldOffset(32)] public ulong stx_ino;
         [FieldOffset(40)] public ulong stx_size;

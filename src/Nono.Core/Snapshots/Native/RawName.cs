@@ -57,6 +57,11 @@ internal static class RawName
     /// </summary>
     public static string ToDisplay(string raw)
     {
+        if (!raw.AsSpan().ContainsAnyExceptInRange(' ', '~') && !raw.Contains('\\', StringComparison.Ordinal))
+        {
+            return raw; // printable ASCII: already its own display form
+        }
+
         byte[] bytes = ToBytes(raw);
         StringBuilder sb = new(bytes.Length);
         int i = 0;

@@ -98,6 +98,9 @@ public sealed class SigningKey : IDisposable
         await AtomicFile.CreateNewAsync(path + ".pub", System.Text.Encoding.ASCII.GetBytes(PublicKeyPem), FileModes.PrivateFile | UnixFileMode.GroupRead | UnixFileMode.OtherRead, cancellationToken);
     }
 
+    /// <summary>Signs an already computed SHA-256 <paramref name="digest"/> (same signature as <see cref="Sign"/> over the data), DER-encoded.</summary>
+    public byte[] SignDigest(ReadOnlySpan<byte> digest) => _key.SignHash(digest, DSASignatureFormat.Rfc3279DerSequence);
+
     /// <summary>Signs <paramref name="data"/> with ECDSA P-256 / SHA-256, DER-encoded.</summary>
     public byte[] Sign(ReadOnlySpan<byte> data) => _key.SignData(data, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
 

@@ -15,14 +15,21 @@ public static class TrustedRootReader
             throw new NonoException(NonoErrorCode.InvalidPolicy, $"trusted root not found: {path}", path);
         }
 
+        return Parse(File.ReadAllBytes(path), path);
+    }
+
+    /// <summary>Parses a trusted root from JSON bytes; <paramref name="origin"/> names it in errors.</summary>
+    public static TrustedRoot Parse(byte[] json, string origin)
+    {
+        ArgumentNullException.ThrowIfNull(json);
         try
         {
-            return JsonSerializer.Deserialize(File.ReadAllBytes(path), SigstoreJsonContext.Default.TrustedRoot)
-                ?? throw new NonoException(NonoErrorCode.InvalidPolicy, $"trusted root is empty: {path}", path);
+            return JsonSerializer.Deserialize(json, SigstoreJsonContext.Default.TrustedRoot)
+                ?? throw new NonoException(NonoErrorCode.InvalidPolicy, $"trusted root is empty: {origin}", origin);
         }
         catch (JsonException ex)
         {
-            throw new NonoException(NonoErrorCode.InvalidPolicy, $"trusted root {path} is malformed: {ex.Message.ReplaceLineEndings(" ")}", path);
+            throw new NonoException(NonoErrorCode.InvalidPolicy, $"trusted root {origin} is malformed: {ex.Message.ReplaceLineEndings(" ")}", origin);
         }
     }
 }

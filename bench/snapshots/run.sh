@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Workspace snapshot benchmark (not a test): nono vs `git add -A && git write-tree` vs `tar -I zstd`.
+# Tree: a copy of /usr/share/dotnet plus an npm node_modules (tens of thousands of files).
+#
+#   dotnet publish src/Nono.Action -c Release -r linux-x64 -o /tmp/nono-aot
+#   apt-get install -y hyperfine zstd git python3
+#   bench/snapshots/run.sh                       # NODE_MODULES=/path/to/node_modules to skip npm install
+#
+# Prints a markdown report on stdout; raw hyperfine JSON stays in $WORK.
+set -euo pipefail
+NONO=${NONO:-/tmp/nono-aot/nono}
+WORK=${WORK:-/tmp/nono-bench}
+RUNS=${RUNS:-3}
+SLOW_RUNS=${SLOW_RUNS:-2}
+PACKAGES=(typescript eslint webpack webpack-cli @babel/core @babel/preset-env jest next react react-dom @angular/core @angular/compiler rxjs lodash moment)
+
+for tool in hyperfine git tar zstd python3 "$NONO"; do
+    command -v "$tool" >/dev/null || { echo "run.sh: $tool not found" >&2; exit 1; }
+done
+
+rm -rf "$WORK"
+mkdir -p "$WORK/tree/app"
+cp -a /usr/share/dotnet "$WORK/tree/dotnet"
+if [ -z "${NODE_MODULES:-}" ]; then
+    mkdir -p "$WORK/npm"
+    (cd "$WORK/npm" && echo '{"name":"bench","version":"1.0.0","private":true}' > package.json \
+        && npm install --no-audit --no-fund --loglevel=error "${PACKAGES[@]}" >&2)
+    NODE_MODULES="$WORK/npm/node_modules"
+fi
+cp -a "$NODE_MODULES" "$WORK/tree/app/node_modules"
+sync
+
+TREE="$WORK/tree"
+FILES=$(find "$TREE" -type f | wc -l)
+BYTES=$(du -sb "$TREE" | cut -f1)
+find "$TREE" -type f | awk 'NR % 100 == 0' > "$WORK/one-percent.txt"
+cat > "$WORK/touch.sh" <<'TOUCH'
+#!/usr/bin/env bash
+while IFS= read -r f; do printf 'x' >> "$f"; done < "$1"
+TOUCH
+chmod +x "$WORK/touch.sh"
+
+hf() { # name, json, runs, prepare, command
+    hyperfine --style none --runs "$3" --prepare "$4" -n "$1" --export-json "$WORK/$2.json" "$5" >&2
+}
+
+# 1. Full snapshot (empty store) against git and tar.
+hf "nono snapshot (full)" full "$SLOW_RUNS" "rm -rf $WORK/state-full" \
+    "XDG_STATE_HOME=$WORK/state-full $NONO session snapshot --session full --no-default-excludes $TREE"
+hf "git add -A && git write-tree" git "$SLOW_RUNS" "rm -rf $WORK/git && git init -q $WORK/git" \
+    "git --git-dir=$WORK/git/.git --work-tree=$TREE add -A && git --git-dir=$WORK/git/.git write-tree"
+hf "tar -I zstd -cf" tarc "$SLOW_RUNS" "rm -f $WORK/tree.tar.zst" "tar -I zstd -cf $WORK/tree.tar.zst -C $TREE ."
+
+# 2. Incremental: nothing changed, then 1% of the files changed before every run.
+XDG_STATE_HOME=$WORK/state-inc "$NONO" session snapshot --session inc --no-default-excludes "$TREE" >/dev/null
+hf "nono snapshot (unchanged)" unchanged "$RUNS" "true" "XDG_STATE_HOME=$WORK/state-inc $NONO session snapshot --session inc"
+hf "nono snapshot (1% changed)" onepct "$RUNS" "$WORK/touch.sh $WORK/one-percent.txt" "XDG_STATE_HOME=$WORK/state-inc $NONO session snapshot --session inc"
+
+# 3. Restore the whole tree after it was deleted, against tar extraction (with and without a final sync:
+#    restore syncs the file system before it reports success).
+hf "nono rollback restore (tree deleted)" restore "$SLOW_RUNS" "rm -rf $TREE" \
+    "XDG_STATE_HOME=$WORK/state-full $NONO rollback restore full --snapshot 0"
+hf "tar -I zstd -xf" tarx "$SLOW_RUNS" "rm -rf $WORK/untar && mkdir $WORK/untar" "tar -I zstd -xf $WORK/tree.tar.zst -C $WORK/untar"
+hf "tar -I zstd -xf && sync" tarxs "$SLOW_RUNS" "rm -rf $WORK/untar && mkdir $WORK/untar" "tar -I zstd -xf $WORK/tree.tar.zst -C $WORK/untar && sync"
+diff -r --no-dereference "$WORK/untar" "$TREE" >/dev/null && echo "restored tree identical to tar extraction" >&2
+
+STORE_APPARENT=$(du -sb --exclude=tmp "$WORK/state-full/nono/objects" | cut -f1)
+STORE_DISK=$(du -sB1 --exclude=tmp "$WORK/state-full/nono/objects" | cut -f1)
+TAR_SIZE=$(stat -c %s "$WORK/tree.tar.zst")
+GIT_SIZE=$(du -sb "$WORK/git/.git/objects" | cut -f1)
+
+python3 - "$WORK" "$FILES" "$BYTES" "$STORE_APPARENT" "$STORE_DISK" "$TAR_SIZE" "$GIT_SIZE" "$(nproc)" <<'PY'
+import json, sys
+work, files, raw, store, disk, tar, git, cores = sys.argv[1], *map(int, sys.argv[2:])
+def t(name):
+    r = json.load(open(f"{work}/{name}.json"))["results"][0]
+    return r["mean"], r["stddev"] or 0.0, r["command"], r["user"] + r["system"]
+rows = ["full", "git", "tarc", "unchanged", "onepct", "restore", "tarx", "tarxs"]
+print(f"Tree: {files} files, {raw/2**20:.0f} MiB (copy of /usr/share/dotnet + npm node_modules), {cores} cores, warm page cache.\n")
+print("| operation | wall mean (s) | ± (s) | CPU user+sys (s) |\n|---|---:|---:|---:|")
+for name in rows:
+    m, s, cmd, cpu = t(name)
+    print(f"| {cmd} | {m:.2f} | {s:.2f} | {cpu:.2f} |")
+full, unchanged, restore, tarx = t("full")[0], t("unchanged")[0], t("restore")[0], t("tarx")[0]
+print(f"\n| size | bytes | vs raw |\n|---|---:|---:|")
+for label, n in [("raw tree", raw), ("nono store (apparent)", store), ("nono store (on disk)", disk), ("tar -I zstd", tar), ("git objects (loose)", git)]:
+    print(f"| {label} | {n} | {n/raw:.1%} |")
+cpu = lambda n: t(n)[3]
+print("\nTargets (wall / CPU):")
+ok = lambda b: "met" if b else "NOT met"
+print(f"- full snapshot faster than git add -A: wall {full:.2f}s vs {t('git')[0]:.2f}s ({ok(full < t('git')[0])}); CPU {cpu('full'):.2f}s vs {cpu('git'):.2f}s ({ok(cpu('full') < cpu('git'))})")
+print(f"- unchanged incremental under 10% of full: wall {unchanged/full:.1%} ({ok(unchanged < 0.1*full)}); CPU {cpu('unchanged')/cpu('full'):.1%} ({ok(cpu('unchanged') < 0.1*cpu('full'))})")
+print(f"- restore faster than tar extraction: wall {restore:.2f}s vs {tarx:.2f}s, tar+sync {t('tarxs')[0]:.2f}s ({ok(restore < tarx)}); CPU {cpu('restore'):.2f}s vs {cpu('tarx'):.2f}s ({ok(cpu('restore') < cpu('tarx'))})")
+print(f"- store within 10% of tar -I zstd: {store/tar:.1%} of tar size -> {'met' if store <= 1.1*tar else 'NOT met'}")
+PY

@@ -1,0 +1,77 @@
+namespace Nono.Action.ActionMode;
+
+/// <summary>
+/// Translates the action's inputs into a <c>nono run</c> command line, so the action and the CLI share one
+/// enforcement path: what the action does is exactly what a user can reproduce locally.
+/// </summary>
+internal static class RunArguments
+{
+    public static IReadOnlyList<string> For(ActionInputs inputs, RunnerContext runner, string sessionId, string? signKey)
+    {
+        List<string> args = ["run", "-s", "--session-id", sessionId, "--workdir", runner.Workspace, "-p", ProfileArgument(inputs.Profile, runner)];
+        foreach (string path in inputs.Allow)
+        {
+            args.AddRange(["--allow", Path.Combine(runner.Workspace, path)]);
+        }
+
+        foreach (string path in inputs.Read)
+        {
+            args.AddRange(["--read", Path.Combine(runner.Workspace, path)]);
+        }
+
+        foreach (string path in inputs.Write)
+        {
+            args.AddRange(["--write", Path.Combine(runner.Workspace, path)]);
+        }
+
+        if (inputs.Mode == ActionRunMode.Audit)
+        {
+            // Observe: the network stays open but every request goes through the recording proxy's log.
+        }
+        else if (inputs.NetworkBlocked)
+        {
+            args.Add("--block-net");
+        }
+        else
+        {
+            foreach (string domain in inputs.AllowedDomains)
+            {
+                args.AddRange(["--allow-domain", domain]);
+            }
+
+            if (inputs.NetworkProfile is not null)
+            {
+                args.AddRange(["--network-profile", inputs.NetworkProfile]);
+            }
+        }
+
+        foreach (CredentialMapping credential in inputs.Credentials)
+        {
+            args.AddRange(["--proxy-credential", credential.Service]);
+        }
+
+        foreach (string mode in inputs.AllowWeaker)
+        {
+            args.AddRange(["--allow-weaker", mode]);
+        }
+
+        if (inputs.Snapshot)
+        {
+            args.Add("--rollback");
+        }
+
+        if (signKey is not null)
+        {
+            args.AddRange(["--audit-sign-key", signKey]);
+        }
+
+        args.AddRange(["--", "bash", "-e", "-c", inputs.Run]);
+        return args;
+    }
+
+    /// <summary>A profile given as a relative path is relative to the workspace; a name stays a name.</summary>
+    private static string ProfileArgument(string profile, RunnerContext runner) =>
+        profile.Contains('/', StringComparison.Ordinal) || profile.EndsWith(".json", StringComparison.Ordinal)
+            ? Path.Combine(runner.Workspace, profile)
+            : profile;
+}

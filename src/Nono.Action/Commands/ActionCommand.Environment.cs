@@ -1,0 +1,105 @@
+using Nono.Action.ActionMode;
+using Nono.Action.Cli;
+using Nono.Action.GitHub;
+using Nono.Action.GitHub.Api;
+using Nono.Reports.Markdown;
+using Nono.Reports.Sarif;
+using SessionReport = Nono.Reports.Model.SessionReport;
+
+namespace Nono.Action.Commands;
+
+internal static partial class ActionCommand
+{
+    /// <summary>
+    /// The environment <c>nono run</c> starts from: the step's, minus every input (they hold the GitHub token),
+    /// with the credential values masked in the log. The run's sanitizer then strips the runner's tokens.
+    /// </summary>
+    private static Dictionary<string, string> PrepareEnvironment(ActionInputs inputs, CliContext context, WorkflowCommands workflow, List<string> notes, out List<string> problems)
+    {
+        problems = [];
+        Dictionary<string, string> env = new(StringComparer.Ordinal);
+        foreach ((string key, string value) in context.Environment)
+        {
+            if (!key.StartsWith("INPUT_", StringComparison.OrdinalIgnoreCase))
+            {
+                env[key] = value;
+            }
+        }
+
+        foreach (CredentialMapping credential in inputs.Credentials)
+        {
+            if (!env.TryGetValue(credential.EnvironmentVariable, out string? secret) || secret.Length == 0)
+            {
+                problems.Add($"input 'credentials': {credential.EnvironmentVariable} is not set; pass the secret to this step with env:");
+                continue;
+            }
+
+            workflow.AddMask(secret);
+            notes.Add($"{credential.Service}: the sandbox got a phantom token; the real {credential.EnvironmentVariable} stayed with the proxy.");
+        }
+
+        return env;
+    }
+
+    private static string? SigningKey(ActionInputs inputs, RunnerContext runner, CliContext context, List<string> notes, List<string> problems)
+    {
+        switch (inputs.Sign)
+        {
+            case SignMode.Key when context.GetEnv("NONO_SIGNING_KEY") is null:
+                problems.Add("input 'sign': 'key' needs the private key (PEM) in the NONO_SIGNING_KEY environment variable");
+                return null;
+            case SignMode.Key:
+                return "env://NONO_SIGNING_KEY";
+            case SignMode.Keyless:
+                problems.Add("input 'sign': keyless signing from the action is not available in this version; use 'key' or 'none'");
+                return null;
+            case SignMode.Auto when runner.IdTokenAvailable:
+                notes.Add("The session record is not signed: keyless signing from the action is not available in this version.");
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>Check run, PR comment and code-scanning upload, each only when asked for and a token is present.</summary>
+    private static async Task PublishAsync(ActionInputs inputs, RunnerContext runner, WorkflowCommands workflow, SessionReport report, bool passed)
+    {
+        if (!(inputs.CheckRun || inputs.PullRequestComment || inputs.Sarif))
+        {
+            return;
+        }
+
+        if (inputs.GitHubToken is null || runner.Repository is not { } repository || runner.Sha is null)
+        {
+            workflow.Warning("nono: check-run, pr-comment and sarif need github-token, GITHUB_REPOSITORY and GITHUB_SHA; skipped");
+            return;
+        }
+
+        string[] parts = repository.Split('/', 2);
+        GitHubReporter reporter = new(GitHubClientFactory.Create(runner.ApiUrl, inputs.GitHubToken), parts[0], parts[1]);
+        string summary = JobSummaryRenderer.Render(report, 60_000);
+        try
+        {
+            if (inputs.CheckRun)
+            {
+                await reporter.PublishCheckRunAsync("nono sandbox", runner.Sha, passed, $"{report.Violations.Count} violation(s)", summary, report.Violations);
+            }
+
+            if (inputs.PullRequestComment && runner.PullRequestNumber() is int pr)
+            {
+                await reporter.UpsertPullRequestCommentAsync(pr, PullRequestCommentRenderer.Marker(runner.JobKey), PullRequestCommentRenderer.Render(report, runner.JobKey));
+            }
+
+            if (inputs.Sarif)
+            {
+                string version = typeof(ActionCommand).Assembly.GetName().Version?.ToString() ?? "0";
+                await reporter.UploadSarifAsync(runner.Sha, runner.Ref ?? "refs/heads/main", SarifRenderer.Render(report, version));
+            }
+        }
+        catch (Octokit.ApiException ex)
+        {
+            // Reporting must not hide the verdict: the step's result stands, the failure is shown.
+            workflow.Warning($"nono: publishing to GitHub failed: {ex.Message}");
+        }
+    }
+}

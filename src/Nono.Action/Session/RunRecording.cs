@@ -1,0 +1,137 @@
+using Microsoft.Extensions.FileSystemGlobbing;
+using Nono.Core.Audit;
+using Nono.Core.Audit.Events;
+using Nono.Core.Snapshots;
+using Nono.Core.Trust.Keys;
+using AuditChange = Nono.Core.Audit.Events.FileChangeKind;
+
+namespace Nono.Action.Session;
+
+/// <summary>
+/// The record of one supervised run: the audit session (started before the child, completed after it),
+/// the baseline and final snapshots and their diff as file-change events, and the optional signature.
+/// </summary>
+internal sealed class RunRecording : IAsyncDisposable
+{
+    private readonly RecordingOptions _options;
+    private readonly AuditSession? _audit;
+    private readonly SnapshotSession? _snapshots;
+    private readonly IReadOnlyDictionary<string, string> _environment;
+    private bool _completed;
+
+    private RunRecording(RecordingOptions options, AuditSession? audit, SnapshotSession? snapshots, IReadOnlyDictionary<string, string> environment)
+    {
+        _options = options;
+        _audit = audit;
+        _snapshots = snapshots;
+        _environment = environment;
+        ProxySink = new AuditProxySink(audit);
+    }
+
+    /// <summary>The session id (audit and snapshots share it), or null when nothing is recorded.</summary>
+    public string? SessionId => _audit?.SessionId ?? _snapshots?.Id;
+
+    public string AuditRoot => Path.Combine(_options.StateRoot, "audit");
+
+    /// <summary>Feeds proxy events into the audit log.</summary>
+    public AuditProxySink ProxySink { get; }
+
+    /// <summary>The diff between the baseline and the final snapshot, once completed with snapshots on.</summary>
+    public SnapshotDiff? Diff { get; private set; }
+
+    public static async Task<RunRecording> StartAsync(RecordingOptions options, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+    {
+        AuditSession? audit = null;
+        if (options.Audit)
+        {
+            audit = await AuditSession.CreateAsync(
+                Path.Combine(options.StateRoot, "audit"),
+                new SessionStart
+                {
+                    Command = CommandRedactor.Redact(options.Command, options.Secrets),
+                    PolicyDigest = options.PolicyDigest,
+                    EnforcementTier = options.EnforcementTier,
+                    LandlockAbi = options.LandlockAbi,
+                    Kernel = options.Kernel,
+                    Runner = options.Runner,
+                    SessionId = options.SessionId,
+                },
+                cancellationToken: cancellationToken);
+            foreach (string mode in options.WeakerModes)
+            {
+                await audit.AppendAsync(new PolicyWeakenedEvent { Setting = "enforcement", To = mode, Reason = "explicit --allow-weaker opt-in" }, cancellationToken);
+            }
+        }
+
+        SnapshotSession? snapshots = null;
+        if (options.SnapshotRoots.Count > 0)
+        {
+            string id = audit?.SessionId ?? Nono.Core.Snapshots.SessionId.New(TimeProvider.System);
+            snapshots = SnapshotSession.Begin(SnapshotStore.Open(options.StateRoot), id, options.SnapshotRoots, options.SnapshotOptions);
+            await snapshots.TakeSnapshotAsync("baseline", cancellationToken: cancellationToken);
+        }
+
+        return new RunRecording(options, audit, snapshots, environment);
+    }
+
+    /// <summary>Takes the final snapshot, records the changes and the end, seals and (optionally) signs the session.</summary>
+    public async Task CompleteAsync(int? exitCode, int? signal, CancellationToken cancellationToken)
+    {
+        _completed = true;
+        await ProxySink.DisposeAsync();
+        if (_snapshots is not null)
+        {
+            await _snapshots.TakeSnapshotAsync("final", cancellationToken: cancellationToken);
+            Diff = await _snapshots.DiffAsync(0, 1, includeContent: true, cancellationToken);
+            if (_audit is not null)
+            {
+                Matcher protectedPaths = new(StringComparison.Ordinal);
+                protectedPaths.AddIncludePatterns(_options.ProtectedPaths);
+                foreach (SnapshotChange change in Diff.Changes)
+                {
+                    await _audit.AppendAsync(new FileChangedEvent
+                    {
+                        Path = change.Path,
+                        Change = change.Kind switch
+                        {
+                            ChangeKind.Created => AuditChange.Added,
+                            ChangeKind.Deleted => AuditChange.Deleted,
+                            _ => AuditChange.Modified,
+                        },
+                        Protected = _options.ProtectedPaths.Count > 0 && protectedPaths.Match(change.Path).HasMatches,
+                    }, cancellationToken);
+                }
+            }
+        }
+
+        if (_audit is null)
+        {
+            return;
+        }
+
+        await _audit.CompleteAsync(new SessionEnd
+        {
+            ExitCode = exitCode,
+            Signal = signal,
+            SnapshotRoots = _snapshots is null ? null : [.. _options.SnapshotRoots],
+        }, cancellationToken);
+        if (_options.SignKey is not null)
+        {
+            using SigningKey key = SigningKey.Load(KeyRef.Parse(_options.SignKey, _options.WorkingDirectory), _environment);
+            await AuditSigner.SignAsync(AuditRoot, _audit.SessionId, key, cancellationToken);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_completed)
+        {
+            await ProxySink.DisposeAsync();
+        }
+
+        if (_audit is not null)
+        {
+            await _audit.DisposeAsync();
+        }
+    }
+}
