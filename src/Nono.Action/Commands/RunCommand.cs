@@ -56,7 +56,7 @@ internal static class RunCommand
     private static async Task<int> RunRecordedAsync(SandboxInvocation invocation, RecordingOptions options, CliContext context)
     {
         await using RunRecording recording = await RunRecording.StartAsync(options, context.Environment, CancellationToken.None);
-        ChildExit exit = Supervise(invocation, context);
+        ChildExit exit = Supervise(invocation, context, recording.ProxySink);
         await recording.CompleteAsync(exit.ExitCode, exit.TermSignal, CancellationToken.None);
         if (!invocation.Silent && recording.SessionId is string id)
         {
@@ -97,7 +97,7 @@ internal static class RunCommand
 
     /// <summary>Starts the child with signal forwarding in place and waits for it.</summary>
     [SupportedOSPlatform("linux")]
-    private static ChildExit Supervise(SandboxInvocation invocation, CliContext context)
+    private static ChildExit Supervise(SandboxInvocation invocation, CliContext context, Nono.Core.Proxy.IProxyEventSink proxyEvents)
     {
         // Forward the usual termination signals; nono itself stays up to report the child's exit. Registered
         // before the start so a signal that arrives while the child starts is forwarded, not lost.
@@ -126,8 +126,8 @@ internal static class RunCommand
                 }));
             }
 
-            // Proxy mode / network namespace: RunNetwork starts the proxy (TODO lead: pass the session's AuditProxySink as sink).
-            using SandboxedProcess process = invocation.Network?.Start(invocation.Plan, invocation.Spec, sink: null) ?? SandboxLauncher.Start(invocation.Plan, invocation.Spec);
+            // Proxy mode / network namespace: RunNetwork starts the proxy; its events go to the session's audit log.
+            using SandboxedProcess process = invocation.Network?.Start(invocation.Plan, invocation.Spec, proxyEvents) ?? SandboxLauncher.Start(invocation.Plan, invocation.Spec);
             lock (gate)
             {
                 child = process;
