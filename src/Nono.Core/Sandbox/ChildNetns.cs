@@ -9,6 +9,9 @@ namespace Nono.Core.Sandbox;
 /// no runtime, only the prepared <see cref="ChildContext"/> and libc through function pointers. The child is
 /// single-threaded, which <c>unshare(CLONE_NEWUSER)</c> requires.
 /// </summary>
+// SAFETY: every pointer read here comes from the ChildContext that NativeLaunchState.PrepareNetns filled before the
+// fork (sizes: ifreq 40, sockaddr_in 16, msghdr with a 24-byte control buffer, envp with EnvExtraCapacity spare slots,
+// EnvBuffer of EnvBufferSize bytes); the child owns its copy of that memory, so its writes stay in the child.
 internal static unsafe class ChildNetns
 {
     private const int CLONE_NEWUSER = 0x10000000;

@@ -4,6 +4,8 @@ using Nono.Core.Sandbox.Interop;
 
 namespace Nono.Core.Sandbox;
 
+// SAFETY: as NativeLaunchState.cs: every buffer comes from _memory (zeroed, freed only in Dispose, after the forks),
+// and each is allocated with exactly the size its kernel struct needs on LP64 (see ChildNetns).
 internal sealed unsafe partial class NativeLaunchState
 {
     /// <summary>Room for the proxy variables the supervisor sends the child (see <see cref="ChildNetns"/>).</summary>

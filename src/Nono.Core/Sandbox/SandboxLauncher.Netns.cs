@@ -12,6 +12,8 @@ public static partial class SandboxLauncher
     /// <c>lo</c> up (unshare user + net namespaces, setgroups, id maps, SIOCSIFFLAGS) and reports whether it works
     /// and, if not, why and what would fix it. The calling process is not changed.
     /// </summary>
+    // SAFETY: the probe state (and its context) lives until the using ends, after the child has been reaped; the
+    // child only runs the namespace steps on it and exits (FlagNetnsProbe), it never execs.
     public static unsafe NetworkNamespaceSupport ProbeNetworkNamespace()
     {
         ForkSafety.ThrowIfUnsafe();

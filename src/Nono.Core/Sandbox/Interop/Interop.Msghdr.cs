@@ -18,6 +18,8 @@ internal static partial class Interop
     /// <summary>Offset of CMSG_DATA in a cmsghdr_t on LP64.</summary>
     public const int CmsgDataOffset = 16;
 
+    // SAFETY: layouts match the LP64 glibc/kernel structs (x86-64 and arm64, the only architectures nono supports).
+
     /// <summary>struct iovec.</summary>
     [StructLayout(LayoutKind.Sequential)]
     internal unsafe struct iovec_t

@@ -47,6 +47,8 @@ internal static partial class Interop
     /// Receives one byte and at most one SCM_RIGHTS descriptor (made CLOEXEC). Returns -1 at end of stream (the peer
     /// closed without sending), else the received descriptor; throws when the message carried no descriptor.
     /// </summary>
+    // SAFETY: every buffer is on this frame and sized for one descriptor (CMSG_SPACE); the descriptor is read only after
+    // the header was checked to be exactly one SCM_RIGHTS int and not truncated. The caller keeps socket open.
     internal static unsafe int ReceiveDescriptor(SafeFdHandle socket)
     {
         byte data = 0;
@@ -82,6 +84,7 @@ internal static partial class Interop
     internal static void ShutdownSend(SafeFdHandle socket) => CheckIo(Libc.shutdown(socket.Fd, 1 /* SHUT_WR */), "shutdown");
 
     /// <summary>Sends all of <paramref name="bytes"/> (no SIGPIPE: a dead peer is an error).</summary>
+    // SAFETY: the span is pinned for the whole loop; the caller keeps socket open.
     internal static unsafe void SendAll(SafeFdHandle socket, ReadOnlySpan<byte> bytes)
     {
         fixed (byte* p = bytes)
