@@ -77,6 +77,11 @@ internal sealed record SandboxInvocation(
         RunNetwork? network = networkOptions is null ? null : RunNetwork.Prepare(
             NetworkRequest.FromSection(policy.Network).Merge(networkOptions.ToRequest(parse, capabilities.Network == NetworkMode.Block)), context, networkProblems);
         capabilities = network?.Apply(capabilities) ?? capabilities;
+        if (networkOptions is null && capabilities.Network == NetworkMode.Proxy)
+        {
+            networkProblems.Add("proxy mode (the profile's network section) needs nono run: nono wrap leaves no supervisor to run the proxy");
+        }
+
         SandboxSupport support = SandboxSupport.Probe(cap);
         PlanResult result = SandboxPlanner.Plan(capabilities, new EnforcementOptions
         {
