@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
 using Nono.Action.Cli;
+using Nono.Action.Network;
 using Nono.Action.Session;
 using Nono.Core.Audit.Events;
 using Nono.Core.Sandbox;
@@ -16,7 +17,9 @@ internal static class RunCommand
         RunOptions options = new();
         Command command = new("run", "Run a command in the sandbox, supervised (signals forwarded, exit code passed through)");
         options.AddTo(command);
-        command.SetAction(parse => OperatingSystem.IsLinux() ? Run(options, parse, context) : NotLinux(context));
+        RunNetworkOptions network = new(); // proxy mode flags (Network/RunNetwork.cs)
+        network.AddTo(command);
+        command.SetAction(parse => OperatingSystem.IsLinux() ? Run(options, network, parse, context) : NotLinux(context));
         return command;
     }
 
@@ -27,7 +30,7 @@ internal static class RunCommand
     }
 
     [SupportedOSPlatform("linux")]
-    private static int Run(RunOptions options, ParseResult parse, CliContext context)
+    private static int Run(RunOptions options, RunNetworkOptions network, ParseResult parse, CliContext context)
     {
         bool audit = !parse.GetValue(options.NoAudit);
         if (!audit && parse.GetValue(options.Rollback))
@@ -38,7 +41,7 @@ internal static class RunCommand
 
         // Under the JIT, forking needs W^X off from process start: re-exec (same pid and argv) if needed.
         ForkSafety.ReexecIfNeeded();
-        using SandboxInvocation? invocation = SandboxInvocation.Prepare(options, parse, context, out int exitCode);
+        using SandboxInvocation? invocation = SandboxInvocation.Prepare(options, parse, context, out int exitCode, network);
         if (invocation is null)
         {
             return exitCode;
@@ -53,7 +56,7 @@ internal static class RunCommand
     private static async Task<int> RunRecordedAsync(SandboxInvocation invocation, RecordingOptions options, CliContext context)
     {
         await using RunRecording recording = await RunRecording.StartAsync(options, context.Environment, CancellationToken.None);
-        ChildExit exit = Supervise(invocation, context);
+        ChildExit exit = Supervise(invocation, context, recording.ProxySink);
         await recording.CompleteAsync(exit.ExitCode, exit.TermSignal, CancellationToken.None);
         if (!invocation.Silent && recording.SessionId is string id)
         {
@@ -94,7 +97,7 @@ internal static class RunCommand
 
     /// <summary>Starts the child with signal forwarding in place and waits for it.</summary>
     [SupportedOSPlatform("linux")]
-    private static ChildExit Supervise(SandboxInvocation invocation, CliContext context)
+    private static ChildExit Supervise(SandboxInvocation invocation, CliContext context, Nono.Core.Proxy.IProxyEventSink proxyEvents)
     {
         // Forward the usual termination signals; nono itself stays up to report the child's exit. Registered
         // before the start so a signal that arrives while the child starts is forwarded, not lost.
@@ -123,7 +126,8 @@ internal static class RunCommand
                 }));
             }
 
-            using SandboxedProcess process = SandboxLauncher.Start(invocation.Plan, invocation.Spec);
+            // Proxy mode / network namespace: RunNetwork starts the proxy; its events go to the session's audit log.
+            using SandboxedProcess process = invocation.Network?.Start(invocation.Plan, invocation.Spec, proxyEvents) ?? SandboxLauncher.Start(invocation.Plan, invocation.Spec);
             lock (gate)
             {
                 child = process;
@@ -146,6 +150,8 @@ internal static class RunCommand
             {
                 registration.Dispose();
             }
+
+            invocation.Network?.DisposeAsync().AsTask().GetAwaiter().GetResult(); // the proxy shuts down with the command
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.Versioning;
 using Nono.Action.Cli;
+using Nono.Action.Network;
 using Nono.Action.Profiles;
 using Nono.Core.Capabilities;
 using Nono.Core.Policy;
@@ -24,7 +25,7 @@ internal sealed record SandboxInvocation(
     bool Verbose) : IDisposable
 {
     /// <summary>The prepared invocation, or null after printing the problems (exit 1) or the dry run (exit 0).</summary>
-    public static SandboxInvocation? Prepare(RunOptions options, ParseResult parse, CliContext context, out int exitCode)
+    public static SandboxInvocation? Prepare(RunOptions options, ParseResult parse, CliContext context, out int exitCode, RunNetworkOptions? networkOptions = null)
     {
         List<string> problems = [];
         string? cwd = options.WorkingDirectory(parse, context, problems);
@@ -40,7 +41,7 @@ internal sealed record SandboxInvocation(
         PrivateTemp temp = PrivateTemp.Create();
         try
         {
-            SandboxInvocation? invocation = Prepare(options, parse, context, cwd, cap, weaker, command, temp, out exitCode);
+            SandboxInvocation? invocation = Prepare(options, parse, context, cwd, cap, weaker, command, temp, networkOptions, out exitCode);
             if (invocation is null)
             {
                 temp.Dispose();
@@ -55,10 +56,13 @@ internal sealed record SandboxInvocation(
         }
     }
 
+    /// <summary>The run's network (proxy mode or a blocking namespace); null when unrestricted or for wrap.</summary>
+    public RunNetwork? Network { get; init; }
+
     public void Dispose() => Temp.Dispose();
 
     private static SandboxInvocation? Prepare(
-        RunOptions options, ParseResult parse, CliContext context, string cwd, int? cap, HashSet<WeakerMode> weaker, string[] command, PrivateTemp temp, out int exitCode)
+        RunOptions options, ParseResult parse, CliContext context, string cwd, int? cap, HashSet<WeakerMode> weaker, string[] command, PrivateTemp temp, RunNetworkOptions? networkOptions, out int exitCode)
     {
         // The child's TMPDIR is private to this run; the policy's $TMPDIR grants resolve to it.
         Dictionary<string, string> env = new(context.Environment, StringComparer.Ordinal) { ["TMPDIR"] = temp.Path };
@@ -74,12 +78,28 @@ internal sealed record SandboxInvocation(
             AllowUnixSockets = policy.Capabilities.AllowUnixSockets || parse.GetValue(options.AllowUnixSockets),
         };
 
+        // Network tiers and proxy mode (run only; profile network section + flags): see Network/RunNetwork.cs.
+        List<string> networkProblems = [];
+        RunNetwork? network = networkOptions is null ? null : RunNetwork.Prepare(
+            NetworkRequest.FromSection(policy.Network).Merge(networkOptions.ToRequest(parse, capabilities.Network == NetworkMode.Block)), context, networkProblems);
+        capabilities = network?.Apply(capabilities) ?? capabilities;
+        if (networkOptions is null && capabilities.Network == NetworkMode.Proxy)
+        {
+            networkProblems.Add("proxy mode (the profile's network section) needs nono run: nono wrap leaves no supervisor to run the proxy");
+        }
+
         SandboxSupport support = SandboxSupport.Probe(cap);
         PlanResult result = SandboxPlanner.Plan(capabilities, new EnforcementOptions
         {
             Support = support,
             AllowedWeakerModes = weaker,
+            NetworkNamespace = network?.Namespace,
         });
+        if (networkProblems.Count > 0)
+        {
+            result = new PlanResult { Problems = [.. networkProblems, .. result.Problems] };
+        }
+
         if (!result.Succeeded || result.Plan is null)
         {
             Report(context, result.Problems);
@@ -126,7 +146,10 @@ internal sealed record SandboxInvocation(
             command,
             support.KernelRelease,
             parse.GetValue(options.Silent),
-            verbose);
+            verbose)
+        {
+            Network = network,
+        };
     }
 
     /// <summary>The environment the child gets: loader hooks and secrets stripped, profile settings applied.</summary>

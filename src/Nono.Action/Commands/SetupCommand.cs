@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Nono.Action.Cli;
+using Nono.Action.Network;
 using Nono.Core.Sandbox;
 
 namespace Nono.Action.Commands;
@@ -37,13 +38,15 @@ internal static class SetupCommand
             }
 
             SandboxSupport support = SandboxSupport.Probe(cap);
+            ForkSafety.ReexecIfNeeded(); // the network namespace probe forks
+            NetworkTierReport network = NetworkTierReport.Create(context, support);
             if (parse.GetValue(json))
             {
-                WriteJson(context.Output, support);
+                WriteJson(context.Output, support, network);
             }
             else
             {
-                foreach (string line in support.Describe())
+                foreach (string line in support.Describe().Concat(network.Describe()))
                 {
                     context.Output.WriteLine(line);
                 }
@@ -54,7 +57,7 @@ internal static class SetupCommand
         return command;
     }
 
-    private static void WriteJson(TextWriter output, SandboxSupport s)
+    private static void WriteJson(TextWriter output, SandboxSupport s, NetworkTierReport network)
     {
         using MemoryStream buffer = new();
         using (Utf8JsonWriter w = new(buffer, new JsonWriterOptions { Indented = true }))
@@ -80,6 +83,14 @@ internal static class SetupCommand
             w.WriteBoolean("cgroupV2", s.CgroupV2);
             w.WriteString("tier", s.Tier.ToString());
             w.WriteBoolean("canEnforce", s.CanEnforce);
+            w.WriteBoolean("networkNamespace", network.Namespace.Available);
+            if (!network.Namespace.Available)
+            {
+                w.WriteString("networkNamespaceProblem", network.Namespace.ToString());
+            }
+
+            w.WriteString("networkTierProxy", network.ProxyTier);
+            w.WriteString("networkTierBlock", network.BlockTier);
             w.WriteEndObject();
         }
 

@@ -14,6 +14,9 @@ internal unsafe struct ChildContext
     public const int FlagSupervised = 1 << 0;
     public const int FlagLandlock = 1 << 1;
     public const int FlagSeccomp = 1 << 2;
+    public const int FlagNetns = 1 << 3;        // private user + network namespace (ChildNetns)
+    public const int FlagNetnsProxy = 1 << 4;   // ... with lo up and the proxy listener handed to the supervisor
+    public const int FlagNetnsProbe = 1 << 5;   // ... then stop: a probe child reports success and exits
 
     // libc entry points. SuppressGCTransition: the child must not enter the runtime's GC mode switches.
     public delegate* unmanaged[SuppressGCTransition]<int> Fork;
@@ -28,11 +31,21 @@ internal unsafe struct ChildContext
     public delegate* unmanaged[SuppressGCTransition]<nint, nint, nint, nint, nint> Syscall;
     public delegate* unmanaged[SuppressGCTransition]<byte*, byte**, byte**, int> Execve;
     public delegate* unmanaged[SuppressGCTransition]<int*> ErrnoLocation;
+    public delegate* unmanaged[SuppressGCTransition]<int, int> Unshare;
+    public delegate* unmanaged[SuppressGCTransition]<byte*, int, int, int> Open;
+    public delegate* unmanaged[SuppressGCTransition]<int, int> Close;
+    public delegate* unmanaged[SuppressGCTransition]<int, void*, nint, nint> Read;
+    public delegate* unmanaged[SuppressGCTransition]<int, int, int, int> Socket;
+    public delegate* unmanaged[SuppressGCTransition]<int, nuint, void*, int> Ioctl;
+    public delegate* unmanaged[SuppressGCTransition]<int, void*, uint, int> Bind;
+    public delegate* unmanaged[SuppressGCTransition]<int, int, int> Listen;
+    public delegate* unmanaged[SuppressGCTransition]<int, void*, int, nint> Sendmsg;
 
     // Syscall numbers (no glibc wrapper, or not in every glibc).
     public nint SysCloseRange;
     public nint SysLandlockRestrictSelf;
     public nint SysSeccomp;
+    public nint SysCapset;
 
     // Data.
     public int Flags;
@@ -48,4 +61,23 @@ internal unsafe struct ChildContext
     public byte** Envp;
     public void* SeccompProgram;
     public void* EmptySignalSet;
+
+    // Network namespace tier (ChildNetns); all prepared by NativeLaunchState.PrepareNetns.
+    public byte* SetgroupsPath;
+    public byte* SetgroupsDeny;
+    public byte* UidMapPath;
+    public byte* UidMap;
+    public byte* GidMapPath;
+    public byte* GidMap;
+    public void* LoopbackIfreq;       // struct ifreq naming "lo"
+    public void* ListenAddress;       // struct sockaddr_in 127.0.0.1:port
+    public void* HandoffMessage;      // struct msghdr with one iovec byte and room for one SCM_RIGHTS fd
+    public int HandoffFd;             // the child's end of the socketpair (set per attempt)
+    public int CapLastCap;
+    public void* CapHeader;           // __user_cap_header_struct, version 3, pid 0
+    public void* CapData;             // two zeroed __user_cap_data_struct
+    public byte* EnvBuffer;           // receives "K=V\0K=V\0..." from the supervisor
+    public int EnvBufferSize;
+    public int EnvBaseCount;          // entries already in Envp
+    public int EnvExtraCapacity;      // room left in Envp (not counting the NULL)
 }

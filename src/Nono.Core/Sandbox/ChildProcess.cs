@@ -111,6 +111,15 @@ internal static unsafe class ChildProcess
             goto Fail;
         }
 
+        if ((c->Flags & ChildContext.FlagNetns) != 0)
+        {
+            long netns = ChildNetns.Enter(c);
+            if (netns != 0 || (c->Flags & ChildContext.FlagNetnsProbe) != 0)
+            {
+                return netns; // 0 from a probe: the namespace works
+            }
+        }
+
         // Root keeps CAP_SYS_PTRACE across exec, which overrides the supervisor's PR_SET_DUMPABLE 0 and would
         // let the sandbox read /proc/<nono>/environ (Landlock's ptrace check does not stop PTRACE_MODE_READ on
         // the kernels tested). Dropping it from the bounding set removes it at exec. EPERM means we lack

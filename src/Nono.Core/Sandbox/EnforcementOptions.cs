@@ -8,4 +8,10 @@ public sealed record EnforcementOptions
 
     /// <summary>Weaker modes the user explicitly opted into; anything else unenforceable is a problem.</summary>
     public IReadOnlySet<WeakerMode> AllowedWeakerModes { get; init; } = new HashSet<WeakerMode>();
+
+    /// <summary>
+    /// Whether a private network namespace can be used (<see cref="SandboxLauncher.ProbeNetworkNamespace"/>). Null: not
+    /// probed, treated as unavailable (e.g. <c>nono wrap</c>, whose multithreaded process cannot unshare a user namespace).
+    /// </summary>
+    public NetworkNamespaceSupport? NetworkNamespace { get; init; }
 }

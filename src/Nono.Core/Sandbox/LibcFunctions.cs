@@ -21,7 +21,7 @@ internal static class LibcFunctions
         }
 
         // SAFETY: each export is the libc function with exactly the C signature the pointer type declares
-        // (variadic prctl/syscall are called with integer arguments only, sound on x86-64 and AAPCS64).
+        // (variadic prctl/syscall/open/ioctl are called with integer or pointer arguments only, sound on x86-64 and AAPCS64).
         context->Fork = (delegate* unmanaged[SuppressGCTransition]<int>)Get("fork");
         context->Exit = (delegate* unmanaged[SuppressGCTransition]<int, void>)Get("_exit");
         context->Write = (delegate* unmanaged[SuppressGCTransition]<int, void*, nint, nint>)Get("write");
@@ -34,6 +34,16 @@ internal static class LibcFunctions
         context->Syscall = (delegate* unmanaged[SuppressGCTransition]<nint, nint, nint, nint, nint>)Get("syscall");
         context->Execve = (delegate* unmanaged[SuppressGCTransition]<byte*, byte**, byte**, int>)Get("execve");
         context->ErrnoLocation = (delegate* unmanaged[SuppressGCTransition]<int*>)Get("__errno_location");
+        context->Unshare = (delegate* unmanaged[SuppressGCTransition]<int, int>)Get("unshare");
+        context->Open = (delegate* unmanaged[SuppressGCTransition]<byte*, int, int, int>)Get("open");
+        context->Close = (delegate* unmanaged[SuppressGCTransition]<int, int>)Get("close");
+        context->Read = (delegate* unmanaged[SuppressGCTransition]<int, void*, nint, nint>)Get("read");
+        context->Socket = (delegate* unmanaged[SuppressGCTransition]<int, int, int, int>)Get("socket");
+        context->Ioctl = (delegate* unmanaged[SuppressGCTransition]<int, nuint, void*, int>)Get("ioctl");
+        context->Bind = (delegate* unmanaged[SuppressGCTransition]<int, void*, uint, int>)Get("bind");
+        context->Listen = (delegate* unmanaged[SuppressGCTransition]<int, int, int>)Get("listen");
+        context->Sendmsg = (delegate* unmanaged[SuppressGCTransition]<int, void*, int, nint>)Get("sendmsg");
+        context->SysCapset = System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 91 : 126;
         context->SysCloseRange = Interop.Interop.SyscallNumbers.close_range;
         context->SysLandlockRestrictSelf = Interop.Interop.SyscallNumbers.landlock_restrict_self;
         context->SysSeccomp = Interop.Interop.SyscallNumbers.Current.seccomp;

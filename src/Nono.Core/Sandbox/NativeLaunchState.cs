@@ -10,7 +10,7 @@ namespace Nono.Core.Sandbox;
 /// </summary>
 // SAFETY: every pointer stored in the context points into _memory, which is freed only in Dispose, after the
 // fork attempts are over; raw fds are kept open by DangerousAddRef until Dispose.
-internal sealed unsafe class NativeLaunchState : IDisposable
+internal sealed unsafe partial class NativeLaunchState : IDisposable
 {
     private readonly NativeStrings _memory = new();
     private readonly SafeFdHandle? _ruleset;
@@ -37,7 +37,8 @@ internal sealed unsafe class NativeLaunchState : IDisposable
             c->WorkingDirectory = _memory.String(spec.WorkingDirectory);
             c->ExecutablePath = _memory.String(executable);
             c->Argv = _memory.Array([spec.Command, .. spec.Arguments]);
-            c->Envp = _memory.Array([.. spec.Environment.Select(kv => $"{kv.Key}={kv.Value}")]);
+            string[] environment = [.. spec.Environment.Select(kv => $"{kv.Key}={kv.Value}")];
+            c->Envp = _memory.Array(environment);
             c->EmptySignalSet = _memory.Allocate(128); // sizeof(sigset_t) in glibc; zeroed = empty set
             if (plan.Seccomp)
             {
@@ -49,6 +50,11 @@ internal sealed unsafe class NativeLaunchState : IDisposable
                 fprog->filter = filter;
                 c->SeccompProgram = fprog;
             }
+
+            if (plan.NetworkTier == NetworkTier.IsolatedNamespace)
+            {
+                PrepareNetns(plan.Capabilities.Network == Capabilities.NetworkMode.Proxy ? plan.Capabilities.ProxyPort : null, environment);
+            }
         }
         catch
         {
@@ -58,6 +64,9 @@ internal sealed unsafe class NativeLaunchState : IDisposable
     }
 
     public ChildContext* Context { get; }
+
+    /// <summary>Netns proxy tier: starts the proxy on the listener the child hands over; returns the child's extra variables.</summary>
+    public Func<System.Net.Sockets.Socket, IReadOnlyDictionary<string, string>>? ProxyHandoff { get; init; }
 
 
     public void Dispose()

@@ -67,12 +67,16 @@ public static partial class SandboxLauncher
     private static unsafe (int Pid, SafeFdHandle? Pidfd) ForkOnce(NativeLaunchState state, string executable, int attempt)
     {
         (SafeFdHandle read, SafeFdHandle write) = Interop.Interop.Pipe();
+        (SafeFdHandle? channel, SafeFdHandle? childEnd) = state.HandsOffListener ? Interop.Interop.SocketPair() : (null, null);
         using (read)
+        using (channel)
         {
             int pid;
             using (write)
+            using (childEnd)
             {
                 state.Context->ErrorPipe = write.Fd;
+                state.Context->HandoffFd = childEnd?.Fd ?? -1;
                 pid = ForkWithoutGc(state);
                 if (pid < 0)
                 {
@@ -101,6 +105,11 @@ public static partial class SandboxLauncher
                 {
                     Interop.Interop.WaitForExit(pid);
                     throw new NonoException(NonoErrorCode.SandboxSetupFailed, "the sandbox child died before its first step");
+                }
+
+                if (channel is not null)
+                {
+                    ReceiveListener(channel, state.ProxyHandoff ?? throw new InvalidOperationException("no proxy hand-off for a netns proxy plan"), pid, pidfd);
                 }
 
                 if (ReadChildReport(read, pid, pidfd) is long failure)
@@ -186,6 +195,8 @@ public static partial class SandboxLauncher
         Interop.Interop.WaitForExit(pid);
     }
 
+    private static string StageName(ChildStage stage) => NetnsStageName(stage) ?? stage.ToString();
+
     private static void ThrowChildFailure(long failure, string executable)
     {
         ChildStage stage = (ChildStage)(int)failure;
@@ -203,8 +214,14 @@ public static partial class SandboxLauncher
             ChildStage.Seccomp => "seccomp(SECCOMP_SET_MODE_FILTER)",
             ChildStage.Execve => "execve",
             ChildStage.DropPtraceCapability => "prctl(PR_CAPBSET_DROP, CAP_SYS_PTRACE)",
-            _ => $"child stage {(int)stage}",
+            _ => NetnsStageName(stage) ?? $"child stage {(int)stage}",
         };
+        if (NetnsStageName(stage) is not null)
+        {
+            NetworkNamespaceSupport diagnosis = Diagnose(stage, errno);
+            throw new NonoException(NonoErrorCode.SandboxSetupFailed, $"sandbox setup failed: {diagnosis}", null, syscall, errno);
+        }
+
         if (stage == ChildStage.Execve && errno == (int)Interop.Interop.Errno.ENOENT)
         {
             throw new NonoException(NonoErrorCode.CommandNotFound, $"{executable}: command not found", executable, syscall, errno);

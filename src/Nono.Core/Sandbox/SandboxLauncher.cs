@@ -22,10 +22,25 @@ public static partial class SandboxLauncher
     /// Starts <paramref name="spec"/> confined by <paramref name="plan"/>. Returns once the command has been
     /// exec'd; throws <see cref="NonoException"/> (CommandNotFound / SandboxSetupFailed) when it could not be.
     /// </summary>
-    public static SandboxedProcess Start(SandboxPlan plan, LaunchSpec spec)
+    public static SandboxedProcess Start(SandboxPlan plan, LaunchSpec spec) => Start(plan, spec, null);
+
+    /// <summary>
+    /// As <see cref="Start(SandboxPlan, LaunchSpec)"/>; in the <see cref="NetworkTier.IsolatedNamespace"/> proxy tier,
+    /// <paramref name="proxyHandoff"/> is called on the supervisor thread with the listening socket the child created on
+    /// 127.0.0.1:<see cref="Capabilities.CapabilitySet.ProxyPort"/> inside its namespace. It starts the proxy on it and
+    /// returns the variables to add to the child's environment (names must not already be in <see cref="LaunchSpec.Environment"/>).
+    /// If it throws, the child is killed before exec and the exception surfaces here.
+    /// </summary>
+    public static SandboxedProcess Start(SandboxPlan plan, LaunchSpec spec, Func<System.Net.Sockets.Socket, IReadOnlyDictionary<string, string>>? proxyHandoff)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(spec);
+        bool handsOff = plan.NetworkTier == NetworkTier.IsolatedNamespace && plan.Capabilities.Network == Capabilities.NetworkMode.Proxy;
+        if (handsOff != (proxyHandoff is not null))
+        {
+            throw new ArgumentException("a proxy hand-off is needed exactly for a netns-tier proxy plan", nameof(proxyHandoff));
+        }
+
         ForkSafety.ThrowIfUnsafe();
         string executable = Resolve(spec);
         _ = s_prepared.Value;
@@ -33,7 +48,7 @@ public static partial class SandboxLauncher
         // The state is built on the caller's thread (exceptions surface here); the fork and the wait happen
         // on a dedicated thread that lives exactly as long as the child, because PR_SET_PDEATHSIG fires when
         // the *thread* that forked exits.
-        NativeLaunchState state = new(plan, spec, executable, supervised: true);
+        NativeLaunchState state = new(plan, spec, executable, supervised: true) { ProxyHandoff = proxyHandoff };
         TaskCompletionSource<SandboxedProcess> started = new(TaskCreationOptions.RunContinuationsAsynchronously);
         TaskCompletionSource<ChildExit> exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
         Thread supervisor = new(() => Supervise(state, executable, started, exited))
@@ -54,6 +69,12 @@ public static partial class SandboxLauncher
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(spec);
+        if (plan.NetworkTier == NetworkTier.IsolatedNamespace)
+        {
+            // A multithreaded process cannot unshare a user namespace; the planner never picks this tier for wrap.
+            throw new NonoException(NonoErrorCode.SandboxSetupFailed, "the netns network tier needs nono run (a supervised child), not nono wrap");
+        }
+
         string executable = Resolve(spec);
         using NativeLaunchState state = new(plan, spec, executable, supervised: false);
 
@@ -107,6 +128,7 @@ public static partial class SandboxLauncher
         const BindingFlags flags = BindingFlags.Public | BindingFlags.Static;
         RuntimeHelpers.PrepareMethod(typeof(ChildProcess).GetMethod(nameof(ChildProcess.Fork), flags)!.MethodHandle); // exists: nameof
         RuntimeHelpers.PrepareMethod(typeof(ChildProcess).GetMethod(nameof(ChildProcess.ConfineAndExec), flags)!.MethodHandle);
+        RuntimeHelpers.PrepareMethod(typeof(ChildNetns).GetMethod(nameof(ChildNetns.Enter), flags)!.MethodHandle);
 
         // Call both once (a null context returns at once) so every precode and call cell is patched in the
         // parent; the child must not write to the runtime's executable memory, which W^X maps shared.
@@ -115,6 +137,7 @@ public static partial class SandboxLauncher
             // SAFETY: a null context makes both methods return before touching any pointer.
             _ = ChildProcess.Fork(null);
             _ = ChildProcess.ConfineAndExec(null);
+            _ = ChildNetns.Enter(null);
         }
 
         return true;

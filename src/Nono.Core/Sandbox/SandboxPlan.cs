@@ -20,6 +20,9 @@ public sealed record SandboxPlan
     /// <summary>Weaker modes in force (each one explicitly opted into).</summary>
     public required IReadOnlyList<WeakerMode> WeakerModes { get; init; }
 
+    /// <summary>How the network restriction is enforced (see <see cref="Sandbox.NetworkTier"/>).</summary>
+    public NetworkTier NetworkTier { get; init; } = NetworkTier.Unrestricted;
+
     /// <summary>Whether the seccomp filter is installed.</summary>
     public required bool Seccomp { get; init; }
 
@@ -44,6 +47,7 @@ public sealed record SandboxPlan
         yield return WeakerModes.Count == 0
             ? "weaker modes: none"
             : $"weaker modes IN FORCE: {string.Join(", ", WeakerModes.Select(Sandbox.WeakerModes.Name))}";
+        yield return NetworkTiers.Describe(NetworkTier);
         if (LandlockAbi > 0)
         {
             yield return $"landlock handled fs: {string.Join(",", LandlockRights.FsRightNames(HandledFs))}";

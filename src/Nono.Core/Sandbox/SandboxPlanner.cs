@@ -55,8 +55,11 @@ public static partial class SandboxPlanner
             Require(abi >= 6 || !capabilities.AllowUnixSockets, WeakerMode.UnscopedAbstractUnix, $"Landlock ABI {abi} cannot stop abstract UNIX sockets reaching host services (needs ABI 6)");
         }
 
-        if (capabilities.Network == NetworkMode.Proxy)
+        NetworkTier networkTier = ChooseNetworkTier(capabilities.Network, options.NetworkNamespace);
+        if (networkTier == NetworkTier.LandlockTcpPort)
         {
+            NetworkNamespaceSupport ns = options.NetworkNamespace ?? NetworkNamespaceSupport.Unavailable("no network namespace was probed");
+            Require(false, WeakerMode.ProxyWithoutNetns, $"proxy mode needs a private network namespace, and {ns}");
             Require(abi >= 4, WeakerMode.ProxyAnyTcpPort, $"Landlock ABI {abi} cannot limit TCP connects to the proxy port (needs ABI 4)");
         }
 
@@ -102,6 +105,7 @@ public static partial class SandboxPlanner
                 LandlockAbi = abi,
                 WeakerModes = weaker,
                 Seccomp = support.SeccompFilter,
+                NetworkTier = networkTier,
                 Notes = notes,
                 HandledFs = handled,
                 HandledNet = handledNet,

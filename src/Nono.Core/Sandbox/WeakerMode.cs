@@ -26,4 +26,10 @@ public enum WeakerMode
 
     /// <summary><c>proxy-any-tcp-port</c>: Landlock ABI &lt; 4 cannot restrict TCP connects to the proxy port.</summary>
     ProxyAnyTcpPort,
+
+    /// <summary>
+    /// <c>proxy-without-netns</c>: no private network namespace; proxy mode falls back to a Landlock TCP port rule plus
+    /// seccomp, so the proxy's port number is reachable on every address (other hosts, host loopback services).
+    /// </summary>
+    ProxyWithoutNetns,
 }

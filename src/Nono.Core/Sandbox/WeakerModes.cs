@@ -14,6 +14,7 @@ public static class WeakerModes
         (WeakerMode.UnscopedSignals, "unscoped-signals"),
         (WeakerMode.UnscopedAbstractUnix, "unscoped-abstract-unix"),
         (WeakerMode.ProxyAnyTcpPort, "proxy-any-tcp-port"),
+        (WeakerMode.ProxyWithoutNetns, "proxy-without-netns"),
     ];
 
     /// <summary>All accepted names.</summary>

@@ -119,7 +119,10 @@ public sealed partial class SandboxLauncherTests
                 print("udp-failed", e.errno)
             """;
 
-        ProcessResult result = await SandboxRun.RunAsync(SandboxRun.Plan(caps), SandboxRun.Python, ["-c", probe, proxyPort.ToString(), otherPort.ToString()]);
+        // The Landlock-TCP fallback tier (no namespace probed here): it needs its explicit opt-in.
+        SandboxPlan plan = SandboxRun.Plan(caps, null, WeakerMode.UnscopedSignals, WeakerMode.UnrestrictedTruncate, WeakerMode.ProxyWithoutNetns);
+        Assert.Equal(NetworkTier.LandlockTcpPort, plan.NetworkTier);
+        ProcessResult result = await SandboxRun.RunAsync(plan, SandboxRun.Python, ["-c", probe, proxyPort.ToString(), otherPort.ToString()]);
 
         Assert.Contains($"connected {proxyPort}", result.StandardOutput);
         Assert.Contains($"refused {otherPort} 13", result.StandardOutput); // EACCES from Landlock

@@ -158,7 +158,7 @@ public sealed class SandboxPlannerTests
     [Fact]
     public void Plan_ProxyAbi4_ConnectRuleOnlyForProxyPort()
     {
-        SandboxPlan plan = Plan(new CapabilitySet { Network = NetworkMode.Proxy, ProxyPort = 8123 }, 4, WeakerMode.UnscopedSignals).Plan!;
+        SandboxPlan plan = Plan(new CapabilitySet { Network = NetworkMode.Proxy, ProxyPort = 8123 }, 4, WeakerMode.UnscopedSignals, WeakerMode.ProxyWithoutNetns).Plan!;
 
         Assert.Equal([8123], plan.ConnectPorts);
         Assert.Equal(LandlockRights.NetBindTcp | LandlockRights.NetConnectTcp, plan.HandledNet);

@@ -1,0 +1,276 @@
+using System.Runtime.CompilerServices;
+using Nono.Core.Sandbox.Interop;
+
+namespace Nono.Core.Sandbox;
+
+/// <summary>
+/// The child's network-namespace step (<see cref="NetworkTier.IsolatedNamespace"/>), run by <see cref="ChildProcess"/>
+/// after the descriptors are marked CLOEXEC and before Landlock. Same rules as the rest of the child: no allocation,
+/// no runtime, only the prepared <see cref="ChildContext"/> and libc through function pointers. The child is
+/// single-threaded, which <c>unshare(CLONE_NEWUSER)</c> requires.
+/// </summary>
+// SAFETY: every pointer read here comes from the ChildContext that NativeLaunchState.PrepareNetns filled before the
+// fork (sizes: ifreq 40, sockaddr_in 16, msghdr with a 24-byte control buffer, envp with EnvExtraCapacity spare slots,
+// EnvBuffer of EnvBufferSize bytes); the child owns its copy of that memory, so its writes stay in the child.
+internal static unsafe class ChildNetns
+{
+    private const int CLONE_NEWUSER = 0x10000000;
+    private const int CLONE_NEWNET = 0x40000000;
+    private const int PR_SET_DUMPABLE = 4;
+    private const int PR_CAPBSET_DROP = 24;
+    private const int PR_CAP_AMBIENT = 47;
+    private const int PR_CAP_AMBIENT_CLEAR_ALL = 4;
+    private const int O_WRONLY = 1;
+    private const int O_CLOEXEC = 0x80000;
+    private const int AF_INET = 2;
+    private const int SOCK_STREAM = 1;
+    private const int SOCK_DGRAM = 2;
+    private const int SOCK_CLOEXEC = 0x80000;
+    private const nuint SIOCGIFFLAGS = 0x8913;
+    private const nuint SIOCSIFFLAGS = 0x8914;
+    private const short IFF_UP = 1;
+    private const int IfreqFlagsOffset = 16;
+    private const int E2BIG = 7;
+    private const int ECANCELED = 125;
+
+    /// <summary>
+    /// Enters a private user + network namespace mapping only the caller's ids; with <see cref="ChildContext.FlagNetnsProxy"/>
+    /// brings <c>lo</c> up, listens on 127.0.0.1:port, hands the listener to the supervisor (SCM_RIGHTS) and receives the
+    /// proxy variables to append to envp. Drops every capability (the namespace grants a full set). Returns 0 or
+    /// (errno &lt;&lt; 32) | stage.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static long Enter(ChildContext* c)
+    {
+        if (c == null)
+        {
+            // Warm-up call in the parent: compile and bind the helpers too, so the child never JITs or patches code.
+            _ = WriteFile(null, null, null);
+            _ = ReceiveEnvironment(null);
+            return 0;
+        }
+
+        int stage;
+        int fd;
+        int saved;
+
+        // The supervisor is non-dumpable, which makes /proc/self/* root-owned: an unprivileged child could not open
+        // its own uid_map. Dumpable only around the map writes; execve resets it anyway.
+        stage = (int)ChildStage.NetnsDumpable;
+        if (c->Prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) != 0)
+        {
+            goto Fail;
+        }
+
+        stage = (int)ChildStage.NetnsUnshare;
+        if (c->Unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0)
+        {
+            goto Fail;
+        }
+
+        stage = (int)ChildStage.NetnsSetgroups;
+        if (!WriteFile(c, c->SetgroupsPath, c->SetgroupsDeny))
+        {
+            goto Fail;
+        }
+
+        stage = (int)ChildStage.NetnsUidMap;
+        if (!WriteFile(c, c->UidMapPath, c->UidMap))
+        {
+            goto Fail;
+        }
+
+        stage = (int)ChildStage.NetnsGidMap;
+        if (!WriteFile(c, c->GidMapPath, c->GidMap))
+        {
+            goto Fail;
+        }
+
+        stage = (int)ChildStage.NetnsDumpable;
+        if (c->Prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+        {
+            goto Fail;
+        }
+
+        if ((c->Flags & ChildContext.FlagNetnsProxy) != 0)
+        {
+            // A new namespace's lo is down: even 127.0.0.1 is unreachable until it is up. AppArmor's userns
+            // restriction (Ubuntu 24.04) lets unshare succeed but leaves no CAP_NET_ADMIN, and this is where it shows.
+            stage = (int)ChildStage.NetnsLoopbackUp;
+            fd = c->Socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+            if (fd < 0)
+            {
+                goto Fail;
+            }
+
+            if (c->Ioctl(fd, SIOCGIFFLAGS, c->LoopbackIfreq) != 0)
+            {
+                goto FailClose;
+            }
+
+            *(short*)((byte*)c->LoopbackIfreq + IfreqFlagsOffset) |= IFF_UP;
+            if (c->Ioctl(fd, SIOCSIFFLAGS, c->LoopbackIfreq) != 0)
+            {
+                goto FailClose;
+            }
+
+            c->Close(fd);
+            if ((c->Flags & ChildContext.FlagNetnsProbe) != 0)
+            {
+                return 0;
+            }
+
+            stage = (int)ChildStage.NetnsProxyListener;
+            fd = c->Socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+            if (fd < 0)
+            {
+                goto Fail;
+            }
+
+            if (c->Bind(fd, c->ListenAddress, 16 /* sizeof(sockaddr_in) */) != 0 || c->Listen(fd, 1024) != 0)
+            {
+                goto FailClose;
+            }
+
+            stage = (int)ChildStage.NetnsHandoff;
+            Interop.Interop.msghdr_t* msg = (Interop.Interop.msghdr_t*)c->HandoffMessage;
+            *(int*)((byte*)msg->msg_control + Interop.Interop.CmsgDataOffset) = fd;
+            if (c->Sendmsg(c->HandoffFd, msg, Interop.Interop.MSG_NOSIGNAL) != 1)
+            {
+                goto FailClose;
+            }
+
+            c->Close(fd); // the supervisor holds the listener now; the sandbox keeps no copy
+
+            stage = (int)ChildStage.NetnsEnvironment;
+            if (!ReceiveEnvironment(c))
+            {
+                goto Fail;
+            }
+        }
+        else if ((c->Flags & ChildContext.FlagNetnsProbe) != 0)
+        {
+            return 0;
+        }
+
+        // Root of the new namespace holds every capability in it: drop them all (bounding, ambient, then the sets),
+        // so nothing in the sandbox can reconfigure its namespace or regain them at exec.
+        stage = (int)ChildStage.NetnsDropCapabilities;
+        for (int cap = 0; cap <= c->CapLastCap; cap++)
+        {
+            if (c->Prctl(PR_CAPBSET_DROP, (nuint)cap, 0, 0, 0) != 0)
+            {
+                goto Fail;
+            }
+        }
+
+        if (c->Prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0
+            || c->Syscall(c->SysCapset, (nint)c->CapHeader, (nint)c->CapData, 0) != 0)
+        {
+            goto Fail;
+        }
+
+        return 0;
+
+    FailClose:
+        saved = *c->ErrnoLocation();
+        c->Close(fd);
+        *c->ErrnoLocation() = saved;
+    Fail:
+        return ((long)*c->ErrnoLocation() << 32) | (uint)stage;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static bool WriteFile(ChildContext* c, byte* path, byte* text)
+    {
+        if (c == null)
+        {
+            return false;
+        }
+
+        nint length = 0;
+        while (text[length] != 0)
+        {
+            length++;
+        }
+
+        int fd = c->Open(path, O_WRONLY | O_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            return false;
+        }
+
+        bool ok = c->Write(fd, text, length) == length;
+        int saved = *c->ErrnoLocation();
+        c->Close(fd);
+        *c->ErrnoLocation() = saved;
+        return ok;
+    }
+
+    /// <summary>Reads "K=V\0..." until the supervisor closes its end, and appends the entries to envp.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static bool ReceiveEnvironment(ChildContext* c)
+    {
+        if (c == null)
+        {
+            return false;
+        }
+
+        nint filled = 0;
+        while (true)
+        {
+            nint n = c->Read(c->HandoffFd, c->EnvBuffer + filled, c->EnvBufferSize - filled);
+            if (n < 0)
+            {
+                if (*c->ErrnoLocation() == 4 /* EINTR */)
+                {
+                    continue;
+                }
+
+                return false;
+            }
+
+            if (n == 0)
+            {
+                break;
+            }
+
+            filled += n;
+            if (filled >= c->EnvBufferSize)
+            {
+                *c->ErrnoLocation() = E2BIG;
+                return false;
+            }
+        }
+
+        c->Close(c->HandoffFd);
+        if (filled == 0 || c->EnvBuffer[filled - 1] != 0)
+        {
+            // Nothing (the supervisor gave up) or a truncated block: never run without the proxy variables.
+            *c->ErrnoLocation() = ECANCELED;
+            return false;
+        }
+
+        int count = 0;
+        for (nint start = 0; start < filled;)
+        {
+            if (count == c->EnvExtraCapacity)
+            {
+                *c->ErrnoLocation() = E2BIG;
+                return false;
+            }
+
+            c->Envp[c->EnvBaseCount + count] = c->EnvBuffer + start;
+            count++;
+            while (c->EnvBuffer[start] != 0)
+            {
+                start++;
+            }
+
+            start++;
+        }
+
+        c->Envp[c->EnvBaseCount + count] = null;
+        return true;
+    }
+}

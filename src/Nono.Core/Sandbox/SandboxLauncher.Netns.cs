@@ -1,0 +1,148 @@
+using System.Net.Sockets;
+using System.Text;
+using Nono.Core.Diagnostics;
+using Nono.Core.Sandbox.Interop;
+
+namespace Nono.Core.Sandbox;
+
+public static partial class SandboxLauncher
+{
+    /// <summary>
+    /// Tries, in a forked child, exactly what the <see cref="NetworkTier.IsolatedNamespace"/> tier does up to bringing
+    /// <c>lo</c> up (unshare user + net namespaces, setgroups, id maps, SIOCSIFFLAGS) and reports whether it works
+    /// and, if not, why and what would fix it. The calling process is not changed.
+    /// </summary>
+    // SAFETY: the probe state (and its context) lives until the using ends, after the child has been reaped; the
+    // child only runs the namespace steps on it and exits (FlagNetnsProbe), it never execs.
+    public static unsafe NetworkNamespaceSupport ProbeNetworkNamespace()
+    {
+        ForkSafety.ThrowIfUnsafe();
+        _ = s_prepared.Value;
+        using NativeLaunchState state = NativeLaunchState.ForNetnsProbe();
+        (SafeFdHandle read, SafeFdHandle write) = Interop.Interop.Pipe();
+        using (read)
+        {
+            int pid;
+            using (write)
+            {
+                state.Context->ErrorPipe = write.Fd;
+                pid = ForkWithoutGc(state);
+                if (pid < 0)
+                {
+                    Interop.Interop.ThrowSetupFailed("fork", *state.Context->ErrnoLocation());
+                }
+            }
+
+            using SafeFdHandle pidfd = Interop.Interop.PidfdOpen(pid);
+            Span<byte> report = stackalloc byte[1 + sizeof(long)];
+            int filled = 0;
+            while (filled < report.Length)
+            {
+                if (!Interop.Interop.WaitReadable(read, ChildSetupTimeoutMilliseconds))
+                {
+                    KillAndReap(pid, pidfd);
+                    return NetworkNamespaceSupport.Unavailable("the network namespace probe did not finish; it was killed");
+                }
+
+                int n = Interop.Interop.Read(read, report[filled..]);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                filled += n;
+            }
+
+            Interop.Interop.WaitForExit(pid);
+            if (filled != report.Length)
+            {
+                return NetworkNamespaceSupport.Unavailable("the network namespace probe died before reporting");
+            }
+
+            long failure = BitConverter.ToInt64(report[1..]);
+            return failure == 0 ? NetworkNamespaceSupport.Works : Diagnose((ChildStage)(int)failure, (int)(failure >> 32));
+        }
+    }
+
+    /// <summary>The user-facing diagnosis of a failed namespace step.</summary>
+    internal static NetworkNamespaceSupport Diagnose(ChildStage stage, int errno)
+    {
+        string? apparmor = null;
+        try
+        {
+            apparmor = File.ReadAllText(NetworkNamespaceSupport.AppArmorSysctl).Trim();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // absent: not an AppArmor-restricted kernel
+        }
+
+        bool afterUnshare = stage is not (ChildStage.NetnsDumpable or ChildStage.NetnsUnshare);
+        return NetworkNamespaceSupport.FromFailure(StageName(stage), errno, afterUnshare, apparmor, Environment.ProcessPath ?? "nono");
+    }
+
+    /// <summary>
+    /// The supervisor's half of the hand-over: receives the proxy listener the child created in its namespace, lets
+    /// <paramref name="handoff"/> start the proxy on it, and sends the child the variables to add to its environment.
+    /// Returns normally also when the child failed before sending (its report follows on the error pipe).
+    /// </summary>
+    private static void ReceiveListener(SafeFdHandle channel, Func<Socket, IReadOnlyDictionary<string, string>> handoff, int pid, SafeFdHandle pidfd)
+    {
+        try
+        {
+            if (!Interop.Interop.WaitReadable(channel, ChildSetupTimeoutMilliseconds))
+            {
+                throw new NonoException(NonoErrorCode.SandboxSetupFailed, "the sandbox child did not hand over the proxy listener");
+            }
+
+            int fd = Interop.Interop.ReceiveDescriptor(channel);
+            if (fd < 0)
+            {
+                return; // the child failed; ForkOnce reads and reports why
+            }
+
+            Socket listener = new(new SafeSocketHandle(fd, ownsHandle: true));
+            IReadOnlyDictionary<string, string> environment = handoff(listener);
+            StringBuilder block = new();
+            foreach ((string key, string value) in environment)
+            {
+                if (key.Length == 0 || key.Contains('=', StringComparison.Ordinal) || key.Contains('\0', StringComparison.Ordinal) || value.Contains('\0', StringComparison.Ordinal))
+                {
+                    throw new NonoException(NonoErrorCode.SandboxSetupFailed, $"invalid variable for the sandbox environment: {key}");
+                }
+
+                block.Append(key).Append('=').Append(value).Append('\0');
+            }
+
+            if (block.Length == 0)
+            {
+                throw new NonoException(NonoErrorCode.SandboxSetupFailed, "the proxy gave no environment for the sandbox");
+            }
+
+            Interop.Interop.SendAll(channel, Encoding.UTF8.GetBytes(block.ToString()));
+            // End of stream: the child goes on to exec. shutdown, not close: the child still holds a copy of this end
+            // until its exec (CLOEXEC), so closing ours alone would never reach EOF.
+            Interop.Interop.ShutdownSend(channel);
+        }
+        catch
+        {
+            KillAndReap(pid, pidfd);
+            throw;
+        }
+    }
+
+    private static string? NetnsStageName(ChildStage stage) => stage switch
+    {
+        ChildStage.NetnsDumpable => "prctl(PR_SET_DUMPABLE)",
+        ChildStage.NetnsUnshare => "unshare(CLONE_NEWUSER|CLONE_NEWNET)",
+        ChildStage.NetnsSetgroups => "write /proc/self/setgroups",
+        ChildStage.NetnsUidMap => "write /proc/self/uid_map",
+        ChildStage.NetnsGidMap => "write /proc/self/gid_map",
+        ChildStage.NetnsLoopbackUp => "ioctl(SIOCSIFFLAGS, lo up)",
+        ChildStage.NetnsProxyListener => "bind/listen proxy listener in the namespace",
+        ChildStage.NetnsHandoff => "sendmsg(SCM_RIGHTS proxy listener)",
+        ChildStage.NetnsEnvironment => "receive proxy environment",
+        ChildStage.NetnsDropCapabilities => "drop capabilities (bounding, ambient, capset)",
+        _ => null,
+    };
+}
