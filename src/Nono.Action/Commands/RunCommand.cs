@@ -79,7 +79,7 @@ internal static class RunCommand
             Audit = audit,
             SessionId = parse.GetValue(options.SessionId),
             PolicyDigest = invocation.Policy.Digest,
-            EnforcementTier = invocation.Plan.Tier.ToString(),
+            EnforcementTier = $"{invocation.Plan.Tier} + network {NetworkTiers.Name(invocation.Plan.NetworkTier)}",
             LandlockAbi = invocation.Plan.LandlockAbi,
             Kernel = invocation.Kernel,
             Runner = RunnerIdentity.FromEnvironment(context.Environment),
