@@ -26,7 +26,7 @@ internal static class RunArguments
 
         if (inputs.Mode == ActionRunMode.Audit)
         {
-            // Observe: the network stays open but every request goes through the recording proxy's log.
+            // Observe: the network stays open. Recording it needs an allow-all proxy mode, which does not exist yet.
         }
         else if (inputs.NetworkBlocked)
         {

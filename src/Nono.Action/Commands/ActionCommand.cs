@@ -91,7 +91,7 @@ internal static partial class ActionCommand
         string artifactName = inputs.ArtifactName ?? $"nono-session-{runner.Job ?? "job"}-{sessionId}";
         if (inputs.Mode == ActionRunMode.Audit)
         {
-            notes.Add("Audit mode: the network was open and recorded; nothing was blocked by the proxy.");
+            notes.Add("Audit mode: the network was open and is not recorded in this version (only filesystem changes and policy are).");
         }
 
         (SessionReport report, SnapshotDiff? diff) = await SessionReportBuilder.BuildAsync(stateRoot, sessionId, inputs.Profile, exitCode, artifactName, notes, CancellationToken.None);
