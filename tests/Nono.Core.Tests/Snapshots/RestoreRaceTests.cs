@@ -1,3 +1,4 @@
+using Nono.Testing;
 using System.Diagnostics;
 using Nono.Core.Diagnostics;
 using Nono.Core.Snapshots;

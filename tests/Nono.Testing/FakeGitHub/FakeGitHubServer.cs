@@ -66,8 +66,7 @@ public sealed partial class FakeGitHubServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _listener.Stop();
-        _listener.Close();
+        HttpListenerShutdown.Close(_listener);
         try
         {
             await _loop;

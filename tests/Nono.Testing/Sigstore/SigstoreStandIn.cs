@@ -122,8 +122,7 @@ public sealed partial class SigstoreStandIn : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _listener.Stop();
-        _listener.Close();
+        HttpListenerShutdown.Close(_listener);
         try
         {
             await _loop;

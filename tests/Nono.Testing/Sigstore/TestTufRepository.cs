@@ -205,8 +205,7 @@ public sealed class TestTufRepository : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _listener.Stop();
-        _listener.Close();
+        HttpListenerShutdown.Close(_listener);
         try
         {
             await _loop;

@@ -1,12 +1,11 @@
-using Nono.Testing;
 
-namespace Nono.Action.Tests.Snapshots;
+namespace Nono.Testing;
 
 /// <summary>
 /// An independent oracle for "the tree is identical": Debian's python3 walks the tree with bytes
 /// paths and lstat, printing type, exact name bytes, mode, size, SHA-256 and symlink targets.
 /// </summary>
-internal static class TreeListing
+public static class TreeListing
 {
     private const string Script = """
         import os, sys, stat, hashlib
@@ -44,8 +43,7 @@ internal static class TreeListing
 
     public static async Task<string> CaptureAsync(string root, params string[] skipNames)
     {
-        ProcessResult result = await ProcessRunner.RunAsync("/usr/bin/python3", ["-c", Script, root, .. skipNames], cancellationToken: TestContext.Current.CancellationToken);
-        Assert.True(result.ExitCode == 0, result.ToString());
-        return result.StandardOutput;
+        ProcessResult result = await ProcessRunner.RunAsync("/usr/bin/python3", ["-c", Script, root, .. skipNames], timeout: TimeSpan.FromMinutes(2));
+        return result.ExitCode == 0 ? result.StandardOutput : throw new InvalidOperationException("tree listing failed: " + result);
     }
 }
