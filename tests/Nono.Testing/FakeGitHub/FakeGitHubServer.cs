@@ -14,7 +14,7 @@ namespace Nono.Testing.FakeGitHub;
 /// </summary>
 public sealed partial class FakeGitHubServer : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly HttpListener _listener;
     private readonly Task _loop;
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly Lock _lock = new();
@@ -22,10 +22,8 @@ public sealed partial class FakeGitHubServer : IAsyncDisposable
 
     public FakeGitHubServer()
     {
-        int port = FreePort();
-        BaseAddress = new Uri($"http://127.0.0.1:{port}/");
-        _listener.Prefixes.Add(BaseAddress.ToString());
-        _listener.Start();
+        _listener = LoopbackHttpListener.Start(out Uri baseAddress);
+        BaseAddress = baseAddress;
         _loop = Task.Run(LoopAsync);
     }
 
@@ -66,7 +64,7 @@ public sealed partial class FakeGitHubServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        HttpListenerShutdown.Close(_listener);
+        LoopbackHttpListener.Close(_listener);
         try
         {
             await _loop;
@@ -116,12 +114,6 @@ public sealed partial class FakeGitHubServer : IAsyncDisposable
         ["author_association"] = "NONE",
     };
 
-    private static int FreePort()
-    {
-        using TcpListener probe = new(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 
     private static async Task WriteAsync(HttpListenerResponse response, int status, JsonNode? body, string? location = null)
     {

@@ -18,18 +18,16 @@ namespace Nono.Testing.Sigstore;
 /// </summary>
 public sealed partial class SigstoreStandIn : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly HttpListener _listener;
     private readonly Task _loop;
     private readonly ECDsa _oidcKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private readonly DateTimeOffset _created = DateTimeOffset.UtcNow;
 
     public SigstoreStandIn()
     {
-        int port = FreePort();
-        BaseAddress = new Uri($"http://127.0.0.1:{port}/");
+        _listener = LoopbackHttpListener.Start(out Uri baseAddress);
+        BaseAddress = baseAddress;
         Ca = new TestCertificateAuthority(_created);
-        _listener.Prefixes.Add(BaseAddress.ToString());
-        _listener.Start();
         _loop = Task.Run(LoopAsync);
     }
 
@@ -122,7 +120,7 @@ public sealed partial class SigstoreStandIn : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        HttpListenerShutdown.Close(_listener);
+        LoopbackHttpListener.Close(_listener);
         try
         {
             await _loop;
@@ -138,10 +136,4 @@ public sealed partial class SigstoreStandIn : IAsyncDisposable
 
     private static string B64Url(ReadOnlySpan<byte> data) => Convert.ToBase64String(data).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    private static int FreePort()
-    {
-        using System.Net.Sockets.TcpListener probe = new(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 }

@@ -15,7 +15,7 @@ namespace Nono.Testing.Sigstore;
 /// </summary>
 public sealed class TestTufRepository : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly HttpListener _listener;
     private readonly Task _loop;
     private readonly Dictionary<string, ECDsa> _keys = [];
 
@@ -27,17 +27,8 @@ public sealed class TestTufRepository : IAsyncDisposable
         {
             _keys[role] = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         }
-
-        int port;
-        using (System.Net.Sockets.TcpListener probe = new(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
-
-        BaseAddress = new Uri($"http://127.0.0.1:{port}/");
-        _listener.Prefixes.Add(BaseAddress.ToString());
-        _listener.Start();
+        _listener = LoopbackHttpListener.Start(out Uri baseAddress);
+        BaseAddress = baseAddress;
         _loop = Task.Run(LoopAsync);
         TrustAnchor = PublishRoot(1, [_keys["root"]], [_keys["root"]]);
         Publish(target, 1);
@@ -205,7 +196,7 @@ public sealed class TestTufRepository : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        HttpListenerShutdown.Close(_listener);
+        LoopbackHttpListener.Close(_listener);
         try
         {
             await _loop;
