@@ -6,8 +6,6 @@ namespace Nono.Action.Cli;
 /// <summary>Builds the command tree and runs it. The one top-level catch lives here.</summary>
 internal static class NonoCli
 {
-    public static RootCommand Build(CliContext context) => Build([], context);
-
     public static RootCommand Build(string[] args, CliContext context)
     {
         RootCommand root = new("nono: kernel-enforced sandbox for AI agents and CI jobs");

@@ -50,7 +50,4 @@ public sealed record SessionReport
 
     /// <summary>Facts the reader must know, e.g. "the checkout token was hidden from the sandbox".</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
-
-    /// <summary>The most severe violation, or null when there are none.</summary>
-    public Severity? HighestSeverity => Violations.Count == 0 ? null : Violations.Max(v => v.Severity);
 }
