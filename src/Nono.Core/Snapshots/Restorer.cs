@@ -10,9 +10,11 @@ namespace Nono.Core.Snapshots;
 /// RESOLVE_NO_SYMLINKS) relative to the root descriptor, and the last component is only ever
 /// used with calls that do not follow it (unlinkat, renameat, mkdirat, symlinkat, O_NOFOLLOW|O_EXCL).
 /// Phase 1 scans and plans; phase 2 extracts and verifies every needed object into the store's
-/// staging area, so a corrupt store aborts before the tree is touched; phase 3 applies with
-/// temp file + rename per entry, so an interruption leaves only stray temp files, which the next
-/// run removes as "created since".
+/// private staging area on all cores (a corrupt store aborts before the tree is touched), already
+/// carrying its final mode, owner and mtime when one entry uses it; phase 3 renames staged files
+/// into place (temp file + rename for shared content and symlinks), also on all cores, so an
+/// interruption leaves only complete files and stray temp files, which the next run removes as
+/// "created since". Durability: see <see cref="Apply"/>.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal sealed partial class Restorer
@@ -22,6 +24,8 @@ internal sealed partial class Restorer
     private readonly ObjectStore _objects;
     private readonly IProgress<SnapshotProgress>? _progress;
     private long _bytesWritten;
+    private long _steps;
+    private long _totalSteps;
 
     public Restorer(SnapshotSession session, IProgress<SnapshotProgress>? progress)
     {
@@ -97,67 +101,5 @@ internal sealed partial class Restorer
         }
 
         return Fs.OpenDirectory(root);
-    }
-
-    private void Apply(List<(SafeFd Fd, RootPlan Plan)> roots, CancellationToken cancellationToken)
-    {
-        // One restore per session at a time (session lock), so a staging area left by a killed restore is ours to remove.
-        string stagingPath = Path.Combine(_objects.Directory, "tmp", "restore-" + _session.Id);
-        if (Directory.Exists(stagingPath))
-        {
-            Directory.Delete(stagingPath, recursive: true);
-        }
-
-        ObjectStore.CreatePrivateDirectory(stagingPath);
-        try
-        {
-            using SafeFd staging = Fs.OpenDirectory(stagingPath);
-            Dictionary<string, int> uses = Stage(staging, roots.SelectMany(r => r.Plan.Files), cancellationToken);
-            foreach ((SafeFd rootFd, RootPlan plan) in roots)
-            {
-                ApplyRoot(rootFd, plan, staging, uses, cancellationToken);
-                Fs.SyncFileSystem(rootFd);
-            }
-        }
-        finally
-        {
-            Directory.Delete(stagingPath, recursive: true);
-        }
-    }
-
-    /// <summary>Extracts and verifies each distinct object once; any failure aborts before the tree is touched.</summary>
-    private Dictionary<string, int> Stage(SafeFd staging, IEnumerable<ManifestEntry> files, CancellationToken cancellationToken)
-    {
-        Dictionary<string, int> uses = new(StringComparer.Ordinal);
-        Dictionary<string, long> sizes = new(StringComparer.Ordinal);
-        foreach (ManifestEntry file in files)
-        {
-            string hash = file.Hash ?? throw new NonoException(NonoErrorCode.StateCorrupt, $"manifest entry {RawName.ToDisplay(file.Raw)} has no content hash");
-            uses[hash] = uses.GetValueOrDefault(hash) + 1;
-            sizes[hash] = file.Size;
-        }
-
-        long done = 0;
-        try
-        {
-            ParallelWork.ForEach(sizes, pair => StageOne(staging, pair.Key, pair.Value, ref done, sizes.Count), cancellationToken);
-        }
-        catch (NonoException ex) when (ex.Code == NonoErrorCode.VerificationFailed)
-        {
-            throw new NonoException(NonoErrorCode.VerificationFailed, ex.Message + "; refusing to restore, nothing was changed", ex.Path, inner: ex);
-        }
-
-        return uses;
-    }
-
-    private void StageOne(SafeFd staging, string hash, long size, ref long done, int total)
-    {
-        {
-            using SafeFd fd = Fs.OpenAt(staging, hash, Interop.O_WRONLY | Interop.O_CREAT | Interop.O_EXCL | Interop.O_NOFOLLOW, 0x180);
-            using SafeFileHandle handle = new(fd.DangerousGetHandle(), ownsHandle: false);
-            using FileStream stream = new(handle, FileAccess.Write, 1);
-            _objects.ExtractVerified(hash, size, stream);
-            _progress?.Report(new SnapshotProgress("stage", Interlocked.Increment(ref done), 0, total));
-        }
     }
 }

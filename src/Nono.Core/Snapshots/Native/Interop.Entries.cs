@@ -42,6 +42,12 @@ internal static partial class Interop
         [LibraryImport(Libraries.Libc, EntryPoint = "fchmod", SetLastError = true)]
         internal static partial int fchmod(int fd, uint mode);
 
+        [LibraryImport(Libraries.Libc, EntryPoint = "fchown", SetLastError = true)]
+        internal static partial int fchown(int fd, uint owner, uint group);
+
+        [LibraryImport(Libraries.Libc, EntryPoint = "futimens", SetLastError = true)]
+        internal static unsafe partial int futimens(int fd, timespec* times);
+
         [LibraryImport(Libraries.Libc, EntryPoint = "fchmodat", SetLastError = true)]
         internal static unsafe partial int fchmodat(int dirfd, byte* pathname, uint mode, int flags);
 

@@ -1,0 +1,41 @@
+using Microsoft.Win32.SafeHandles;
+
+namespace Nono.Core.Snapshots.Native;
+
+internal static partial class Fs
+{
+    /// <summary>
+    /// Sets owner (when <paramref name="chown"/>), then mode, then mtime on a descriptor opened for
+    /// writing: fchown/fchmod/futimens act on the inode itself, with no path and no procfs lookup.
+    /// chown comes first because it clears set-id bits.
+    /// </summary>
+    public static unsafe void SetMetadata(SafeFileHandle fd, bool chown, uint uid, uint gid, uint mode, long mtimeNs)
+    {
+        int raw = (int)fd.DangerousGetHandle();
+        if (chown && Interop.Libc.fchown(raw, uid, gid) != 0)
+        {
+            throw Error("fchown", null, LastErrno);
+        }
+
+        if (Interop.Libc.fchmod(raw, mode) != 0)
+        {
+            throw Error("fchmod", null, LastErrno);
+        }
+
+        Interop.timespec* times = stackalloc Interop.timespec[2];
+        times[0] = new Interop.timespec { tv_sec = 0, tv_nsec = (1L << 30) - 2 }; // UTIME_OMIT for atime
+        long seconds = Math.DivRem(mtimeNs, 1_000_000_000L, out long rem);
+        times[1] = rem < 0 ? new Interop.timespec { tv_sec = seconds - 1, tv_nsec = rem + 1_000_000_000L } : new Interop.timespec { tv_sec = seconds, tv_nsec = rem };
+
+        // SAFETY: times points at two stack timespecs, as futimens requires; fd is kept alive by the caller's handle.
+        if (Interop.Libc.futimens(raw, times) != 0)
+        {
+            throw Error("futimens", null, LastErrno);
+        }
+
+        GC.KeepAlive(fd);
+    }
+
+    /// <summary>Wraps a descriptor for RandomAccess/FileStream without transferring ownership.</summary>
+    public static SafeFileHandle Borrow(SafeFd fd) => new(fd.DangerousGetHandle(), ownsHandle: false);
+}

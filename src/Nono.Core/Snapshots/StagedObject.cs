@@ -1,0 +1,19 @@
+namespace Nono.Core.Snapshots;
+
+/// <summary>One distinct content a restore extracts into its staging area, and who uses it.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+internal sealed class StagedObject(ManifestEntry first)
+{
+    public long Size { get; } = first.Size;
+
+    public int Uses { get; private set; } = 1;
+
+    /// <summary>The only entry with this content, or null when several share it (each then gets a copy).</summary>
+    public ManifestEntry? Sole { get; private set; } = first;
+
+    public void AddUse()
+    {
+        Uses++;
+        Sole = null;
+    }
+}
