@@ -55,7 +55,8 @@ internal sealed partial class Restorer
         {
             for (int r = 0; r < target.Roots.Count; r++)
             {
-                SafeFd rootFd = OpenRoot(_session.Info.Roots[r], dryRun);
+                (string directory, string? only) = _session.RootLocation(r);
+                SafeFd rootFd = OpenRoot(directory, dryRun);
                 ManifestRoot targetRoot = target.Roots[r];
                 Dictionary<string, ManifestEntry> cache = targetRoot.Entries.ToDictionary(e => e.Raw, StringComparer.Ordinal);
                 foreach (ManifestEntry e in latest?.Roots[r].Entries ?? [])
@@ -66,7 +67,7 @@ internal sealed partial class Restorer
                 Dictionary<string, long> wantedSizes = targetRoot.Entries.Where(e => e.Type == EntryType.File).ToDictionary(e => e.Raw, e => e.Size, StringComparer.Ordinal);
                 ScanResult current = rootFd.IsInvalid
                     ? new ScanResult([], [], 0, 0)
-                    : new TreeScanner(null, filter, _progress).Scan(rootFd, cache, e => wantedSizes.TryGetValue(e.Raw, out long size) && size == e.Size, cancellationToken);
+                    : new TreeScanner(null, filter, _progress, only).Scan(rootFd, cache, e => wantedSizes.TryGetValue(e.Raw, out long size) && size == e.Size, cancellationToken);
                 roots.Add((rootFd, RootPlan.Build(_session.Info.Roots[r], targetRoot, current)));
             }
 

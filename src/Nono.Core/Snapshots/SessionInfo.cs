@@ -17,6 +17,13 @@ public sealed record SessionInfo
     [JsonPropertyName("roots")]
     public required IReadOnlyList<string> Roots { get; init; }
 
+    /// <summary>
+    /// Those of <see cref="Roots"/> that are single regular files (writable file grants): their parent
+    /// directory is opened and only that one name is tracked, never the directory's other entries.
+    /// </summary>
+    [JsonPropertyName("fileRoots")]
+    public IReadOnlyList<string> FileRoots { get; init; } = [];
+
     /// <summary>The options the session was begun with; restore applies the same excludes.</summary>
     [JsonPropertyName("options")]
     public required SnapshotOptions Options { get; init; }

@@ -30,8 +30,8 @@ public sealed partial class SnapshotSession
     public string Id => Info.Id;
 
     /// <summary>
-    /// Starts a new session over <paramref name="roots"/> (existing directories; canonicalized,
-    /// must not nest in each other or contain the store). All problems are reported at once.
+    /// Starts a new session over <paramref name="roots"/> (existing directories or regular files;
+    /// canonicalized, must not nest in each other or contain the store). All problems are reported at once.
     /// </summary>
     public static SnapshotSession Begin(SnapshotStore store, string sessionId, IReadOnlyList<string> roots, SnapshotOptions options)
     {
@@ -41,6 +41,7 @@ public sealed partial class SnapshotSession
         string dir = store.SessionDirectory(sessionId);
         List<string> problems = [];
         List<string> canonical = [];
+        List<string> fileRoots = [];
         if (Directory.Exists(dir))
         {
             problems.Add($"rollback session '{sessionId}' already exists");
@@ -59,10 +60,16 @@ public sealed partial class SnapshotSession
         foreach (string root in roots)
         {
             string? real = Path.IsPathFullyQualified(root) ? Fs.RealPath(root) : null;
-            if (real is null || !Directory.Exists(real))
+            bool isFile = real is not null && IsRegularFile(real);
+            if (real is null || !(isFile || Directory.Exists(real)))
             {
-                problems.Add($"snapshot root '{root}' is not an existing absolute directory");
+                problems.Add($"snapshot root '{root}' is not an existing absolute directory or regular file");
                 continue;
+            }
+
+            if (isFile)
+            {
+                fileRoots.Add(real);
             }
 
             if (PathContains(real, store.StateRoot) || PathContains(store.StateRoot, real))
@@ -87,7 +94,7 @@ public sealed partial class SnapshotSession
         }
 
         ObjectStore.CreatePrivateDirectory(dir);
-        SessionInfo info = new() { Id = sessionId, CreatedAt = store.Time.GetUtcNow(), Roots = canonical, Options = options };
+        SessionInfo info = new() { Id = sessionId, CreatedAt = store.Time.GetUtcNow(), Roots = canonical, FileRoots = fileRoots, Options = options };
         StateFiles.WriteSession(Path.Combine(dir, "session.json"), info);
         return new SnapshotSession(store, dir, info);
     }
@@ -149,9 +156,10 @@ public sealed partial class SnapshotSession
         long bytesRead = 0;
         for (int r = 0; r < Info.Roots.Count; r++)
         {
-            using SafeFd rootFd = Fs.OpenDirectory(Info.Roots[r]);
+            (string directory, string? only) = RootLocation(r);
+            using SafeFd rootFd = Fs.OpenDirectory(directory);
             Dictionary<string, ManifestEntry>? cache = previous?.Roots[r].Entries.ToDictionary(e => e.Raw, StringComparer.Ordinal);
-            ScanResult scan = new TreeScanner(objects, filter, progress).Scan(rootFd, cache, null, cancellationToken);
+            ScanResult scan = new TreeScanner(objects, filter, progress, only).Scan(rootFd, cache, null, cancellationToken);
             MarkRacilyClean(scan.Entries, racyAfterNs);
             manifest.Roots.Add(new ManifestRoot { Root = Info.Roots[r], Entries = scan.Entries, Skipped = scan.Skipped });
             filesRead += scan.FilesRead;

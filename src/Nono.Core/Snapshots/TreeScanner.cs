@@ -19,14 +19,23 @@ internal sealed class TreeScanner
     private readonly ObjectStore? _store;
     private readonly ExcludeFilter _filter;
     private readonly IProgress<SnapshotProgress>? _progress;
+    private readonly string? _only;
     private long _filesDone;
     private long _bytesDone;
 
-    public TreeScanner(ObjectStore? store, ExcludeFilter filter, IProgress<SnapshotProgress>? progress)
+    /// <param name="store">Where content goes; null to only hash it.</param>
+    /// <param name="filter">Excluded paths.</param>
+    /// <param name="progress">Progress sink.</param>
+    /// <param name="only">
+    /// For a file root: the one raw name of the root directory to track (never excluded); the
+    /// directory itself and its other entries are not part of the result.
+    /// </param>
+    public TreeScanner(ObjectStore? store, ExcludeFilter filter, IProgress<SnapshotProgress>? progress, string? only = null)
     {
         _store = store;
         _filter = filter;
         _progress = progress;
+        _only = only;
     }
 
     /// <param name="root">Descriptor of the root directory.</param>
@@ -39,7 +48,11 @@ internal sealed class TreeScanner
         List<SkippedEntry> skipped = [];
         List<ManifestEntry> pending = [];
         FileStatus rootStatus = Fs.Stat(root);
-        entries.Add(new ManifestEntry { Raw = "", Type = EntryType.Directory, Mode = rootStatus.Permissions, MtimeNs = rootStatus.MtimeNs, Inode = rootStatus.Inode, CtimeNs = rootStatus.CtimeNs, Uid = rootStatus.Uid, Gid = rootStatus.Gid });
+        if (_only is null)
+        {
+            entries.Add(new ManifestEntry { Raw = "", Type = EntryType.Directory, Mode = rootStatus.Permissions, MtimeNs = rootStatus.MtimeNs, Inode = rootStatus.Inode, CtimeNs = rootStatus.CtimeNs, Uid = rootStatus.Uid, Gid = rootStatus.Gid });
+        }
+
         Walk(root, "", 0, entries, skipped, pending, cache, wantsContent, cancellationToken);
 
         ParallelWork.ForEach(pending, entry => ReadFile(root, entry, pending.Count), cancellationToken);
@@ -62,15 +75,16 @@ internal sealed class TreeScanner
         CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        foreach (string name in Fs.ReadDirectory(dir))
+        bool single = depth == 0 && _only is not null;
+        foreach (string name in single ? [_only!] : Fs.ReadDirectory(dir))
         {
             string path = RawName.Join(relative, name);
             if (!Fs.TryStatAt(dir, name, out FileStatus st, out _))
             {
-                continue; // vanished between getdents and statx
+                continue; // vanished between getdents and statx (or a file root that does not exist now)
             }
 
-            if (_filter.IsExcluded(path, name, st.IsDirectory))
+            if (!single && _filter.IsExcluded(path, name, st.IsDirectory))
             {
                 continue;
             }
