@@ -22,13 +22,17 @@ public sealed class InterruptedRestoreTests
         Random rng = new(seed);
         for (int d = 0; d < 10; d++)
         {
-            Directory.CreateDirectory(Path.Combine(root, $"dir{d}"));
+            Directory.CreateDirectory(Path.Combine(root, $"dir{d}", "nested", "deeper"));
             for (int f = 0; f < 30; f++)
             {
                 byte[] bytes = new byte[rng.Next(1, 40_000)];
                 rng.NextBytes(bytes);
                 File.WriteAllBytes(Path.Combine(root, $"dir{d}", $"file {f}.bin"), bytes);
             }
+
+            // Content shared by several files takes the copy path of the parallel apply; nesting takes the level-by-level one.
+            File.WriteAllText(Path.Combine(root, $"dir{d}", "nested", "shared.txt"), "same content\n");
+            File.WriteAllText(Path.Combine(root, $"dir{d}", "nested", "deeper", "shared.txt"), "same content\n");
         }
 
         if (user == TestUser.Nobody)
@@ -48,7 +52,7 @@ public sealed class InterruptedRestoreTests
         ProcessResult snap = await ProcessRunner.RunAsync(NonoExecutable.Path, ["session", "snapshot", "--session", "s", root], user, env, cancellationToken: ct);
         Assert.True(snap.ExitCode == 0, snap.ToString());
 
-        const string mutate = "rm -rf dir0 dir1; for d in dir2 dir3 dir4 dir5 dir6 dir7 dir8; do for f in $d/*; do echo changed > \"$f\"; done; done; mkdir -p extra/deep; echo x > extra/deep/y; chmod 700 dir9";
+        const string mutate = "rm -rf dir0 dir1; for d in dir2 dir3 dir4 dir5 dir6 dir7 dir8; do for f in $d/*.bin $d/nested/*.txt $d/nested/deeper/*.txt; do echo changed > \"$f\"; done; done; mkdir -p extra/deep; echo x > extra/deep/y; chmod 700 dir9";
         await RunAsUserAsync(user, "/bin/sh", ["-c", mutate], root, ct);
         Assert.NotEqual(baseline, await TreeListing.CaptureAsync(root));
 
