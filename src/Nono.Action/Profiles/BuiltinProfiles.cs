@@ -1,4 +1,3 @@
-using System.Reflection;
 using Nono.Core.Diagnostics;
 using Nono.Core.Policy;
 
@@ -22,6 +21,16 @@ internal static class BuiltinProfiles
 
     /// <summary>Groups by name.</summary>
     public static IReadOnlyDictionary<string, PolicyGroup> Groups => s_groups.Value;
+
+    /// <summary>
+    /// One built-in profile's JSON, read alone: resolving a profile (every <c>nono run</c>) needs only its own
+    /// chain, not every embedded profile and the assembly's resource list.
+    /// </summary>
+    public static bool TryGetProfile(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? json)
+    {
+        json = s_profiles.IsValueCreated ? s_profiles.Value.GetValueOrDefault(name) : TryRead(ProfilePrefix + name + ".json");
+        return json is not null;
+    }
 
     /// <summary>The raw groups file (for validation tests and <c>nono profile groups --json</c>).</summary>
     public static string GroupsJson => Read("nono.groups.json");
@@ -53,11 +62,17 @@ internal static class BuiltinProfiles
         return groups;
     }
 
-    private static string Read(string resource)
+    private static string Read(string resource) =>
+        TryRead(resource) ?? throw new NonoException(NonoErrorCode.StateCorrupt, $"built-in resource {resource} is missing from the executable");
+
+    private static string? TryRead(string resource)
     {
-        Assembly assembly = typeof(BuiltinProfiles).Assembly;
-        using Stream stream = assembly.GetManifestResourceStream(resource)
-            ?? throw new NonoException(NonoErrorCode.StateCorrupt, $"built-in resource {resource} is missing from the executable");
+        using Stream? stream = typeof(BuiltinProfiles).Assembly.GetManifestResourceStream(resource);
+        if (stream is null)
+        {
+            return null;
+        }
+
         using StreamReader reader = new(stream);
         return reader.ReadToEnd();
     }

@@ -4,23 +4,62 @@ namespace Nono.Core.Audit;
 internal static class AtomicFile
 {
     public static Task WriteAsync(string path, ReadOnlyMemory<byte> content, UnixFileMode mode, CancellationToken cancellationToken) =>
-        WriteAsync(path, content, mode, overwrite: true, cancellationToken);
+        WriteAsync(path, content, mode, overwrite: true, durable: true, cancellationToken);
 
     /// <summary>Like <see cref="WriteAsync(string, ReadOnlyMemory{byte}, UnixFileMode, CancellationToken)"/>, but fails if <paramref name="path"/> exists by the time of the rename.</summary>
     public static Task CreateNewAsync(string path, ReadOnlyMemory<byte> content, UnixFileMode mode, CancellationToken cancellationToken) =>
-        WriteAsync(path, content, mode, overwrite: false, cancellationToken);
+        WriteAsync(path, content, mode, overwrite: false, durable: true, cancellationToken);
 
-    private static async Task WriteAsync(string path, ReadOnlyMemory<byte> content, UnixFileMode mode, bool overwrite, CancellationToken cancellationToken)
+    /// <summary>
+    /// Temp file + rename without the fsync: atomic for readers and against a crash of this process (the page cache
+    /// survives it), not against a power loss. For records made durable later, off the critical path
+    /// (<see cref="FlushToDisk"/>).
+    /// </summary>
+    public static Task ReplaceAsync(string path, ReadOnlyMemory<byte> content, UnixFileMode mode, CancellationToken cancellationToken) =>
+        WriteAsync(path, content, mode, overwrite: true, durable: false, cancellationToken);
+
+    /// <summary>fsyncs an existing file (its data written through any descriptor).</summary>
+    public static void FlushToDisk(string path)
+    {
+        using FileStream stream = new(path, new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Write, Share = FileShare.ReadWrite, BufferSize = 0 });
+        stream.Flush(flushToDisk: true);
+    }
+
+    private static Task WriteAsync(string path, ReadOnlyMemory<byte> content, UnixFileMode mode, bool overwrite, bool durable, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled(cancellationToken);
+        }
+
+        try
+        {
+            Write(path, content.Span, mode, overwrite, durable);
+            return Task.CompletedTask;
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException(ex);
+        }
+    }
+
+    private static void Write(string path, ReadOnlySpan<byte> content, UnixFileMode mode, bool overwrite, bool durable)
     {
         string directory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? throw new ArgumentException("no directory", nameof(path));
         string temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
         try
         {
+            // Synchronous on purpose: a small write to the page cache, and async file I/O would start thread-pool
+            // workers just for it (measurable in nono's start-up).
             FileStreamOptions options = FileModes.Options(FileMode.CreateNew, FileAccess.Write, FileShare.None, mode);
-            await using (FileStream stream = new(temp, options))
+            options.BufferSize = 0;
+            using (FileStream stream = new(temp, options))
             {
-                await stream.WriteAsync(content, cancellationToken);
-                stream.Flush(flushToDisk: true);
+                stream.Write(content);
+                if (durable)
+                {
+                    stream.Flush(flushToDisk: true);
+                }
             }
 
             File.Move(temp, path, overwrite);

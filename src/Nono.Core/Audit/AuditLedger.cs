@@ -19,7 +19,8 @@ internal static class AuditLedger
     {
         string path = Path.Combine(auditRoot, AuditFormat.LedgerFile);
         await using FileStream lockFile = await AcquireLockAsync(Path.Combine(auditRoot, ".ledger.lock"), cancellationToken);
-        byte[] existing = File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken) : [];
+        // Synchronous: a small file, and async file I/O would hop to the thread pool.
+        byte[] existing = File.Exists(path) ? File.ReadAllBytes(path) : [];
         LedgerReadResult current = Read(existing);
         if (current.Problems.Count > 0)
         {

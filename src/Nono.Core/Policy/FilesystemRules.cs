@@ -9,6 +9,8 @@ internal sealed class FilesystemRules
     private readonly List<FsDeny> _denies = [];
     private readonly List<FsDeny> _patterns = [];
     private readonly List<SkippedRule> _skipped = [];
+    private readonly HashSet<string> _denyPaths = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _patternPaths = new(StringComparer.Ordinal);
 
     public IReadOnlyList<FsDeny> Denies => _denies;
 
@@ -21,7 +23,7 @@ internal sealed class FilesystemRules
 
     public void AddDeny(string path, string source)
     {
-        if (!_denies.Any(d => d.Path == path))
+        if (_denyPaths.Add(path))
         {
             _denies.Add(new FsDeny(path, source));
         }
@@ -29,7 +31,7 @@ internal sealed class FilesystemRules
 
     public void AddPattern(string pattern, string source)
     {
-        if (!_patterns.Any(d => d.Path == pattern))
+        if (_patternPaths.Add(pattern))
         {
             _patterns.Add(new FsDeny(pattern, source));
         }
@@ -44,6 +46,7 @@ internal sealed class FilesystemRules
     public IReadOnlyList<FsGrant> FinalGrants()
     {
         List<FsGrant> result = [];
+        Dictionary<(string Path, bool IsFile), int> indexOf = [];
         foreach (FsGrant grant in _grants)
         {
             FsDeny? deny = _denies.FirstOrDefault(d => PolicyPath.IsWithin(grant.Path, d.Path));
@@ -53,9 +56,9 @@ internal sealed class FilesystemRules
                 continue;
             }
 
-            int existing = result.FindIndex(g => g.Path == grant.Path && g.IsFile == grant.IsFile);
-            if (existing < 0)
+            if (!indexOf.TryGetValue((grant.Path, grant.IsFile), out int existing))
             {
+                indexOf.Add((grant.Path, grant.IsFile), result.Count);
                 result.Add(grant);
                 continue;
             }

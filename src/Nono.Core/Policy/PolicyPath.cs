@@ -94,22 +94,7 @@ public static class PolicyPath
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(root);
-        string[] p = Components(path);
-        string[] r = Components(root);
-        if (r.Length > p.Length)
-        {
-            return false;
-        }
-
-        for (int i = 0; i < r.Length; i++)
-        {
-            if (!string.Equals(p[i], r[i], StringComparison.Ordinal))
-            {
-                return false;
-            }
-        }
-
-        return true;
+        return Sandbox.SandboxPath.IsSameOrAncestor(root, path);
     }
 
     /// <summary>True when <paramref name="path"/> contains a wildcard (<c>*</c> or <c>?</c>).</summary>

@@ -1,3 +1,4 @@
+using System.IO.Enumeration;
 using Nono.Core.Capabilities;
 
 namespace Nono.Core.Sandbox;
@@ -56,10 +57,10 @@ public static partial class SandboxPlanner
             }
 
             expanded.Add(current);
-            IEnumerable<FileSystemInfo> entries;
+            List<(string Name, string FullName, bool IsDirectory)> entries;
             try
             {
-                entries = [.. new DirectoryInfo(current).EnumerateFileSystemInfos()];
+                entries = Entries(current);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -67,21 +68,13 @@ public static partial class SandboxPlanner
                 return result;
             }
 
-            foreach (FileSystemInfo entry in entries.OrderBy(e => e.Name, StringComparer.Ordinal))
+            entries.Sort((x, y) => string.CompareOrdinal(x.Name, y.Name));
+            foreach ((string name, string fullName, bool isDirectory) in entries)
             {
-                if (string.Equals(entry.Name, component, StringComparison.Ordinal))
+                if (!string.Equals(name, component, StringComparison.Ordinal))
                 {
-                    continue;
+                    result.Add(new FsGrant(fullName, grant.Access, !isDirectory, source));
                 }
-
-                // A symlink needs no rule: Landlock checks the target where it really lives, exactly as under
-                // the original grant. Following it here would grant its target instead.
-                if (entry.LinkTarget is not null)
-                {
-                    continue;
-                }
-
-                result.Add(new FsGrant(entry.FullName, grant.Access, entry is not DirectoryInfo, source));
             }
 
             current = Path.Combine(current, component);
@@ -89,5 +82,23 @@ public static partial class SandboxPlanner
 
         notes.Add($"deny {deny.Path} [{deny.Source}] carved out of grant {grant.Path}: no entry can be listed, created, removed or renamed directly in {string.Join(", ", expanded)}");
         return result;
+    }
+
+    /// <summary>
+    /// The entries of <paramref name="directory"/> except symbolic links, typed from the directory listing itself
+    /// (no stat or readlink per entry). A symlink needs no rule: Landlock checks the target where it really lives,
+    /// exactly as under the original grant; following it here would grant its target instead.
+    /// </summary>
+    private static List<(string Name, string FullName, bool IsDirectory)> Entries(string directory)
+    {
+        EnumerationOptions options = new() { AttributesToSkip = 0, IgnoreInaccessible = false, RecurseSubdirectories = false };
+        FileSystemEnumerable<(string, string, bool)> listing = new(
+            directory,
+            (ref FileSystemEntry entry) => (entry.FileName.ToString(), entry.ToFullPath(), entry.IsDirectory),
+            options)
+        {
+            ShouldIncludePredicate = (ref FileSystemEntry entry) => (entry.Attributes & FileAttributes.ReparsePoint) == 0,
+        };
+        return [.. listing];
     }
 }

@@ -90,6 +90,23 @@ public sealed class SandboxPlannerTests
     }
 
     [Fact]
+    public void Plan_DenyInsideGrant_GrantsHiddenSiblingsTypedFromTheListing()
+    {
+        using TempDirectory home = new();
+        Directory.CreateDirectory(home.Combine(".ssh"));
+        Directory.CreateDirectory(home.Combine(".config"));
+        File.WriteAllText(home.Combine(".profile"), "x");
+        File.CreateSymbolicLink(home.Combine(".hidden-link"), home.Combine(".config"));
+        CapabilitySet caps = Grant(home.Path, FsAccess.Read) with { Denies = [new FsDeny(home.Combine(".ssh"), "d")] };
+
+        SandboxPlan plan = Plan(caps, 7).Plan!;
+
+        Assert.Equal([home.Combine(".config"), home.Combine(".profile")], plan.PathRules.Select(r => r.Path).Order(StringComparer.Ordinal));
+        Assert.False(plan.PathRules.Single(r => r.Path == home.Combine(".config")).IsFile);
+        Assert.True(plan.PathRules.Single(r => r.Path == home.Combine(".profile")).IsFile);
+    }
+
+    [Fact]
     public void Plan_DenyAtOrAboveGrant_RemovesGrant()
     {
         using TempDirectory dir = new();
