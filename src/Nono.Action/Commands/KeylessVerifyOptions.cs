@@ -34,10 +34,20 @@ internal sealed class KeylessVerifyOptions
     }
 
     /// <summary>Adds the keyless expectation to <paramref name="options"/>; loads the trusted root only when an identity is expected.</summary>
-    public async Task<AuditVerifyOptions> ResolveAsync(ParseResult parse, CliContext context, AuditVerifyOptions options, CancellationToken cancellationToken)
+    public Task<AuditVerifyOptions> ResolveAsync(ParseResult parse, CliContext context, AuditVerifyOptions options, CancellationToken cancellationToken) =>
+        ResolveAsync(parse, context, options, null, cancellationToken);
+
+    /// <summary>As above; <paramref name="derivedIdentity"/> stands in for --certificate-identity (issuer then defaults to GitHub Actions').</summary>
+    public async Task<AuditVerifyOptions> ResolveAsync(ParseResult parse, CliContext context, AuditVerifyOptions options, string? derivedIdentity, CancellationToken cancellationToken)
     {
         string? identity = parse.GetValue(Identity);
         string? issuer = parse.GetValue(Issuer);
+        if (derivedIdentity is not null)
+        {
+            identity = identity is null ? derivedIdentity : throw new NonoException(NonoErrorCode.InvalidPolicy, "give either --certificate-identity or --workflow/--ref, not both");
+            issuer ??= GitHubActionsIssuer;
+        }
+
         if (identity is null && issuer is null)
         {
             return options;

@@ -25,11 +25,13 @@ internal static partial class ReviewCommand
         Option<string?> artifact = new("--artifact") { Description = "Artifact name (default: the one named nono-session-*)" };
         Option<string?> key = new("--public-key-file") { Description = "PEM public key a keyed session must be signed with" };
         Option<string?> apply = new("--apply") { Description = "Roll the session's file changes back in this checkout (refused unless it holds exactly what the session left)" };
+        Option<string?> workflow = new("--workflow") { Description = "Keyless: the workflow file that must have signed, e.g. .github/workflows/agent.yml (with --ref; stands for --certificate-identity)" };
+        Option<string?> gitRef = new("--ref") { Description = "Keyless: the git ref the workflow ran on, e.g. refs/heads/main" };
         Option<string?> apiUrl = new("--api-url") { Description = "GitHub REST API base URL (default: $GITHUB_API_URL or https://api.github.com)" };
         KeylessVerifyOptions keyless = new();
         Command command = new("review", "Download, verify and show an agent session artifact from GitHub Actions; optionally roll its changes back")
         {
-            repo, run, pr, artifact, key, apply, apiUrl,
+            repo, run, pr, artifact, key, apply, workflow, gitRef, apiUrl,
         };
         keyless.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -41,13 +43,14 @@ internal static partial class ReviewCommand
 
             ReviewTarget target = Target(parse.GetRequiredValue(repo), parse.GetValue(run), parse.GetValue(pr), parse.GetValue(artifact));
             string? keyFile = parse.GetValue(key);
-            if (keyFile is null && parse.GetValue(keyless.Identity) is null)
+            string? derived = WorkflowIdentity(target, parse.GetValue(workflow), parse.GetValue(gitRef));
+            if (keyFile is null && parse.GetValue(keyless.Identity) is null && derived is null)
             {
-                throw new NonoException(NonoErrorCode.InvalidPolicy, "give --public-key-file, or --certificate-identity and --certificate-oidc-issuer: a review verifies who signed the session");
+                throw new NonoException(NonoErrorCode.InvalidPolicy, "give --public-key-file, or --certificate-identity and --certificate-oidc-issuer (or --workflow and --ref): a review verifies who signed the session");
             }
 
             string? keyPem = keyFile is null ? null : await ReadKeyAsync(context, keyFile, cancellationToken);
-            AuditVerifyOptions options = await keyless.ResolveAsync(parse, context, new AuditVerifyOptions { PublicKeyPem = keyPem }, cancellationToken);
+            AuditVerifyOptions options = await keyless.ResolveAsync(parse, context, new AuditVerifyOptions { PublicKeyPem = keyPem }, derived, cancellationToken);
             if (options.CertificateIdentity is { } identity && !identity.StartsWith($"https://github.com/{target.FullName}/", StringComparison.OrdinalIgnoreCase))
             {
                 throw new NonoException(NonoErrorCode.InvalidPolicy, $"--certificate-identity '{identity}' is not a workflow of {target.FullName}");
@@ -102,6 +105,22 @@ internal static partial class ReviewCommand
         }
 
         return new ReviewTarget { Owner = parts[0], Repository = parts[1], RunId = run, PullRequest = pr, ArtifactName = artifact };
+    }
+
+    /// <summary>GitHub's certificate identity for a workflow run: https://github.com/OWNER/REPO/WORKFLOW_PATH@REF.</summary>
+    private static string? WorkflowIdentity(ReviewTarget target, string? workflow, string? gitRef)
+    {
+        if (workflow is null && gitRef is null)
+        {
+            return null;
+        }
+
+        if (workflow is null || gitRef is null || !RelativePath.IsPlain(workflow) || !workflow.StartsWith(".github/workflows/", StringComparison.Ordinal) || !gitRef.StartsWith("refs/", StringComparison.Ordinal))
+        {
+            throw new NonoException(NonoErrorCode.InvalidPolicy, "--workflow .github/workflows/FILE and --ref refs/... go together");
+        }
+
+        return $"https://github.com/{target.FullName}/{workflow}@{gitRef}";
     }
 
     private static async Task<string> ReadKeyAsync(CliContext context, string keyFile, CancellationToken cancellationToken)

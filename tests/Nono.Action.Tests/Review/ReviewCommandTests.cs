@@ -54,7 +54,7 @@ public sealed class ReviewCommandTests(KeylessActionRun run) : IClassFixture<Key
         RecordedRequest download = Assert.Single(github.StorageRequests);
         Assert.Null(download.Authorization);
         Assert.Contains(github.Requests, r => r.Path.StartsWith("/repos/octo/repo/actions/runs?", StringComparison.Ordinal) && r.Path.Contains("head_sha=" + HeadSha, StringComparison.Ordinal));
-        Assert.All(github.Requests, r => Assert.Equal("token " + _token, r.Authorization));
+        Assert.All(github.Requests, r => Assert.Equal("Token " + _token, r.Authorization));
     }
 
     [Fact]
@@ -93,6 +93,21 @@ public sealed class ReviewCommandTests(KeylessActionRun run) : IClassFixture<Key
         Assert.Equal(1, exit);
         Assert.Equal("nono: review failed: signature (identity)", error.Trim());
         Assert.Contains("agent.yml", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Review_WorkflowAndRefShorthand_BuildsTheIdentity()
+    {
+        await using FakeGitHubServer github = Publish(run.ArtifactZip);
+        Dictionary<string, string> env = new() { ["GITHUB_TOKEN"] = _token, ["GITHUB_API_URL"] = github.BaseAddress.ToString(), ["HOME"] = run.Runner.Home };
+        string[] common = ["review", "--repo", KeylessActionRun.Repository, "--run", "42", "--trusted-root", run.TrustedRootFile, "--certificate-oidc-issuer", run.Issuer];
+
+        (int okExit, string okOut, string okErr) = Cli(env, [.. common, "--workflow", ".github/workflows/agent.yml", "--ref", "refs/heads/main"]);
+        (int refExit, _, string refErr) = Cli(env, [.. common, "--workflow", ".github/workflows/agent.yml", "--ref", "refs/heads/evil"]);
+
+        Assert.True(okExit == 0, okOut + okErr);
+        Assert.Equal(1, refExit);
+        Assert.Equal("nono: review failed: signature (identity)", refErr.Trim());
     }
 
     [Fact]
@@ -150,10 +165,14 @@ public sealed class ReviewCommandTests(KeylessActionRun run) : IClassFixture<Key
     private (int Exit, string Out, string Err) Review(FakeGitHubServer github, string[] args, string identity)
     {
         Dictionary<string, string> env = new() { ["GITHUB_TOKEN"] = _token, ["GITHUB_API_URL"] = github.BaseAddress.ToString(), ["HOME"] = run.Runner.Home };
+        return Cli(env, ["review", "--repo", KeylessActionRun.Repository, .. args, "--certificate-identity", identity, "--certificate-oidc-issuer", run.Issuer, "--trusted-root", run.TrustedRootFile]);
+    }
+
+    private static (int Exit, string Out, string Err) Cli(Dictionary<string, string> env, string[] args)
+    {
         StringWriter output = new();
         StringWriter error = new();
-        string[] all = ["review", "--repo", KeylessActionRun.Repository, .. args, "--certificate-identity", identity, "--certificate-oidc-issuer", run.Issuer, "--trusted-root", run.TrustedRootFile];
-        int exit = NonoCli.Run(all, new CliContext(output, error, env, run.Runner.Home));
+        int exit = NonoCli.Run(args, new CliContext(output, error, env, env["HOME"]));
         return (exit, output.ToString(), error.ToString());
     }
 
