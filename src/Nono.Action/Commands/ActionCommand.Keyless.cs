@@ -28,9 +28,10 @@ internal static partial class ActionCommand
     /// <summary>
     /// Signs the completed session keylessly: a fresh OIDC token (audience sigstore, fetched after the run because
     /// the tokens are short-lived), an ephemeral key, a Fulcio certificate and a Rekor entry; Fulcio and Rekor come
-    /// from NONO_FULCIO_URL / NONO_REKOR_URL or Sigstore's public-good instances. Returns false when signing failed.
+    /// from NONO_FULCIO_URL / NONO_REKOR_URL or Sigstore's public-good instances. Returns false when signing failed;
+    /// the failure is an error when keyless was asked for explicitly, a warning under <c>auto</c>, and always in the summary.
     /// </summary>
-    private static async Task<bool> SignKeylessAsync(CliContext context, WorkflowCommands workflow, string stateRoot, string sessionId, List<string> notes)
+    private static async Task<bool> SignKeylessAsync(CliContext context, WorkflowCommands workflow, string stateRoot, string sessionId, bool required, List<string> notes)
     {
         string auditRoot = Path.Combine(stateRoot, "audit");
         if (!File.Exists(Path.Combine(auditRoot, sessionId, AuditFormat.SessionFile)))
@@ -53,7 +54,16 @@ internal static partial class ActionCommand
         }
         catch (Exception ex) when (ex is NonoException or HttpRequestException or TaskCanceledException or IOException)
         {
-            workflow.Error($"nono: keyless signing failed: {ex.Message}");
+            string message = $"nono: keyless signing failed: {ex.Message}";
+            if (required)
+            {
+                workflow.Error(message);
+            }
+            else
+            {
+                workflow.Warning(message);
+            }
+
             notes.Add($"The session record is NOT signed: keyless signing failed ({ex.Message}).");
             return false;
         }

@@ -82,7 +82,8 @@ internal static partial class ActionCommand
             await guard.RestoreAsync(CancellationToken.None);
         }
 
-        bool signingFailed = keyless && !await SignKeylessAsync(context, workflow, stateRoot, sessionId, notes) && inputs.Sign == SignMode.Keyless;
+        bool required = inputs.Sign == SignMode.Keyless;
+        bool signingFailed = keyless && !await SignKeylessAsync(context, workflow, stateRoot, sessionId, required, notes) && required;
         return await ReportAsync(inputs, runner, context, workflow, stateRoot, sessionId, exitCode, notes, signingFailed);
     }
 
