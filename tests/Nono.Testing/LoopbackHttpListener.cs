@@ -9,11 +9,20 @@ namespace Nono.Testing;
 /// </summary>
 public static class LoopbackHttpListener
 {
-    public static HttpListener Start(out Uri baseAddress)
+    public static HttpListener Start(out Uri baseAddress) => Start(IPAddress.Loopback, out baseAddress);
+
+    /// <summary>Starts on another loopback address (any of 127.0.0.0/8), e.g. to stand for a second host.</summary>
+    public static HttpListener Start(IPAddress loopback, out Uri baseAddress)
     {
+        ArgumentNullException.ThrowIfNull(loopback);
+        if (!IPAddress.IsLoopback(loopback))
+        {
+            throw new ArgumentException("test servers listen on loopback only", nameof(loopback));
+        }
+
         for (int attempt = 1; ; attempt++)
         {
-            baseAddress = new Uri($"http://127.0.0.1:{FreePort()}/");
+            baseAddress = new Uri($"http://{loopback}:{FreePort(loopback)}/");
             HttpListener listener = new();
             listener.Prefixes.Add(baseAddress.ToString());
             try
@@ -46,9 +55,9 @@ public static class LoopbackHttpListener
         }
     }
 
-    private static int FreePort()
+    private static int FreePort(IPAddress address)
     {
-        using TcpListener probe = new(IPAddress.Loopback, 0);
+        using TcpListener probe = new(address, 0);
         probe.Start();
         return ((IPEndPoint)probe.LocalEndpoint).Port;
     }

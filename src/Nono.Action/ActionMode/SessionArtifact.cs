@@ -31,6 +31,11 @@ internal static class SessionArtifact
             CopyTree(rollbacks, Path.Combine(directory, "snapshots"));
         }
 
+        if (OperatingSystem.IsLinux())
+        {
+            SessionArtifactObjects.Write(directory, stateRoot, report.SessionId, diff);
+        }
+
         string reportMd = Path.Combine(directory, "report.md");
         File.WriteAllText(reportMd, JobSummaryRenderer.Render(report));
         File.WriteAllText(Path.Combine(directory, "report.json"), JsonReportRenderer.Render(report));

@@ -36,7 +36,6 @@ internal static class SessionReportBuilder
             }
         }
 
-        bool signed = File.Exists(Path.Combine(stateRoot, "audit", sessionId, AuditFormat.AttestationFile));
         SessionReport report = new()
         {
             SessionId = sessionId,
@@ -51,9 +50,7 @@ internal static class SessionReportBuilder
             Network = [.. hosts.Select(h => new NetworkHostSummary(h.Key, h.Value.Allowed, h.Value.Denied))],
             SnapshotsEnabled = diff is not null,
             Changes = diff is null ? [] : [.. diff.Changes.Select(c => new FileChangeSummary(c.Path, Kind(c.Kind), c.SizeDelta, Excerpt(c.Diff)))],
-            Signature = signed
-                ? new SignatureSummary("key", null, AuditFormat.AttestationFile, $"nono audit verify {sessionId} --public-key-file KEY.pub")
-                : new SignatureSummary("none", null, null, null),
+            Signature = ReportSignature.For(Path.Combine(stateRoot, "audit"), metadata, sessionId),
             ArtifactName = artifactName,
             Notes = notes,
         };

@@ -21,6 +21,7 @@ internal static class CommandCatalog
         ("trust", Commands.TrustCommand.Create),
         ("sigstore", Commands.SigstoreCommand.Create),
         ("action", Commands.ActionCommand.Create),
+        ("review", Commands.ReviewCommand.Create),
     ];
 
     /// <summary>All commands (for help and completion).</summary>

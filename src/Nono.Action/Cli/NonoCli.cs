@@ -52,7 +52,12 @@ internal static class NonoCli
                 _ => ExitCodes.NonoError,
             };
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Octokit.ApiException ex)
+        {
+            context.Error.WriteLine($"nono: GitHub API answered HTTP {(int)ex.StatusCode}: {OneLine(ex.Message)}");
+            return ExitCodes.NonoError;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or HttpRequestException)
         {
             context.Error.WriteLine($"nono: {OneLine(ex.Message)}");
             return ExitCodes.NonoError;

@@ -41,7 +41,7 @@ internal static partial class ActionCommand
         return env;
     }
 
-    private static string? SigningKey(ActionInputs inputs, RunnerContext runner, CliContext context, List<string> notes, List<string> problems)
+    private static string? SigningKey(ActionInputs inputs, CliContext context, List<string> problems)
     {
         switch (inputs.Sign)
         {
@@ -50,12 +50,6 @@ internal static partial class ActionCommand
                 return null;
             case SignMode.Key:
                 return "env://NONO_SIGNING_KEY";
-            case SignMode.Keyless:
-                problems.Add("input 'sign': keyless signing from the action is not available in this version; use 'key' or 'none'");
-                return null;
-            case SignMode.Auto when runner.IdTokenAvailable:
-                notes.Add("The session record is not signed: keyless signing from the action is not available in this version.");
-                return null;
             default:
                 return null;
         }

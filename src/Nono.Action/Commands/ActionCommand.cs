@@ -48,7 +48,8 @@ internal static partial class ActionCommand
         string sessionId = AuditSessionId.New(TimeProvider.System);
         List<string> notes = [];
         Dictionary<string, string> childSide = PrepareEnvironment(inputs, context, workflow, notes, out List<string> problems);
-        string? signKey = SigningKey(inputs, runner, context, notes, problems);
+        string? signKey = SigningKey(inputs, context, problems);
+        bool keyless = KeylessWanted(inputs, runner, context, problems);
         if (problems.Count > 0)
         {
             problems.ForEach(p => workflow.Error($"nono: {p}"));
@@ -81,12 +82,14 @@ internal static partial class ActionCommand
             await guard.RestoreAsync(CancellationToken.None);
         }
 
-        return await ReportAsync(inputs, runner, context, workflow, stateRoot, sessionId, exitCode, notes);
+        bool required = inputs.Sign == SignMode.Keyless;
+        bool signingFailed = keyless && !await SignKeylessAsync(context, workflow, stateRoot, sessionId, required, notes) && required;
+        return await ReportAsync(inputs, runner, context, workflow, stateRoot, sessionId, exitCode, notes, signingFailed);
     }
 
     [SupportedOSPlatform("linux")]
     private static async Task<int> ReportAsync(
-        ActionInputs inputs, RunnerContext runner, CliContext context, WorkflowCommands workflow, string stateRoot, string sessionId, int exitCode, List<string> notes)
+        ActionInputs inputs, RunnerContext runner, CliContext context, WorkflowCommands workflow, string stateRoot, string sessionId, int exitCode, List<string> notes, bool signingFailed)
     {
         string artifactName = inputs.ArtifactName ?? $"nono-session-{runner.Job ?? "job"}-{sessionId}";
         if (inputs.Mode == ActionRunMode.Audit)
@@ -110,7 +113,7 @@ internal static partial class ActionCommand
 
         Annotate(workflow, report);
         bool gateFailed = Gate(inputs.FailOn, report);
-        int stepExit = exitCode != 0 ? exitCode : gateFailed ? ExitCodes.NonoError : 0;
+        int stepExit = exitCode != 0 ? exitCode : gateFailed || signingFailed ? ExitCodes.NonoError : 0;
         if (gateFailed)
         {
             workflow.Error($"nono: violations at or above '{inputs.FailOn.ToString().ToLowerInvariant()}' fail this step ({report.Violations.Count} found)");

@@ -3,10 +3,14 @@ using System.Text.Json;
 using Nono.Action.Cli;
 using Nono.Core.Audit;
 using Nono.Core.Diagnostics;
+using Nono.Core.Trust.Sigstore;
 
 namespace Nono.Action.Commands;
 
-/// <summary><c>nono audit verify ID [--public-key-file F] [--json]</c>.</summary>
+/// <summary>
+/// <c>nono audit verify ID [--public-key-file F | --certificate-identity ID --certificate-oidc-issuer URL [--trusted-root FILE]] [--json]</c>.
+/// A keyless attestation is checked against the trusted root: certificate chain, SCT, Rekor entry, identity.
+/// </summary>
 internal static class AuditVerifyCommand
 {
     public static Command Create(CliContext context)
@@ -14,7 +18,9 @@ internal static class AuditVerifyCommand
         Argument<string> id = new("ID") { Description = "Session id" };
         Option<string?> key = new("--public-key-file") { Description = "PEM public key the attestation must be signed with" };
         Option<bool> json = new("--json") { Description = "Print JSON" };
+        KeylessVerifyOptions keyless = new();
         Command command = new("verify", "Verify a session's chain, Merkle root, ledger entry and signature") { id, key, json };
+        keyless.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             string sessionId = AuditCommandPaths.RequireSessionId(parse.GetRequiredValue(id));
@@ -36,7 +42,8 @@ internal static class AuditVerifyCommand
                 keyPem = await File.ReadAllTextAsync(keyPath, cancellationToken);
             }
 
-            AuditVerification result = await AuditVerifier.VerifyAsync(root, sessionId, new AuditVerifyOptions { PublicKeyPem = keyPem }, cancellationToken);
+            AuditVerifyOptions options = await keyless.ResolveAsync(parse, context, new AuditVerifyOptions { PublicKeyPem = keyPem }, cancellationToken);
+            AuditVerification result = await AuditVerifier.VerifyAsync(root, sessionId, options, cancellationToken);
             if (parse.GetValue(json))
             {
                 context.Output.WriteLine(JsonSerializer.Serialize(result, AuditCliJsonContext.Default.AuditVerification));
@@ -57,7 +64,7 @@ internal static class AuditVerifyCommand
 
             if (!result.Verified)
             {
-                context.Error.WriteLine($"nono: audit verification failed: {string.Join(", ", result.FailedParts.Select(Name))}");
+                context.Error.WriteLine($"nono: audit verification failed: {FailedParts(result)}");
                 return ExitCodes.NonoError;
             }
 
@@ -65,6 +72,11 @@ internal static class AuditVerifyCommand
         });
         return command;
     }
+
+    /// <summary>The failed parts, a keyless signature with its failed stage: "chain, signature (sct)".</summary>
+    internal static string FailedParts(AuditVerification result) => string.Join(", ", result.Checks
+        .Where(c => c.Status == AuditCheckStatus.Failed)
+        .Select(c => c.FailedBundleCheck is { } stage ? $"{Name(c.Part)} ({stage.Name()})" : Name(c.Part)));
 
     internal static string Name(AuditPart part) => part switch
     {

@@ -99,6 +99,16 @@ internal sealed class RunRecording : IAsyncDisposable
                             _ => AuditChange.Modified,
                         },
                         Protected = _options.ProtectedPaths.Count > 0 && protectedPaths.Match(change.Path).HasMatches,
+                        // Signed with the session, these let a reviewer check shipped file contents and roll them back (nono review --apply).
+                        BeforeDigest = change.OldHash,
+                        AfterDigest = change.NewHash,
+                        BeforeSize = change.OldHash is null ? null : change.OldSize,
+                        AfterSize = change.NewHash is null ? null : change.NewSize,
+                        BeforeType = TypeName(change.OldType),
+                        AfterType = TypeName(change.NewType),
+                        BeforeMode = change.OldMode,
+                        AfterMode = change.NewMode,
+                        Root = change.Root,
                     }, cancellationToken);
                 }
             }
@@ -121,6 +131,8 @@ internal sealed class RunRecording : IAsyncDisposable
             await AuditSigner.SignAsync(AuditRoot, _audit.SessionId, key, cancellationToken);
         }
     }
+
+    private static string? TypeName(EntryType? type) => type?.ToString().ToLowerInvariant();
 
     public async ValueTask DisposeAsync()
     {

@@ -13,9 +13,9 @@ public static partial class AuditVerifier
     {
         if (attestation is null)
         {
-            return options.PublicKeyPem is null
+            return options.PublicKeyPem is null && !options.Keyless
                 ? new AuditCheck(AuditPart.Signature, AuditCheckStatus.Absent, [])
-                : new AuditCheck(AuditPart.Signature, AuditCheckStatus.Failed, [$"{AuditFormat.AttestationFile} is missing but a public key was given"]);
+                : new AuditCheck(AuditPart.Signature, AuditCheckStatus.Failed, [$"{AuditFormat.AttestationFile} is missing but a {(options.Keyless ? "certificate identity" : "public key")} was given"]);
         }
 
         List<string> problems = [];
@@ -43,6 +43,17 @@ public static partial class AuditVerifier
             }
 
             CheckStatement(envelope.Payload, metadata, problems);
+        }
+
+        if (bundle?.VerificationMaterial is { } material && (material.Certificate is not null || material.X509CertificateChain is not null))
+        {
+            return VerifyKeyless(bundle, metadata, options, problems);
+        }
+
+        if (options.Keyless)
+        {
+            problems.Add("attestation is signed with a key, not keylessly: a certificate identity cannot match it");
+            return Check(AuditPart.Signature, problems);
         }
 
         if (options.PublicKeyPem is null)
@@ -75,6 +86,43 @@ public static partial class AuditVerifier
 
         return Check(AuditPart.Signature, problems);
     }
+
+    private static AuditCheck VerifyKeyless(SigstoreBundle bundle, SessionMetadata? metadata, AuditVerifyOptions options, List<string> problems)
+    {
+        if (!options.Keyless)
+        {
+            problems.Insert(0, options.PublicKeyPem is null
+                ? "signed keylessly: give a certificate identity and OIDC issuer (--certificate-identity, --certificate-oidc-issuer) to check the signer"
+                : "attestation is signed keylessly (Fulcio certificate), not with the given public key");
+            bool onlyUnchecked = options.PublicKeyPem is null && problems.Count == 1;
+            return new AuditCheck(AuditPart.Signature, onlyUnchecked ? AuditCheckStatus.Unverified : AuditCheckStatus.Failed, problems);
+        }
+
+        if (options.CertificateIdentity is null || options.CertificateOidcIssuer is null || options.TrustedRoot is null || options.PublicKeyPem is not null)
+        {
+            problems.Add("keyless verification needs a certificate identity, an OIDC issuer and a trusted root, and no public key");
+            return Check(AuditPart.Signature, problems);
+        }
+
+        if (metadata?.Integrity is not { } integrity || !ObjectHex(integrity.MerkleRoot))
+        {
+            problems.Add("cannot check the certificate: session.json has no Merkle root to match");
+            return Check(AuditPart.Signature, problems);
+        }
+
+        BundleVerificationPolicy policy = new() { CertificateIdentity = options.CertificateIdentity, CertificateOidcIssuer = options.CertificateOidcIssuer };
+        BundleVerificationResult result = SigstoreBundleVerifier.Verify(bundle, BundleArtifact.FromDigest("sha256:" + integrity.MerkleRoot), policy, options.TrustedRoot);
+        if (result.Verified)
+        {
+            return Check(AuditPart.Signature, problems);
+        }
+
+        BundleCheck failed = result.FailedCheck ?? BundleCheck.Bundle;
+        problems.Add($"{failed.Name()}: {result.Failure}");
+        return new AuditCheck(AuditPart.Signature, AuditCheckStatus.Failed, problems) { FailedBundleCheck = failed };
+    }
+
+    private static bool ObjectHex(string? value) => value is { Length: 64 } && value.All(char.IsAsciiHexDigitLower);
 
     private static void CheckStatement(byte[] payload, SessionMetadata? metadata, List<string> problems)
     {

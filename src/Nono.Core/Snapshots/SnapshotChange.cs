@@ -49,11 +49,11 @@ public sealed record SnapshotChange
     [JsonPropertyName("diff")]
     public string? Diff { get; init; }
 
-    /// <summary>Content hash before, when a file.</summary>
+    /// <summary>Content hash (hex SHA-256) before, when a file.</summary>
     [JsonIgnore]
-    internal string? OldHash { get; init; }
+    public string? OldHash { get; init; }
 
-    /// <summary>Content hash after, when a file.</summary>
+    /// <summary>Content hash (hex SHA-256) after, when a file.</summary>
     [JsonIgnore]
-    internal string? NewHash { get; init; }
+    public string? NewHash { get; init; }
 }

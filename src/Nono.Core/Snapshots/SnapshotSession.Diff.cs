@@ -16,6 +16,16 @@ public sealed partial class SnapshotSession
     public Task<SnapshotDiff> DiffAsync(int from, int to, bool includeContent = false, CancellationToken cancellationToken = default) =>
         Task.Run(() => Diff(from, to, includeContent, cancellationToken), cancellationToken);
 
+    /// <summary>
+    /// The content of a file as a snapshot recorded it (<see cref="SnapshotChange.OldHash"/> or
+    /// <see cref="SnapshotChange.NewHash"/>), verified against its hash and size before it is returned.
+    /// </summary>
+    public byte[] ReadContent(string hash, long expectedSize)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(hash);
+        return Store.Objects(Info.Options.CompressionLevel).ReadVerified(hash, expectedSize);
+    }
+
     private SnapshotDiff Diff(int from, int to, bool includeContent, CancellationToken cancellationToken)
     {
         Manifest a = LoadManifest(from);

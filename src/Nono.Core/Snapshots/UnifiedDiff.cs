@@ -6,10 +6,11 @@ namespace Nono.Core.Snapshots;
 
 /// <summary>Renders a unified diff (3 lines of context) from DiffPlex's line diff.</summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-internal static class UnifiedDiff
+public static class UnifiedDiff
 {
     private const int Context = 3;
 
+    /// <summary>A unified diff of <paramref name="oldText"/> to <paramref name="newText"/> under the given labels (a/PATH, b/PATH or /dev/null).</summary>
     public static string Render(string oldLabel, string newLabel, string oldText, string newText)
     {
         DiffResult result = Differ.Instance.CreateDiffs(oldText, newText, ignoreWhiteSpace: false, ignoreCase: false, LineChunker.Instance);

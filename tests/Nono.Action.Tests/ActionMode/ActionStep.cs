@@ -50,6 +50,9 @@ internal sealed partial class ActionStep : IDisposable
 
     public string CheckoutHeader { get; }
 
+    /// <summary>More job environment for the run step (e.g. the OIDC request variables of <c>id-token: write</c>).</summary>
+    public Dictionary<string, string> JobEnvironment { get; } = [];
+
     public string OutputFile => Path.Combine(RunnerTemp, "output");
 
     public string SummaryFile => Path.Combine(RunnerTemp, "summary.md");
@@ -66,6 +69,11 @@ internal sealed partial class ActionStep : IDisposable
         YamlMappingNode gateStep = steps.Single(s => ((YamlScalarNode)s["name"]).Value == "Gate on the result");
 
         Dictionary<string, string> env = RunnerEnvironment();
+        foreach ((string name, string value) in JobEnvironment)
+        {
+            env[name] = value;
+        }
+
         foreach ((YamlNode key, YamlNode value) in ((YamlMappingNode)runStep["env"]).Children)
         {
             env[((YamlScalarNode)key).Value!] = Expression().Replace(((YamlScalarNode)value).Value!, m =>

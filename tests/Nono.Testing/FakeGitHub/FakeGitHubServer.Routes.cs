@@ -15,12 +15,6 @@ public sealed partial class FakeGitHubServer
         _requests.Enqueue(new RecordedRequest(request.HttpMethod, path + request.Url.Query, request.Headers["Authorization"], request.Headers["Accept"], body));
         HttpListenerResponse response = context.Response;
 
-        if (path.StartsWith("/blob/", StringComparison.Ordinal))
-        {
-            await ServeBlobAsync(response, long.Parse(path["/blob/".Length..], System.Globalization.CultureInfo.InvariantCulture));
-            return;
-        }
-
         Match m = RepoPath().Match(path);
         if (!m.Success)
         {
@@ -39,7 +33,9 @@ public sealed partial class FakeGitHubServer
             ("PATCH", ["issues", "comments", var id]) => UpdateComment(long.Parse(id, System.Globalization.CultureInfo.InvariantCulture), JsonNode.Parse(body)!["body"]!.GetValue<string>()),
             ("POST", ["code-scanning", "sarifs"]) => UploadSarif(JsonNode.Parse(body)!.AsObject()),
             ("GET", ["actions", "runs", var run, "artifacts"]) => ListArtifacts(long.Parse(run, System.Globalization.CultureInfo.InvariantCulture)),
-            ("GET", ["actions", "artifacts", var id, "zip"]) => (302, null, $"{BaseAddress}blob/{id}"),
+            ("GET", ["actions", "artifacts", var id, var format]) => DownloadRedirect(long.Parse(id, System.Globalization.CultureInfo.InvariantCulture), format),
+            ("GET", ["actions", "runs"]) => ListRuns(request.QueryString),
+            ("GET", ["pulls", var n]) => GetPull(long.Parse(n, System.Globalization.CultureInfo.InvariantCulture)),
             _ => (404, new JsonObject { ["message"] = "Not Found", ["documentation_url"] = "https://docs.github.com/rest" }, null),
         };
         await WriteAsync(response, status, json, location);
@@ -154,11 +150,18 @@ public sealed partial class FakeGitHubServer
             ["size_in_bytes"] = a.Zip.Length,
             ["url"] = $"{BaseAddress}repos/o/r/actions/artifacts/{a.Id}",
             ["archive_download_url"] = $"{BaseAddress}repos/o/r/actions/artifacts/{a.Id}/zip",
-            ["expired"] = false,
+            ["expired"] = ExpiredArtifacts.ContainsKey(a.Id),
             ["created_at"] = "2026-11-26T10:00:00Z",
             ["expires_at"] = "2027-02-24T10:00:00Z",
             ["updated_at"] = "2026-11-26T10:00:00Z",
-            ["workflow_run"] = new JsonObject { ["id"] = runId, ["repository_id"] = 1, ["head_repository_id"] = 1, ["head_branch"] = "main", ["head_sha"] = "abc" },
+            ["workflow_run"] = new JsonObject
+            {
+                ["id"] = runId,
+                ["repository_id"] = 1,
+                ["head_repository_id"] = 1,
+                ["head_branch"] = WorkflowRuns.TryGetValue(runId, out JsonObject? run) ? run["head_branch"]!.DeepClone() : "main",
+                ["head_sha"] = run is null ? "abc" : run["head_sha"]!.DeepClone(),
+            },
         })];
         return (200, new JsonObject { ["total_count"] = artifacts.Count, ["artifacts"] = items }, null);
     }

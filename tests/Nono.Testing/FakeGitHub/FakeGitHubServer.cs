@@ -9,7 +9,7 @@ namespace Nono.Testing.FakeGitHub;
 
 /// <summary>
 /// A GitHub REST API stand-in on 127.0.0.1 that answers the endpoints nono uses with the status codes and
-/// shapes GitHub documents (checks, issue comments, code scanning SARIF, Actions artifacts), keeps state
+/// shapes GitHub documents (checks, issue comments, code scanning SARIF, Actions artifacts, workflow runs, pull requests), keeps state
 /// between calls, and records every request so tests can assert on what was sent.
 /// </summary>
 public sealed partial class FakeGitHubServer : IAsyncDisposable
@@ -64,6 +64,7 @@ public sealed partial class FakeGitHubServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await StopStorageAsync();
         LoopbackHttpListener.Close(_listener);
         try
         {

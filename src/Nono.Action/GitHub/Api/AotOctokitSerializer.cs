@@ -35,6 +35,8 @@ internal sealed class AotOctokitSerializer : IJsonSerializer
             Type t when t == typeof(CheckRun) => ToCheckRun(Parse(json, s_json.CheckRunDto)),
             Type t when t == typeof(ListArtifactsResponse) => ToArtifacts(Parse(json, s_json.ArtifactListDto)),
             Type t when t == typeof(SarifUploadResponse) => Parse(json, s_json.SarifUploadResponse),
+            Type t when t == typeof(PullRequestDto) => Parse(json, s_json.PullRequestDto),
+            Type t when t == typeof(WorkflowRunListDto) => Parse(json, s_json.WorkflowRunListDto),
             _ => throw Unsupported(typeof(T)),
         };
         return (T)result;

@@ -10,6 +10,8 @@ namespace Nono.Action.GitHub.Api;
 [JsonSerializable(typeof(CheckRunDto))]
 [JsonSerializable(typeof(CheckRunRequestDto))]
 [JsonSerializable(typeof(ArtifactListDto))]
+[JsonSerializable(typeof(PullRequestDto))]
+[JsonSerializable(typeof(WorkflowRunListDto))]
 [JsonSerializable(typeof(SarifUploadRequest))]
 [JsonSerializable(typeof(SarifUploadResponse))]
 internal sealed partial class GitHubApiJsonContext : JsonSerializerContext;

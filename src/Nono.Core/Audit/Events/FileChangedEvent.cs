@@ -15,6 +15,27 @@ public sealed record FileChangedEvent : AuditEvent
     /// <summary>Content digest after the change, when known.</summary>
     public string? AfterDigest { get; init; }
 
+    /// <summary>Size in bytes before the change, when a regular file.</summary>
+    public long? BeforeSize { get; init; }
+
+    /// <summary>Size in bytes after the change, when a regular file.</summary>
+    public long? AfterSize { get; init; }
+
+    /// <summary>Entry type before (<c>file</c>, <c>directory</c>, <c>symlink</c>), null when added.</summary>
+    public string? BeforeType { get; init; }
+
+    /// <summary>Entry type after, null when deleted.</summary>
+    public string? AfterType { get; init; }
+
+    /// <summary>Permission bits before, null when added.</summary>
+    public uint? BeforeMode { get; init; }
+
+    /// <summary>Permission bits after, null when deleted.</summary>
+    public uint? AfterMode { get; init; }
+
+    /// <summary>The snapshot root <see cref="Path"/> is relative to (absolute, on the machine that ran the session).</summary>
+    public string? Root { get; init; }
+
     /// <summary>True when the path is on the policy's protected list (e.g. workflow files, instruction files).</summary>
     public bool Protected { get; init; }
 }

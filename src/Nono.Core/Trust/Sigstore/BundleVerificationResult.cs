@@ -8,6 +8,12 @@ public sealed record BundleVerificationResult(bool Verified, string? Failure)
     /// <summary>A successful result.</summary>
     public static BundleVerificationResult Success { get; } = new(true, null);
 
+    /// <summary>The stage that failed; null when verified.</summary>
+    public BundleCheck? FailedCheck { get; init; }
+
     /// <summary>A failed result.</summary>
     public static BundleVerificationResult Fail(string reason) => new(false, reason);
+
+    /// <summary>A failed result naming the stage.</summary>
+    public static BundleVerificationResult Fail(string reason, BundleCheck check) => new(false, reason) { FailedCheck = check };
 }

@@ -6,11 +6,12 @@ public static partial class SigstoreBundleVerifier
 {
     private const string CodeSigningEku = "1.3.6.1.5.5.7.3.3";
 
-    private static void VerifyCertificate(X509Certificate2 leaf, BundleVerificationMaterial material, List<DateTimeOffset> times, BundleVerificationPolicy policy, TrustedRoot root)
+    private static void VerifyCertificate(X509Certificate2 leaf, BundleVerificationMaterial material, List<DateTimeOffset> times, BundleVerificationPolicy policy, TrustedRoot root, Stage stage)
     {
         _ = material;
         foreach (DateTimeOffset time in times)
         {
+            stage.Current = BundleCheck.CertificateChain;
             if (time < leaf.NotBefore || time > leaf.NotAfter)
             {
                 throw Failure($"signing certificate was not valid at {time:u} (valid {leaf.NotBefore.ToUniversalTime():u} to {leaf.NotAfter.ToUniversalTime():u})");
@@ -42,10 +43,12 @@ public static partial class SigstoreBundleVerifier
 
             using (issuer)
             {
+                stage.Current = BundleCheck.CertificateTransparency;
                 CertificateTransparency.VerifySct(leaf, issuer, root);
             }
         }
 
+        stage.Current = BundleCheck.Identity;
         FulcioIdentity identity = FulcioIdentity.Read(leaf);
         if (!identity.SubjectAlternativeNames.Contains(policy.CertificateIdentity!, StringComparer.Ordinal))
         {

@@ -46,25 +46,26 @@ public static partial class SigstoreBundleVerifier
         ArgumentNullException.ThrowIfNull(artifact);
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(trustedRoot);
+        Stage stage = new();
         try
         {
-            VerifyOrThrow(bundle, artifact, policy, trustedRoot);
+            VerifyOrThrow(bundle, artifact, policy, trustedRoot, stage);
             return BundleVerificationResult.Success;
         }
         catch (NonoException ex) when (ex.Code is NonoErrorCode.VerificationFailed or NonoErrorCode.InvalidPolicy)
         {
-            return BundleVerificationResult.Fail(ex.Message);
+            return BundleVerificationResult.Fail(ex.Message, stage.Current);
         }
         catch (Exception ex) when (ex is CryptographicException or FormatException or JsonException or System.Formats.Asn1.AsnContentException
             or InvalidOperationException or ArgumentException)
         {
-            return BundleVerificationResult.Fail($"malformed bundle content: {ex.Message.ReplaceLineEndings(" ")}");
+            return BundleVerificationResult.Fail($"malformed bundle content: {ex.Message.ReplaceLineEndings(" ")}", stage.Current);
         }
     }
 
     internal static NonoException Failure(string message) => new(NonoErrorCode.VerificationFailed, message);
 
-    private static void VerifyOrThrow(SigstoreBundle bundle, BundleArtifact artifact, BundleVerificationPolicy policy, TrustedRoot root)
+    private static void VerifyOrThrow(SigstoreBundle bundle, BundleArtifact artifact, BundleVerificationPolicy policy, TrustedRoot root, Stage stage)
     {
         if (!s_mediaTypes.Contains(bundle.MediaType, StringComparer.Ordinal))
         {
@@ -96,13 +97,16 @@ public static partial class SigstoreBundleVerifier
             }
 
             // 1. The signature over the content, and the content against the artifact.
+            stage.Current = BundleCheck.Signature;
             SignedContent content = VerifyContent(bundle, artifact, signer);
 
             // 2. The transparency log entry (and the times it proves).
+            stage.Current = BundleCheck.TransparencyLog;
             List<TrustedPublicKey> timestampedLogKeys = [];
             List<DateTimeOffset> times = VerifyTlogEntries(bundle.MediaType.EndsWith("version=0.1", StringComparison.Ordinal), material, content, leaf, signer, root, timestampedLogKeys);
 
             // 3. RFC 3161 timestamps add more proven times; Rekor v2 entries have no other.
+            stage.Current = BundleCheck.Timestamp;
             List<DateTimeOffset> stamped = VerifyTimestamps(material, content, root);
             if (timestampedLogKeys.Count > 0 && stamped.Count == 0)
             {
@@ -126,13 +130,19 @@ public static partial class SigstoreBundleVerifier
             // 4. The certificate: chain to a trusted Fulcio CA, SCT, identity, valid at every proven time.
             if (leaf is not null)
             {
-                VerifyCertificate(leaf, material, times, policy, root);
+                VerifyCertificate(leaf, material, times, policy, root, stage);
             }
         }
         finally
         {
             leaf?.Dispose();
         }
+    }
+
+    /// <summary>Which stage is running, so a failure can be attributed to it.</summary>
+    private sealed class Stage
+    {
+        public BundleCheck Current { get; set; } = BundleCheck.Bundle;
     }
 
     private static X509Certificate2? LeafCertificate(SigstoreBundle bundle, BundleVerificationMaterial material)

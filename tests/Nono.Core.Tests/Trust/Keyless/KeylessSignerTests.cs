@@ -62,6 +62,9 @@ public sealed class KeylessSignerTests
         Assert.Contains("certificate identity", wrongIdentity.Failure, StringComparison.Ordinal);
         Assert.Contains("OIDC issuer", wrongIssuer.Failure, StringComparison.Ordinal);
         Assert.False(wrongArtifact.Verified);
+        Assert.Equal(BundleCheck.Identity, wrongIdentity.FailedCheck);
+        Assert.Equal(BundleCheck.Identity, wrongIssuer.FailedCheck);
+        Assert.Equal(BundleCheck.Signature, wrongArtifact.FailedCheck);
     }
 
     [Fact]

@@ -1,0 +1,123 @@
+using System.Globalization;
+using System.Runtime.Versioning;
+using Nono.Action.ActionMode;
+using Nono.Action.Cli;
+using Nono.Action.Review;
+using Nono.Core.Audit;
+using Nono.Core.Audit.Events;
+using Nono.Core.Diagnostics;
+using Nono.Reports.Terminal;
+using ReportChangeKind = Nono.Reports.Model.FileChangeKind;
+using SessionReport = Nono.Reports.Model.SessionReport;
+
+namespace Nono.Action.Commands;
+
+internal static partial class ReviewCommand
+{
+    /// <summary>Verifies the unpacked artifact, then shows it and applies the rollback; nothing unverified is shown as fact.</summary>
+    [SupportedOSPlatform("linux")]
+    private static async Task<int> ShowAsync(CliContext context, ReviewTarget target, FoundArtifact found, string unpacked, AuditVerifyOptions options, string? checkout, CancellationToken cancellationToken)
+    {
+        string auditRoot = Path.Combine(unpacked, "audit");
+        string[] sessions = Directory.Exists(auditRoot) ? [.. Directory.EnumerateDirectories(auditRoot).Select(Path.GetFileName).OfType<string>().Where(AuditSessionId.IsValid)] : [];
+        if (sessions.Length != 1)
+        {
+            throw new NonoException(NonoErrorCode.VerificationFailed, $"artifact '{found.Name}' holds {sessions.Length} audit sessions, expected one");
+        }
+
+        string sessionId = sessions[0];
+        AuditVerification verification = await AuditVerifier.VerifyAsync(auditRoot, sessionId, options, cancellationToken);
+        List<(string Part, IReadOnlyList<string> Problems)> failed = [.. verification.Checks
+            .Where(c => c.Status == AuditCheckStatus.Failed)
+            .Select(c => (c.FailedBundleCheck is { } stage ? $"{AuditVerifyCommand.Name(c.Part)} ({Nono.Core.Trust.Sigstore.BundleCheckNames.Name(stage)})" : AuditVerifyCommand.Name(c.Part), c.Problems))];
+        if (verification.Checks.Any(c => c.Part == AuditPart.Signature && c.Status != AuditCheckStatus.Passed && c.Status != AuditCheckStatus.Failed))
+        {
+            failed.Add(("signature", ["the session is not signed in the way the options expect"]));
+        }
+
+        SessionMetadata? metadata = await new AuditStore(auditRoot).TryLoadAsync(sessionId, cancellationToken);
+        if (metadata is not null && CheckRunner(metadata, target, found) is { } runnerProblem)
+        {
+            failed.Add(("runner", [runnerProblem]));
+        }
+
+        ChangeContents contents = new(unpacked);
+        List<FileChangedEvent> changes = failed.Count > 0 ? [] : [.. (await new AuditStore(auditRoot).ReadEventsAsync(sessionId, cancellationToken)).Select(r => r.Event).OfType<FileChangedEvent>()];
+        if (contents.Verify(changes) is { Count: > 0 } objectProblems)
+        {
+            failed.Add(("objects", objectProblems));
+        }
+
+        if (failed.Count > 0 || metadata is null)
+        {
+            context.Output.WriteLine($"session   {sessionId}: FAILED");
+            foreach ((string part, IReadOnlyList<string> problems) in failed)
+            {
+                context.Output.WriteLine($"  {part}");
+                problems.ToList().ForEach(p => context.Output.WriteLine($"      {Clean(p)}"));
+            }
+
+            context.Error.WriteLine($"nono: review failed: {string.Join(", ", failed.Select(f => f.Part))}");
+            return ExitCodes.NonoError;
+        }
+
+        context.Output.WriteLine($"session   {sessionId}: verified ({Signer(verification, options)})");
+        SessionReport report = (await SessionReportBuilder.BuildAsync(unpacked, sessionId, "(recorded)", metadata.ExitCode ?? 0, found.Name, [], cancellationToken)).Report;
+        report = report with
+        {
+            SnapshotsEnabled = changes.Count > 0,
+            Changes = [.. changes.Select(c => new Nono.Reports.Model.FileChangeSummary(c.Path, Kind(c.Change), (c.AfterSize ?? 0) - (c.BeforeSize ?? 0), null))],
+        };
+        TerminalRenderer.Render(report, context.Output);
+        foreach (FileChangedEvent change in changes)
+        {
+            context.Output.Write(Clean(contents.Diff(change)));
+        }
+
+        return checkout is null ? ExitCodes.Success : ApplyRollback(context, checkout, changes, contents);
+    }
+
+    private static int ApplyRollback(CliContext context, string checkout, IReadOnlyList<FileChangedEvent> changes, ChangeContents contents)
+    {
+        IReadOnlyList<string> problems = CheckoutRollback.Check(checkout, changes, contents);
+        if (problems.Count > 0)
+        {
+            problems.ToList().ForEach(p => context.Output.WriteLine($"  cannot roll back {Clean(p)}"));
+            context.Error.WriteLine($"nono: --apply refused: {checkout} does not hold what the session left ({problems.Count} problem(s)); nothing was changed");
+            return ExitCodes.NonoError;
+        }
+
+        CheckoutRollback.Result result = CheckoutRollback.Apply(checkout, changes, contents);
+        result.LeftInPlace.ToList().ForEach(p => context.Output.WriteLine($"  kept non-empty directory {Clean(p)} (it holds files the session did not record)"));
+        context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"rolled back in {checkout}: {result.Restored} restored, {result.Removed} removed"));
+        return ExitCodes.Success;
+    }
+
+    private static string Signer(AuditVerification verification, AuditVerifyOptions options) =>
+        verification.Checks.Any(c => c.Part == AuditPart.Signature && c.Status == AuditCheckStatus.Passed)
+            ? options.CertificateIdentity is { } identity ? $"signed keylessly by {identity}" : "signed with the given key"
+            : "signature not checked";
+
+    private static ReportChangeKind Kind(FileChangeKind change) => change switch
+    {
+        FileChangeKind.Added => ReportChangeKind.Created,
+        FileChangeKind.Deleted => ReportChangeKind.Deleted,
+        _ => ReportChangeKind.Modified,
+    };
+
+    /// <summary>Artifact text is untrusted: control characters other than newline and tab could drive the terminal.</summary>
+    private static string Clean(string text) => new([.. text.Select(c => char.IsControl(c) && c is not ('\n' or '\t') ? '?' : c)]);
+
+    /// <summary>The signed session must come from the repository and run the artifact was downloaded from (no replay).</summary>
+    private static string? CheckRunner(SessionMetadata metadata, ReviewTarget target, FoundArtifact found)
+    {
+        RunnerIdentity? runner = metadata.Runner;
+        if (runner?.Repository is null || !string.Equals(runner.Repository, target.FullName, StringComparison.OrdinalIgnoreCase))
+        {
+            return $"the session was recorded in repository '{runner?.Repository ?? "(none)"}', not {target.FullName}";
+        }
+
+        string run = found.RunId.ToString(CultureInfo.InvariantCulture);
+        return runner.RunId == run ? null : $"the session was recorded in run {runner.RunId ?? "(none)"}, but the artifact belongs to run {run}";
+    }
+}

@@ -1,0 +1,116 @@
+using System.Text.Json;
+using Nono.Core.Audit;
+using Nono.Core.Trust.Sigstore;
+using Nono.Testing;
+using Nono.Testing.Sigstore;
+
+namespace Nono.Action.Tests.Audit;
+
+/// <summary>
+/// <c>nono audit verify</c> on sessions signed keylessly against the local Fulcio/Rekor/OIDC stand-ins: the right
+/// identity verifies; a wrong identity, a foreign CA, a foreign CT log or a foreign Rekor log in the trusted root
+/// each fail naming the part (signature) and the stage.
+/// </summary>
+public sealed class AuditVerifyKeylessTests
+{
+    [Theory]
+    [InlineData("ok", null)]
+    [InlineData("identity", "signature (identity)")]
+    [InlineData("ca", "signature (certificate_chain)")]
+    [InlineData("ctlog", "signature (sct)")]
+    [InlineData("rekor", "signature (rekor_entry)")]
+    public async Task Verify_KeylessSession_ChecksChainSctRekorAndIdentity(string variant, string? failure)
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        await using SigstoreStandIn sigstore = new();
+        await using SigstoreStandIn other = new();
+        using TempDirectory state = new();
+        AuditCliHarness cli = new(state.Path);
+        await cli.RecordAsync("s-keyless", ct);
+        Dictionary<string, string> env = new(cli.Environment);
+        foreach ((string key, string value) in sigstore.SigningEnvironment())
+        {
+            env[key] = value;
+        }
+
+        Assert.Equal(0, Run(env, state.Path, "audit", "sign", "s-keyless", "--keyless").Exit);
+        TrustedRoot root = variant switch
+        {
+            "ca" => sigstore.TrustedRoot() with { CertificateAuthorities = other.TrustedRoot().CertificateAuthorities },
+            "ctlog" => sigstore.TrustedRoot() with { Ctlogs = other.TrustedRoot().Ctlogs },
+            "rekor" => sigstore.TrustedRoot() with { Tlogs = other.TrustedRoot().Tlogs },
+            _ => sigstore.TrustedRoot(),
+        };
+        File.WriteAllText(state.Combine("root.json"), JsonSerializer.Serialize(root, SigstoreJsonContext.Default.TrustedRoot));
+        string identity = variant == "identity" ? "https://github.com/acme/app/.github/workflows/evil.yml@refs/heads/main" : sigstore.Identity;
+
+        (int exit, string output, string error) = cli.Run("audit", "verify", "s-keyless", "--certificate-identity", identity,
+            "--certificate-oidc-issuer", sigstore.OidcIssuer, "--trusted-root", state.Combine("root.json"));
+
+        if (failure is null)
+        {
+            Assert.True(exit == 0, output + error);
+            Assert.Contains("signature    passed", output, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Equal(1, exit);
+            Assert.Equal($"nono: audit verification failed: {failure}", error.Trim());
+        }
+    }
+
+    [Fact]
+    public async Task Verify_KeylessSessionWithoutIdentity_IsUnverifiedNotPassed()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        await using SigstoreStandIn sigstore = new();
+        using TempDirectory state = new();
+        AuditCliHarness cli = new(state.Path);
+        await cli.RecordAsync("s-keyless", ct);
+        Dictionary<string, string> env = new(cli.Environment);
+        foreach ((string key, string value) in sigstore.SigningEnvironment())
+        {
+            env[key] = value;
+        }
+
+        Run(env, state.Path, "audit", "sign", "s-keyless", "--keyless");
+        File.WriteAllText(state.Combine("root.json"), sigstore.TrustedRootJson());
+
+        (int exit, string output, _) = cli.Run("audit", "verify", "s-keyless");
+        (int keyExit, _, string keyError) = cli.Run("audit", "verify", "s-keyless", "--certificate-identity", sigstore.Identity);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("signature    unverified", output, StringComparison.Ordinal);
+        Assert.Contains("--certificate-identity", output, StringComparison.Ordinal);
+        Assert.Equal(1, keyExit);
+        Assert.Contains("give both --certificate-identity and --certificate-oidc-issuer", keyError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_KeyedSessionAgainstAnIdentity_FailsTheSignature()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        await using SigstoreStandIn sigstore = new();
+        using TempDirectory state = new();
+        AuditCliHarness cli = new(state.Path);
+        await cli.RecordAsync("s-keyed", ct);
+        Assert.Equal(0, cli.Run("trust", "keygen", "--keyref", "file://" + state.Combine("k.key")).Exit);
+        Assert.Equal(0, cli.Run("audit", "sign", "s-keyed", "--keyref", "file://" + state.Combine("k.key")).Exit);
+        File.WriteAllText(state.Combine("root.json"), sigstore.TrustedRootJson());
+
+        (int exit, string output, string error) = cli.Run("audit", "verify", "s-keyed", "--certificate-identity", sigstore.Identity,
+            "--certificate-oidc-issuer", sigstore.OidcIssuer, "--trusted-root", state.Combine("root.json"));
+
+        Assert.Equal(1, exit);
+        Assert.Equal("nono: audit verification failed: signature", error.Trim());
+        Assert.Contains("signed with a key, not keylessly", output, StringComparison.Ordinal);
+    }
+
+    private static (int Exit, string Out, string Err) Run(Dictionary<string, string> env, string cwd, params string[] args)
+    {
+        StringWriter output = new();
+        StringWriter error = new();
+        int exit = Nono.Action.Cli.NonoCli.Run(args, new Nono.Action.Cli.CliContext(output, error, env, cwd));
+        return (exit, output.ToString(), error.ToString());
+    }
+}
