@@ -26,7 +26,8 @@ internal static class RunArguments
 
         if (inputs.Mode == ActionRunMode.Audit)
         {
-            // Observe: the network stays open. Recording it needs an allow-all proxy mode, which does not exist yet.
+            // Observe: every host is reachable, but only through the proxy (same tier as enforce), which records each.
+            args.Add("--network-audit");
         }
         else if (inputs.NetworkBlocked)
         {

@@ -94,13 +94,13 @@ internal static partial class ActionCommand
         string artifactName = inputs.ArtifactName ?? $"nono-session-{runner.Job ?? "job"}-{sessionId}";
         if (inputs.Mode == ActionRunMode.Audit)
         {
-            notes.Add("Audit mode: the network was open and is not recorded in this version (only filesystem changes and policy are).");
+            notes.Add("Audit mode: every host was reachable, only through nono's proxy, which recorded each one (metadata, link-local and unmapped private addresses stay refused).");
         }
 
         (SessionReport report, SnapshotDiff? diff) = await SessionReportBuilder.BuildAsync(stateRoot, sessionId, inputs.Profile, exitCode, artifactName, notes, CancellationToken.None);
-        if (inputs.Mode == ActionRunMode.Audit && report.Network.Count > 0)
+        if (inputs.Mode == ActionRunMode.Audit)
         {
-            report = report with { Notes = [.. report.Notes, "To enforce, paste into the step: network: " + string.Join(",", report.Network.Select(h => h.Host).Order(StringComparer.Ordinal))] };
+            report = report with { NetworkProposal = await NetworkProposalBuilder.BuildAsync(stateRoot, sessionId, CancellationToken.None) };
         }
 
         string version = typeof(ActionCommand).Assembly.GetName().Version?.ToString() ?? "0";

@@ -80,8 +80,10 @@ internal sealed record SandboxInvocation(
 
         // Network tiers and proxy mode (run only; profile network section + flags): see Network/RunNetwork.cs.
         List<string> networkProblems = [];
+        bool block = capabilities.Network == NetworkMode.Block
+            && (networkOptions is null || !parse.GetValue(networkOptions.NetworkAudit) || parse.GetValue(options.Policy.BlockNet)); // audit replaces a profile's block
         RunNetwork? network = networkOptions is null ? null : RunNetwork.Prepare(
-            NetworkRequest.FromSection(policy.Network).Merge(networkOptions.ToRequest(parse, capabilities.Network == NetworkMode.Block)), context, networkProblems);
+            NetworkRequest.FromSection(policy.Network).Merge(networkOptions.ToRequest(parse, block)), context, networkProblems);
         capabilities = network?.Apply(capabilities) ?? capabilities;
         if (networkOptions is null && capabilities.Network == NetworkMode.Proxy)
         {

@@ -14,6 +14,9 @@ internal sealed record NetworkRequest
 {
     public bool Block { get; init; }
 
+    /// <summary>Recording mode (<c>--network-audit</c>, the action's audit mode): every host allowed through the proxy and recorded.</summary>
+    public bool RecordAll { get; init; }
+
     public IReadOnlyList<string> AllowDomains { get; init; } = [];
 
     public string? NetworkProfile { get; init; }
@@ -29,7 +32,7 @@ internal sealed record NetworkRequest
     public IReadOnlyList<string> UpstreamProxyBypass { get; init; } = [];
 
     /// <summary>Whether anything asks for the proxy.</summary>
-    public bool WantsProxy => AllowDomains.Count > 0 || NetworkProfile is not null || Credentials.Count > 0 || CustomCredentials.Count > 0;
+    public bool WantsProxy => RecordAll || AllowDomains.Count > 0 || NetworkProfile is not null || Credentials.Count > 0 || CustomCredentials.Count > 0;
 
     /// <summary>The request a profile's network section makes (the lead calls this with <c>ResolvedPolicy.Network</c>).</summary>
     public static NetworkRequest FromSection(NetworkSection section)
@@ -58,7 +61,10 @@ internal sealed record NetworkRequest
 
         return new NetworkRequest
         {
-            Block = Block || flags.Block,
+            // Recording mode observes what a blocking profile would refuse, so it replaces the profile's block
+            // (an explicit --block-net with it is still a conflict).
+            Block = (Block && !flags.RecordAll) || flags.Block,
+            RecordAll = RecordAll || flags.RecordAll,
             AllowDomains = [.. AllowDomains.Concat(flags.AllowDomains).Distinct(StringComparer.OrdinalIgnoreCase)],
             NetworkProfile = flags.NetworkProfile ?? NetworkProfile,
             Credentials = [.. Credentials.Concat(flags.Credentials).Distinct(StringComparer.Ordinal)],
@@ -74,7 +80,7 @@ internal sealed record NetworkRequest
     {
         if (Block && WantsProxy)
         {
-            problems.Add("--block-net conflicts with proxy mode (--allow-domain, --network-profile, --proxy-credential): choose one");
+            problems.Add("--block-net conflicts with proxy mode (--allow-domain, --network-profile, --proxy-credential, --network-audit): choose one");
         }
 
         if (!WantsProxy && (Resolve.Count > 0 || UpstreamProxy is not null || UpstreamProxyBypass.Count > 0))
@@ -143,6 +149,7 @@ internal sealed record NetworkRequest
         return problems.Count > before ? null : new ProxyOptions
         {
             AllowedHosts = [.. hosts.Distinct(StringComparer.OrdinalIgnoreCase)],
+            AllowAllHosts = RecordAll,
             ResolverOverrides = overrides,
             UpstreamProxy = upstream,
             UpstreamProxyBypass = UpstreamProxyBypass,

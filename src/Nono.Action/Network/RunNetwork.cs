@@ -59,6 +59,12 @@ internal sealed class RunNetwork : IAsyncDisposable
         }
 
         ProxyOptions? proxy = request.WantsProxy ? request.ToProxyOptions(context.Environment, problems) : null;
+        if (proxy is not null)
+        {
+            // In the netns tier the proxy starts after the fork; its configuration errors must stop the run before it.
+            problems.AddRange(ProxyOptionsValidator.Preflight(proxy).Select(p => "proxy configuration: " + p));
+        }
+
         NetworkNamespaceSupport ns = ProbeNamespace(context, problems);
         return new RunNetwork(request.WantsProxy ? NetworkMode.Proxy : NetworkMode.Block, proxy, ns);
     }

@@ -9,6 +9,7 @@ namespace Nono.Action.Network;
 internal sealed class RunNetworkOptions
 {
     public Option<string[]> AllowDomain { get; } = Many("--allow-domain", "Host reachable through nono's proxy: exact name or *.suffix (repeatable; enables proxy mode)");
+    public Option<bool> NetworkAudit { get; } = new("--network-audit") { Description = "Route the network through nono's proxy in recording mode: every host name is allowed and recorded; the address policy still applies (enables proxy mode)" };
     public Option<string?> NetworkProfile { get; } = new("--network-profile") { Description = "Named host list for the proxy: minimal, developer, github, package-registries (enables proxy mode)" };
     public Option<string[]> ProxyCredential { get; } = Many("--proxy-credential", "Credential the proxy injects; the sandbox sees only a phantom token (repeatable; enables proxy mode)", "--credential");
     public Option<string[]> Resolve { get; } = Many("--resolve", "Resolve HOST to IP in the proxy without DNS, HOST=IP (repeatable)");
@@ -17,7 +18,7 @@ internal sealed class RunNetworkOptions
 
     public void AddTo(Command command)
     {
-        foreach (Option option in new Option[] { AllowDomain, NetworkProfile, ProxyCredential, Resolve, UpstreamProxy, UpstreamProxyBypass })
+        foreach (Option option in new Option[] { AllowDomain, NetworkAudit, NetworkProfile, ProxyCredential, Resolve, UpstreamProxy, UpstreamProxyBypass })
         {
             command.Options.Add(option);
         }
@@ -27,6 +28,7 @@ internal sealed class RunNetworkOptions
     public NetworkRequest ToRequest(ParseResult parse, bool block) => new()
     {
         Block = block,
+        RecordAll = parse.GetValue(NetworkAudit),
         AllowDomains = parse.GetValue(AllowDomain) ?? [],
         NetworkProfile = parse.GetValue(NetworkProfile),
         Credentials = parse.GetValue(ProxyCredential) ?? [],

@@ -9,6 +9,7 @@ namespace Nono.Core.Proxy;
 /// </summary>
 internal static class CredentialResolver
 {
+    private const string UnusableCredential = "the credential is empty or contains control characters";
     private static readonly TimeSpan s_commandTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>Resolves every service; collects all problems instead of stopping at the first.</summary>
@@ -21,9 +22,9 @@ internal static class CredentialResolver
             (string? credential, string? error) = service.CredentialCommand.Count > 0
                 ? await RunCommandAsync(service.CredentialCommand, options, cancellationToken)
                 : Load(service.CredentialKey ?? string.Empty, options.SupervisorEnvironment);
-            if (credential is not null && (credential.Length == 0 || credential.Any(c => c < ' ' || c == (char)0x7f)))
+            if (credential is not null && !IsUsable(credential))
             {
-                (credential, error) = (null, "the credential is empty or contains control characters");
+                (credential, error) = (null, UnusableCredential);
             }
 
             if (credential is null)
@@ -37,6 +38,28 @@ internal static class CredentialResolver
 
         return (resolved, errors);
     }
+
+    /// <summary>
+    /// Checks that a service's credential source is usable without running anything: the variable is set, the file is
+    /// readable and holds a valid credential, the command is an executable file. Null when fine, else the problem.
+    /// </summary>
+    public static string? CheckSource(CredentialService service, IReadOnlyDictionary<string, string> environment)
+    {
+        if (service.CredentialCommand.Count > 0)
+        {
+            string program = service.CredentialCommand[0];
+            return File.Exists(program) && (OperatingSystem.IsWindows() || (File.GetUnixFileMode(program) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0)
+                ? null
+                : $"service '{service.Name}': credential command '{program}' is not an executable file";
+        }
+
+        (string? credential, string? error) = Load(service.CredentialKey ?? string.Empty, environment);
+        return credential is null ? $"service '{service.Name}': {error}"
+            : !IsUsable(credential) ? $"service '{service.Name}': {UnusableCredential}"
+            : null;
+    }
+
+    private static bool IsUsable(string credential) => credential.Length > 0 && !credential.Any(c => c < ' ' || c == (char)0x7f);
 
     /// <summary>A fresh 256-bit token as 64 lower-case hex characters.</summary>
     public static string NewToken() => RandomNumberGenerator.GetHexString(64, lowercase: true);

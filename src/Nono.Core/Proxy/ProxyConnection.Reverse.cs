@@ -7,7 +7,7 @@ namespace Nono.Core.Proxy;
 
 internal sealed partial class ProxyConnection
 {
-    private async Task ReverseAsync(HttpHead head, BufferedReader reader, NetworkStream stream, IdleTimeout idle)
+    private async Task<bool> ReverseAsync(HttpHead head, bool persistent, BufferedReader reader, NetworkStream stream, IdleTimeout idle)
     {
         CancellationToken ct = idle.Token;
         string target = head.Target;
@@ -21,14 +21,14 @@ internal sealed partial class ProxyConnection
         if (!_ctx.Services.TryGetValue(name, out ResolvedService? route))
         {
             await RefuseAsync(stream, ProxyMode.Reverse, Redact(HostName.Printable(name)), 0, head.Method, 404, "unknown-route", "no credential route with this name", ct);
-            return;
+            return false;
         }
 
         CredentialService svc = route.Service;
         if (!IsCanonicalPath(rest))
         {
             await RefuseAsync(stream, ProxyMode.Reverse, svc.Name, 0, head.Method, 400, "path-not-canonical", "dot segments, encoded slashes or backslashes are not allowed", ct, loggedPath);
-            return;
+            return false;
         }
 
         if (svc.EndpointRules.Count > 0 && !svc.EndpointRules.Any(r =>
@@ -36,21 +36,21 @@ internal sealed partial class ProxyConnection
                 && PathGlob.Matches(r.PathGlob, rest.Length == 0 ? "/" : rest)))
         {
             await RefuseAsync(stream, ProxyMode.Reverse, svc.Name, 0, head.Method, 403, "endpoint-denied", $"{head.Method} {loggedPath} is not allowed on route '{svc.Name}'", ct, loggedPath);
-            return;
+            return false;
         }
 
         HeaderFilter.StripHopByHop(head);
         if (!CredentialInjector.TryInject(route, head, ref rest, ref query))
         {
             await RefuseAsync(stream, ProxyMode.Reverse, svc.Name, 0, head.Method, 401, "phantom-token-invalid", $"route '{svc.Name}' needs this session's phantom token", ct, loggedPath);
-            return;
+            return false;
         }
 
         (BodyFraming framing, long length, string? framingError) = HttpBody.ForRequest(head);
         if (framingError is not null)
         {
             await RefuseAsync(stream, ProxyMode.Reverse, svc.Name, 0, head.Method, 400, "bad-framing", framingError, ct, loggedPath);
-            return;
+            return false;
         }
 
         Uri upstreamUri = svc.Upstream;
@@ -66,14 +66,14 @@ internal sealed partial class ProxyConnection
         if (_ctx.HeadContainsPhantom(upstreamHead))
         {
             await RefuseAsync(stream, ProxyMode.Reverse, svc.Name, 0, head.Method, 403, "phantom-token-misplaced", "a phantom or session token appears outside the credential's place", ct, loggedPath);
-            return;
+            return false;
         }
 
         ConnectOutcome outcome = await _ctx.Connector.ConnectAsync(upstreamHost, upstreamUri.Port, trustedTarget: true, ct);
         if (outcome.Socket is not Socket upstream)
         {
             await RefuseAsync(stream, ProxyMode.Reverse, svc.Name, upstreamUri.Port, head.Method, outcome.Status, outcome.Reason, $"cannot connect to the upstream of '{svc.Name}' ({outcome.Reason})", ct, loggedPath);
-            return;
+            return false;
         }
 
         await using NetworkStream network = new(upstream, ownsSocket: true);
@@ -90,13 +90,13 @@ internal sealed partial class ProxyConnection
             {
                 await tls.DisposeAsync();
                 await RefuseAsync(stream, ProxyMode.Reverse, svc.Name, upstreamUri.Port, head.Method, 502, "upstream-tls-failed", $"TLS to the upstream of '{svc.Name}' failed", ct, loggedPath);
-                return;
+                return false;
             }
         }
 
         await using (upstreamStream)
         {
-            await ExchangeAndRecordAsync(ProxyMode.Reverse, svc.Name, upstreamUri.Port, loggedPath, upstreamHead, framing, length, reader, stream, upstreamStream, idle);
+            return await ExchangeAndRecordAsync(ProxyMode.Reverse, svc.Name, upstreamUri.Port, loggedPath, upstreamHead, framing, length, persistent, reader, stream, upstreamStream, idle);
         }
     }
 

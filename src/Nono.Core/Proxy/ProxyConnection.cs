@@ -4,8 +4,8 @@ using System.Text;
 namespace Nono.Core.Proxy;
 
 /// <summary>
-/// Serves one client connection: reads one request head, authenticates it, and handles it as a CONNECT tunnel,
-/// an absolute-form forward or a credential route. One request per connection (responses carry <c>Connection: close</c>).
+/// Serves one client connection: reads request heads one after the other, authenticates and checks each, and handles
+/// it as a CONNECT tunnel (which ends the request loop), an absolute-form forward or a credential route.
 /// </summary>
 internal sealed partial class ProxyConnection
 {
@@ -24,59 +24,73 @@ internal sealed partial class ProxyConnection
 
     public async Task RunAsync()
     {
-        _started = _ctx.Time.GetTimestamp();
-        _startedAt = _ctx.Time.GetUtcNow();
         using IdleTimeout idle = new(_ctx.Options.IdleTimeout, _ctx.Time, _shutdown);
         await using NetworkStream stream = new(_client, ownsSocket: true);
         using BufferedReader reader = new(stream);
         try
         {
-            (HeadReadStatus status, string? text) = await reader.ReadHeadAsync(_ctx.Options.MaxHeaderBytes, idle.Token);
-            if (status == HeadReadStatus.TooLarge)
+            // HTTP/1.1 persistent connection: every request is parsed, authenticated and checked on its own; any
+            // refusal, error or unframeable response ends the connection.
+            while (await ServeOneAsync(reader, stream, idle))
             {
-                await RefuseAsync(stream, ProxyMode.Unknown, null, 0, null, 431, "header-too-large", "request head exceeds the size limit", idle.Token);
-                return;
-            }
-
-            if (status != HeadReadStatus.Ok || text is null)
-            {
-                return;
-            }
-
-            HttpHead? head = HttpHead.TryParse(text, isRequest: true, out string? error);
-            if (head is null)
-            {
-                await RefuseAsync(stream, ProxyMode.Unknown, null, 0, null, 400, "malformed-request", error ?? "malformed request", idle.Token);
-                return;
-            }
-
-            if (head.Target.StartsWith(_ctx.SelfPrefix, StringComparison.OrdinalIgnoreCase))
-            {
-                // A client that ignored NO_PROXY sent a credential-route request through the proxy to the proxy itself.
-                head.Second = head.Target[(_ctx.SelfPrefix.Length - 1)..];
-            }
-
-            if (string.Equals(head.Method, "CONNECT", StringComparison.Ordinal))
-            {
-                await ConnectAsync(head, reader, stream, idle);
-            }
-            else if (head.Target.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || head.Target.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
-            {
-                await ForwardAsync(head, reader, stream, idle);
-            }
-            else if (head.Target.StartsWith('/'))
-            {
-                await ReverseAsync(head, reader, stream, idle);
-            }
-            else
-            {
-                await RefuseAsync(stream, ProxyMode.Unknown, null, 0, head.Method, 400, "malformed-request", "unsupported request target form", idle.Token);
+                idle.Touch();
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
         {
             // Client went away, idle timeout, or proxy shutdown: the connection simply ends.
         }
+    }
+
+    /// <summary>Reads and handles one request; true when the connection may carry another one.</summary>
+    private async Task<bool> ServeOneAsync(BufferedReader reader, NetworkStream stream, IdleTimeout idle)
+    {
+        (HeadReadStatus status, string? text) = await reader.ReadHeadAsync(_ctx.Options.MaxHeaderBytes, idle.Token);
+        _started = _ctx.Time.GetTimestamp();
+        _startedAt = _ctx.Time.GetUtcNow();
+        if (status == HeadReadStatus.TooLarge)
+        {
+            await RefuseAsync(stream, ProxyMode.Unknown, null, 0, null, 431, "header-too-large", "request head exceeds the size limit", idle.Token);
+            return false;
+        }
+
+        if (status != HeadReadStatus.Ok || text is null)
+        {
+            return false;
+        }
+
+        HttpHead? head = HttpHead.TryParse(text, isRequest: true, out string? error);
+        if (head is null)
+        {
+            await RefuseAsync(stream, ProxyMode.Unknown, null, 0, null, 400, "malformed-request", error ?? "malformed request", idle.Token);
+            return false;
+        }
+
+        if (head.Target.StartsWith(_ctx.SelfPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            // A client that ignored NO_PROXY sent a credential-route request through the proxy to the proxy itself.
+            head.Second = head.Target[(_ctx.SelfPrefix.Length - 1)..];
+        }
+
+        bool persistent = Persistence.ClientAllows(head); // read before hop-by-hop headers are stripped
+        if (string.Equals(head.Method, "CONNECT", StringComparison.Ordinal))
+        {
+            await ConnectAsync(head, reader, stream, idle);
+            return false;
+        }
+
+        if (head.Target.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || head.Target.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+        {
+            return await ForwardAsync(head, persistent, reader, stream, idle);
+        }
+
+        if (head.Target.StartsWith('/'))
+        {
+            return await ReverseAsync(head, persistent, reader, stream, idle);
+        }
+
+        await RefuseAsync(stream, ProxyMode.Unknown, null, 0, head.Method, 400, "malformed-request", "unsupported request target form", idle.Token);
+        return false;
     }
 
     private void Emit(ProxyMode mode, string? host, int port, string? method, string? path, ProxyDecision decision, string reason, int status, long up = 0, long down = 0) =>

@@ -50,6 +50,11 @@ internal sealed class ProxyContext
             return "metadata-host";
         }
 
+        if (Options.AllowAllHosts)
+        {
+            return null;
+        }
+
         foreach (HostPattern pattern in AllowList)
         {
             if (pattern.Matches(normalizedHost))

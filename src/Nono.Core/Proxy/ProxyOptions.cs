@@ -9,6 +9,13 @@ public sealed record ProxyOptions
     /// <summary>Allowed hosts: exact names, <c>*.suffix</c> patterns, or IP literals. Single-label names only when listed exactly.</summary>
     public IReadOnlyList<string> AllowedHosts { get; init; } = [];
 
+    /// <summary>
+    /// Recording (audit) mode: every host name passes the allow-list, and every request is recorded as usual so the
+    /// record shows what an allow-list would need. Metadata names and the address policy (link-local and metadata
+    /// addresses always; loopback and private ranges unless permitted or mapped with a resolver override) still apply.
+    /// </summary>
+    public bool AllowAllHosts { get; init; }
+
     /// <summary>Normally denied address ranges that are permitted for allowed hosts.</summary>
     public PermittedAddresses PermittedAddresses { get; init; } = PermittedAddresses.None;
 

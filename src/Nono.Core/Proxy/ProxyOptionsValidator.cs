@@ -3,7 +3,7 @@ using System.Net;
 namespace Nono.Core.Proxy;
 
 /// <summary>Checks <see cref="ProxyOptions"/> and reports every problem, one line each.</summary>
-public static class ProxyOptionsValidator
+public static partial class ProxyOptionsValidator
 {
     /// <summary>Returns all problems found (empty when valid). <paramref name="requireLoopbackBind"/>: the proxy binds its own socket.</summary>
     public static IReadOnlyList<string> Validate(ProxyOptions options, bool requireLoopbackBind = true)

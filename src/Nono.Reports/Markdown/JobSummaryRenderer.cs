@@ -21,6 +21,7 @@ public static class JobSummaryRenderer
             new("overview", Overview(report)),
             new("violations", Violations(report)),
             new("network", Network(report)),
+            new("proposed network policy", NetworkProposalSection.Render(report)),
             new("signature", Signature(report)),
             new("notes", Notes(report)),
             new("changed files", Changes(report, withDiffs: false)),

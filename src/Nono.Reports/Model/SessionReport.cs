@@ -36,6 +36,9 @@ public sealed record SessionReport
     /// <summary>Per-host network activity.</summary>
     public IReadOnlyList<NetworkHostSummary> Network { get; init; } = [];
 
+    /// <summary>Audit mode only: the allow-list that would have made the run clean. Null in enforce mode.</summary>
+    public NetworkProposal? NetworkProposal { get; init; }
+
     /// <summary>Changed files, when snapshots were on.</summary>
     public IReadOnlyList<FileChangeSummary> Changes { get; init; } = [];
 

@@ -41,13 +41,17 @@ internal static class ProxyHarness
     public static string BasicProxyAuth(string password) =>
         "Proxy-Authorization: Basic " + Convert.ToBase64String(Encoding.ASCII.GetBytes("nono:" + password)) + "\r\n";
 
-    /// <summary>Sends raw bytes to the proxy and returns everything it answers until it closes the connection.</summary>
+    /// <summary>
+    /// Sends raw bytes to the proxy, half-closes (the proxy keeps connections open for more requests until the client
+    /// ends), and returns everything it answers until it closes the connection.
+    /// </summary>
     public static async Task<string> RawAsync(RunningProxy proxy, string request)
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
         using Socket socket = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, proxy.Port), ct);
         await socket.SendAsync(Encoding.Latin1.GetBytes(request), SocketFlags.None, ct);
+        socket.Shutdown(SocketShutdown.Send);
         return await ReadToEndAsync(socket, ct);
     }
 

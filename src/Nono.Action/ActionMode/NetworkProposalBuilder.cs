@@ -1,0 +1,35 @@
+using Nono.Core.Audit;
+using Nono.Core.Audit.Events;
+using Nono.Reports.Model;
+
+namespace Nono.Action.ActionMode;
+
+/// <summary>
+/// Builds the audit-mode proposal from a session's network events: every host the recording proxy let through
+/// becomes an allow-list entry. Credential-route requests are left out (their "host" is the service name, and the
+/// <c>credentials</c> input keeps those routes in enforce mode); the proxy records a path only for them.
+/// </summary>
+internal static class NetworkProposalBuilder
+{
+    public static async Task<NetworkProposal> BuildAsync(string stateRoot, string sessionId, CancellationToken cancellationToken)
+    {
+        AuditStore audit = new(Path.Combine(stateRoot, "audit"));
+        IReadOnlyList<AuditRecord> records = await audit.TryLoadAsync(sessionId, cancellationToken) is null
+            ? []
+            : await audit.ReadEventsAsync(sessionId, cancellationToken);
+        return From(records.Select(r => r.Event).OfType<NetworkEvent>());
+    }
+
+    public static NetworkProposal From(IEnumerable<NetworkEvent> events)
+    {
+        SortedSet<string> allowed = new(StringComparer.Ordinal);
+        SortedSet<string> refused = new(StringComparer.Ordinal);
+        foreach (NetworkEvent e in events.Where(e => e.Path is null))
+        {
+            (e.Decision == NetworkDecision.Allowed ? allowed : refused).Add(e.Host.ToLowerInvariant());
+        }
+
+        refused.ExceptWith(allowed);
+        return new NetworkProposal([.. allowed], [.. refused]);
+    }
+}

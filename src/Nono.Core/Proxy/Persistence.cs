@@ -1,0 +1,42 @@
+namespace Nono.Core.Proxy;
+
+/// <summary>HTTP/1.1 connection persistence rules (RFC 9112 section 9.3) as they apply to the client side of the proxy.</summary>
+internal static class Persistence
+{
+    /// <summary>
+    /// Whether the client lets the connection carry another request: HTTP/1.1 without a <c>close</c> option in
+    /// <c>Connection</c> or <c>Proxy-Connection</c>. HTTP/1.0 clients get one request (no keep-alive negotiation).
+    /// </summary>
+    public static bool ClientAllows(HttpHead request) =>
+        string.Equals(request.Third, "HTTP/1.1", StringComparison.Ordinal)
+        && !HasOption(request, "Connection", "close")
+        && !HasOption(request, "Proxy-Connection", "close");
+
+    /// <summary>
+    /// Whether the response can be followed by another one on the client connection: its end must be known without
+    /// closing. The upstream's own <c>Connection: close</c> is about the upstream connection (the proxy always asks for it).
+    /// </summary>
+    public static bool ResponseAllows(HttpHead response, BodyFraming framing) =>
+        framing != BodyFraming.UntilClose && response.StatusCode != 101;
+
+    private static bool HasOption(HttpHead head, string header, string option)
+    {
+        foreach (KeyValuePair<string, string> h in head.Headers)
+        {
+            if (!string.Equals(h.Key, header, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            foreach (string token in h.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (string.Equals(token, option, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+}
