@@ -240,12 +240,12 @@ public sealed partial class RunCommandTests
     {
         using CancellationTokenSource bound = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         bound.CancelAfter(TimeSpan.FromSeconds(60));
-        IReadOnlyList<int> alive = MarkedProcesses(marker);
+        List<int> alive = MarkedProcesses(marker);
         int steady = 0;
         while (alive.Count > 0 && !bound.IsCancellationRequested && (expectNone || steady < 50))
         {
             await Task.Delay(20, TestContext.Current.CancellationToken);
-            IReadOnlyList<int> now = MarkedProcesses(marker);
+            List<int> now = MarkedProcesses(marker);
             steady = now.Count == alive.Count ? steady + 1 : 0;
             alive = now;
         }
