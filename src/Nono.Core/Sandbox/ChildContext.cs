@@ -104,6 +104,7 @@ internal unsafe struct ChildContext
     public int WaitStatus;            // scratch for waitpid
     public int RelayPid;              // the cgroup relay's pid, for its command's parent check
     public void* FullSignalSet;       // sigset_t with every bit set
+    public void* SignalInfo;          // siginfo_t (128 bytes) filled by sigwaitinfo
     public byte* RootPath;            // "/"
     public byte* ProcPath;            // "/proc"
     public byte* ProcType;            // "proc"

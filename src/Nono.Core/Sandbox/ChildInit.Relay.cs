@@ -5,6 +5,9 @@ namespace Nono.Core.Sandbox;
 // SAFETY: as ChildInit.cs: only the prepared ChildContext and libc through its function pointers, in a forked child.
 internal static unsafe partial class ChildInit
 {
+    /// <summary>siginfo_t: int si_signo, si_errno, si_code.</summary>
+    private const int SiCodeIndex = 2;
+
     /// <summary>
     /// The relay and init loop: forwards the usual termination and job signals to <paramref name="target"/>, reaps every
     /// child, and when <paramref name="target"/> ends reports its raw wait status (when <paramref name="report"/>) and
@@ -20,7 +23,7 @@ internal static unsafe partial class ChildInit
 
         while (true)
         {
-            int signal = c->Sigwaitinfo(c->FullSignalSet, null);
+            int signal = c->Sigwaitinfo(c->FullSignalSet, c->SignalInfo);
             if (signal == SIGCHLD)
             {
                 bool ended = false;
@@ -57,9 +60,10 @@ internal static unsafe partial class ChildInit
 
                 c->Exit(128 + SIGKILL);
             }
-            else if (signal is 1 or 2 or 3 or 10 or 12 or 15 or 28)
+            else if ((signal is 1 or 2 or 3 or 10 or 12 or 15 or 28) && ((int*)c->SignalInfo)[SiCodeIndex] <= 0)
             {
-                // HUP INT QUIT USR1 USR2 TERM WINCH
+                // HUP INT QUIT USR1 USR2 TERM WINCH sent by a process (si_code SI_USER, SI_QUEUE, SI_TKILL: nono's
+                // forwarding). Not the terminal's (SI_KERNEL): it signals the whole foreground process group, command included.
                 c->Kill(target, signal);
             }
         }

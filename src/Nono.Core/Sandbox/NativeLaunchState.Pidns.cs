@@ -3,7 +3,7 @@ using Nono.Core.Sandbox.Interop;
 namespace Nono.Core.Sandbox;
 
 // SAFETY: as NativeLaunchState.cs: every buffer comes from _memory (zeroed, freed only in Dispose, after the forks), each
-// with the size ChildInit reads (sigset_t 128 bytes, landlock_path_beneath_attr 12 bytes rounded to 16, one path and one
+// with the size ChildInit reads (sigset_t and siginfo_t 128 bytes each, landlock_path_beneath_attr 12 bytes rounded to 16, one path and one
 // access per /proc rule).
 internal sealed unsafe partial class NativeLaunchState
 {
@@ -106,6 +106,7 @@ internal sealed unsafe partial class NativeLaunchState
         byte* full = (byte*)_memory.Allocate(128);
         new Span<byte>(full, 128).Fill(0xff);
         c->FullSignalSet = full;
+        c->SignalInfo = _memory.Allocate(128);
         PrepareUserNamespace(); // the relay and the init drop capabilities with these buffers, namespace or not
         if (containment == ProcessContainment.Cgroup)
         {
