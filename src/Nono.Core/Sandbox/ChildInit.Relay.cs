@@ -69,7 +69,11 @@ internal static unsafe partial class ChildInit
         }
     }
 
-    /// <summary>The relay and the init need no capability (kill of a same-uid child, waitpid, write): they drop them all.</summary>
+    /// <summary>
+    /// The init and the PID-namespace relay need no capability (kill of a same-uid child, waitpid, write): they drop them
+    /// all. The cgroup relay keeps them: removing the leaf from nono's cgroup directory (mode 0555 at the root of the
+    /// hierarchy) takes CAP_DAC_OVERRIDE, and it holds no more than the supervisor it was forked from.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Harden(ChildContext* c)
     {
@@ -78,7 +82,11 @@ internal static unsafe partial class ChildInit
             return;
         }
 
-        _ = ChildNetns.DropCapabilities(c);
+        if ((c->Flags & ChildContext.FlagCgroup) == 0)
+        {
+            _ = ChildNetns.DropCapabilities(c);
+        }
+
         _ = c->Prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
     }
 

@@ -17,7 +17,7 @@ namespace Nono.Core.Sandbox;
 /// parent-death signal is a queued real-time signal: when nono dies, the relay writes <c>cgroup.kill</c>.</item>
 /// </list>
 /// The relay and the init run outside the command's Landlock domain (the domain's ptrace and signal scopes keep the
-/// command from them), are non-dumpable like the supervisor they were forked from, drop every capability and set
+/// command from them), are non-dumpable like the supervisor they were forked from, drop every capability (the cgroup relay keeps its own to remove the leaf) and set
 /// no_new_privs, and keep no descriptor but the pipes they report on.
 /// </summary>
 // SAFETY: every pointer read here comes from the ChildContext that NativeLaunchState.PrepareContainment filled before the

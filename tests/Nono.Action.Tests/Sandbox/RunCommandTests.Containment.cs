@@ -46,10 +46,31 @@ public sealed partial class RunCommandTests
         await ExpectReadyAsync(nono);
         Assert.True(MarkedProcesses(marker).Count >= 2, "the command and its daemon should both run");
 
-        Signal(nono.Id, 9);
+        int nonoPid = nono.Id;
+        Signal(nonoPid, 9);
         await nono.WaitForExitAsync(TestContext.Current.CancellationToken);
 
         Assert.Empty(await SurvivorsAsync(marker, expectNone: true));
+        if (containment == "cgroup")
+        {
+            // The relay also removes the run's leaf (it sits next to nono's cgroup, which is the test host's).
+            string parent = OwnCgroupDirectory();
+            using CancellationTokenSource bound = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+            bound.CancelAfter(TimeSpan.FromSeconds(60));
+            while (Directory.EnumerateDirectories(parent, $"nono-run-{nonoPid}-*").Any() && !bound.IsCancellationRequested)
+            {
+                await Task.Delay(20, TestContext.Current.CancellationToken);
+            }
+
+            Assert.Empty(Directory.EnumerateDirectories(parent, $"nono-run-{nonoPid}-*"));
+        }
+    }
+
+    private static string OwnCgroupDirectory()
+    {
+        string relative = File.ReadLines("/proc/self/cgroup").First(l => l.StartsWith("0::", StringComparison.Ordinal))[3..];
+        string[] mount = File.ReadLines("/proc/self/mountinfo").Select(l => l.Split(' ')).First(f => f[Array.IndexOf(f, "-") + 1] == "cgroup2");
+        return Path.Join(mount[4], relative[mount[3].TrimEnd('/').Length..]);
     }
 
     [Theory]
