@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.Versioning;
 using Nono.Action.Cli;
+using Nono.Action.Containment;
 using Nono.Action.Network;
 using Nono.Action.Profiles;
 using Nono.Core.Capabilities;
@@ -91,11 +92,14 @@ internal sealed record SandboxInvocation(
         }
 
         SandboxSupport support = SandboxSupport.Probe(cap);
+        // Process containment (run only: wrap leaves no supervisor): see Containment/RunContainment.cs.
+        ProcessContainment containment = networkOptions is null ? ProcessContainment.DirectChild : RunContainment.Choose(context, networkProblems);
         PlanResult result = SandboxPlanner.Plan(capabilities, new EnforcementOptions
         {
             Support = support,
             AllowedWeakerModes = weaker,
             NetworkNamespace = network?.Namespace,
+            Containment = containment,
         });
         if (networkProblems.Count > 0)
         {

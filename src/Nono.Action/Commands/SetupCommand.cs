@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Nono.Action.Cli;
+using Nono.Action.Containment;
 using Nono.Action.Network;
 using Nono.Core.Sandbox;
 
@@ -40,24 +41,32 @@ internal static class SetupCommand
             SandboxSupport support = SandboxSupport.Probe(cap);
             ForkSafety.ReexecIfNeeded(); // the network namespace probe forks
             NetworkTierReport network = NetworkTierReport.Create(context, support);
+            ProcessContainmentSupport containment = RunContainment.Probe(cgroupToo: true);
+            List<string> problems = [];
+            ProcessContainment chosen = RunContainment.Choose(context, problems);
+            foreach (string problem in problems)
+            {
+                context.Error.WriteLine($"nono: {problem}");
+            }
+
             if (parse.GetValue(json))
             {
-                WriteJson(context.Output, support, network);
+                WriteJson(context.Output, support, network, containment, chosen);
             }
             else
             {
-                foreach (string line in support.Describe().Concat(network.Describe()))
+                foreach (string line in support.Describe().Concat(network.Describe()).Concat(containment.Describe().SkipLast(1)).Append(ProcessContainments.Describe(chosen)))
                 {
                     context.Output.WriteLine(line);
                 }
             }
 
-            return support.CanEnforce ? ExitCodes.Success : ExitCodes.NonoError;
+            return support.CanEnforce && problems.Count == 0 ? ExitCodes.Success : ExitCodes.NonoError;
         });
         return command;
     }
 
-    private static void WriteJson(TextWriter output, SandboxSupport s, NetworkTierReport network)
+    private static void WriteJson(TextWriter output, SandboxSupport s, NetworkTierReport network, ProcessContainmentSupport containment, ProcessContainment chosen)
     {
         using MemoryStream buffer = new();
         using (Utf8JsonWriter w = new(buffer, new JsonWriterOptions { Indented = true }))
@@ -91,6 +100,19 @@ internal static class SetupCommand
 
             w.WriteString("networkTierProxy", network.ProxyTier);
             w.WriteString("networkTierBlock", network.BlockTier);
+            w.WriteBoolean("pidNamespace", containment.PidNamespace);
+            if (!containment.PidNamespace)
+            {
+                w.WriteString("pidNamespaceProblem", containment.PidNamespaceProblem);
+            }
+
+            w.WriteBoolean("cgroupKill", containment.Cgroup);
+            if (!containment.Cgroup)
+            {
+                w.WriteString("cgroupKillProblem", containment.CgroupProblem);
+            }
+
+            w.WriteString("processContainment", ProcessContainments.Name(chosen));
             w.WriteEndObject();
         }
 

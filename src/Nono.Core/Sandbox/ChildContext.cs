@@ -80,4 +80,39 @@ internal unsafe struct ChildContext
     public int EnvBufferSize;
     public int EnvBaseCount;          // entries already in Envp
     public int EnvExtraCapacity;      // room left in Envp (not counting the NULL)
+
+    // Process containment (ChildInit); prepared by NativeLaunchState.PrepareContainment.
+    public const int FlagPidns = 1 << 20;        // private PID + mount namespace, /proc remounted, minimal init
+    public const int FlagPidnsUserns = 1 << 21;  // ... which needs a user namespace of its own (unprivileged, no netns)
+    public const int FlagPidnsProbe = 1 << 22;   // ... up to mounting /proc, then stop
+    public const int FlagCgroup = 1 << 23;       // the command moves into a cgroup leaf; a relay kills it when nono dies
+
+    public delegate* unmanaged[SuppressGCTransition]<int, int*, int, int> Waitpid;
+    public delegate* unmanaged[SuppressGCTransition]<int, int, int> Kill;
+    public delegate* unmanaged[SuppressGCTransition]<void*, void*, int> Sigwaitinfo;
+    public delegate* unmanaged[SuppressGCTransition]<byte*, byte*, byte*, nuint, void*, int> Mount;
+    public delegate* unmanaged[SuppressGCTransition]<int*, int, int> Pipe2;
+    public delegate* unmanaged[SuppressGCTransition]<byte*, int> Rmdir;
+    public delegate* unmanaged[SuppressGCTransition]<uint, int> Usleep;
+    public delegate* unmanaged[SuppressGCTransition]<int> Getpid;
+    public delegate* unmanaged[SuppressGCTransition]<nint, nint, nint, nint, nint, nint> Syscall4;
+    public nint SysLandlockAddRule;
+    public int PidnsUnshareFlags;     // CLONE_NEWPID|CLONE_NEWNS, added to the netns unshare when both tiers apply
+    public int StatusPipe;            // write end: the command's raw wait status goes to the supervisor (set per attempt)
+    public int AliveRead;             // pipe2 pair: the init's check that the relay outlived its fork
+    public int AliveWrite;
+    public int WaitStatus;            // scratch for waitpid
+    public int RelayPid;              // the cgroup relay's pid, for its command's parent check
+    public void* FullSignalSet;       // sigset_t with every bit set
+    public void* SignalInfo;          // siginfo_t (128 bytes) filled by sigwaitinfo
+    public byte* RootPath;            // "/"
+    public byte* ProcPath;            // "/proc"
+    public byte* ProcType;            // "proc"
+    public byte** ProcRulePaths;      // Landlock rules at or under /proc, re-added on the new /proc mount
+    public ulong* ProcRuleAccess;
+    public int ProcRuleCount;
+    public void* RuleAttr;            // landlock_path_beneath_attr scratch (12 bytes, packed)
+    public int CgroupProcsFd;         // the leaf's cgroup.procs, open for writing
+    public int CgroupKillFd;          // the leaf's cgroup.kill, open for writing
+    public byte* CgroupPath;          // the leaf's directory (removed by the relay when nono died)
 }

@@ -47,6 +47,8 @@ internal static unsafe class ChildNetns
             // Warm-up call in the parent: compile and bind the helpers too, so the child never JITs or patches code.
             _ = WriteFile(null, null, null);
             _ = ReceiveEnvironment(null);
+            _ = EnterUserNamespace(null, 0, ChildStage.None);
+            _ = DropCapabilities(null);
             return 0;
         }
 
@@ -54,42 +56,10 @@ internal static unsafe class ChildNetns
         int fd;
         int saved;
 
-        // The supervisor is non-dumpable, which makes /proc/self/* root-owned: an unprivileged child could not open
-        // its own uid_map. Dumpable only around the map writes; execve resets it anyway.
-        stage = (int)ChildStage.NetnsDumpable;
-        if (c->Prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) != 0)
+        long entered = EnterUserNamespace(c, CLONE_NEWUSER | CLONE_NEWNET | c->PidnsUnshareFlags, ChildStage.NetnsUnshare);
+        if (entered != 0)
         {
-            goto Fail;
-        }
-
-        stage = (int)ChildStage.NetnsUnshare;
-        if (c->Unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0)
-        {
-            goto Fail;
-        }
-
-        stage = (int)ChildStage.NetnsSetgroups;
-        if (!WriteFile(c, c->SetgroupsPath, c->SetgroupsDeny))
-        {
-            goto Fail;
-        }
-
-        stage = (int)ChildStage.NetnsUidMap;
-        if (!WriteFile(c, c->UidMapPath, c->UidMap))
-        {
-            goto Fail;
-        }
-
-        stage = (int)ChildStage.NetnsGidMap;
-        if (!WriteFile(c, c->GidMapPath, c->GidMap))
-        {
-            goto Fail;
-        }
-
-        stage = (int)ChildStage.NetnsDumpable;
-        if (c->Prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
-        {
-            goto Fail;
+            return entered;
         }
 
         if ((c->Flags & ChildContext.FlagNetnsProxy) != 0)
@@ -153,9 +123,83 @@ internal static unsafe class ChildNetns
             return 0;
         }
 
-        // Root of the new namespace holds every capability in it: drop them all (bounding, ambient, then the sets),
-        // so nothing in the sandbox can reconfigure its namespace or regain them at exec.
-        stage = (int)ChildStage.NetnsDropCapabilities;
+        // The PID-namespace step still needs the namespace's capabilities (to mount /proc); it drops them itself.
+        return (c->Flags & ChildContext.FlagPidns) != 0 ? 0 : DropCapabilities(c);
+
+    FailClose:
+        saved = *c->ErrnoLocation();
+        c->Close(fd);
+        *c->ErrnoLocation() = saved;
+    Fail:
+        return ((long)*c->ErrnoLocation() << 32) | (uint)stage;
+    }
+
+    /// <summary>
+    /// Unshares <paramref name="flags"/> (which include CLONE_NEWUSER) and maps only the caller's ids into the new user
+    /// namespace. Returns 0 or (errno &lt;&lt; 32) | stage, <paramref name="unshareStage"/> naming a failed unshare.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    internal static long EnterUserNamespace(ChildContext* c, int flags, ChildStage unshareStage)
+    {
+        if (c == null)
+        {
+            return 0;
+        }
+
+        // The supervisor is non-dumpable, which makes /proc/self/* root-owned: an unprivileged child could not open
+        // its own uid_map. Dumpable only around the map writes; execve resets it anyway.
+        int stage = (int)ChildStage.NetnsDumpable;
+        if (c->Prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) != 0)
+        {
+            goto Fail;
+        }
+
+        stage = (int)unshareStage;
+        if (c->Unshare(flags) != 0)
+        {
+            goto Fail;
+        }
+
+        stage = (int)ChildStage.NetnsSetgroups;
+        if (!WriteFile(c, c->SetgroupsPath, c->SetgroupsDeny))
+        {
+            goto Fail;
+        }
+
+        stage = (int)ChildStage.NetnsUidMap;
+        if (!WriteFile(c, c->UidMapPath, c->UidMap))
+        {
+            goto Fail;
+        }
+
+        stage = (int)ChildStage.NetnsGidMap;
+        if (!WriteFile(c, c->GidMapPath, c->GidMap))
+        {
+            goto Fail;
+        }
+
+        stage = (int)ChildStage.NetnsDumpable;
+        if (c->Prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == 0)
+        {
+            return 0;
+        }
+
+    Fail:
+        return ((long)*c->ErrnoLocation() << 32) | (uint)stage;
+    }
+
+    /// <summary>
+    /// Root of a new user namespace holds every capability in it: drops them all (bounding, ambient, then the sets), so
+    /// nothing in the sandbox can reconfigure its namespaces or regain them at exec. Returns 0 or (errno &lt;&lt; 32) | stage.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    internal static long DropCapabilities(ChildContext* c)
+    {
+        if (c == null)
+        {
+            return 0;
+        }
+
         for (int cap = 0; cap <= c->CapLastCap; cap++)
         {
             if (c->Prctl(PR_CAPBSET_DROP, (nuint)cap, 0, 0, 0) != 0)
@@ -164,20 +208,14 @@ internal static unsafe class ChildNetns
             }
         }
 
-        if (c->Prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0
-            || c->Syscall(c->SysCapset, (nint)c->CapHeader, (nint)c->CapData, 0) != 0)
+        if (c->Prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) == 0
+            && c->Syscall(c->SysCapset, (nint)c->CapHeader, (nint)c->CapData, 0) == 0)
         {
-            goto Fail;
+            return 0;
         }
 
-        return 0;
-
-    FailClose:
-        saved = *c->ErrnoLocation();
-        c->Close(fd);
-        *c->ErrnoLocation() = saved;
     Fail:
-        return ((long)*c->ErrnoLocation() << 32) | (uint)stage;
+        return ((long)*c->ErrnoLocation() << 32) | (uint)ChildStage.NetnsDropCapabilities;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]

@@ -120,6 +120,16 @@ internal static unsafe class ChildProcess
             }
         }
 
+        if ((c->Flags & (ChildContext.FlagPidns | ChildContext.FlagCgroup)) != 0)
+        {
+            // Only the command's process returns here; the relay and the init stay in ChildInit.
+            long contained = ChildInit.Enter(c);
+            if (contained != 0 || (c->Flags & ChildContext.FlagPidnsProbe) != 0)
+            {
+                return contained; // 0 from a probe: the PID namespace works
+            }
+        }
+
         // Root keeps CAP_SYS_PTRACE across exec, which overrides the supervisor's PR_SET_DUMPABLE 0 and would
         // let the sandbox read /proc/<nono>/environ (Landlock's ptrace check does not stop PTRACE_MODE_READ on
         // the kernels tested). Dropping it from the bounding set removes it at exec. EPERM means we lack

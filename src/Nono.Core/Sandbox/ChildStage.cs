@@ -25,4 +25,16 @@ internal enum ChildStage
     NetnsHandoff = 19,
     NetnsEnvironment = 20,
     NetnsDropCapabilities = 21,
+
+    // Process containment (ChildInit); numbered apart so other tiers can add stages above without renumbering.
+    PidnsUnshare = 40,
+    ContainmentSignals = 41,
+    PidnsFork = 42,
+    PidnsRelayGone = 43,
+    PidnsMountPrivate = 44,
+    PidnsMountProc = 45,
+    PidnsProcRule = 46,
+    ContainmentForkCommand = 47,
+    CgroupEnter = 48,
+    ContainmentDeathSignal = 49,
 }

@@ -14,4 +14,10 @@ public sealed record EnforcementOptions
     /// probed, treated as unavailable (e.g. <c>nono wrap</c>, whose multithreaded process cannot unshare a user namespace).
     /// </summary>
     public NetworkNamespaceSupport? NetworkNamespace { get; init; }
+
+    /// <summary>
+    /// The process containment to use, as chosen by the caller from <see cref="ProcessContainmentSupport"/> (or forced).
+    /// Default: direct child only (e.g. <c>nono wrap</c>, which leaves no supervisor).
+    /// </summary>
+    public ProcessContainment Containment { get; init; } = ProcessContainment.DirectChild;
 }

@@ -43,6 +43,16 @@ internal static class LibcFunctions
         context->Bind = (delegate* unmanaged[SuppressGCTransition]<int, void*, uint, int>)Get("bind");
         context->Listen = (delegate* unmanaged[SuppressGCTransition]<int, int, int>)Get("listen");
         context->Sendmsg = (delegate* unmanaged[SuppressGCTransition]<int, void*, int, nint>)Get("sendmsg");
+        context->Waitpid = (delegate* unmanaged[SuppressGCTransition]<int, int*, int, int>)Get("waitpid");
+        context->Kill = (delegate* unmanaged[SuppressGCTransition]<int, int, int>)Get("kill");
+        context->Sigwaitinfo = (delegate* unmanaged[SuppressGCTransition]<void*, void*, int>)Get("sigwaitinfo");
+        context->Mount = (delegate* unmanaged[SuppressGCTransition]<byte*, byte*, byte*, nuint, void*, int>)Get("mount");
+        context->Pipe2 = (delegate* unmanaged[SuppressGCTransition]<int*, int, int>)Get("pipe2");
+        context->Rmdir = (delegate* unmanaged[SuppressGCTransition]<byte*, int>)Get("rmdir");
+        context->Usleep = (delegate* unmanaged[SuppressGCTransition]<uint, int>)Get("usleep");
+        context->Syscall4 = (delegate* unmanaged[SuppressGCTransition]<nint, nint, nint, nint, nint, nint>)Get("syscall");
+        context->Getpid = (delegate* unmanaged[SuppressGCTransition]<int>)Get("getpid");
+        context->SysLandlockAddRule = Interop.Interop.SyscallNumbers.landlock_add_rule;
         context->SysCapset = System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 91 : 126;
         context->SysCloseRange = Interop.Interop.SyscallNumbers.close_range;
         context->SysLandlockRestrictSelf = Interop.Interop.SyscallNumbers.landlock_restrict_self;

@@ -18,19 +18,9 @@ internal sealed unsafe partial class NativeLaunchState
     {
         try
         {
-            Context = (ChildContext*)_memory.Allocate((nuint)sizeof(ChildContext));
-            LibcFunctions.Fill(Context);
-            ChildContext* c = Context;
-            c->Flags = ChildContext.FlagSupervised | ChildContext.FlagNetnsProbe;
-            c->ParentPid = Environment.ProcessId;
-            c->ErrorPipe = -1;
-            c->RulesetFd = -1;
-            c->StdinFd = -1;
-            c->StdoutFd = -1;
-            c->StderrFd = -1;
-            c->EmptySignalSet = _memory.Allocate(128);
+            Context = ProbeContext(ChildContext.FlagNetnsProbe);
             PrepareNetns(1, []);
-            c->HandoffFd = -1;
+            Context->HandoffFd = -1;
         }
         catch
         {
@@ -49,14 +39,7 @@ internal sealed unsafe partial class NativeLaunchState
     {
         ChildContext* c = Context;
         c->Flags |= ChildContext.FlagNetns | (proxyPort is null ? 0 : ChildContext.FlagNetnsProxy);
-        string uid = Interop.Interop.GetUid().ToString(CultureInfo.InvariantCulture);
-        string gid = Interop.Interop.GetGid().ToString(CultureInfo.InvariantCulture);
-        c->SetgroupsPath = _memory.String("/proc/self/setgroups");
-        c->SetgroupsDeny = _memory.String("deny");
-        c->UidMapPath = _memory.String("/proc/self/uid_map");
-        c->UidMap = _memory.String($"{uid} {uid} 1\n");
-        c->GidMapPath = _memory.String("/proc/self/gid_map");
-        c->GidMap = _memory.String($"{gid} {gid} 1\n");
+        PrepareUserNamespace();
 
         // struct ifreq: char ifr_name[16], then a 24-byte union whose first member is short ifr_flags.
         byte* ifreq = (byte*)_memory.Allocate(40);
@@ -91,13 +74,6 @@ internal sealed unsafe partial class NativeLaunchState
         c->HandoffMessage = msg;
         c->HandoffFd = -1; // set per attempt by the supervisor
 
-        c->CapLastCap = ReadCapLastCap();
-        uint* capHeader = (uint*)_memory.Allocate(8);
-        capHeader[0] = 0x20080522; // _LINUX_CAPABILITY_VERSION_3
-        capHeader[1] = 0; // this thread
-        c->CapHeader = capHeader;
-        c->CapData = _memory.Allocate(24); // two zeroed {effective, permitted, inheritable}
-
         if (proxyPort is not null)
         {
             // envp with room after the base entries for the proxy variables the child receives.
@@ -113,6 +89,31 @@ internal sealed unsafe partial class NativeLaunchState
             c->EnvBuffer = (byte*)_memory.Allocate(EnvBufferBytes);
             c->EnvBufferSize = EnvBufferBytes;
         }
+    }
+
+    /// <summary>The id maps and capability buffers for a user namespace (<see cref="ChildNetns.EnterUserNamespace"/>, <see cref="ChildNetns.DropCapabilities"/>).</summary>
+    private void PrepareUserNamespace()
+    {
+        ChildContext* c = Context;
+        if (c->CapHeader != null)
+        {
+            return; // both tiers asked; one set of buffers serves both
+        }
+
+        string uid = Interop.Interop.GetUid().ToString(CultureInfo.InvariantCulture);
+        string gid = Interop.Interop.GetGid().ToString(CultureInfo.InvariantCulture);
+        c->SetgroupsPath = _memory.String("/proc/self/setgroups");
+        c->SetgroupsDeny = _memory.String("deny");
+        c->UidMapPath = _memory.String("/proc/self/uid_map");
+        c->UidMap = _memory.String($"{uid} {uid} 1\n");
+        c->GidMapPath = _memory.String("/proc/self/gid_map");
+        c->GidMap = _memory.String($"{gid} {gid} 1\n");
+        c->CapLastCap = ReadCapLastCap();
+        uint* capHeader = (uint*)_memory.Allocate(8);
+        capHeader[0] = 0x20080522; // _LINUX_CAPABILITY_VERSION_3
+        capHeader[1] = 0; // this thread
+        c->CapHeader = capHeader;
+        c->CapData = _memory.Allocate(24); // two zeroed {effective, permitted, inheritable}
     }
 
     private static int ReadCapLastCap()

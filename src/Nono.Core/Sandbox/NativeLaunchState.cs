@@ -55,6 +55,8 @@ internal sealed unsafe partial class NativeLaunchState : IDisposable
             {
                 PrepareNetns(plan.Capabilities.Network == Capabilities.NetworkMode.Proxy ? plan.Capabilities.ProxyPort : null, environment);
             }
+
+            PrepareContainment(supervised ? plan.Containment : ProcessContainment.DirectChild, plan.PathRules);
         }
         catch
         {
@@ -77,6 +79,7 @@ internal sealed unsafe partial class NativeLaunchState : IDisposable
         }
 
         _addRefs.Clear();
+        DisposeContainment();
         _ruleset?.Dispose();
         _memory.Dispose();
     }

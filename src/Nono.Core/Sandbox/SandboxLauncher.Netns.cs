@@ -12,56 +12,15 @@ public static partial class SandboxLauncher
     /// <c>lo</c> up (unshare user + net namespaces, setgroups, id maps, SIOCSIFFLAGS) and reports whether it works
     /// and, if not, why and what would fix it. The calling process is not changed.
     /// </summary>
-    // SAFETY: the probe state (and its context) lives until the using ends, after the child has been reaped; the
-    // child only runs the namespace steps on it and exits (FlagNetnsProbe), it never execs.
-    public static unsafe NetworkNamespaceSupport ProbeNetworkNamespace()
+    public static NetworkNamespaceSupport ProbeNetworkNamespace()
     {
         ForkSafety.ThrowIfUnsafe();
         _ = s_prepared.Value;
         using NativeLaunchState state = NativeLaunchState.ForNetnsProbe();
-        (SafeFdHandle read, SafeFdHandle write) = Interop.Interop.Pipe();
-        using (read)
-        {
-            int pid;
-            using (write)
-            {
-                state.Context->ErrorPipe = write.Fd;
-                pid = ForkWithoutGc(state);
-                if (pid < 0)
-                {
-                    Interop.Interop.ThrowSetupFailed("fork", *state.Context->ErrnoLocation());
-                }
-            }
-
-            using SafeFdHandle pidfd = Interop.Interop.PidfdOpen(pid);
-            Span<byte> report = stackalloc byte[1 + sizeof(long)];
-            int filled = 0;
-            while (filled < report.Length)
-            {
-                if (!Interop.Interop.WaitReadable(read, ChildSetupTimeoutMilliseconds))
-                {
-                    KillAndReap(pid, pidfd);
-                    return NetworkNamespaceSupport.Unavailable("the network namespace probe did not finish; it was killed");
-                }
-
-                int n = Interop.Interop.Read(read, report[filled..]);
-                if (n == 0)
-                {
-                    break;
-                }
-
-                filled += n;
-            }
-
-            Interop.Interop.WaitForExit(pid);
-            if (filled != report.Length)
-            {
-                return NetworkNamespaceSupport.Unavailable("the network namespace probe died before reporting");
-            }
-
-            long failure = BitConverter.ToInt64(report[1..]);
-            return failure == 0 ? NetworkNamespaceSupport.Works : Diagnose((ChildStage)(int)failure, (int)(failure >> 32));
-        }
+        long? failure = RunProbe(state, "network namespace", out string? problem);
+        return failure is null ? NetworkNamespaceSupport.Unavailable(problem ?? "the network namespace probe failed")
+            : failure == 0 ? NetworkNamespaceSupport.Works
+            : Diagnose((ChildStage)(int)failure, (int)(failure >> 32));
     }
 
     /// <summary>The user-facing diagnosis of a failed namespace step.</summary>

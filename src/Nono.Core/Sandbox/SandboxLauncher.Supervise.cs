@@ -26,12 +26,14 @@ public static partial class SandboxLauncher
     // SAFETY: state (and the context it owns) outlives every fork attempt: it is disposed at the end of the using.
     private static unsafe void Supervise(
         NativeLaunchState state,
+        CgroupLeaf? leaf,
         string executable,
         TaskCompletionSource<SandboxedProcess> started,
         TaskCompletionSource<ChildExit> exited)
     {
         int pid = -1;
         SafeFdHandle? pidfd = null;
+        SafeFdHandle? status = null;
         try
         {
             using (state)
@@ -40,10 +42,13 @@ public static partial class SandboxLauncher
                 {
                     (pid, pidfd) = ForkOnce(state, executable, attempt);
                 }
+
+                status = state.TakeStatusReader();
             }
         }
         catch (Exception ex)
         {
+            leaf?.Dispose();
             started.SetException(ex);
             return;
         }
@@ -51,7 +56,9 @@ public static partial class SandboxLauncher
         started.SetResult(new SandboxedProcess(pid, pidfd!, exited.Task));
         try
         {
-            exited.SetResult(ChildExit.FromWaitStatus(Interop.Interop.WaitForExit(pid)));
+            ChildExit exit = CommandExit(Interop.Interop.WaitForExit(pid), status);
+            leaf?.Dispose(); // whatever the command left running in its cgroup ends with it
+            exited.SetResult(exit);
         }
         catch (NonoException ex)
         {
@@ -68,12 +75,14 @@ public static partial class SandboxLauncher
     {
         (SafeFdHandle read, SafeFdHandle write) = Interop.Interop.Pipe();
         (SafeFdHandle? channel, SafeFdHandle? childEnd) = state.HandsOffListener ? Interop.Interop.SocketPair() : (null, null);
+        SafeFdHandle? statusWrite = state.OpenStatusPipe();
         using (read)
         using (channel)
         {
             int pid;
             using (write)
             using (childEnd)
+            using (statusWrite)
             {
                 state.Context->ErrorPipe = write.Fd;
                 state.Context->HandoffFd = childEnd?.Fd ?? -1;
@@ -195,7 +204,7 @@ public static partial class SandboxLauncher
         Interop.Interop.WaitForExit(pid);
     }
 
-    private static string StageName(ChildStage stage) => NetnsStageName(stage) ?? stage.ToString();
+    private static string StageName(ChildStage stage) => NetnsStageName(stage) ?? ContainmentStageName(stage) ?? stage.ToString();
 
     private static void ThrowChildFailure(long failure, string executable)
     {
@@ -214,7 +223,7 @@ public static partial class SandboxLauncher
             ChildStage.Seccomp => "seccomp(SECCOMP_SET_MODE_FILTER)",
             ChildStage.Execve => "execve",
             ChildStage.DropPtraceCapability => "prctl(PR_CAPBSET_DROP, CAP_SYS_PTRACE)",
-            _ => NetnsStageName(stage) ?? $"child stage {(int)stage}",
+            _ => NetnsStageName(stage) ?? ContainmentStageName(stage) ?? $"child stage {(int)stage}",
         };
         if (NetnsStageName(stage) is not null)
         {

@@ -49,9 +49,25 @@ public static partial class SandboxLauncher
         // on a dedicated thread that lives exactly as long as the child, because PR_SET_PDEATHSIG fires when
         // the *thread* that forked exits.
         NativeLaunchState state = new(plan, spec, executable, supervised: true) { ProxyHandoff = proxyHandoff };
+        CgroupLeaf? leaf = null;
+        try
+        {
+            leaf = CreateLeaf(plan);
+            if (leaf is not null)
+            {
+                state.AttachCgroup(leaf);
+            }
+        }
+        catch
+        {
+            state.Dispose();
+            leaf?.Dispose();
+            throw;
+        }
+
         TaskCompletionSource<SandboxedProcess> started = new(TaskCreationOptions.RunContinuationsAsynchronously);
         TaskCompletionSource<ChildExit> exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        Thread supervisor = new(() => Supervise(state, executable, started, exited))
+        Thread supervisor = new(() => Supervise(state, leaf, executable, started, exited))
         {
             IsBackground = true,
             Name = "nono-supervisor",
@@ -73,6 +89,11 @@ public static partial class SandboxLauncher
         {
             // A multithreaded process cannot unshare a user namespace; the planner never picks this tier for wrap.
             throw new NonoException(NonoErrorCode.SandboxSetupFailed, "the netns network tier needs nono run (a supervised child), not nono wrap");
+        }
+
+        if (plan.Containment != ProcessContainment.DirectChild)
+        {
+            throw new NonoException(NonoErrorCode.SandboxSetupFailed, "process containment needs nono run (a supervised child), not nono wrap");
         }
 
         string executable = Resolve(spec);
@@ -129,6 +150,7 @@ public static partial class SandboxLauncher
         RuntimeHelpers.PrepareMethod(typeof(ChildProcess).GetMethod(nameof(ChildProcess.Fork), flags)!.MethodHandle); // exists: nameof
         RuntimeHelpers.PrepareMethod(typeof(ChildProcess).GetMethod(nameof(ChildProcess.ConfineAndExec), flags)!.MethodHandle);
         RuntimeHelpers.PrepareMethod(typeof(ChildNetns).GetMethod(nameof(ChildNetns.Enter), flags)!.MethodHandle);
+        RuntimeHelpers.PrepareMethod(typeof(ChildInit).GetMethod(nameof(ChildInit.Enter), flags)!.MethodHandle);
 
         // Call both once (a null context returns at once) so every precode and call cell is patched in the
         // parent; the child must not write to the runtime's executable memory, which W^X maps shared.
@@ -138,6 +160,7 @@ public static partial class SandboxLauncher
             _ = ChildProcess.Fork(null);
             _ = ChildProcess.ConfineAndExec(null);
             _ = ChildNetns.Enter(null);
+            _ = ChildInit.Enter(null);
         }
 
         return true;

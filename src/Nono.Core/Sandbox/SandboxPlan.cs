@@ -23,6 +23,9 @@ public sealed record SandboxPlan
     /// <summary>How the network restriction is enforced (see <see cref="Sandbox.NetworkTier"/>).</summary>
     public NetworkTier NetworkTier { get; init; } = NetworkTier.Unrestricted;
 
+    /// <summary>What keeps the process tree from outliving nono (see <see cref="ProcessContainment"/>).</summary>
+    public ProcessContainment Containment { get; init; } = ProcessContainment.DirectChild;
+
     /// <summary>Whether the seccomp filter is installed.</summary>
     public required bool Seccomp { get; init; }
 
@@ -48,6 +51,7 @@ public sealed record SandboxPlan
             ? "weaker modes: none"
             : $"weaker modes IN FORCE: {string.Join(", ", WeakerModes.Select(Sandbox.WeakerModes.Name))}";
         yield return NetworkTiers.Describe(NetworkTier);
+        yield return ProcessContainments.Describe(Containment);
         if (LandlockAbi > 0)
         {
             yield return $"landlock handled fs: {string.Join(",", LandlockRights.FsRightNames(HandledFs))}";

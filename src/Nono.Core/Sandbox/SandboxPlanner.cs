@@ -106,6 +106,7 @@ public static partial class SandboxPlanner
                 WeakerModes = weaker,
                 Seccomp = support.SeccompFilter,
                 NetworkTier = networkTier,
+                Containment = options.Containment,
                 Notes = notes,
                 HandledFs = handled,
                 HandledNet = handledNet,

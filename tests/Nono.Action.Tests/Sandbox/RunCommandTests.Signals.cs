@@ -41,6 +41,9 @@ public sealed partial class RunCommandTests
     public async Task Run_NonoKilled_ChildDiesToo(TestUser user)
     {
         using NonoSandbox sb = new(user);
+        // The direct child's own parent-death signal, the baseline of every tier. The child reports its pid, which is a
+        // host pid only outside a PID namespace (RunCommandTests.Containment covers the namespaced tree).
+        sb.Environment["NONO_CONTAINMENT"] = "direct-child";
         using Process nono = sb.Start(["run", .. SandboxSystemPaths.CliFlags, "--", NonoSandbox.Python, "-c", WaitForTerm]);
         string? ready = await nono.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken);
         int child = int.Parse(ready!.Split(' ')[1]);

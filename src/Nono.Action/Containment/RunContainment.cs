@@ -1,0 +1,71 @@
+using System.Runtime.Versioning;
+using Nono.Action.Cli;
+using Nono.Core.Sandbox;
+
+namespace Nono.Action.Containment;
+
+/// <summary>
+/// Which <see cref="ProcessContainment"/> a <c>nono run</c> gets: the strongest that works here (probed), or the one
+/// <c>NONO_CONTAINMENT</c> forces for tests and diagnosis (a forced tier that does not work is a problem, never a
+/// silent downgrade).
+/// </summary>
+[SupportedOSPlatform("linux")]
+internal static class RunContainment
+{
+    /// <summary>Forces a tier: <c>pidns</c>, <c>cgroup</c> or <c>direct-child</c>.</summary>
+    public const string Variable = "NONO_CONTAINMENT";
+
+    /// <summary>The tier to use; problems (a bad or unavailable forced tier) are added, never thrown.</summary>
+    public static ProcessContainment Choose(CliContext context, List<string> problems)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(problems);
+        string? forced = context.GetEnv(Variable);
+        if (string.IsNullOrEmpty(forced))
+        {
+            return Probe(cgroupToo: false).Best;
+        }
+
+        if (ProcessContainments.Parse(forced) is not ProcessContainment wanted)
+        {
+            problems.Add($"{Variable}={forced} is not a process containment (pidns, cgroup, direct-child)");
+            return ProcessContainment.DirectChild;
+        }
+
+        if (wanted == ProcessContainment.DirectChild)
+        {
+            return wanted;
+        }
+
+        ProcessContainmentSupport support = Probe(cgroupToo: true);
+        string? problem = wanted switch
+        {
+            ProcessContainment.PidNamespace when !support.PidNamespace => support.PidNamespaceProblem,
+            ProcessContainment.Cgroup when !support.Cgroup => support.CgroupProblem,
+            _ => null,
+        };
+        if (problem is not null)
+        {
+            problems.Add($"{Variable}={forced}, but it is not available: {problem}");
+        }
+
+        return wanted;
+    }
+
+    /// <summary>
+    /// Probes the tiers. The cgroup probe (it creates and removes a cgroup) runs only when asked or when the PID
+    /// namespace does not work.
+    /// </summary>
+    public static ProcessContainmentSupport Probe(bool cgroupToo)
+    {
+        (bool pidns, string pidnsProblem) = SandboxLauncher.ProbePidNamespace();
+        (bool cgroup, string cgroupProblem) = pidns && !cgroupToo ? (false, "not probed (the PID namespace works)") : CgroupLeaf.Probe();
+        return new ProcessContainmentSupport
+        {
+            PidNamespace = pidns,
+            PidNamespaceProblem = pidnsProblem,
+            Cgroup = cgroup,
+            CgroupProblem = cgroupProblem,
+        };
+    }
+}

@@ -1,0 +1,153 @@
+using Nono.Core.Sandbox.Interop;
+
+namespace Nono.Core.Sandbox;
+
+// SAFETY: as NativeLaunchState.cs: every buffer comes from _memory (zeroed, freed only in Dispose, after the forks), each
+// with the size ChildInit reads (sigset_t and siginfo_t 128 bytes each, landlock_path_beneath_attr 12 bytes rounded to 16, one path and one
+// access per /proc rule).
+internal sealed unsafe partial class NativeLaunchState
+{
+    private readonly List<IDisposable> _owned = [];
+    private SafeFdHandle? _statusRead;
+
+    /// <summary>A context for <see cref="SandboxLauncher.ProbePidNamespace"/>: the containment steps up to mounting /proc, then stop.</summary>
+    private NativeLaunchState(bool pidnsProbe)
+    {
+        try
+        {
+            Context = ProbeContext(pidnsProbe ? ChildContext.FlagPidnsProbe : 0);
+            PrepareContainment(ProcessContainment.PidNamespace, []);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A supervised context with no command, stdio or ruleset, for a probe child that only runs the probed steps.</summary>
+    private ChildContext* ProbeContext(int probeFlag)
+    {
+        ChildContext* c = (ChildContext*)_memory.Allocate((nuint)sizeof(ChildContext));
+        LibcFunctions.Fill(c);
+        c->Flags = ChildContext.FlagSupervised | probeFlag;
+        c->ParentPid = Environment.ProcessId;
+        c->ErrorPipe = -1;
+        c->RulesetFd = -1;
+        c->StdinFd = -1;
+        c->StdoutFd = -1;
+        c->StderrFd = -1;
+        c->EmptySignalSet = _memory.Allocate(128);
+        return c;
+    }
+
+    /// <summary>Whether the command's wait status comes over the status pipe (the relay is not the command).</summary>
+    public bool ReportsStatus => (Context->Flags & (ChildContext.FlagPidns | ChildContext.FlagCgroup)) != 0;
+
+    public static NativeLaunchState ForPidnsProbe() => new(pidnsProbe: true);
+
+    /// <summary>
+    /// For one fork attempt: a new status pipe whose write end goes to the child (returned, to close after the fork) and
+    /// whose read end the state keeps for <see cref="TakeStatusReader"/>. Null when the plan reports no status.
+    /// </summary>
+    public SafeFdHandle? OpenStatusPipe()
+    {
+        if (!ReportsStatus)
+        {
+            return null;
+        }
+
+        (SafeFdHandle read, SafeFdHandle write) = Interop.Interop.Pipe();
+        _statusRead?.Dispose();
+        _statusRead = read;
+        Context->StatusPipe = write.Fd;
+        return write;
+    }
+
+    /// <summary>The read end of the last attempt's status pipe; the caller owns it.</summary>
+    public SafeFdHandle? TakeStatusReader()
+    {
+        SafeFdHandle? read = _statusRead;
+        _statusRead = null;
+        return read;
+    }
+
+    /// <summary>Hands the child the cgroup leaf's <c>cgroup.procs</c> and <c>cgroup.kill</c> (cgroup tier).</summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void AttachCgroup(CgroupLeaf leaf)
+    {
+        ArgumentNullException.ThrowIfNull(leaf);
+        if ((Context->Flags & ChildContext.FlagCgroup) == 0)
+        {
+            throw new InvalidOperationException("a cgroup leaf for a plan without the cgroup tier");
+        }
+
+        Microsoft.Win32.SafeHandles.SafeFileHandle procs = leaf.OpenProcs();
+        _owned.Add(procs);
+        Microsoft.Win32.SafeHandles.SafeFileHandle kill = leaf.OpenKill();
+        _owned.Add(kill);
+        Context->CgroupProcsFd = Keep(procs);
+        Context->CgroupKillFd = Keep(kill);
+        Context->CgroupPath = _memory.String(leaf.Path);
+    }
+
+    /// <summary>Prepares the buffers <see cref="ChildInit"/> needs for <paramref name="containment"/>.</summary>
+    private void PrepareContainment(ProcessContainment containment, IReadOnlyList<LandlockPathRule> rules)
+    {
+        ChildContext* c = Context;
+        c->StatusPipe = -1;
+        c->CgroupProcsFd = -1;
+        c->CgroupKillFd = -1;
+        if (containment == ProcessContainment.DirectChild)
+        {
+            return;
+        }
+
+        byte* full = (byte*)_memory.Allocate(128);
+        new Span<byte>(full, 128).Fill(0xff);
+        c->FullSignalSet = full;
+        c->SignalInfo = _memory.Allocate(128);
+        PrepareUserNamespace(); // the relay and the init drop capabilities with these buffers, namespace or not
+        if (containment == ProcessContainment.Cgroup)
+        {
+            c->Flags |= ChildContext.FlagCgroup;
+            return;
+        }
+
+        c->Flags |= ChildContext.FlagPidns;
+        if ((c->Flags & ChildContext.FlagNetns) != 0)
+        {
+            c->PidnsUnshareFlags = 0x20000000 | 0x00020000; // CLONE_NEWPID | CLONE_NEWNS with the user + net namespaces
+        }
+        else if (Interop.Interop.GetUid() != 0)
+        {
+            c->Flags |= ChildContext.FlagPidnsUserns;
+        }
+
+        c->RootPath = _memory.String("/");
+        c->ProcPath = _memory.String("/proc");
+        c->ProcType = _memory.String("proc");
+        c->RuleAttr = _memory.Allocate(16);
+        LandlockPathRule[] proc = [.. rules.Where(r => IsUnderProc(r.Path) && !SandboxPlanner.IsPerProcessProcPath(r.Path))];
+        c->ProcRuleCount = proc.Length;
+        c->ProcRulePaths = _memory.Array([.. proc.Select(r => r.Path)]);
+        c->ProcRuleAccess = (ulong*)_memory.Allocate((nuint)(sizeof(ulong) * Math.Max(1, proc.Length)));
+        for (int i = 0; i < proc.Length; i++)
+        {
+            c->ProcRuleAccess[i] = (ulong)proc[i].Access;
+        }
+    }
+
+    private void DisposeContainment()
+    {
+        _statusRead?.Dispose();
+        foreach (IDisposable owned in _owned)
+        {
+            owned.Dispose();
+        }
+
+        _owned.Clear();
+    }
+
+    private static bool IsUnderProc(string path) => SandboxPath.Components(path) is ["proc", ..];
+}

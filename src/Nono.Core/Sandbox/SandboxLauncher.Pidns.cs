@@ -1,0 +1,138 @@
+using Nono.Core.Sandbox.Interop;
+
+namespace Nono.Core.Sandbox;
+
+public static partial class SandboxLauncher
+{
+    /// <summary>
+    /// Tries, in a forked child, what the <see cref="ProcessContainment.PidNamespace"/> tier does up to mounting the private
+    /// /proc (unshare PID + mount namespaces, in a user namespace when unprivileged; fork the init; mount) and says whether
+    /// it works or why not. The calling process is not changed.
+    /// </summary>
+    public static (bool Available, string Problem) ProbePidNamespace()
+    {
+        ForkSafety.ThrowIfUnsafe();
+        _ = s_prepared.Value;
+        using NativeLaunchState state = NativeLaunchState.ForPidnsProbe();
+        long? failure = RunProbe(state, "PID namespace", out string? problem);
+        if (failure is null)
+        {
+            return (false, problem ?? "the PID namespace probe failed");
+        }
+
+        if (failure == 0)
+        {
+            return (true, "");
+        }
+
+        ChildStage stage = (ChildStage)(int)failure;
+        int errno = (int)(failure >> 32);
+        return (false, $"{StageName(stage)} failed: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})");
+    }
+
+    /// <summary>
+    /// Forks a probe child on <paramref name="state"/> and reads its report: 0 when the probed steps work, else
+    /// (errno &lt;&lt; 32) | stage; null (with <paramref name="problem"/>) when it died or hung without reporting.
+    /// </summary>
+    // SAFETY: the probe state (and its context) lives until the caller's using ends, after the child has been reaped; the
+    // child only runs the probed steps on it and exits (a probe flag), it never execs.
+    private static unsafe long? RunProbe(NativeLaunchState state, string what, out string? problem)
+    {
+        problem = null;
+        (SafeFdHandle read, SafeFdHandle write) = Interop.Interop.Pipe();
+        using (read)
+        {
+            int pid;
+            using (write)
+            {
+                state.Context->ErrorPipe = write.Fd;
+                pid = ForkWithoutGc(state);
+                if (pid < 0)
+                {
+                    Interop.Interop.ThrowSetupFailed("fork", *state.Context->ErrnoLocation());
+                }
+            }
+
+            using SafeFdHandle pidfd = Interop.Interop.PidfdOpen(pid);
+            Span<byte> report = stackalloc byte[1 + sizeof(long)];
+            int filled = 0;
+            while (filled < report.Length)
+            {
+                if (!Interop.Interop.WaitReadable(read, ChildSetupTimeoutMilliseconds))
+                {
+                    KillAndReap(pid, pidfd);
+                    problem = $"the {what} probe did not finish; it was killed";
+                    return null;
+                }
+
+                int n = Interop.Interop.Read(read, report[filled..]);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                filled += n;
+            }
+
+            Interop.Interop.WaitForExit(pid);
+            if (filled != report.Length)
+            {
+                problem = $"the {what} probe died before reporting";
+                return null;
+            }
+
+            return BitConverter.ToInt64(report[1..]);
+        }
+    }
+
+    /// <summary>
+    /// How the command ended: in the contained tiers the relay is nono's child and the command's exact wait status comes
+    /// over the status pipe (so 128+N and core flags pass through); without a report (the relay or init was killed
+    /// first), the relay's own status stands.
+    /// </summary>
+    private static ChildExit CommandExit(int relayStatus, SafeFdHandle? statusPipe)
+    {
+        if (statusPipe is null)
+        {
+            return ChildExit.FromWaitStatus(relayStatus);
+        }
+
+        using (statusPipe)
+        {
+            // Every writer (relay, init) has exited by now, so this read cannot block for long; bounded all the same.
+            Span<byte> status = stackalloc byte[sizeof(int)];
+            int filled = 0;
+            while (filled < status.Length && Interop.Interop.WaitReadable(statusPipe, 1_000))
+            {
+                int n = Interop.Interop.Read(statusPipe, status[filled..]);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                filled += n;
+            }
+
+            return ChildExit.FromWaitStatus(filled == status.Length ? BitConverter.ToInt32(status) : relayStatus);
+        }
+    }
+
+    /// <summary>The cgroup leaf for a <see cref="ProcessContainment.Cgroup"/> plan (null otherwise).</summary>
+    private static CgroupLeaf? CreateLeaf(SandboxPlan plan) =>
+        plan.Containment == ProcessContainment.Cgroup ? CgroupLeaf.Create() : null;
+
+    private static string? ContainmentStageName(ChildStage stage) => stage switch
+    {
+        ChildStage.PidnsUnshare => "unshare(CLONE_NEWPID|CLONE_NEWNS)",
+        ChildStage.ContainmentSignals => "sigprocmask(block all) for the relay",
+        ChildStage.PidnsFork => "fork the PID namespace's init",
+        ChildStage.PidnsRelayGone => "init: parent-death signal (the relay was gone)",
+        ChildStage.PidnsMountPrivate => "mount(/, MS_REC|MS_PRIVATE)",
+        ChildStage.PidnsMountProc => "mount(proc, /proc)",
+        ChildStage.PidnsProcRule => "landlock_add_rule for the new /proc",
+        ChildStage.ContainmentForkCommand => "fork the command under the relay",
+        ChildStage.CgroupEnter => "write cgroup.procs (join the run's cgroup)",
+        ChildStage.ContainmentDeathSignal => "prctl(PR_SET_PDEATHSIG) for the relay",
+        _ => null,
+    };
+}
