@@ -25,4 +25,6 @@ internal enum ChildStage
     NetnsHandoff = 19,
     NetnsEnvironment = 20,
     NetnsDropCapabilities = 21,
+    ObserverInstall = 40,
+    ObserverHandoff = 41,
 }
