@@ -22,7 +22,12 @@ internal sealed record LandlockAuditRecord(ulong Serial, IReadOnlyDictionary<str
         const string prefix = "audit(";
         int open = text.IndexOf(prefix, StringComparison.Ordinal);
         int close = open < 0 ? -1 : text.IndexOf("): ", open, StringComparison.Ordinal);
-        int colon = close < 0 ? -1 : text.LastIndexOf(':', close);
+        if (close < 0)
+        {
+            return null;
+        }
+
+        int colon = text.LastIndexOf(':', close);
         if (colon < open || !ulong.TryParse(text.AsSpan(colon + 1, close - colon - 1), NumberStyles.None, CultureInfo.InvariantCulture, out ulong serial))
         {
             return null;
