@@ -17,21 +17,8 @@ internal static class FsObserverOption
         {
             Description = "Record denied filesystem accesses: auto (Landlock's audit records when nono may read them), on (also the seccomp observer), off",
             DefaultValueFactory = _ => FsObserverMode.Auto,
-            CustomParser = result => result.Tokens.Single().Value switch
-            {
-                "auto" => FsObserverMode.Auto,
-                "on" => FsObserverMode.On,
-                "off" => FsObserverMode.Off,
-                string other => Fail(result, other),
-            },
         };
         option.AcceptOnlyFromAmong("auto", "on", "off");
         return option;
-    }
-
-    private static FsObserverMode Fail(System.CommandLine.Parsing.ArgumentResult result, string value)
-    {
-        result.AddError($"--fs-observer: unknown mode '{value}' (auto, on, off)");
-        return FsObserverMode.Auto;
     }
 }
