@@ -8,7 +8,9 @@ internal static class RunArguments
 {
     public static IReadOnlyList<string> For(ActionInputs inputs, RunnerContext runner, string sessionId, string? signKey)
     {
-        List<string> args = ["run", "-s", "--session-id", sessionId, "--workdir", runner.Workspace, "-p", ProfileArgument(inputs.Profile, runner)];
+        // The seccomp observer is on in the action: its per-call cost is small next to an agent's run, and a hosted runner
+        // is not root, so Landlock's own audit records are out of reach there (docs/architecture.md, "Observing denials").
+        List<string> args = ["run", "-s", "--session-id", sessionId, "--workdir", runner.Workspace, "-p", ProfileArgument(inputs.Profile, runner), "--fs-observer", "on"];
         foreach (string path in inputs.Allow)
         {
             args.AddRange(["--allow", Path.Combine(runner.Workspace, path)]);

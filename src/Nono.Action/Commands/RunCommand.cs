@@ -19,7 +19,9 @@ internal static class RunCommand
         options.AddTo(command);
         RunNetworkOptions network = new(); // proxy mode flags (Network/RunNetwork.cs)
         network.AddTo(command);
-        command.SetAction(parse => OperatingSystem.IsLinux() ? Run(options, network, parse, context) : NotLinux(context));
+        Option<FsObserverMode> observer = FsObserverOption.Create();
+        command.Options.Add(observer);
+        command.SetAction(parse => OperatingSystem.IsLinux() ? Run(options, network, parse, context, parse.GetValue(observer)) : NotLinux(context));
         return command;
     }
 
@@ -30,7 +32,7 @@ internal static class RunCommand
     }
 
     [SupportedOSPlatform("linux")]
-    private static int Run(RunOptions options, RunNetworkOptions network, ParseResult parse, CliContext context)
+    private static int Run(RunOptions options, RunNetworkOptions network, ParseResult parse, CliContext context, FsObserverMode observer)
     {
         bool audit = !parse.GetValue(options.NoAudit);
         if (!audit && parse.GetValue(options.Rollback))
@@ -49,14 +51,19 @@ internal static class RunCommand
 
         RecordingOptions recording = Recording(options, parse, context, invocation, audit);
         SandboxLauncher.HardenSupervisor();
-        return RunRecordedAsync(invocation, recording, context).GetAwaiter().GetResult();
+        return RunRecordedAsync(invocation, recording, context, observer).GetAwaiter().GetResult();
     }
 
     [SupportedOSPlatform("linux")]
-    private static async Task<int> RunRecordedAsync(SandboxInvocation invocation, RecordingOptions options, CliContext context)
+    private static async Task<int> RunRecordedAsync(SandboxInvocation invocation, RecordingOptions options, CliContext context, FsObserverMode observer)
     {
         await using RunRecording recording = await RunRecording.StartAsync(options, context.Environment, CancellationToken.None);
-        ChildExit exit = Supervise(invocation, context, recording.ProxySink);
+        using RunObservers? observers = options.Audit
+            ? RunObservers.Open(observer, FsObserverOption.SeccompByDefault, invocation.Plan, invocation.Policy, recording.FilesystemSink)
+            : null;
+        ChildExit exit = Supervise(invocation, observers?.Apply(invocation.Spec) ?? invocation.Spec, context, recording.ProxySink, observers);
+        observers?.Complete();
+        recording.Observers = observers?.Reports();
         await recording.CompleteAsync(exit.ExitCode, exit.TermSignal, CancellationToken.None);
         if (!invocation.Silent && recording.SessionId is string id)
         {
@@ -97,7 +104,7 @@ internal static class RunCommand
 
     /// <summary>Starts the child with signal forwarding in place and waits for it.</summary>
     [SupportedOSPlatform("linux")]
-    private static ChildExit Supervise(SandboxInvocation invocation, CliContext context, Nono.Core.Proxy.IProxyEventSink proxyEvents)
+    private static ChildExit Supervise(SandboxInvocation invocation, LaunchSpec spec, CliContext context, Nono.Core.Proxy.IProxyEventSink proxyEvents, RunObservers? observers)
     {
         // Forward the usual termination signals; nono itself stays up to report the child's exit. Registered
         // before the start so a signal that arrives while the child starts is forwarded, not lost.
@@ -127,7 +134,8 @@ internal static class RunCommand
             }
 
             // Proxy mode / network namespace: RunNetwork starts the proxy; its events go to the session's audit log.
-            using SandboxedProcess process = invocation.Network?.Start(invocation.Plan, invocation.Spec, proxyEvents) ?? SandboxLauncher.Start(invocation.Plan, invocation.Spec);
+            using SandboxedProcess process = invocation.Network?.Start(invocation.Plan, spec, proxyEvents) ?? SandboxLauncher.Start(invocation.Plan, spec);
+            observers?.Track(process.Pid);
             lock (gate)
             {
                 child = process;

@@ -26,6 +26,7 @@ internal sealed class RunRecording : IAsyncDisposable
         _snapshots = snapshots;
         _environment = environment;
         ProxySink = new AuditProxySink(audit);
+        FilesystemSink = new AuditFilesystemSink(audit);
     }
 
     /// <summary>The session id (audit and snapshots share it), or null when nothing is recorded.</summary>
@@ -35,6 +36,12 @@ internal sealed class RunRecording : IAsyncDisposable
 
     /// <summary>Feeds proxy events into the audit log.</summary>
     public AuditProxySink ProxySink { get; }
+
+    /// <summary>Feeds observed filesystem denials into the audit log.</summary>
+    public AuditFilesystemSink FilesystemSink { get; }
+
+    /// <summary>Which filesystem observers ran (recorded before the end), once the run set it.</summary>
+    public IReadOnlyList<Nono.Core.Audit.Observers.ObserverReport>? Observers { get; set; }
 
     /// <summary>The diff between the baseline and the final snapshot, once completed with snapshots on.</summary>
     public SnapshotDiff? Diff { get; private set; }
@@ -79,6 +86,12 @@ internal sealed class RunRecording : IAsyncDisposable
     {
         _completed = true;
         await ProxySink.DisposeAsync();
+        await FilesystemSink.DisposeAsync();
+        if (_audit is not null && Observers is not null)
+        {
+            await _audit.AppendAsync(new FilesystemObserversEvent { Observers = Observers }, cancellationToken);
+        }
+
         if (_snapshots is not null)
         {
             await _snapshots.TakeSnapshotAsync("final", cancellationToken: cancellationToken);
@@ -139,6 +152,7 @@ internal sealed class RunRecording : IAsyncDisposable
         if (!_completed)
         {
             await ProxySink.DisposeAsync();
+            await FilesystemSink.DisposeAsync();
         }
 
         if (_audit is not null)

@@ -25,7 +25,8 @@ public static class ViolationRules
             $"{n.Method ?? "CONNECT"} {n.Host}:{n.Port}{n.Path} denied" + (n.Reason is null ? "" : $" ({n.Reason})"), seq),
         FilesystemDeniedEvent f => new AuditViolation(
             FilesystemDenied, ViolationSeverity.Medium, f.Path,
-            $"{f.Access} {f.Path} denied" + (f.Pid is null ? "" : $" (pid {f.Pid})") + (f.Reason is null ? "" : $" ({f.Reason})"), seq),
+            $"{f.Access} {f.Path} denied" + (f.Pid is null ? "" : $" (pid {f.Pid})") + (f.Reason is null ? "" : $" ({f.Reason})")
+                + (f.Mechanism is null ? "" : $" [seen by {f.Mechanism}]"), seq),
         FileChangedEvent { Protected: true } c => new AuditViolation(
             ProtectedPathChanged, ViolationSeverity.High, c.Path, $"protected path {c.Path} {c.Change.ToString().ToLowerInvariant()}", seq),
         PolicyWeakenedEvent w => new AuditViolation(

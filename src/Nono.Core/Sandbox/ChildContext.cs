@@ -17,6 +17,7 @@ internal unsafe struct ChildContext
     public const int FlagNetns = 1 << 3;        // private user + network namespace (ChildNetns)
     public const int FlagNetnsProxy = 1 << 4;   // ... with lo up and the proxy listener handed to the supervisor
     public const int FlagNetnsProbe = 1 << 5;   // ... then stop: a probe child reports success and exits
+    public const int FlagObserver = 1 << 12;    // install the notify-only filter and hand its listener over (ChildObserver)
 
     // libc entry points. SuppressGCTransition: the child must not enter the runtime's GC mode switches.
     public delegate* unmanaged[SuppressGCTransition]<int> Fork;
@@ -115,4 +116,9 @@ internal unsafe struct ChildContext
     public int CgroupProcsFd;         // the leaf's cgroup.procs, open for writing
     public int CgroupKillFd;          // the leaf's cgroup.kill, open for writing
     public byte* CgroupPath;          // the leaf's directory (removed by the relay when nono died)
+    // Filesystem observer (ChildObserver); prepared by NativeLaunchState.PrepareObserver.
+    public int LandlockRestrictFlags;   // landlock_restrict_self flags (audit logging, ABI 7+)
+    public void* ObserverProgram;       // struct sock_fprog of the notify-only filter
+    public void* ObserverMessage;       // struct msghdr with one data byte and room for one SCM_RIGHTS fd
+    public int ObserverFd;              // the child's end of the observer socketpair (set per attempt)
 }

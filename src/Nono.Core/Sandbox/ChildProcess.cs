@@ -149,9 +149,18 @@ internal static unsafe class ChildProcess
         if ((c->Flags & ChildContext.FlagLandlock) != 0)
         {
             stage = (int)ChildStage.LandlockRestrictSelf;
-            if (c->Syscall(c->SysLandlockRestrictSelf, c->RulesetFd, 0, 0) != 0)
+            if (c->Syscall(c->SysLandlockRestrictSelf, c->RulesetFd, c->LandlockRestrictFlags, 0) != 0)
             {
                 goto Fail;
+            }
+        }
+
+        if ((c->Flags & ChildContext.FlagObserver) != 0)
+        {
+            long observer = ChildObserver.Install(c); // notify-only: Landlock above stays the enforcer
+            if (observer != 0)
+            {
+                return observer;
             }
         }
 

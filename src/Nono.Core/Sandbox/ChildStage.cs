@@ -37,4 +37,8 @@ internal enum ChildStage
     ContainmentForkCommand = 47,
     CgroupEnter = 48,
     ContainmentDeathSignal = 49,
+
+    // Filesystem observer (ChildObserver).
+    ObserverInstall = 50,
+    ObserverHandoff = 51,
 }

@@ -25,4 +25,13 @@ public sealed record LaunchSpec
 
     /// <summary>Standard error for the command; null inherits the caller's.</summary>
     public SafeFileHandle? StandardError { get; init; }
+
+    /// <summary>
+    /// Watches the command's path syscalls and records the ones the policy denies (a notify-only seccomp filter that
+    /// always lets the call continue; Landlock stays the enforcer). Null: no observer. <c>run</c> only.
+    /// </summary>
+    public Audit.Observers.SeccompObserver? Observer { get; init; }
+
+    /// <summary>Asks Landlock (ABI 7+) to keep logging denials to the kernel audit log after execve.</summary>
+    public bool LandlockAuditLog { get; init; }
 }

@@ -56,22 +56,7 @@ internal sealed unsafe partial class NativeLaunchState
         c->ListenAddress = sin;
 
         // One data byte and one SCM_RIGHTS descriptor; the child writes the descriptor into CMSG_DATA.
-        Interop.Interop.msghdr_t* msg = (Interop.Interop.msghdr_t*)_memory.Allocate((nuint)sizeof(Interop.Interop.msghdr_t));
-        Interop.Interop.iovec_t* iov = (Interop.Interop.iovec_t*)_memory.Allocate((nuint)sizeof(Interop.Interop.iovec_t));
-        byte* data = (byte*)_memory.Allocate(1);
-        *data = (byte)'L';
-        iov->iov_base = data;
-        iov->iov_len = 1;
-        byte* control = (byte*)_memory.Allocate(Interop.Interop.CmsgSpaceOneFd);
-        Interop.Interop.cmsghdr_t* header = (Interop.Interop.cmsghdr_t*)control;
-        header->cmsg_len = Interop.Interop.CmsgLenOneFd;
-        header->cmsg_level = Interop.Interop.SOL_SOCKET;
-        header->cmsg_type = Interop.Interop.SCM_RIGHTS;
-        msg->msg_iov = iov;
-        msg->msg_iovlen = 1;
-        msg->msg_control = control;
-        msg->msg_controllen = Interop.Interop.CmsgSpaceOneFd;
-        c->HandoffMessage = msg;
+        c->HandoffMessage = OneDescriptorMessage((byte)'L');
         c->HandoffFd = -1; // set per attempt by the supervisor
 
         if (proxyPort is not null)

@@ -51,6 +51,7 @@ internal sealed unsafe partial class NativeLaunchState : IDisposable
                 c->SeccompProgram = fprog;
             }
 
+            PrepareObserver(plan, spec);
             if (plan.NetworkTier == NetworkTier.IsolatedNamespace)
             {
                 PrepareNetns(plan.Capabilities.Network == Capabilities.NetworkMode.Proxy ? plan.Capabilities.ProxyPort : null, environment);

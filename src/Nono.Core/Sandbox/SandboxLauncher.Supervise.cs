@@ -76,16 +76,20 @@ public static partial class SandboxLauncher
         (SafeFdHandle read, SafeFdHandle write) = Interop.Interop.Pipe();
         (SafeFdHandle? channel, SafeFdHandle? childEnd) = state.HandsOffListener ? Interop.Interop.SocketPair() : (null, null);
         SafeFdHandle? statusWrite = state.OpenStatusPipe();
+        (SafeFdHandle? observerChannel, SafeFdHandle? observerEnd) = state.Observer is not null ? Interop.Interop.SocketPair() : (null, null);
         using (read)
         using (channel)
+        using (observerChannel)
         {
             int pid;
             using (write)
             using (childEnd)
             using (statusWrite)
+            using (observerEnd)
             {
                 state.Context->ErrorPipe = write.Fd;
                 state.Context->HandoffFd = childEnd?.Fd ?? -1;
+                state.Context->ObserverFd = observerEnd?.Fd ?? -1;
                 pid = ForkWithoutGc(state);
                 if (pid < 0)
                 {
@@ -119,6 +123,11 @@ public static partial class SandboxLauncher
                 if (channel is not null)
                 {
                     ReceiveListener(channel, state.ProxyHandoff ?? throw new InvalidOperationException("no proxy hand-off for a netns proxy plan"), pid, pidfd);
+                }
+
+                if (observerChannel is not null)
+                {
+                    ReceiveObserver(observerChannel, state.Observer!, pid, pidfd); // not null: the channel exists only with an observer
                 }
 
                 if (ReadChildReport(read, pid, pidfd) is long failure)
@@ -223,6 +232,8 @@ public static partial class SandboxLauncher
             ChildStage.Seccomp => "seccomp(SECCOMP_SET_MODE_FILTER)",
             ChildStage.Execve => "execve",
             ChildStage.DropPtraceCapability => "prctl(PR_CAPBSET_DROP, CAP_SYS_PTRACE)",
+            ChildStage.ObserverInstall => "seccomp(SECCOMP_FILTER_FLAG_NEW_LISTENER)",
+            ChildStage.ObserverHandoff => "sendmsg(SCM_RIGHTS observer listener)",
             _ => NetnsStageName(stage) ?? ContainmentStageName(stage) ?? $"child stage {(int)stage}",
         };
         if (NetnsStageName(stage) is not null)

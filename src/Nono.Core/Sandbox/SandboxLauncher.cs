@@ -151,6 +151,7 @@ public static partial class SandboxLauncher
         RuntimeHelpers.PrepareMethod(typeof(ChildProcess).GetMethod(nameof(ChildProcess.ConfineAndExec), flags)!.MethodHandle);
         RuntimeHelpers.PrepareMethod(typeof(ChildNetns).GetMethod(nameof(ChildNetns.Enter), flags)!.MethodHandle);
         RuntimeHelpers.PrepareMethod(typeof(ChildInit).GetMethod(nameof(ChildInit.Enter), flags)!.MethodHandle);
+        RuntimeHelpers.PrepareMethod(typeof(ChildObserver).GetMethod(nameof(ChildObserver.Install), flags)!.MethodHandle);
 
         // Call both once (a null context returns at once) so every precode and call cell is patched in the
         // parent; the child must not write to the runtime's executable memory, which W^X maps shared.
@@ -161,6 +162,7 @@ public static partial class SandboxLauncher
             _ = ChildProcess.ConfineAndExec(null);
             _ = ChildNetns.Enter(null);
             _ = ChildInit.Enter(null);
+            _ = ChildObserver.Install(null);
         }
 
         return true;

@@ -141,9 +141,9 @@ internal static class SeccompFilterBuilder
         return [.. p];
     }
 
-    private static sock_filter Load(uint offset) => new() { code = BPF_LD_W_ABS, k = offset };
+    internal static sock_filter Load(uint offset) => new() { code = BPF_LD_W_ABS, k = offset };
 
-    private static sock_filter Jeq(uint k, byte jt, byte jf) => new() { code = BPF_JMP_JEQ_K, jt = jt, jf = jf, k = k };
+    internal static sock_filter Jeq(uint k, byte jt, byte jf) => new() { code = BPF_JMP_JEQ_K, jt = jt, jf = jf, k = k };
 
-    private static sock_filter Ret(uint k) => new() { code = BPF_RET_K, k = k };
+    internal static sock_filter Ret(uint k) => new() { code = BPF_RET_K, k = k };
 }

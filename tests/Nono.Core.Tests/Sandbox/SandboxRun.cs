@@ -30,7 +30,7 @@ internal static class SandboxRun
     public static Task<ProcessResult> ShAsync(CapabilitySet capabilities, string script, int? abi = null) =>
         RunAsync(Plan(capabilities, abi), Sh, ["-c", script]);
 
-    public static async Task<ProcessResult> RunAsync(SandboxPlan plan, string command, IReadOnlyList<string> arguments, string? workingDirectory = null)
+    public static async Task<ProcessResult> RunAsync(SandboxPlan plan, string command, IReadOnlyList<string> arguments, string? workingDirectory = null, Func<LaunchSpec, LaunchSpec>? adjust = null)
     {
         using TempDirectory output = new("nono-out-");
         string stdoutPath = output.Combine("stdout");
@@ -40,7 +40,7 @@ internal static class SandboxRun
         using (Microsoft.Win32.SafeHandles.SafeFileHandle stderr = File.OpenHandle(stderrPath, FileMode.Create, FileAccess.Write))
         using (Microsoft.Win32.SafeHandles.SafeFileHandle stdin = File.OpenHandle("/dev/null", FileMode.Open, FileAccess.Read))
         {
-            using SandboxedProcess process = SandboxLauncher.Start(plan, new LaunchSpec
+            LaunchSpec spec = new()
             {
                 Command = command,
                 Arguments = arguments,
@@ -49,7 +49,8 @@ internal static class SandboxRun
                 StandardInput = stdin,
                 StandardOutput = stdout,
                 StandardError = stderr,
-            });
+            };
+            using SandboxedProcess process = SandboxLauncher.Start(plan, adjust?.Invoke(spec) ?? spec);
             ChildExit exit = await process.WaitForExitAsync(TestContext.Current.CancellationToken);
             code = exit.ShellExitCode;
         }

@@ -14,4 +14,7 @@ public sealed record FilesystemDeniedEvent : AuditEvent
 
     /// <summary>The rule or reason, when known.</summary>
     public string? Reason { get; init; }
+
+    /// <summary>The mechanism that saw the denial: <c>landlock-audit</c> or <c>seccomp-observer</c> (see <see cref="Observers.ObserverMechanisms"/>).</summary>
+    public string? Mechanism { get; init; }
 }

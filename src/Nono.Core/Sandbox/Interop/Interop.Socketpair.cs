@@ -49,7 +49,7 @@ internal static partial class Interop
     /// </summary>
     // SAFETY: every buffer is on this frame and sized for one descriptor (CMSG_SPACE); the descriptor is read only after
     // the header was checked to be exactly one SCM_RIGHTS int and not truncated. The caller keeps socket open.
-    internal static unsafe int ReceiveDescriptor(SafeFdHandle socket)
+    internal static unsafe int ReceiveDescriptor(SafeFdHandle socket, string what = "proxy listener")
     {
         byte data = 0;
         byte* control = stackalloc byte[CmsgSpaceOneFd];
@@ -74,7 +74,7 @@ internal static partial class Interop
         if (msg.msg_controllen < CmsgLenOneFd || header->cmsg_level != SOL_SOCKET || header->cmsg_type != SCM_RIGHTS
             || header->cmsg_len != CmsgLenOneFd || (msg.msg_flags & 0x8 /* MSG_CTRUNC */) != 0)
         {
-            throw new Diagnostics.NonoException(Diagnostics.NonoErrorCode.SandboxSetupFailed, "the sandbox child sent no proxy listener descriptor");
+            throw new Diagnostics.NonoException(Diagnostics.NonoErrorCode.SandboxSetupFailed, $"the sandbox child sent no {what} descriptor");
         }
 
         return *(int*)(control + CmsgDataOffset);

@@ -1,0 +1,100 @@
+using System.Runtime.Versioning;
+using Nono.Core.Audit.Observers;
+using Nono.Core.Policy;
+using Nono.Core.Sandbox;
+
+namespace Nono.Action.Session;
+
+/// <summary>
+/// The filesystem-denial observers of one supervised run: Landlock's audit records (root, audit enabled, ABI 7+) and the
+/// seccomp observer (any user). Both only watch: Landlock enforces. Opened before the child starts, so nothing is
+/// missed, and completed after it exits; <see cref="Reports"/> says which ran, which could not, and why.
+/// </summary>
+[SupportedOSPlatform("linux")]
+internal sealed class RunObservers : IDisposable
+{
+    /// <summary>How long to wait after the command exits for the kernel to release its Landlock domain (no record follows that).</summary>
+    private static readonly TimeSpan s_releaseTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>When no domain of the run was seen: how long records already queued in the kernel get to arrive.</summary>
+    private static readonly TimeSpan s_grace = TimeSpan.FromMilliseconds(100);
+
+    private readonly LandlockAuditReader? _landlock;
+    private readonly SeccompObserver? _seccomp;
+    private readonly List<ObserverReport> _fixed;
+
+    private RunObservers(LandlockAuditReader? landlock, SeccompObserver? seccomp, List<ObserverReport> fixedReports)
+    {
+        _landlock = landlock;
+        _seccomp = seccomp;
+        _fixed = fixedReports;
+    }
+
+    /// <summary>Opens the observers <paramref name="mode"/> asks for; <paramref name="seccompByDefault"/> is the auto choice for the seccomp observer.</summary>
+    public static RunObservers Open(FsObserverMode mode, bool seccompByDefault, SandboxPlan plan, ResolvedPolicy policy, IFilesystemObservationSink sink)
+    {
+        List<ObserverReport> reports = [];
+        if (mode == FsObserverMode.Off)
+        {
+            reports.Add(ObserverReport.Off(ObserverMechanisms.LandlockAudit, "--fs-observer off"));
+            reports.Add(ObserverReport.Off(ObserverMechanisms.SeccompObserver, "--fs-observer off"));
+            return new RunObservers(null, null, reports);
+        }
+
+        LandlockAuditReader? landlock = null;
+        if (plan.Tier is SandboxTier.SeccompOnly)
+        {
+            reports.Add(ObserverReport.Unavailable(ObserverMechanisms.LandlockAudit, "Landlock is not in force"));
+        }
+        else
+        {
+            landlock = LandlockAuditReader.TryOpen(plan.LandlockAbi, sink, out ObserverReport? unavailable);
+            if (unavailable is not null)
+            {
+                reports.Add(unavailable);
+            }
+        }
+
+        SeccompObserver? seccomp = null;
+        if (plan.Tier is SandboxTier.SeccompOnly)
+        {
+            // Without Landlock nothing denies filesystem access: a policy "denial" seen here would be a false record.
+            reports.Add(ObserverReport.Unavailable(ObserverMechanisms.SeccompObserver, "Landlock is not in force, so no access is denied"));
+        }
+        else if (mode == FsObserverMode.On || seccompByDefault)
+        {
+            // The policy as enforced: the plan's capabilities (private TMPDIR, network grants) with the profile's deny patterns.
+            ResolvedPolicy enforced = policy with { Capabilities = plan.Capabilities };
+            seccomp = new SeccompObserver((path, operation) => PolicyExplainer.Why(enforced, path, operation), sink);
+        }
+        else
+        {
+            reports.Add(ObserverReport.Off(ObserverMechanisms.SeccompObserver, "enable with --fs-observer on"));
+        }
+
+        return new RunObservers(landlock, seccomp, reports);
+    }
+
+    /// <summary>The launch spec with the observers' parts: Landlock's post-exec logging and the seccomp observer.</summary>
+    public LaunchSpec Apply(LaunchSpec spec) => spec with { Observer = _seccomp, LandlockAuditLog = _landlock is not null };
+
+    /// <summary>Attributes Landlock records to the started child (the process that restricted itself).</summary>
+    public void Track(int childPid) => _landlock?.Track(childPid);
+
+    /// <summary>After the command exited: lets queued records arrive and stops observing.</summary>
+    public void Complete()
+    {
+        _seccomp?.Stop();
+        _landlock?.Complete(s_releaseTimeout, s_grace);
+    }
+
+    /// <summary>One report per mechanism, for the session record.</summary>
+    public IReadOnlyList<ObserverReport> Reports() =>
+        [.. _landlock is null ? [] : new[] { _landlock.Report() }, .. _seccomp is null ? [] : new[] { _seccomp.Report() }, .. _fixed];
+
+    public void Dispose()
+    {
+        _seccomp?.Dispose();
+        _landlock?.Dispose();
+    }
+}

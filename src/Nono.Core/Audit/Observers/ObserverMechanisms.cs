@@ -1,0 +1,11 @@
+namespace Nono.Core.Audit.Observers;
+
+/// <summary>The names of the mechanisms that observe filesystem denials, as written in audit records.</summary>
+public static class ObserverMechanisms
+{
+    /// <summary>Landlock's own audit records (ABI 7+), read from the kernel audit netlink multicast group.</summary>
+    public const string LandlockAudit = "landlock-audit";
+
+    /// <summary>A notify-only seccomp filter whose supervisor checks each path call against the policy.</summary>
+    public const string SeccompObserver = "seccomp-observer";
+}

@@ -1,0 +1,178 @@
+using System.Runtime.Versioning;
+using Nono.Core.Policy;
+using Nono.Core.Sandbox.Interop;
+using static Nono.Core.Sandbox.Interop.Interop.SeccompNotify;
+
+namespace Nono.Core.Audit.Observers;
+
+/// <summary>
+/// The supervisor's half of the filesystem observer. The sandboxed child installs a notify-only seccomp filter for
+/// path syscalls (<c>open*</c>, <c>creat</c>, <c>mkdir*</c>, <c>unlink*</c>, <c>rename*</c>, <c>link*</c>, <c>symlink*</c>,
+/// <c>truncate</c>, <c>execve*</c>) and hands its listener over. For each call this reads the path from the caller's
+/// memory, answers <c>SECCOMP_USER_NOTIF_FLAG_CONTINUE</c> (always: Landlock decides, this only watches), and then
+/// asks the policy; an access the policy denies is recorded with mechanism <see cref="ObserverMechanisms.SeccompObserver"/>.
+/// If this observer stops, the listener closes and the kernel fails the remaining observed calls with ENOSYS: the
+/// sandbox never gains access and never waits forever.
+/// </summary>
+[SupportedOSPlatform("linux")]
+public sealed partial class SeccompObserver : IDisposable
+{
+    private readonly Func<string, FsOperation, Decision> _decide;
+    private readonly IFilesystemObservationSink _sink;
+    private readonly TimeProvider _time;
+    private readonly SafeFdHandle _stopRead;
+    private readonly SafeFdHandle _stopWrite;
+    private SafeFdHandle? _listener;
+    private Thread? _loop;
+    private long _seen;
+    private long _denials;
+    private long _unreadable;
+    private volatile string? _failure;
+
+    /// <summary>
+    /// An observer that asks <paramref name="decide"/> (the run's policy, e.g. <see cref="PolicyExplainer.Why(ResolvedPolicy, string, FsOperation)"/>)
+    /// about every path and reports the denied ones to <paramref name="sink"/>.
+    /// </summary>
+    public SeccompObserver(Func<string, FsOperation, Decision> decide, IFilesystemObservationSink sink, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(decide);
+        ArgumentNullException.ThrowIfNull(sink);
+        _decide = decide;
+        _sink = sink;
+        _time = time ?? TimeProvider.System;
+        (_stopRead, _stopWrite) = Interop.Pipe();
+    }
+
+    /// <summary>Whether the child handed over its listener and the loop ran.</summary>
+    public bool Attached => _loop is not null;
+
+    /// <summary>The report for the session record (call after <see cref="Stop"/>).</summary>
+    public ObserverReport Report() => !Attached
+        ? new ObserverReport(ObserverMechanisms.SeccompObserver, "failed", "the sandbox child never handed over its listener", 0, 0)
+        : _failure is string failure
+            ? new ObserverReport(ObserverMechanisms.SeccompObserver, "failed", failure, Volatile.Read(ref _denials), Volatile.Read(ref _seen))
+            : new ObserverReport(ObserverMechanisms.SeccompObserver, "active",
+                Volatile.Read(ref _unreadable) == 0 ? null : $"{Volatile.Read(ref _unreadable)} call(s) with unreadable arguments not checked",
+                Volatile.Read(ref _denials), Volatile.Read(ref _seen));
+
+    /// <summary>Starts answering notifications on <paramref name="listener"/> (takes ownership).</summary>
+    internal void Attach(SafeFdHandle listener)
+    {
+        if (_loop is not null)
+        {
+            listener.Dispose();
+            throw new InvalidOperationException("the observer is already attached to a sandbox");
+        }
+
+        _listener = listener;
+        _loop = new Thread(Loop) { IsBackground = true, Name = "nono-fs-observer" };
+        _loop.Start();
+    }
+
+    /// <summary>
+    /// Ends observation once the command has exited: the loop stops (it ends by itself when no process is left under the
+    /// filter) and the listener is closed, so any process that outlived the command gets ENOSYS instead of waiting.
+    /// </summary>
+    public void Stop()
+    {
+        if (_loop is null)
+        {
+            return;
+        }
+
+        ReadOnlySpan<byte> one = [1];
+        unsafe
+        {
+            fixed (byte* p = one)
+            {
+                // SAFETY: p is pinned for the call and one byte long; a full pipe (impossible: one write) is harmless.
+                _ = Interop.Libc.write(_stopWrite.Fd, p, 1);
+            }
+        }
+
+        _loop.Join();
+        _listener?.Dispose();
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        Stop();
+        _stopRead.Dispose();
+        _stopWrite.Dispose();
+    }
+
+    private unsafe void Loop()
+    {
+        SafeFdHandle listener = _listener!; // set by Attach before the thread starts
+        Interop.PollFd* fds = stackalloc Interop.PollFd[2];
+        try
+        {
+            while (true)
+            {
+                fds[0] = new Interop.PollFd { fd = listener.Fd, events = Interop.POLLIN };
+                fds[1] = new Interop.PollFd { fd = _stopRead.Fd, events = Interop.POLLIN };
+                // SAFETY: fds is two pollfd structs on this frame.
+                if (Interop.Libc.poll(fds, 2, -1) < 0)
+                {
+                    if (Interop.LastErrno == (int)Interop.Errno.EINTR)
+                    {
+                        continue;
+                    }
+
+                    _failure = $"poll failed (errno {Interop.LastErrno})";
+                    return;
+                }
+
+                if (fds[1].revents != 0)
+                {
+                    return;
+                }
+
+                if ((fds[0].revents & Interop.POLLIN) == 0)
+                {
+                    return; // POLLHUP: no process is left under the filter
+                }
+
+                seccomp_notif request = default; // the kernel insists on a zeroed buffer
+                // SAFETY: request is an 80-byte seccomp_notif on this frame, the size SECCOMP_IOCTL_NOTIF_RECV encodes.
+                if (Interop.Libc.ioctl(listener.Fd, SECCOMP_IOCTL_NOTIF_RECV, &request) != 0)
+                {
+                    int errno = Interop.LastErrno;
+                    if (errno is (int)Interop.Errno.EINTR or (int)Interop.Errno.ENOENT)
+                    {
+                        continue; // interrupted, or the caller died before we received it
+                    }
+
+                    _failure = $"SECCOMP_IOCTL_NOTIF_RECV failed (errno {errno})";
+                    return;
+                }
+
+                Interlocked.Increment(ref _seen);
+                PendingAccess? access = ReadAccess(listener, request);
+                Continue(listener, request.id);
+                if (access is not null)
+                {
+                    Evaluate(access);
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            // Fail closed: the listener is closed below, so the remaining observed calls get ENOSYS.
+            _failure = $"observer stopped: {ex.Message}";
+        }
+        finally
+        {
+            listener.Dispose();
+        }
+    }
+
+    private static unsafe void Continue(SafeFdHandle listener, ulong id)
+    {
+        seccomp_notif_resp response = new() { id = id, flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE };
+        // SAFETY: response is a 24-byte seccomp_notif_resp on this frame, the size SECCOMP_IOCTL_NOTIF_SEND encodes.
+        // ENOENT (the caller died or was interrupted meanwhile) needs no answer.
+        _ = Interop.Libc.ioctl(listener.Fd, SECCOMP_IOCTL_NOTIF_SEND, &response);
+    }
+}

@@ -1,0 +1,62 @@
+using static Nono.Core.Sandbox.Interop.Interop.Seccomp;
+
+namespace Nono.Core.Sandbox;
+
+// SAFETY: as NativeLaunchState.cs: every buffer comes from _memory (zeroed, freed only in Dispose, after the forks),
+// sized exactly for its kernel struct on LP64 (see ChildObserver).
+internal sealed unsafe partial class NativeLaunchState
+{
+    private const int LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON = 1 << 1;
+
+    /// <summary>The filesystem observer the child hands its listener to, or null.</summary>
+    public Audit.Observers.SeccompObserver? Observer { get; private set; }
+
+    /// <summary>Landlock audit flags and, with an observer, the notify-only filter and the hand-over message.</summary>
+    private void PrepareObserver(SandboxPlan plan, LaunchSpec spec)
+    {
+        ChildContext* c = Context;
+        c->ObserverFd = -1;
+        if (spec.LandlockAuditLog && plan.LandlockAbi >= 7 && (c->Flags & ChildContext.FlagLandlock) != 0)
+        {
+            // Landlock logs denials only until the first execve by default; the sandboxed command runs after it.
+            c->LandlockRestrictFlags = LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON;
+        }
+
+        if (spec.Observer is null)
+        {
+            return;
+        }
+
+        Observer = spec.Observer;
+        sock_filter[] program = ObservedSyscalls.BuildFilter(Interop.Interop.SyscallNumbers.Current.AuditArch, ObservedSyscalls.Current);
+        sock_filter* filter = (sock_filter*)_memory.Allocate((nuint)(sizeof(sock_filter) * program.Length));
+        program.AsSpan().CopyTo(new Span<sock_filter>(filter, program.Length));
+        sock_fprog* fprog = (sock_fprog*)_memory.Allocate((nuint)sizeof(sock_fprog));
+        fprog->len = checked((ushort)program.Length);
+        fprog->filter = filter;
+        c->ObserverProgram = fprog;
+        c->ObserverMessage = OneDescriptorMessage((byte)'O');
+        c->Flags |= ChildContext.FlagObserver;
+    }
+
+    /// <summary>A msghdr with one data byte and a control buffer for one SCM_RIGHTS descriptor (CMSG_DATA filled by the child).</summary>
+    private Interop.Interop.msghdr_t* OneDescriptorMessage(byte tag)
+    {
+        Interop.Interop.msghdr_t* msg = (Interop.Interop.msghdr_t*)_memory.Allocate((nuint)sizeof(Interop.Interop.msghdr_t));
+        Interop.Interop.iovec_t* iov = (Interop.Interop.iovec_t*)_memory.Allocate((nuint)sizeof(Interop.Interop.iovec_t));
+        byte* data = (byte*)_memory.Allocate(1);
+        *data = tag;
+        iov->iov_base = data;
+        iov->iov_len = 1;
+        byte* control = (byte*)_memory.Allocate(Interop.Interop.CmsgSpaceOneFd);
+        Interop.Interop.cmsghdr_t* header = (Interop.Interop.cmsghdr_t*)control;
+        header->cmsg_len = Interop.Interop.CmsgLenOneFd;
+        header->cmsg_level = Interop.Interop.SOL_SOCKET;
+        header->cmsg_type = Interop.Interop.SCM_RIGHTS;
+        msg->msg_iov = iov;
+        msg->msg_iovlen = 1;
+        msg->msg_control = control;
+        msg->msg_controllen = Interop.Interop.CmsgSpaceOneFd;
+        return msg;
+    }
+}

@@ -1,0 +1,35 @@
+using Nono.Core.Audit.Observers;
+using Nono.Core.Diagnostics;
+using Nono.Core.Sandbox.Interop;
+
+namespace Nono.Core.Sandbox;
+
+public static partial class SandboxLauncher
+{
+    /// <summary>
+    /// The supervisor's half of the observer hand-over: receives the seccomp listener the child created after Landlock and
+    /// starts <paramref name="observer"/> on it before the child goes on (its execve is already an observed call).
+    /// Returns normally also when the child failed before sending (its report follows on the error pipe).
+    /// </summary>
+    private static void ReceiveObserver(SafeFdHandle channel, SeccompObserver observer, int pid, SafeFdHandle pidfd)
+    {
+        try
+        {
+            if (!Interop.Interop.WaitReadable(channel, ChildSetupTimeoutMilliseconds))
+            {
+                throw new NonoException(NonoErrorCode.SandboxSetupFailed, "the sandbox child did not hand over the filesystem observer");
+            }
+
+            int fd = Interop.Interop.ReceiveDescriptor(channel, "filesystem observer");
+            if (fd >= 0)
+            {
+                observer.Attach(new SafeFdHandle(fd));
+            }
+        }
+        catch
+        {
+            KillAndReap(pid, pidfd);
+            throw;
+        }
+    }
+}
