@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Nono.Testing;
 using YamlDotNet.RepresentationModel;
 
@@ -8,7 +7,7 @@ namespace Nono.Action.Tests.Install;
 /// .github/workflows/release.yml as data: its build matrix and its shell steps, which the tests run as they are
 /// written (with <c>${{ matrix.rid }}</c> filled in) to make the same release layout the workflow publishes.
 /// </summary>
-internal sealed partial class ReleaseWorkflow
+internal sealed class ReleaseWorkflow
 {
     public static readonly string FilePath = Path.Combine(NonoExecutable.RepositoryRoot, ".github", "workflows", "release.yml");
 
@@ -16,20 +15,17 @@ internal sealed partial class ReleaseWorkflow
 
     public YamlMappingNode Root { get; }
 
-    public static ReleaseWorkflow Load()
-    {
-        YamlStream stream = [];
-        using StreamReader reader = new(FilePath);
-        stream.Load(reader);
-        return new ReleaseWorkflow((YamlMappingNode)stream.Documents[0].RootNode);
-    }
+    public static ReleaseWorkflow Load() => new(WorkflowYaml.Load(FilePath));
 
     public YamlMappingNode Job(string name) => (YamlMappingNode)((YamlMappingNode)Root["jobs"])[name];
 
     public IEnumerable<YamlMappingNode> Steps(string job) => ((YamlSequenceNode)Job(job)["steps"]).OfType<YamlMappingNode>();
 
-    public YamlMappingNode Step(string job, string id) =>
-        Steps(job).Single(s => s.Children.TryGetValue(new YamlScalarNode("id"), out YamlNode? node) && ((YamlScalarNode)node).Value == id);
+    public YamlMappingNode Step(string job, string id) => WorkflowYaml.StepById(Job(job)["steps"], id);
+
+    /// <summary>The one step of <paramref name="job"/> that uses the action <paramref name="action"/> (any version).</summary>
+    public YamlMappingNode StepUsing(string job, string action) => Steps(job).Single(s =>
+        s.Children.TryGetValue(new YamlScalarNode("uses"), out YamlNode? uses) && ((YamlScalarNode)uses).Value!.StartsWith(action + "@", StringComparison.Ordinal));
 
     /// <summary>The runtime identifiers the build matrix publishes.</summary>
     public IReadOnlyList<string> MatrixRids() =>
@@ -40,21 +36,12 @@ internal sealed partial class ReleaseWorkflow
     public async Task RunStepAsync(string job, string id, string workspace, IReadOnlyDictionary<string, string> matrix, CancellationToken cancellationToken)
     {
         YamlMappingNode step = Step(job, id);
-        Dictionary<string, string> env = new()
-        {
-            ["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin",
-            ["LC_ALL"] = "C",
-        };
-        if (step.Children.TryGetValue(new YamlScalarNode("env"), out YamlNode? envNode))
-        {
-            foreach ((YamlNode key, YamlNode value) in ((YamlMappingNode)envNode).Children)
-            {
-                env[((YamlScalarNode)key).Value!] = Evaluate(((YamlScalarNode)value).Value!, matrix);
-            }
-        }
-
+        Dictionary<string, string> values = matrix.ToDictionary(kv => "matrix." + kv.Key, kv => kv.Value);
+        Dictionary<string, string> env = WorkflowYaml.Env(step, values);
+        env["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin";
+        env["LC_ALL"] = "C";
         string directory = step.Children.TryGetValue(new YamlScalarNode("working-directory"), out YamlNode? wd)
-            ? Path.Combine(workspace, Evaluate(((YamlScalarNode)wd).Value!, matrix))
+            ? Path.Combine(workspace, WorkflowYaml.Evaluate(((YamlScalarNode)wd).Value!, values))
             : workspace;
         ProcessResult result = await ProcessRunner.RunAsync("bash", ["-e", "-o", "pipefail", "-c", Scalar(step, "run")],
             environment: env, workingDirectory: directory, cancellationToken: cancellationToken);
@@ -64,14 +51,5 @@ internal sealed partial class ReleaseWorkflow
         }
     }
 
-    public static string Scalar(YamlMappingNode node, string key) => ((YamlScalarNode)node[key]).Value!;
-
-    /// <summary>Fills in <c>${{ matrix.X }}</c>; any other expression is a step these tests cannot run faithfully.</summary>
-    private static string Evaluate(string value, IReadOnlyDictionary<string, string> matrix) =>
-        Expression().Replace(value, m => m.Groups[1].Value.StartsWith("matrix.", StringComparison.Ordinal)
-            ? matrix[m.Groups[1].Value["matrix.".Length..]]
-            : throw new InvalidOperationException($"release.yml: cannot evaluate ${{{{ {m.Groups[1].Value} }}}} in a test"));
-
-    [GeneratedRegex(@"\$\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}")]
-    private static partial Regex Expression();
+    public static string Scalar(YamlMappingNode node, string key) => WorkflowYaml.Scalar(node, key);
 }

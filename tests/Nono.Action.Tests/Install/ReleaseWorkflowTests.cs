@@ -71,12 +71,10 @@ public sealed partial class ReleaseWorkflowTests
     {
         ReleaseWorkflow workflow = ReleaseWorkflow.Load();
 
-        YamlMappingNode attest = workflow.Steps("release").Single(s =>
-            s.Children.TryGetValue(new YamlScalarNode("uses"), out YamlNode? uses) && ((YamlScalarNode)uses).Value!.StartsWith("actions/attest-build-provenance@", StringComparison.Ordinal));
+        YamlMappingNode attest = workflow.StepUsing("release", "actions/attest-build-provenance");
         string[] subjects = ReleaseWorkflow.Scalar((YamlMappingNode)attest["with"], "subject-path").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Contains("dist/nono-*.tar.gz", subjects);
-        YamlMappingNode upload = workflow.Steps("build").Single(s =>
-            s.Children.TryGetValue(new YamlScalarNode("uses"), out YamlNode? uses) && ((YamlScalarNode)uses).Value!.StartsWith("actions/upload-artifact@", StringComparison.Ordinal));
+        YamlMappingNode upload = workflow.StepUsing("build", "actions/upload-artifact");
         Assert.Equal("dist/nono-${{ matrix.rid }}.tar.gz", ReleaseWorkflow.Scalar((YamlMappingNode)upload["with"], "path"));
 
         // gh attestation verify pins the signer to this very workflow file.

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using DotNet.Testcontainers.Builders;
 using DotNet.Testcontainers.Configurations;
 using DotNet.Testcontainers.Containers;
@@ -11,7 +10,7 @@ namespace Nono.Action.Tests.Install;
 /// One clean "runner": a container of the runner image, as uid 1001, on the host network (which is how it
 /// reaches the loopback release), with the action's files where the runner puts a downloaded action.
 /// </summary>
-internal sealed partial class RunnerContainer : IAsyncDisposable
+internal sealed class RunnerContainer : IAsyncDisposable
 {
     public const string ActionPath = "/home/runner/work/_actions/nono/sandbox/v1";
     public const string Workspace = "/home/runner/work/repo/repo";
@@ -69,28 +68,21 @@ internal sealed partial class RunnerContainer : IAsyncDisposable
     /// <summary>Runs action.yml's "install" step as written, with its env mapping evaluated for <paramref name="version"/>.</summary>
     public Task<ExecResult> InstallStepAsync(string version, CancellationToken cancellationToken)
     {
-        YamlStream stream = [];
-        using (StreamReader reader = new(Path.Combine(NonoExecutable.RepositoryRoot, "action.yml")))
-        {
-            stream.Load(reader);
-        }
-
-        YamlMappingNode step = ((YamlSequenceNode)((YamlMappingNode)((YamlMappingNode)stream.Documents[0].RootNode)["runs"])["steps"])
-            .OfType<YamlMappingNode>()
-            .Single(s => s.Children.TryGetValue(new YamlScalarNode("id"), out YamlNode? id) && ((YamlScalarNode)id).Value == "install");
+        YamlMappingNode action = WorkflowYaml.Load(Path.Combine(NonoExecutable.RepositoryRoot, "action.yml"));
+        YamlMappingNode step = WorkflowYaml.StepById(((YamlMappingNode)action["runs"])["steps"], "install");
+        Dictionary<string, string> env = RunnerEnvironment();
         Dictionary<string, string> values = new()
         {
             ["inputs.version"] = version,
             ["github.action_path"] = ActionPath,
             ["inputs.github-token"] = "", // no token: the attestation check is skipped, and says so
         };
-        Dictionary<string, string> env = RunnerEnvironment();
-        foreach ((YamlNode key, YamlNode value) in ((YamlMappingNode)step["env"]).Children)
+        foreach ((string key, string value) in WorkflowYaml.Env(step, values))
         {
-            env[((YamlScalarNode)key).Value!] = Expression().Replace(((YamlScalarNode)value).Value!, m => values[m.Groups[1].Value]);
+            env[key] = value;
         }
 
-        return ExecAsync(["bash", "-e", "-c", ((YamlScalarNode)step["run"]).Value!], env, cancellationToken);
+        return ExecAsync(["bash", "-e", "-c", WorkflowYaml.Scalar(step, "run")], env, cancellationToken);
     }
 
     /// <summary>bash -c SCRIPT as the runner user, in the workspace, with the runner's variables.</summary>
@@ -101,7 +93,4 @@ internal sealed partial class RunnerContainer : IAsyncDisposable
         _container.ExecAsync(["env", .. env.Select(kv => $"{kv.Key}={kv.Value}"), .. command], cancellationToken);
 
     public async ValueTask DisposeAsync() => await _container.DisposeAsync();
-
-    [GeneratedRegex(@"\$\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}")]
-    private static partial Regex Expression();
 }
