@@ -48,7 +48,7 @@ internal static class DebianRootfs
                 args.Add("--keyring=" + source.Keyring);
             }
 
-            await MustRunAsync("debootstrap", [.. args, source.Suite, rootfs, source.Mirror], TimeSpan.FromMinutes(15), cancellationToken);
+            await MustRunAsync("debootstrap", [.. args, source.Suite, rootfs, source.Mirror], TimeSpan.FromMinutes(30), cancellationToken);
             await MustRunAsync("chroot", [rootfs, "useradd", "--create-home", "--uid", $"{RunnerUid}", "--user-group", "--shell", "/bin/bash", "runner"], TimeSpan.FromMinutes(1), cancellationToken);
             // Package caches and lists are not part of a runner's view; device nodes come from Docker at run time.
             await MustRunAsync("bash", ["-c", "rm -rf var/cache/apt/archives/*.deb var/lib/apt/lists/* dev/* && mkdir -p home/runner/work && chown -R 1001:1001 home/runner"],
@@ -60,6 +60,8 @@ internal static class DebianRootfs
         }
         finally
         {
+            // A debootstrap that was stopped half-way leaves /proc (and /sys) mounted inside the target.
+            await ProcessRunner.RunAsync("bash", ["-c", "findmnt -rn -o TARGET | grep -F \"$1/\" | sort -r | xargs -r -n1 umount -l", "-", work], cancellationToken: CancellationToken.None);
             await ProcessRunner.RunAsync("rm", ["-rf", "--one-file-system", work], cancellationToken: CancellationToken.None);
         }
     }
