@@ -59,7 +59,9 @@ internal static class LibcFunctions
         context->SysSeccomp = Interop.Interop.SyscallNumbers.Current.seccomp;
 
         // Exercise the pure ones once in the parent, so a broken binding fails here and not in the child.
-        if (context->Getppid() <= 0 || context->ErrnoLocation() == null)
+        // getppid() is 0, not an error, when the parent is outside our PID namespace (a step run by
+        // `docker exec`, as in container jobs); it never fails.
+        if (context->Getppid() < 0 || context->ErrnoLocation() == null)
         {
             throw new InvalidOperationException("libc bindings for the sandbox child do not answer");
         }
