@@ -81,7 +81,7 @@ public sealed partial class LandlockAuditReader : IDisposable
         return new LandlockAuditReader(socket, sink, time ?? TimeProvider.System);
     }
 
-    /// <summary>The sandboxed child: the process whose landlock_restrict_self created this session's domain.</summary>
+    /// <summary>The sandboxed child: the process (or the ancestor of the process) whose landlock_restrict_self created this session's domain.</summary>
     public void Track(int childPid)
     {
         lock (_lock)
@@ -89,7 +89,7 @@ public sealed partial class LandlockAuditReader : IDisposable
             _childPid = childPid;
             foreach ((string domain, int pid) in _domainCreators)
             {
-                if (pid == childPid)
+                if (IsSessionCreator(pid))
                 {
                     _ours.Add(domain);
                 }
@@ -169,7 +169,7 @@ public sealed partial class LandlockAuditReader : IDisposable
                 if (status == "allocated" && int.TryParse(record.Fields.GetValueOrDefault("pid"), out int creator))
                 {
                     _domainCreators[domain] = creator;
-                    if (creator == _childPid && _childPid != 0)
+                    if (IsSessionCreator(creator))
                     {
                         _ours.Add(domain);
                         FlushPending();
