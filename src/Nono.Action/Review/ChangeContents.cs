@@ -12,7 +12,6 @@ namespace Nono.Action.Review;
 /// </summary>
 internal sealed class ChangeContents(string artifactDirectory)
 {
-    private static readonly UTF8Encoding s_strictUtf8 = new(false, true);
     private readonly string _objects = Path.Combine(artifactDirectory, ActionMode.SessionArtifactObjects.DirectoryName);
 
     /// <summary>The verified content, or null when the artifact does not carry it. Throws when it does not match.</summary>
@@ -77,7 +76,7 @@ internal sealed class ChangeContents(string artifactDirectory)
             return $"# {change.Path}: content not in the artifact (files over {ActionMode.SessionArtifactObjects.MaxFileBytes} bytes are left out)\n";
         }
 
-        if (Text(before) is not { } oldText || Text(after) is not { } newText)
+        if (UnifiedDiff.DecodeText(before) is not { } oldText || UnifiedDiff.DecodeText(after) is not { } newText)
         {
             return $"# {change.Path}: binary files differ ({before.Length} -> {after.Length} bytes)\n";
         }
@@ -88,22 +87,5 @@ internal sealed class ChangeContents(string artifactDirectory)
         }
 
         return UnifiedDiff.Render(change.BeforeDigest is null ? "/dev/null" : "a/" + change.Path, change.AfterDigest is null ? "/dev/null" : "b/" + change.Path, oldText, newText);
-    }
-
-    private static string? Text(byte[] bytes)
-    {
-        if (Array.IndexOf(bytes, (byte)0) >= 0)
-        {
-            return null;
-        }
-
-        try
-        {
-            return s_strictUtf8.GetString(bytes);
-        }
-        catch (DecoderFallbackException)
-        {
-            return null;
-        }
     }
 }

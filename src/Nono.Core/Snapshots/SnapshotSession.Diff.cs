@@ -6,7 +6,6 @@ namespace Nono.Core.Snapshots;
 public sealed partial class SnapshotSession
 {
     private const long TextDiffLimit = 1024 * 1024;
-    private static readonly UTF8Encoding s_strictUtf8 = new(false, true);
 
     /// <summary>
     /// Compares snapshot <paramref name="from"/> with <paramref name="to"/>. With
@@ -106,8 +105,8 @@ public sealed partial class SnapshotSession
             return $"Large files differ ({change.OldSize} -> {change.NewSize} bytes)";
         }
 
-        string? oldText = change.OldHash is null ? "" : DecodeText(objects.ReadVerified(change.OldHash, change.OldSize));
-        string? newText = change.NewHash is null ? "" : DecodeText(objects.ReadVerified(change.NewHash, change.NewSize));
+        string? oldText = change.OldHash is null ? "" : UnifiedDiff.DecodeText(objects.ReadVerified(change.OldHash, change.OldSize));
+        string? newText = change.NewHash is null ? "" : UnifiedDiff.DecodeText(objects.ReadVerified(change.NewHash, change.NewSize));
         if (oldText is null || newText is null)
         {
             return $"Binary files differ ({change.OldSize} -> {change.NewSize} bytes)";
@@ -116,22 +115,5 @@ public sealed partial class SnapshotSession
         string oldLabel = change.OldHash is null ? "/dev/null" : "a/" + change.Path;
         string newLabel = change.NewHash is null ? "/dev/null" : "b/" + change.Path;
         return UnifiedDiff.Render(oldLabel, newLabel, oldText, newText);
-    }
-
-    private static string? DecodeText(byte[] bytes)
-    {
-        if (Array.IndexOf(bytes, (byte)0) >= 0)
-        {
-            return null;
-        }
-
-        try
-        {
-            return s_strictUtf8.GetString(bytes);
-        }
-        catch (DecoderFallbackException)
-        {
-            return null;
-        }
     }
 }

@@ -9,6 +9,26 @@ namespace Nono.Core.Snapshots;
 public static class UnifiedDiff
 {
     private const int Context = 3;
+    private static readonly UTF8Encoding s_strictUtf8 = new(false, true);
+
+    /// <summary>The content as text when it is strict UTF-8 without NUL bytes; null for binary content.</summary>
+    public static string? DecodeText(byte[] bytes)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        if (Array.IndexOf(bytes, (byte)0) >= 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            return s_strictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>A unified diff of <paramref name="oldText"/> to <paramref name="newText"/> under the given labels (a/PATH, b/PATH or /dev/null).</summary>
     public static string Render(string oldLabel, string newLabel, string oldText, string newText)
