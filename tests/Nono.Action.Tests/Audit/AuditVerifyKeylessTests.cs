@@ -27,13 +27,7 @@ public sealed class AuditVerifyKeylessTests
         using TempDirectory state = new();
         AuditCliHarness cli = new(state.Path);
         await cli.RecordAsync("s-keyless", ct);
-        Dictionary<string, string> env = new(cli.Environment);
-        foreach ((string key, string value) in sigstore.SigningEnvironment())
-        {
-            env[key] = value;
-        }
-
-        Assert.Equal(0, Run(env, state.Path, "audit", "sign", "s-keyless", "--keyless").Exit);
+        Assert.Equal(0, SignKeyless(cli, sigstore, state.Path, "s-keyless"));
         TrustedRoot root = variant switch
         {
             "ca" => sigstore.TrustedRoot() with { CertificateAuthorities = other.TrustedRoot().CertificateAuthorities },
@@ -67,13 +61,7 @@ public sealed class AuditVerifyKeylessTests
         using TempDirectory state = new();
         AuditCliHarness cli = new(state.Path);
         await cli.RecordAsync("s-keyless", ct);
-        Dictionary<string, string> env = new(cli.Environment);
-        foreach ((string key, string value) in sigstore.SigningEnvironment())
-        {
-            env[key] = value;
-        }
-
-        Run(env, state.Path, "audit", "sign", "s-keyless", "--keyless");
+        SignKeyless(cli, sigstore, state.Path, "s-keyless");
         File.WriteAllText(state.Combine("root.json"), sigstore.TrustedRootJson());
 
         (int exit, string output, _) = cli.Run("audit", "verify", "s-keyless");
@@ -106,11 +94,17 @@ public sealed class AuditVerifyKeylessTests
         Assert.Contains("signed with a key, not keylessly", output, StringComparison.Ordinal);
     }
 
-    private static (int Exit, string Out, string Err) Run(Dictionary<string, string> env, string cwd, params string[] args)
+    /// <summary>Signs a recorded session keylessly against the stand-ins; returns nono's exit code.</summary>
+    private static int SignKeyless(AuditCliHarness cli, SigstoreStandIn sigstore, string cwd, string session)
     {
+        Dictionary<string, string> env = new(cli.Environment);
+        foreach ((string key, string value) in sigstore.SigningEnvironment())
+        {
+            env[key] = value;
+        }
+
         StringWriter output = new();
         StringWriter error = new();
-        int exit = Nono.Action.Cli.NonoCli.Run(args, new Nono.Action.Cli.CliContext(output, error, env, cwd));
-        return (exit, output.ToString(), error.ToString());
+        return Nono.Action.Cli.NonoCli.Run(["audit", "sign", session, "--keyless"], new Nono.Action.Cli.CliContext(output, error, env, cwd));
     }
 }
