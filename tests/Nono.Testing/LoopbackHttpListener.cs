@@ -32,7 +32,8 @@ public static class LoopbackHttpListener
             }
             catch (HttpListenerException) when (attempt < 20)
             {
-                Close(listener);
+                // A failed Start leaves the listener closed (Stop would throw ObjectDisposedException);
+                // nothing is bound, so it is simply dropped and another port tried.
             }
         }
     }
@@ -49,7 +50,7 @@ public static class LoopbackHttpListener
         {
             listener.Stop();
         }
-        catch (HttpListenerException)
+        catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
         {
             // Shutting a test server down must not fail the test that used it.
         }
