@@ -1,3 +1,4 @@
+using System.Globalization;
 using Nono.Action.GitHub.Api;
 using Nono.Core.Diagnostics;
 using Octokit;
@@ -18,6 +19,12 @@ internal sealed class ArtifactLocator(IGitHubClient client)
     /// <summary>Downloads larger than this are refused (the listing's size is checked first, the bytes while copying).</summary>
     public const long MaxDownloadBytes = 512L * 1024 * 1024;
 
+    /// <summary>GitHub's largest page; listings are read page by page up to <see cref="MaxPages"/> pages.</summary>
+    private const int PageSize = 100;
+
+    /// <summary>Bounds a listing at 5,000 entries, so a misbehaving server cannot keep nono paging forever.</summary>
+    private const int MaxPages = 50;
+
     public async Task<FoundArtifact> FindAsync(ReviewTarget target, CancellationToken cancellationToken)
     {
         IReadOnlyList<(long RunId, string? Path, string? Sha)> runs = target.RunId is long run
@@ -26,8 +33,8 @@ internal sealed class ArtifactLocator(IGitHubClient client)
         List<FoundArtifact> candidates = [];
         foreach ((long runId, string? path, string? sha) in runs)
         {
-            ListArtifactsResponse artifacts = await client.Actions.Artifacts.ListWorkflowArtifacts(target.Owner, target.Repository, runId, new ListArtifactsRequest { PerPage = 100 });
-            candidates.AddRange(artifacts.Artifacts
+            IReadOnlyList<Artifact> artifacts = await ListArtifactsAsync(target, runId);
+            candidates.AddRange(artifacts
                 .Where(a => target.ArtifactName is { } name ? a.Name == name : a.Name.StartsWith(DefaultPrefix, StringComparison.Ordinal))
                 .Select(a => new FoundArtifact(a.Id, a.Name, a.SizeInBytes, runId, path, sha, a.Expired)));
         }
@@ -72,15 +79,47 @@ internal sealed class ArtifactLocator(IGitHubClient client)
         }
     }
 
+    /// <summary>Every artifact of the run, page by page (a run can upload more than one page of artifacts).</summary>
+    private async Task<IReadOnlyList<Artifact>> ListArtifactsAsync(ReviewTarget target, long runId)
+    {
+        List<Artifact> all = [];
+        for (int page = 1; page <= MaxPages; page++)
+        {
+            ListArtifactsResponse listed = await client.Actions.Artifacts.ListWorkflowArtifacts(target.Owner, target.Repository, runId, new ListArtifactsRequest { PerPage = PageSize, Page = page });
+            all.AddRange(listed.Artifacts);
+            if (listed.Artifacts.Count < PageSize || all.Count >= listed.TotalCount)
+            {
+                break;
+            }
+        }
+
+        return all;
+    }
+
     /// <summary>The pull request's head SHA, then for each workflow the latest run on that SHA (newest first).</summary>
     private async Task<IReadOnlyList<(long, string?, string?)>> RunsForPullRequestAsync(ReviewTarget target, CancellationToken cancellationToken)
     {
         Uri pullUri = new($"repos/{target.Owner}/{target.Repository}/pulls/{target.PullRequest}", UriKind.Relative);
         PullRequestDto pull = (await client.Connection.Get<PullRequestDto>(pullUri, null, AcceptJson, cancellationToken)).Body;
         Uri runsUri = new($"repos/{target.Owner}/{target.Repository}/actions/runs", UriKind.Relative);
-        Dictionary<string, string> query = new() { ["head_sha"] = pull.Head.Sha, ["per_page"] = "100" };
-        WorkflowRunListDto runs = (await client.Connection.Get<WorkflowRunListDto>(runsUri, query, AcceptJson, cancellationToken)).Body;
-        List<(long, string?, string?)> latest = [.. runs.WorkflowRuns
+        List<WorkflowRunDto> runs = [];
+        for (int page = 1; page <= MaxPages; page++)
+        {
+            Dictionary<string, string> query = new()
+            {
+                ["head_sha"] = pull.Head.Sha,
+                ["per_page"] = PageSize.ToString(CultureInfo.InvariantCulture),
+                ["page"] = page.ToString(CultureInfo.InvariantCulture),
+            };
+            WorkflowRunListDto listed = (await client.Connection.Get<WorkflowRunListDto>(runsUri, query, AcceptJson, cancellationToken)).Body;
+            runs.AddRange(listed.WorkflowRuns);
+            if (listed.WorkflowRuns.Count < PageSize || runs.Count >= listed.TotalCount)
+            {
+                break;
+            }
+        }
+
+        List<(long, string?, string?)> latest = [.. runs
             .Where(r => r.HeadSha == pull.Head.Sha)
             .GroupBy(r => r.Path ?? r.Name ?? "")
             .Select(g => g.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.RunAttempt).First())

@@ -138,6 +138,29 @@ public sealed class ReviewCommandTests(KeylessActionRun run) : IClassFixture<Key
     }
 
     [Fact]
+    public async Task Review_ArtifactBeyondTheFirstPages_IsFound()
+    {
+        await using FakeGitHubServer github = Publish(run.ArtifactZip);
+        github.AddPullRequest(7, HeadSha);
+        // 130 newer runs of other workflows on the same head put the agent's run on the second page of runs, and 120
+        // other artifacts listed before the session's put it on the second page of artifacts.
+        for (int i = 0; i < 130; i++)
+        {
+            github.AddWorkflowRun(10_000 + i, $".github/workflows/other{i}.yml", HeadSha, DateTimeOffset.UtcNow.AddMinutes(-1));
+        }
+
+        List<(long Id, string Name, byte[] Zip)> artifacts = github.Artifacts[KeylessActionRun.RunId];
+        artifacts.InsertRange(0, Enumerable.Range(0, 120).Select(i => (20_000L + i, $"coverage-{i}", new byte[] { 0x50, 0x4b, 0x05, 0x06 })));
+
+        (int exit, string output, string error) = Review(github, "--pr", "7");
+
+        Assert.True(exit == 0, output + error);
+        Assert.Contains($"session   {run.Outputs["session-id"]}: verified", output, StringComparison.Ordinal);
+        Assert.Contains(github.Requests, r => r.Path.Contains("/actions/runs?", StringComparison.Ordinal) && r.Path.Contains("page=2", StringComparison.Ordinal));
+        Assert.Contains(github.Requests, r => r.Path.Contains($"/actions/runs/{KeylessActionRun.RunId}/artifacts?", StringComparison.Ordinal) && r.Path.Contains("page=2", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Review_ExpiredArtifact_SaysSo()
     {
         await using FakeGitHubServer github = Publish(run.ArtifactZip);

@@ -32,7 +32,7 @@ public sealed partial class FakeGitHubServer
             ("POST", ["issues", var n, "comments"]) => CreateComment(long.Parse(n, System.Globalization.CultureInfo.InvariantCulture), JsonNode.Parse(body)!["body"]!.GetValue<string>()),
             ("PATCH", ["issues", "comments", var id]) => UpdateComment(long.Parse(id, System.Globalization.CultureInfo.InvariantCulture), JsonNode.Parse(body)!["body"]!.GetValue<string>()),
             ("POST", ["code-scanning", "sarifs"]) => UploadSarif(JsonNode.Parse(body)!.AsObject()),
-            ("GET", ["actions", "runs", var run, "artifacts"]) => ListArtifacts(long.Parse(run, System.Globalization.CultureInfo.InvariantCulture)),
+            ("GET", ["actions", "runs", var run, "artifacts"]) => ListArtifacts(long.Parse(run, System.Globalization.CultureInfo.InvariantCulture), request.QueryString),
             ("GET", ["actions", "artifacts", var id, var format]) => DownloadRedirect(long.Parse(id, System.Globalization.CultureInfo.InvariantCulture), format),
             ("GET", ["actions", "runs"]) => ListRuns(request.QueryString),
             ("GET", ["pulls", var n]) => GetPull(long.Parse(n, System.Globalization.CultureInfo.InvariantCulture)),
@@ -139,10 +139,10 @@ public sealed partial class FakeGitHubServer
         return (202, new JsonObject { ["id"] = id, ["url"] = $"{BaseAddress}repos/o/r/code-scanning/sarifs/{id}" }, null);
     }
 
-    private (int, JsonNode?, string?) ListArtifacts(long runId)
+    private (int, JsonNode?, string?) ListArtifacts(long runId, System.Collections.Specialized.NameValueCollection query)
     {
         List<(long Id, string Name, byte[] Zip)> artifacts = Artifacts.GetOrAdd(runId, _ => []);
-        JsonArray items = [.. artifacts.Select(a => (JsonNode)new JsonObject
+        JsonArray items = [.. Page(artifacts, query).Select(a => (JsonNode)new JsonObject
         {
             ["id"] = a.Id,
             ["node_id"] = $"MDg6QXJ0aWZhY3Q{a.Id}",

@@ -85,8 +85,17 @@ public sealed partial class FakeGitHubServer
             runs = runs.Where(r => r["head_branch"]?.GetValue<string>() == branch);
         }
 
-        JsonObject[] page = [.. runs.OrderByDescending(r => r["created_at"]!.GetValue<string>(), StringComparer.Ordinal).Take(int.Parse(query["per_page"] ?? "30", System.Globalization.CultureInfo.InvariantCulture))];
-        return (200, new JsonObject { ["total_count"] = page.Length, ["workflow_runs"] = new JsonArray([.. page.Select(r => r.DeepClone())]) }, null);
+        JsonObject[] matching = [.. runs.OrderByDescending(r => r["created_at"]!.GetValue<string>(), StringComparer.Ordinal)];
+        JsonObject[] page = Page(matching, query);
+        return (200, new JsonObject { ["total_count"] = matching.Length, ["workflow_runs"] = new JsonArray([.. page.Select(r => r.DeepClone())]) }, null);
+    }
+
+    /// <summary>GitHub's pagination: <c>per_page</c> (default 30, at most 100) and 1-based <c>page</c>.</summary>
+    private static T[] Page<T>(IReadOnlyList<T> all, System.Collections.Specialized.NameValueCollection query)
+    {
+        int perPage = Math.Clamp(int.Parse(query["per_page"] ?? "30", System.Globalization.CultureInfo.InvariantCulture), 1, 100);
+        int page = Math.Max(1, int.Parse(query["page"] ?? "1", System.Globalization.CultureInfo.InvariantCulture));
+        return [.. all.Skip((page - 1) * perPage).Take(perPage)];
     }
 
     private (int, JsonNode?, string?) GetPull(long number) =>
