@@ -1,4 +1,5 @@
 using System.Runtime.Versioning;
+using System.Threading.Channels;
 using Nono.Core.Policy;
 using Nono.Core.Sandbox.Interop;
 using static Nono.Core.Sandbox.Interop.Interop.SeccompNotify;
@@ -10,7 +11,8 @@ namespace Nono.Core.Audit.Observers;
 /// path syscalls (<c>open*</c>, <c>creat</c>, <c>mkdir*</c>, <c>unlink*</c>, <c>rename*</c>, <c>link*</c>, <c>symlink*</c>,
 /// <c>truncate</c>, <c>execve*</c>) and hands its listener over. For each call this reads the path from the caller's
 /// memory, answers <c>SECCOMP_USER_NOTIF_FLAG_CONTINUE</c> (always: Landlock decides, this only watches), and then
-/// asks the policy; an access the policy denies is recorded with mechanism <see cref="ObserverMechanisms.SeccompObserver"/>.
+/// asks the policy on a second thread, so the next caller does not wait for the policy check; an access the policy
+/// denies is recorded with mechanism <see cref="ObserverMechanisms.SeccompObserver"/>.
 /// If this observer stops, the listener closes and the kernel fails the remaining observed calls with ENOSYS: the
 /// sandbox never gains access and never waits forever.
 /// </summary>
@@ -24,6 +26,14 @@ public sealed partial class SeccompObserver : IDisposable
     private readonly SafeFdHandle _stopWrite;
     private SafeFdHandle? _listener;
     private Thread? _loop;
+    private Thread? _evaluator;
+
+    /// <summary>
+    /// Accesses read by the answering thread, waiting for the policy check. Bounded: when the evaluator falls behind,
+    /// the answering thread waits for room, so memory stays bounded and observation degrades to checking inline.
+    /// </summary>
+    private readonly Channel<PendingAccess> _pending = Channel.CreateBounded<PendingAccess>(
+        new BoundedChannelOptions(4096) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
     private long _seen;
     private long _denials;
     private long _unreadable;
@@ -65,6 +75,8 @@ public sealed partial class SeccompObserver : IDisposable
         }
 
         _listener = listener;
+        _evaluator = new Thread(EvaluatePending) { IsBackground = true, Name = "nono-fs-observer-policy" };
+        _evaluator.Start();
         _loop = new Thread(Loop) { IsBackground = true, Name = "nono-fs-observer" };
         _loop.Start();
     }
@@ -92,6 +104,7 @@ public sealed partial class SeccompObserver : IDisposable
 
         _loop.Join();
         _listener?.Dispose();
+        _evaluator?.Join(); // the loop completed the queue on its way out: every access read is checked before the report
     }
 
     /// <inheritdoc/>
@@ -151,9 +164,10 @@ public sealed partial class SeccompObserver : IDisposable
                 Interlocked.Increment(ref _seen);
                 PendingAccess? access = ReadAccess(listener, request);
                 Continue(listener, request.id);
-                if (access is not null)
+                if (access is not null && !_pending.Writer.TryWrite(access))
                 {
-                    Evaluate(access);
+                    // The queue is full: wait for the evaluator to make room (it drains until the queue is completed).
+                    _pending.Writer.WriteAsync(access).AsTask().GetAwaiter().GetResult();
                 }
             }
         }
@@ -165,6 +179,29 @@ public sealed partial class SeccompObserver : IDisposable
         finally
         {
             listener.Dispose();
+            _pending.Writer.TryComplete();
+        }
+    }
+
+    /// <summary>The policy check of every access the loop read, in order, until the loop completes the queue.</summary>
+    private void EvaluatePending()
+    {
+        ChannelReader<PendingAccess> reader = _pending.Reader;
+        try
+        {
+            while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+            {
+                while (reader.TryRead(out PendingAccess? access))
+                {
+                    Evaluate(access);
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            // A failed check must not pass unnoticed: the report says the observer failed.
+            _failure = $"policy check stopped: {ex.Message}";
+            _pending.Writer.TryComplete();
         }
     }
 
