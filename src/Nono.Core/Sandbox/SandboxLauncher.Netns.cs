@@ -64,7 +64,9 @@ public static partial class SandboxLauncher
             int dnsFd;
             try
             {
-                dnsFd = Interop.Interop.ReceiveDescriptor(channel, "DNS socket");
+                dnsFd = Interop.Interop.WaitReadable(channel, ChildSetupTimeoutMilliseconds)
+                    ? Interop.Interop.ReceiveDescriptor(channel, "DNS socket")
+                    : throw new NonoException(NonoErrorCode.SandboxSetupFailed, "the sandbox child did not hand over the DNS socket");
             }
             catch
             {
