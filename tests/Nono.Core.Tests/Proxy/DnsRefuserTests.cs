@@ -93,6 +93,7 @@ public sealed class DnsRefuserTests
     private sealed class Refuser : IAsyncDisposable
     {
         private readonly DnsRefuser _refuser;
+        private readonly CancellationTokenSource _guard = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
 
         public Refuser(IProxyEventSink sink)
         {
@@ -101,13 +102,14 @@ public sealed class DnsRefuserTests
             Client = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
             Client.Connect(socket.LocalEndPoint!); // bound just above
             _refuser = DnsRefuser.Start(socket, sink, TimeProvider.System);
+            _guard.CancelAfter(TimeSpan.FromMinutes(1)); // a guard against a hang, not a timed assertion
         }
 
         public Socket Client { get; }
 
         public async Task<byte[]> ExchangeAsync(byte[] query)
         {
-            CancellationToken ct = TestContext.Current.CancellationToken;
+            CancellationToken ct = _guard.Token;
             await Client.SendAsync(query, ct);
             byte[] buffer = new byte[512];
             int n = await Client.ReceiveAsync(buffer, ct);
@@ -118,6 +120,7 @@ public sealed class DnsRefuserTests
         {
             await _refuser.DisposeAsync();
             Client.Dispose();
+            _guard.Dispose();
         }
     }
 }
