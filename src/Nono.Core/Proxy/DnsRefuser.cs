@@ -7,13 +7,15 @@ namespace Nono.Core.Proxy;
 /// Answers every DNS query that reaches <see cref="Sandbox.NamespaceSockets.DnsSocket"/> with REFUSED (FORMERR when the
 /// question cannot be read) and records it as a denied <see cref="ProxyMode.Dns"/> event. Nothing is ever forwarded: names
 /// resolve only through the proxy, and a tool that resolves them itself fails at once ("Temporary failure in name
-/// resolution", "Could not resolve host") instead of hanging. Each (name, type) is recorded once per session (up to
-/// <see cref="DistinctQueriesRecordedOnce"/> of them; beyond that every query is recorded), because resolvers retry a
-/// refused query on every configured server.
+/// resolution", "Could not resolve host") instead of hanging. Each (name, type) is recorded once per session, because
+/// resolvers retry a refused query on every configured server. Recording is bounded: after
+/// <see cref="DistinctQueriesRecordedOnce"/> distinct pairs (or malformed queries), further queries are still refused but
+/// only counted, and one <c>dns-queries-not-recorded:N</c> event reports the count when the refuser stops, so a flood of
+/// random names cannot grow the audit log or the supervisor's memory without bound.
 /// </summary>
 public sealed class DnsRefuser : IAsyncDisposable
 {
-    /// <summary>How many distinct (name, type) pairs are remembered to record each once.</summary>
+    /// <summary>How many distinct (name, type) pairs (and malformed queries) are recorded, each once.</summary>
     public const int DistinctQueriesRecordedOnce = 4096;
 
     private const int MaxDatagram = 65_535;
@@ -24,6 +26,8 @@ public sealed class DnsRefuser : IAsyncDisposable
     private readonly HashSet<(string Name, ushort Type)> _recorded = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
+    private int _malformed;
+    private long _notRecorded;
 
     private DnsRefuser(Socket socket, IProxyEventSink sink, TimeProvider time)
     {
@@ -55,6 +59,10 @@ public sealed class DnsRefuser : IAsyncDisposable
         _socket.Dispose();
         await _loop;
         _stop.Dispose();
+        if (_notRecorded > 0)
+        {
+            _sink.Record(Event(null, $"dns-queries-not-recorded:{_notRecorded.ToString(System.Globalization.CultureInfo.InvariantCulture)}"));
+        }
     }
 
     private async Task ServeAsync()
@@ -107,20 +115,38 @@ public sealed class DnsRefuser : IAsyncDisposable
         }
 
         bool parsed = DnsQuestion.TryParse(packet, out string name, out ushort type, out int end);
-        if (!parsed || _recorded.Count >= DistinctQueriesRecordedOnce || _recorded.Add((name, type)))
+        bool retry = parsed && _recorded.Contains((name, type)); // recorded already
+        if (retry)
         {
-            _sink.Record(new ProxyEvent
-            {
-                Timestamp = _time.GetUtcNow(),
-                Mode = ProxyMode.Dns,
-                Host = parsed ? name : null,
-                Port = 53,
-                Method = "DNS",
-                Decision = ProxyDecision.Denied,
-                Reason = parsed ? "dns-query-refused:" + DnsQuestion.TypeName(type) : "dns-query-malformed",
-            });
+            return DnsQuestion.WriteRefusal(packet, end);
+        }
+
+        if (_recorded.Count + _malformed >= DistinctQueriesRecordedOnce)
+        {
+            _notRecorded++;
+        }
+        else if (parsed)
+        {
+            _recorded.Add((name, type));
+            _sink.Record(Event(name, "dns-query-refused:" + DnsQuestion.TypeName(type)));
+        }
+        else
+        {
+            _malformed++;
+            _sink.Record(Event(null, "dns-query-malformed"));
         }
 
         return DnsQuestion.WriteRefusal(packet, parsed ? end : 0);
     }
+
+    private ProxyEvent Event(string? name, string reason) => new()
+    {
+        Timestamp = _time.GetUtcNow(),
+        Mode = ProxyMode.Dns,
+        Host = name,
+        Port = 53,
+        Method = "DNS",
+        Decision = ProxyDecision.Denied,
+        Reason = reason,
+    };
 }

@@ -69,6 +69,30 @@ public sealed class DnsRefuserTests
     }
 
     [Fact]
+    public async Task Flood_BeyondTheLimit_StillRefused_CountedInOneEventAtTheEnd()
+    {
+        CapturingSink sink = new();
+        Refuser refuser = new(sink);
+        byte[] last = [];
+        try
+        {
+            for (int i = 0; i < DnsRefuser.DistinctQueriesRecordedOnce + 2; i++)
+            {
+                last = await refuser.ExchangeAsync(Query((ushort)i, $"n{i}.flood.test", 1));
+            }
+        }
+        finally
+        {
+            await refuser.DisposeAsync();
+        }
+
+        Assert.Equal(5, last[3]); // still refused
+        Assert.Equal(DnsRefuser.DistinctQueriesRecordedOnce + 1, sink.Events.Count);
+        Assert.Equal($"n{DnsRefuser.DistinctQueriesRecordedOnce - 1}.flood.test", sink.Events[^2].Host);
+        Assert.Equal("dns-queries-not-recorded:2", sink.Events[^1].Reason);
+    }
+
+    [Fact]
     public void Start_WithAStreamSocket_Throws()
     {
         using Socket tcp = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
