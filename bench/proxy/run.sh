@@ -38,11 +38,14 @@ mkfifo "$T/hold"; exec 7<>"$T/hold"
 $BENCH origin "$T/origin.port" <"$T/hold" 7>&- & pids+=($!)
 $BENCH serve-proxy "$T/nono.port" <"$T/hold" 7>&- & NONO_PID=$!; pids+=($NONO_PID)
 # Same proxy with socket continuations run inline on the epoll thread (a process-wide runtime setting).
-DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 $BENCH serve-proxy "$T/nono-inline.port" <"$T/hold" 7>&- & pids+=($!)
-wait_file "$T/origin.port"; wait_file "$T/nono.port"; wait_file "$T/nono-inline.port"
+DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 $BENCH serve-proxy "$T/nono-inline.port" <"$T/hold" 7>&- & NONOI_PID=$!; pids+=($NONOI_PID)
+# Same proxy with thread-pool workers that sleep at once instead of spinning (sched_yield) for more work.
+DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 $BENCH serve-proxy "$T/nono-nospin.port" <"$T/hold" 7>&- & NONOS_PID=$!; pids+=($NONOS_PID)
+wait_file "$T/origin.port"; wait_file "$T/nono.port"; wait_file "$T/nono-inline.port"; wait_file "$T/nono-nospin.port"
 ORIGIN=$(cat "$T/origin.port")
 read -r NONO_PORT NONO_TOKEN <"$T/nono.port" || true
 read -r NONOI_PORT NONOI_TOKEN <"$T/nono-inline.port" || true
+read -r NONOS_PORT NONOS_TOKEN <"$T/nono-nospin.port" || true
 
 SQUID_PORT=$(free_port)
 cat >"$T/squid.conf" <<CONF
@@ -74,26 +77,45 @@ wait_port "$SQUID_PORT"; wait_port "$TINY_PORT"
 
 declare -A PROXY=( [direct]="- - 127.0.0.1" [nono]="127.0.0.1:$NONO_PORT $NONO_TOKEN bench.test.example"
                    [nono-inline]="127.0.0.1:$NONOI_PORT $NONOI_TOKEN bench.test.example"
+                   [nono-nospin]="127.0.0.1:$NONOS_PORT $NONOS_TOKEN bench.test.example"
                    [squid]="127.0.0.1:$SQUID_PORT - 127.0.0.1" [tinyproxy]="127.0.0.1:$TINY_PORT - 127.0.0.1" )
-ORDER=(direct nono nono-inline squid tinyproxy)
+ORDER=(direct nono nono-inline nono-nospin squid tinyproxy)
+declare -A PID=( [direct]="" [nono]=$NONO_PID [nono-inline]=$NONOI_PID [nono-nospin]=$NONOS_PID [squid]=$SQUID_PID [tinyproxy]=$TINY_PID )
+declare -A MIBS=() CPU=() P50=()
+TICK=$(getconf CLK_TCK)
+# CPU time (user + system) of a process so far, in milliseconds; the steadier figure on a shared machine.
+cpu_ms() { awk -v t="$TICK" '{ printf "%d", ($14 + $15) * 1000 / t }' "/proc/$1/stat"; }
 
 median3() { printf "%s\n" "$@" | sort -g | sed -n 2p; }
 
 echo "# proxy benchmark $(date -u +%FT%TZ) on $(nproc) cores, $(uname -r)"
 echo
-echo "| target | 1 GiB upload MiB/s | c=1 p50 us | c=1 p99 us | c=64 p50 us | c=64 p99 us |"
-echo "|---|---|---|---|---|---|"
+echo "| target | 1 GiB upload MiB/s | proxy CPU ms per GiB | c=1 p50 us | c=1 p99 us | c=64 p50 us | c=64 p99 us |"
+echo "|---|---|---|---|---|---|---|"
 for name in "${ORDER[@]}"; do
     read -r px auth host <<<"${PROXY[$name]}"
+    pid=${PID[$name]}
+    [ -z "$pid" ] || c0=$(cpu_ms "$pid")
     t=(); for _ in 1 2 3; do t+=("$($BENCH throughput "$px" "$auth" "$host" "$ORIGIN" "$BYTES")"); done
+    cpu=-; [ -z "$pid" ] || cpu=$(( ($(cpu_ms "$pid") - c0) * 1073741824 / (3 * BYTES) ))
     a=(); b=(); c=(); d=()
     for _ in 1 2 3; do
         read -r x y <<<"$($BENCH latency "$px" "$auth" "$host" "$ORIGIN" 1 "$LAT1")"; a+=("$x"); b+=("$y")
         read -r x y <<<"$($BENCH latency "$px" "$auth" "$host" "$ORIGIN" 64 "$LAT64")"; c+=("$x"); d+=("$y")
     done
     l1p50=$(median3 "${a[@]}"); l1p99=$(median3 "${b[@]}"); l64p50=$(median3 "${c[@]}"); l64p99=$(median3 "${d[@]}")
-    echo "| $name | $(median3 "${t[@]}") | $l1p50 | $l1p99 | $l64p50 | $l64p99 |"
+    MIBS[$name]=$(median3 "${t[@]}"); CPU[$name]=$cpu; P50[$name]=$l1p50
+    echo "| $name | ${MIBS[$name]} | $cpu | $l1p50 | $l1p99 | $l64p50 | $l64p99 |"
 done
+echo
+verdict() { awk "BEGIN { exit !($1) }" && echo "met" || echo "NOT met"; }
+pct=$(awk -v a="${MIBS[nono]}" -v b="${MIBS[direct]}" 'BEGIN { printf "%.0f", 100 * a / b }')
+added=$(awk -v a="${P50[nono]}" -v b="${P50[direct]}" 'BEGIN { printf "%.1f", a - b }')
+echo "target: nono throughput >= 90% of direct: ${MIBS[nono]} vs ${MIBS[direct]} MiB/s = ${pct}% -> $(verdict "$pct >= 90")"
+echo "target: nono c=1 p50 added latency < 200 us: +${added} us -> $(verdict "$added < 200")"
+echo "target: nono throughput ahead of squid and tinyproxy: ${MIBS[nono]} vs ${MIBS[squid]} / ${MIBS[tinyproxy]} MiB/s -> $(verdict "${MIBS[nono]} > ${MIBS[squid]} && ${MIBS[nono]} > ${MIBS[tinyproxy]}")"
+echo "target: nono c=1 p50 ahead of squid and tinyproxy: ${P50[nono]} vs ${P50[squid]} / ${P50[tinyproxy]} us -> $(verdict "${P50[nono]} < ${P50[squid]} && ${P50[nono]} < ${P50[tinyproxy]}")"
+echo "(proxy CPU per GiB: nono ${CPU[nono]} ms, nono-nospin ${CPU[nono-nospin]} ms, squid ${CPU[squid]} ms, tinyproxy ${CPU[tinyproxy]} ms)"
 echo
 echo "| proxy | RSS before (KiB) | RSS with $TUNNELS idle tunnels (KiB) |"
 echo "|---|---|---|"

@@ -30,6 +30,7 @@ internal sealed class RunNetwork : IAsyncDisposable
     private readonly ProxyOptions? _proxyOptions;
     private Socket? _hostListener;
     private RunningProxy? _proxy;
+    private DnsRefuser? _dns;
     private AuditProxySink? _ownSink;
 
     private RunNetwork(NetworkMode mode, ProxyOptions? proxyOptions, NetworkNamespaceSupport ns)
@@ -160,10 +161,11 @@ internal sealed class RunNetwork : IAsyncDisposable
         }
 
         IProxyEventSink events = sink;
-        return SandboxLauncher.Start(plan, spec with { Environment = environment }, listener =>
+        return SandboxLauncher.Start(plan, spec with { Environment = environment }, sockets =>
         {
             // Supervisor thread, child waiting before exec: the proxy runs here, outside the namespace.
-            _proxy = EgressProxy.StartAsync(options, listener, events, CancellationToken.None).GetAwaiter().GetResult();
+            _dns = DnsRefuser.Start(sockets.DnsSocket, events, options.TimeProvider);
+            _proxy = EgressProxy.StartAsync(options, sockets.ProxyListener, events, CancellationToken.None).GetAwaiter().GetResult();
             if (_proxy.ChildEnvironment.Keys.FirstOrDefault(k => !reserved.Contains(k)) is string unexpected)
             {
                 throw new NonoException(NonoErrorCode.SandboxSetupFailed, $"the proxy set an unexpected sandbox variable: {unexpected}");
@@ -179,6 +181,11 @@ internal sealed class RunNetwork : IAsyncDisposable
         if (_proxy is not null)
         {
             await _proxy.DisposeAsync();
+        }
+
+        if (_dns is not null)
+        {
+            await _dns.DisposeAsync();
         }
 
         if (_ownSink is not null)

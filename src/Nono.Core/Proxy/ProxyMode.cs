@@ -14,4 +14,10 @@ public enum ProxyMode
 
     /// <summary>The request could not be classified (malformed, unauthenticated, over a limit).</summary>
     Unknown,
+
+    /// <summary>
+    /// A DNS query sent straight to a resolver by a tool that ignores the proxy variables (netns tier): answered REFUSED,
+    /// never forwarded. <see cref="ProxyEvent.Host"/> is the queried name, the reason names the query type.
+    /// </summary>
+    Dns,
 }

@@ -121,4 +121,11 @@ internal unsafe struct ChildContext
     public void* ObserverProgram;       // struct sock_fprog of the notify-only filter
     public void* ObserverMessage;       // struct msghdr with one data byte and room for one SCM_RIGHTS fd
     public int ObserverFd;              // the child's end of the observer socketpair (set per attempt)
+    // DNS recorder in the namespace (ChildNetnsDns); prepared by NativeLaunchState.PrepareDnsRecorder.
+    public void* RouteMessages;         // netlink RTM_NEWROUTE requests, back to back (each nlmsg_len long)
+    public int RouteMessageCount;       // the first is required, the rest (IPv6) best effort
+    public void* NetlinkAck;            // receives each request's NLMSG_ERROR acknowledgement
+    public int NetlinkAckSize;
+    public void* DnsAddress6;           // struct sockaddr_in6 [::]:53 (dual stack), or null without IPv6
+    public void* DnsAddress4;           // struct sockaddr_in 0.0.0.0:53, used when AF_INET6 is unavailable
 }

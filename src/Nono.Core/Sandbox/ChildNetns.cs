@@ -49,6 +49,7 @@ internal static unsafe class ChildNetns
             _ = ReceiveEnvironment(null);
             _ = EnterUserNamespace(null, 0, ChildStage.None);
             _ = DropCapabilities(null);
+            _ = ChildNetnsDns.Install(null);
             return 0;
         }
 
@@ -111,6 +112,12 @@ internal static unsafe class ChildNetns
             }
 
             c->Close(fd); // the supervisor holds the listener now; the sandbox keeps no copy
+
+            long dns = ChildNetnsDns.Install(c);
+            if (dns != 0)
+            {
+                return dns;
+            }
 
             stage = (int)ChildStage.NetnsEnvironment;
             if (!ReceiveEnvironment(c))

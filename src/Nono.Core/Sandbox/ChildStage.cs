@@ -25,6 +25,9 @@ internal enum ChildStage
     NetnsHandoff = 19,
     NetnsEnvironment = 20,
     NetnsDropCapabilities = 21,
+    NetnsLocalRoutes = 22,
+    NetnsDnsSocket = 23,
+    NetnsDnsHandoff = 24,
 
     // Process containment (ChildInit); numbered apart so other tiers can add stages above without renumbering.
     PidnsUnshare = 40,

@@ -73,6 +73,7 @@ internal sealed unsafe partial class NativeLaunchState
             c->EnvExtraCapacity = EnvExtraEntries;
             c->EnvBuffer = (byte*)_memory.Allocate(EnvBufferBytes);
             c->EnvBufferSize = EnvBufferBytes;
+            PrepareDnsRecorder();
         }
     }
 

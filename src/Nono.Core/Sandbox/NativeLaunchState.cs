@@ -42,7 +42,9 @@ internal sealed unsafe partial class NativeLaunchState : IDisposable
             c->EmptySignalSet = _memory.Allocate(128); // sizeof(sigset_t) in glibc; zeroed = empty set
             if (plan.Seccomp)
             {
-                sock_filter[] program = SeccompFilterBuilder.Build(Interop.Interop.SyscallNumbers.Current, plan.Capabilities.Network, plan.Capabilities.AllowUnixSockets);
+                sock_filter[] program = SeccompFilterBuilder.Build(
+                    Interop.Interop.SyscallNumbers.Current, plan.Capabilities.Network, plan.Capabilities.AllowUnixSockets,
+                    namespaceDatagrams: plan.NetworkTier == NetworkTier.IsolatedNamespace && plan.Capabilities.Network == Capabilities.NetworkMode.Proxy);
                 sock_filter* filter = (sock_filter*)_memory.Allocate((nuint)(sizeof(sock_filter) * program.Length));
                 program.AsSpan().CopyTo(new Span<sock_filter>(filter, program.Length));
                 sock_fprog* fprog = (sock_fprog*)_memory.Allocate((nuint)sizeof(sock_fprog));
@@ -69,7 +71,7 @@ internal sealed unsafe partial class NativeLaunchState : IDisposable
     public ChildContext* Context { get; }
 
     /// <summary>Netns proxy tier: starts the proxy on the listener the child hands over; returns the child's extra variables.</summary>
-    public Func<System.Net.Sockets.Socket, IReadOnlyDictionary<string, string>>? ProxyHandoff { get; init; }
+    public Func<NamespaceSockets, IReadOnlyDictionary<string, string>>? ProxyHandoff { get; init; }
 
 
     public void Dispose()

@@ -45,7 +45,7 @@ public static partial class SandboxLauncher
     /// <paramref name="handoff"/> start the proxy on it, and sends the child the variables to add to its environment.
     /// Returns normally also when the child failed before sending (its report follows on the error pipe).
     /// </summary>
-    private static void ReceiveListener(SafeFdHandle channel, Func<Socket, IReadOnlyDictionary<string, string>> handoff, int pid, SafeFdHandle pidfd)
+    private static void ReceiveListener(SafeFdHandle channel, Func<NamespaceSockets, IReadOnlyDictionary<string, string>> handoff, int pid, SafeFdHandle pidfd)
     {
         try
         {
@@ -61,7 +61,27 @@ public static partial class SandboxLauncher
             }
 
             Socket listener = new(new SafeSocketHandle(fd, ownsHandle: true));
-            IReadOnlyDictionary<string, string> environment = handoff(listener);
+            int dnsFd;
+            try
+            {
+                dnsFd = Interop.Interop.WaitReadable(channel, ChildSetupTimeoutMilliseconds)
+                    ? Interop.Interop.ReceiveDescriptor(channel, "DNS socket")
+                    : throw new NonoException(NonoErrorCode.SandboxSetupFailed, "the sandbox child did not hand over the DNS socket");
+            }
+            catch
+            {
+                listener.Dispose();
+                throw;
+            }
+
+            if (dnsFd < 0)
+            {
+                listener.Dispose();
+                return; // the child failed after the listener; ForkOnce reports why
+            }
+
+            Socket dns = new(new SafeSocketHandle(dnsFd, ownsHandle: true));
+            IReadOnlyDictionary<string, string> environment = handoff(new NamespaceSockets(listener, dns));
             StringBuilder block = new();
             foreach ((string key, string value) in environment)
             {
@@ -102,6 +122,9 @@ public static partial class SandboxLauncher
         ChildStage.NetnsHandoff => "sendmsg(SCM_RIGHTS proxy listener)",
         ChildStage.NetnsEnvironment => "receive proxy environment",
         ChildStage.NetnsDropCapabilities => "drop capabilities (bounding, ambient, capset)",
+        ChildStage.NetnsLocalRoutes => "netlink RTM_NEWROUTE (local 0.0.0.0/0 dev lo)",
+        ChildStage.NetnsDnsSocket => "bind the DNS socket on port 53 in the namespace",
+        ChildStage.NetnsDnsHandoff => "sendmsg(SCM_RIGHTS DNS socket)",
         _ => null,
     };
 }

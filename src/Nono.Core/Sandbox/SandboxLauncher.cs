@@ -26,12 +26,12 @@ public static partial class SandboxLauncher
 
     /// <summary>
     /// As <see cref="Start(SandboxPlan, LaunchSpec)"/>; in the <see cref="NetworkTier.IsolatedNamespace"/> proxy tier,
-    /// <paramref name="proxyHandoff"/> is called on the supervisor thread with the listening socket the child created on
-    /// 127.0.0.1:<see cref="Capabilities.CapabilitySet.ProxyPort"/> inside its namespace. It starts the proxy on it and
-    /// returns the variables to add to the child's environment (names must not already be in <see cref="LaunchSpec.Environment"/>).
+    /// <paramref name="proxyHandoff"/> is called on the supervisor thread with the sockets the child created inside its
+    /// namespace (<see cref="NamespaceSockets"/>: the listener on 127.0.0.1:<see cref="Capabilities.CapabilitySet.ProxyPort"/>
+    /// and the port-53 DNS socket). It starts the proxy (and the DNS refuser) on them and returns the variables to add to the child's environment (names must not already be in <see cref="LaunchSpec.Environment"/>).
     /// If it throws, the child is killed before exec and the exception surfaces here.
     /// </summary>
-    public static SandboxedProcess Start(SandboxPlan plan, LaunchSpec spec, Func<System.Net.Sockets.Socket, IReadOnlyDictionary<string, string>>? proxyHandoff)
+    public static SandboxedProcess Start(SandboxPlan plan, LaunchSpec spec, Func<NamespaceSockets, IReadOnlyDictionary<string, string>>? proxyHandoff)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(spec);

@@ -18,6 +18,8 @@ internal static class SeccompFilterBuilder
     private const uint SOCK_TYPE_MASK = 0xf; // strips SOCK_NONBLOCK / SOCK_CLOEXEC
     private const uint IPPROTO_IP = 0; // "default protocol": TCP for AF_INET[6] + SOCK_STREAM
     private const uint IPPROTO_TCP = 6;
+    private const uint SOCK_DGRAM = 2;
+    private const uint IPPROTO_UDP = 17;
 
     /// <summary>The syscalls denied in every sandbox, each with the reason.</summary>
     public static IReadOnlyList<(int Number, string Name, string Reason)> DeniedSyscalls(ArchSyscalls t) =>
@@ -67,8 +69,12 @@ internal static class SeccompFilterBuilder
             (t.ioperm, "ioperm", "raw I/O port access"),
         }.Where(s => s.Item1 >= 0).ToList();
 
-    /// <summary>Builds the program for <paramref name="arch"/>.</summary>
-    public static sock_filter[] Build(ArchSyscalls arch, NetworkMode network, bool allowUnixSockets)
+    /// <summary>
+    /// Builds the program for <paramref name="arch"/>. <paramref name="namespaceDatagrams"/> (proxy mode in the private
+    /// network namespace only) also allows plain UDP sockets: the namespace holds only <c>lo</c>, where every address is
+    /// local, so a datagram can reach nothing but the namespace itself and the supervisor's DNS refuser on port 53.
+    /// </summary>
+    public static sock_filter[] Build(ArchSyscalls arch, NetworkMode network, bool allowUnixSockets, bool namespaceDatagrams = false)
     {
         List<sock_filter> p = [];
 
@@ -119,6 +125,24 @@ internal static class SeccompFilterBuilder
                 // No network of any kind: every other family (INET, INET6, PACKET, NETLINK, VSOCK, ...) is denied,
                 // which also covers raw sockets and MPTCP.
                 p.Add(Ret(SECCOMP_RET_ERRNO | EPERM));
+                break;
+            case NetworkMode.Proxy when namespaceDatagrams:
+                // As below, plus SOCK_DGRAM with the default protocol or UDP (ICMP "ping" datagram sockets and UDP-Lite
+                // stay denied).
+                p.Add(Jeq(AF_INET, 1, 0));
+                p.Add(Jeq(AF_INET6, 0, 10));
+                p.Add(Load(OffsetArgLow(1)));
+                p.Add(new sock_filter { code = BPF_ALU_AND_K, k = SOCK_TYPE_MASK });
+                p.Add(Jeq(SOCK_STREAM, 0, 3));
+                p.Add(Load(OffsetArgLow(2)));
+                p.Add(Jeq(IPPROTO_IP, 6, 0));
+                p.Add(Jeq(IPPROTO_TCP, 5, 4));
+                p.Add(Jeq(SOCK_DGRAM, 0, 3));
+                p.Add(Load(OffsetArgLow(2)));
+                p.Add(Jeq(IPPROTO_IP, 2, 0));
+                p.Add(Jeq(IPPROTO_UDP, 1, 0));
+                p.Add(Ret(SECCOMP_RET_ERRNO | EPERM));
+                p.Add(Ret(SECCOMP_RET_ALLOW));
                 break;
             case NetworkMode.Proxy:
                 // Only plain TCP stream sockets (Landlock then limits connects to the proxy port). MPTCP

@@ -16,8 +16,9 @@ internal static class NetworkProbe
         def udp_send():
             socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"nono-udp", ("127.0.0.1", udp))
         def dns_query():
-            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(5)
-            s.sendto(b"\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x03api\x04test\x00\x00\x01\x00\x01", ("127.0.0.1", dns))
+            # Connected, so that a port nobody listens on answers ECONNREFUSED at once instead of a silent timeout.
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(5); s.connect(("127.0.0.1", dns))
+            s.send(b"\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x03api\x04test\x00\x00\x01\x00\x01")
             s.recv(512)
         def unix(address):
             s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); s.settimeout(5); s.connect(address); s.close()
@@ -35,6 +36,8 @@ internal static class NetworkProbe
         report("unix-abstract", lambda: unix("\0" + abstract))
         report("raw", lambda: socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP).close())
         report("packet", lambda: socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0).close())
+        report("icmp-dgram", lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_ICMP).close())
+        report("udplite", lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM, 136).close())
         report("io_uring", uring)
         """;
 

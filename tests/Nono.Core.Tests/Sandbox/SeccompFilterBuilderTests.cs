@@ -7,14 +7,15 @@ namespace Nono.Core.Tests.Sandbox;
 public sealed class SeccompFilterBuilderTests
 {
     [Theory]
-    [InlineData(NetworkMode.Allow)]
-    [InlineData(NetworkMode.Block)]
-    [InlineData(NetworkMode.Proxy)]
-    public void Build_EveryJump_StaysInsideProgramAndEndsInReturn(NetworkMode mode)
+    [InlineData(NetworkMode.Allow, false)]
+    [InlineData(NetworkMode.Block, false)]
+    [InlineData(NetworkMode.Proxy, false)]
+    [InlineData(NetworkMode.Proxy, true)]
+    public void Build_EveryJump_StaysInsideProgramAndEndsInReturn(NetworkMode mode, bool namespaceDatagrams)
     {
         foreach (ArchSyscalls arch in new[] { SyscallNumbersX64.Table, SyscallNumbersArm64.Table })
         {
-            Interop.Seccomp.sock_filter[] program = SeccompFilterBuilder.Build(arch, mode, allowUnixSockets: false);
+            Interop.Seccomp.sock_filter[] program = SeccompFilterBuilder.Build(arch, mode, allowUnixSockets: false, namespaceDatagrams);
 
             Assert.Equal(arch.AuditArch, program[1].k); // architecture checked first
             Assert.Equal(Interop.Seccomp.SECCOMP_RET_KILL_PROCESS, program[2].k);

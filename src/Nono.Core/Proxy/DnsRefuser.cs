@@ -1,0 +1,152 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Nono.Core.Proxy;
+
+/// <summary>
+/// Answers every DNS query that reaches <see cref="Sandbox.NamespaceSockets.DnsSocket"/> with REFUSED (FORMERR when the
+/// question cannot be read) and records it as a denied <see cref="ProxyMode.Dns"/> event. Nothing is ever forwarded: names
+/// resolve only through the proxy, and a tool that resolves them itself fails at once ("Temporary failure in name
+/// resolution", "Could not resolve host") instead of hanging. Each (name, type) is recorded once per session, because
+/// resolvers retry a refused query on every configured server. Recording is bounded: after
+/// <see cref="DistinctQueriesRecordedOnce"/> distinct pairs (or malformed queries), further queries are still refused but
+/// only counted, and one <c>dns-queries-not-recorded:N</c> event reports the count when the refuser stops, so a flood of
+/// random names cannot grow the audit log or the supervisor's memory without bound.
+/// </summary>
+public sealed class DnsRefuser : IAsyncDisposable
+{
+    /// <summary>How many distinct (name, type) pairs (and malformed queries) are recorded, each once.</summary>
+    public const int DistinctQueriesRecordedOnce = 4096;
+
+    private const int MaxDatagram = 65_535;
+
+    private readonly Socket _socket;
+    private readonly IProxyEventSink _sink;
+    private readonly TimeProvider _time;
+    private readonly HashSet<(string Name, ushort Type)> _recorded = [];
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+    private int _malformed;
+    private long _notRecorded;
+
+    private DnsRefuser(Socket socket, IProxyEventSink sink, TimeProvider time)
+    {
+        _socket = socket;
+        _sink = sink;
+        _time = time;
+        _loop = Task.Run(ServeAsync);
+    }
+
+    /// <summary>Starts answering on <paramref name="socket"/> (a bound UDP socket; the refuser takes ownership).</summary>
+    public static DnsRefuser Start(Socket socket, IProxyEventSink sink, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        ArgumentNullException.ThrowIfNull(sink);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        if (socket.SocketType != SocketType.Dgram)
+        {
+            socket.Dispose();
+            throw new ArgumentException("the DNS socket must be a UDP socket", nameof(socket));
+        }
+
+        return new DnsRefuser(socket, sink, timeProvider);
+    }
+
+    /// <summary>Stops answering and closes the socket.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _socket.Dispose();
+        await _loop;
+        _stop.Dispose();
+        if (_notRecorded > 0)
+        {
+            _sink.Record(Event(null, $"dns-queries-not-recorded:{_notRecorded.ToString(System.Globalization.CultureInfo.InvariantCulture)}"));
+        }
+    }
+
+    private async Task ServeAsync()
+    {
+        byte[] buffer = new byte[MaxDatagram];
+        EndPoint any = _socket.AddressFamily == AddressFamily.InterNetworkV6 ? new IPEndPoint(IPAddress.IPv6Any, 0) : new IPEndPoint(IPAddress.Any, 0);
+        while (!_stop.IsCancellationRequested)
+        {
+            SocketReceiveFromResult received;
+            try
+            {
+                received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, any, _stop.Token);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionRefused or SocketError.MessageSize)
+            {
+                continue; // an earlier answer's client had gone, or an oversized datagram: nothing to answer
+            }
+
+            int length = Answer(buffer.AsSpan(0, received.ReceivedBytes));
+            if (length == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                await _socket.SendToAsync(buffer.AsMemory(0, length), SocketFlags.None, received.RemoteEndPoint, _stop.Token);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException)
+            {
+                // The querying socket is gone; the query is recorded already.
+            }
+        }
+    }
+
+    /// <summary>Records the query and rewrites it into its refusal; 0 for anything that is not a query (never answered).</summary>
+    private int Answer(Span<byte> packet)
+    {
+        if (!DnsQuestion.IsQuery(packet))
+        {
+            return 0;
+        }
+
+        bool parsed = DnsQuestion.TryParse(packet, out string name, out ushort type, out int end);
+        bool retry = parsed && _recorded.Contains((name, type)); // recorded already
+        if (retry)
+        {
+            return DnsQuestion.WriteRefusal(packet, end);
+        }
+
+        if (_recorded.Count + _malformed >= DistinctQueriesRecordedOnce)
+        {
+            _notRecorded++;
+        }
+        else if (parsed)
+        {
+            _recorded.Add((name, type));
+            _sink.Record(Event(name, "dns-query-refused:" + DnsQuestion.TypeName(type)));
+        }
+        else
+        {
+            _malformed++;
+            _sink.Record(Event(null, "dns-query-malformed"));
+        }
+
+        return DnsQuestion.WriteRefusal(packet, parsed ? end : 0);
+    }
+
+    private ProxyEvent Event(string? name, string reason) => new()
+    {
+        Timestamp = _time.GetUtcNow(),
+        Mode = ProxyMode.Dns,
+        Host = name,
+        Port = 53,
+        Method = "DNS",
+        Decision = ProxyDecision.Denied,
+        Reason = reason,
+    };
+}

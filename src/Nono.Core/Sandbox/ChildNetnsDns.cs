@@ -1,0 +1,139 @@
+using System.Runtime.CompilerServices;
+
+namespace Nono.Core.Sandbox;
+
+/// <summary>
+/// The namespace's DNS trap (netns tier, proxy mode), run by <see cref="ChildNetns"/> after the proxy listener is handed
+/// over and before the capabilities are dropped. It makes every address local to the namespace's <c>lo</c>
+/// (<c>ip route add local 0.0.0.0/0 dev lo</c>, and <c>::/0</c> when IPv6 exists) and binds a UDP socket on port 53 of
+/// every address, which goes to the supervisor like the listener. A resolver query from a tool that ignores the proxy
+/// variables then reaches the supervisor, which answers REFUSED and records it, instead of failing unseen with
+/// ENETUNREACH. Nothing leaves the namespace either way: it still holds only <c>lo</c>.
+/// </summary>
+// SAFETY: as ChildNetns: every pointer comes from the ChildContext that NativeLaunchState.PrepareDnsRecorder filled
+// before the fork (route requests of nlmsg_len bytes each, an ack buffer of NetlinkAckSize bytes, sockaddr_in6 28 and
+// sockaddr_in 16 bytes); the child owns its copy of that memory.
+internal static unsafe class ChildNetnsDns
+{
+    private const int AF_INET = 2;
+    private const int AF_INET6 = 10;
+    private const int AF_NETLINK = 16;
+    private const int SOCK_DGRAM = 2;
+    private const int SOCK_RAW = 3;
+    private const int SOCK_CLOEXEC = 0x80000;
+    private const int NETLINK_ROUTE = 0;
+    private const ushort NLMSG_ERROR = 2;
+    private const int NlmsgErrorOffset = 16; // struct nlmsgerr follows the 16-byte nlmsghdr; its first field is int error
+    private const int EAFNOSUPPORT = 97;
+    private const int EPROTO = 71;
+
+    /// <summary>Adds the local routes, binds the port-53 socket and sends it to the supervisor. Returns 0 or (errno &lt;&lt; 32) | stage.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static long Install(ChildContext* c)
+    {
+        if (c == null)
+        {
+            _ = AddRoute(null, -1, null, 0); // warm-up in the parent: compile the helper too
+            return 0;
+        }
+
+        int saved;
+        int stage = (int)ChildStage.NetnsLocalRoutes;
+        int fd = c->Socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+        if (fd < 0)
+        {
+            goto Fail;
+        }
+
+        byte* request = (byte*)c->RouteMessages;
+        for (int i = 0; i < c->RouteMessageCount; i++)
+        {
+            uint length = *(uint*)request;
+            // The IPv4 route is required; IPv6 may be switched off for this namespace, and then v6 queries fail with
+            // ENETUNREACH as before (unrecorded, still nothing sent).
+            if (!AddRoute(c, fd, request, length) && i == 0)
+            {
+                goto FailClose;
+            }
+
+            request += length;
+        }
+
+        c->Close(fd);
+
+        stage = (int)ChildStage.NetnsDnsSocket;
+        bool dualStack = c->DnsAddress6 != null;
+        fd = dualStack ? c->Socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0) : -1;
+        if (fd < 0 && (!dualStack || *c->ErrnoLocation() == EAFNOSUPPORT))
+        {
+            dualStack = false;
+            fd = c->Socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        }
+
+        if (fd < 0)
+        {
+            goto Fail;
+        }
+
+        // A new namespace starts with net.ipv6.bindv6only = 0, so [::]:53 also receives IPv4 queries.
+        if (c->Bind(fd, dualStack ? c->DnsAddress6 : c->DnsAddress4, dualStack ? 28u : 16u) != 0)
+        {
+            goto FailClose;
+        }
+
+        stage = (int)ChildStage.NetnsDnsHandoff;
+        Interop.Interop.msghdr_t* msg = (Interop.Interop.msghdr_t*)c->HandoffMessage;
+        *(int*)((byte*)msg->msg_control + Interop.Interop.CmsgDataOffset) = fd;
+        if (c->Sendmsg(c->HandoffFd, msg, Interop.Interop.MSG_NOSIGNAL) != 1)
+        {
+            goto FailClose;
+        }
+
+        c->Close(fd); // only the supervisor holds the socket
+        return 0;
+
+    FailClose:
+        saved = *c->ErrnoLocation();
+        c->Close(fd);
+        *c->ErrnoLocation() = saved;
+    Fail:
+        return ((long)*c->ErrnoLocation() << 32) | (uint)stage;
+    }
+
+    /// <summary>Sends one RTM_NEWROUTE request and reads its acknowledgement; false with errno set on failure.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static bool AddRoute(ChildContext* c, int fd, byte* request, uint length)
+    {
+        if (c == null)
+        {
+            return false;
+        }
+
+        if (c->Write(fd, request, (nint)length) != length)
+        {
+            return false;
+        }
+
+        nint n = c->Read(fd, c->NetlinkAck, c->NetlinkAckSize);
+        if (n < 0)
+        {
+            return false;
+        }
+
+        byte* ack = (byte*)c->NetlinkAck;
+        if (n < NlmsgErrorOffset + 4 || *(ushort*)(ack + 4) != NLMSG_ERROR)
+        {
+            *c->ErrnoLocation() = EPROTO;
+            return false;
+        }
+
+        int error = *(int*)(ack + NlmsgErrorOffset);
+        if (error != 0)
+        {
+            *c->ErrnoLocation() = -error;
+            return false;
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,14 @@
+using System.Net.Sockets;
+
+namespace Nono.Core.Sandbox;
+
+/// <summary>
+/// The sockets the sandbox child creates in its private network namespace (<see cref="NetworkTier.IsolatedNamespace"/>,
+/// proxy mode) and hands to the supervisor; the sandbox keeps no copy. The caller owns both.
+/// </summary>
+/// <param name="ProxyListener">TCP listener on 127.0.0.1:<see cref="Capabilities.CapabilitySet.ProxyPort"/>: the proxy's.</param>
+/// <param name="DnsSocket">
+/// UDP socket bound to port 53 of every address in the namespace (every address there is local to <c>lo</c>): receives the
+/// queries of tools that resolve names themselves. Answer them without forwarding (see <c>Proxy.DnsRefuser</c>).
+/// </param>
+public sealed record NamespaceSockets(Socket ProxyListener, Socket DnsSocket);
