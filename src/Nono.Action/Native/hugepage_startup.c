@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 static int advise_main_executable(struct dl_phdr_info *info, size_t size, void *unused)
 {
@@ -23,9 +24,11 @@ static int advise_main_executable(struct dl_phdr_info *info, size_t size, void *
         const ElfW(Phdr) *segment = &info->dlpi_phdr[i];
         if (segment->p_type == PT_LOAD && (segment->p_flags & PF_W) != 0 && segment->p_memsz > segment->p_filesz)
         {
-            // SAFETY: the range is this executable's own bss (memsz beyond filesz), mapped by the loader; whole pages only.
-            uintptr_t start = (info->dlpi_addr + segment->p_vaddr + segment->p_filesz + 4095) & ~(uintptr_t)4095;
-            uintptr_t end = (info->dlpi_addr + segment->p_vaddr + segment->p_memsz + 4095) & ~(uintptr_t)4095;
+            // SAFETY: the range is this executable's own bss (memsz beyond filesz), mapped by the loader; whole pages only
+            // (the page size is 4, 16 or 64 KiB depending on the kernel).
+            uintptr_t page = (uintptr_t)getpagesize();
+            uintptr_t start = (info->dlpi_addr + segment->p_vaddr + segment->p_filesz + page - 1) & ~(page - 1);
+            uintptr_t end = (info->dlpi_addr + segment->p_vaddr + segment->p_memsz + page - 1) & ~(page - 1);
             if (end > start)
             {
                 (void)madvise((void *)start, end - start, MADV_HUGEPAGE);
