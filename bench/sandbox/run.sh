@@ -30,6 +30,7 @@ bw_sys=(--ro-bind /usr /usr --ro-bind /bin /bin --ro-bind /lib /lib --ro-bind /e
 
 hyperfine --warmup "${TRUE_WARMUP:-20}" --min-runs "${TRUE_RUNS:-200}" -N --export-json "$out/true.json" --export-markdown "$out/true.md" \
     -n bare '/bin/true' \
+    -n "nono --version" "$nono --version" \
     -n "nono run" "$nono run -s --block-net ${ro_sys[*]} -- /bin/true" \
     -n "nono run --no-audit" "$nono run -s --no-audit --block-net ${ro_sys[*]} -- /bin/true" \
     -n "nono wrap" "$nono wrap -s --block-net ${ro_sys[*]} -- /bin/true" \
@@ -86,7 +87,22 @@ for label, value in (("wall median", lambda r: r["median"]), ("CPU user+sys", cp
         slope, fixed = fit(name, value)
         print(f"| {name} | {label} | {fixed * 1e3:.1f} | {(fixed - bare_fixed) * 1e3:+.1f} | {slope * 1e3:.1f} | "
               f"{slope / files * 1e6:.2f} | {slope / bare_slope:.3f} |")
+
+# The targets, each with its verdict (wall medians; the per-file cost from the line through the two sizes).
+over = (true["nono run"]["median"] - true["bare"]["median"]) * 1e3
+print("\nTargets:")
+print(f"target: nono run -- /bin/true adds at most 3 ms over bare: {over:+.1f} ms -> {'MET' if over <= 3 else 'NOT MET'}")
+ratio = true["nono run"]["median"] / true["bwrap"]["median"]
+print(f"target: nono run no slower than bwrap: {true['nono run']['median'] * 1e3:.1f} ms vs {true['bwrap']['median'] * 1e3:.1f} ms "
+      f"({ratio:.2f}x) -> {'MET' if ratio <= 1 else 'NOT MET'}")
+nono_slope, bare_slope = fit("nono run", lambda r: r["median"])[0], fit("bare", lambda r: r["median"])[0]
+if nono_slope <= 0 or bare_slope <= 0:
+    print("target: file-heavy work inside within 3% of outside: not measurable (a per-round cost came out <= 0: noise)")
+else:
+    per_file = nono_slope / bare_slope - 1
+    print(f"target: file-heavy work inside within 3% of outside (per-file wall cost): {per_file * 100:+.1f}% -> "
+          f"{'MET' if per_file <= 0.03 else 'NOT MET'}")
 PY
 
 echo "results in $out"
-cat "$out/true.md" "$out/heavy.md" "$out/summary.md"
+cat "$out/true.md" "$out/heavy.md" "$out/summary.md"   # summary.md ends with the target lines

@@ -23,9 +23,10 @@ internal static class NonoCli
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            foreach (System.CommandLine.Parsing.ParseError error in parse.Errors)
+            // One line per problem: System.CommandLine lists the accepted values of an enum option on separate lines.
+            foreach (string message in parse.Errors.Select(ParseErrorLine).Distinct(StringComparer.Ordinal))
             {
-                context.Error.WriteLine($"nono: {error.Message}");
+                context.Error.WriteLine($"nono: {message}");
             }
 
             return ExitCodes.UsageError;
@@ -65,4 +66,20 @@ internal static class NonoCli
     }
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
+
+    /// <summary>
+    /// A parse error on one line, prefixed with the option it is about: System.CommandLine puts the accepted values of
+    /// an enum option on lines of their own (tab-indented) and does not always name the option.
+    /// </summary>
+    private static string ParseErrorLine(System.CommandLine.Parsing.ParseError error)
+    {
+        string message = string.Join(' ', error.Message.Split((char[])['\r', '\n', '\t', ' '], StringSplitOptions.RemoveEmptyEntries));
+        string? option = error.SymbolResult switch
+        {
+            System.CommandLine.Parsing.OptionResult o => o.Option.Name,
+            System.CommandLine.Parsing.ArgumentResult { Parent: System.CommandLine.Parsing.OptionResult o } => o.Option.Name,
+            _ => null,
+        };
+        return option is null || message.Contains(option, StringComparison.Ordinal) ? message : $"{option}: {message}";
+    }
 }

@@ -5,7 +5,8 @@ using Nono.Core.Sandbox;
 namespace Nono.Action.Containment;
 
 /// <summary>
-/// Which <see cref="ProcessContainment"/> a <c>nono run</c> gets: the strongest that works here (probed), or the one
+/// Which <see cref="ProcessContainment"/> a <c>nono run</c> gets: the strongest that works here (the PID namespace when
+/// <see cref="NamespaceEvidence"/> says it works, else probed), or the one
 /// <c>NONO_CONTAINMENT</c> forces for tests and diagnosis (a forced tier that does not work is a problem, never a
 /// silent downgrade).
 /// </summary>
@@ -23,7 +24,8 @@ internal static class RunContainment
         string? forced = context.GetEnv(Variable);
         if (string.IsNullOrEmpty(forced))
         {
-            return Probe(cgroupToo: false).Best;
+            // No probe fork when the evidence says the PID namespace works; if it fails after all, the launch fails.
+            return NamespaceEvidence.ProbeNeeded() is null ? ProcessContainment.PidNamespace : Probe(cgroupToo: false).Best;
         }
 
         if (ProcessContainments.Parse(forced) is not ProcessContainment wanted)
@@ -32,7 +34,7 @@ internal static class RunContainment
             return ProcessContainment.DirectChild;
         }
 
-        if (wanted == ProcessContainment.DirectChild)
+        if (wanted == ProcessContainment.DirectChild || (wanted == ProcessContainment.PidNamespace && NamespaceEvidence.ProbeNeeded() is null))
         {
             return wanted;
         }

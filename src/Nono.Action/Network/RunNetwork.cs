@@ -77,7 +77,8 @@ internal sealed class RunNetwork : IAsyncDisposable
         switch (forced)
         {
             case null or "":
-                return SandboxLauncher.ProbeNetworkNamespace();
+                // No probe fork when the evidence says the namespace works; if it fails after all, the launch fails.
+                return NamespaceEvidence.ProbeNeeded() is null ? NetworkNamespaceSupport.Works : SandboxLauncher.ProbeNetworkNamespace();
             case "netns":
                 NetworkNamespaceSupport probed = SandboxLauncher.ProbeNetworkNamespace();
                 if (!probed.Available)

@@ -248,7 +248,9 @@ public static partial class SandboxLauncher
         }
 
         string where = stage == ChildStage.Execve ? $" {executable}" : "";
-        string hint = stage == ChildStage.Execve && errno == (int)Interop.Interop.Errno.EACCES ? " (is it under a read grant?)" : "";
+        string hint = stage == ChildStage.Execve && errno == (int)Interop.Interop.Errno.EACCES ? " (is it under a read grant?)"
+            : ContainmentStageName(stage) is not null ? " (process containment does not work here; nono setup shows which tier does)"
+            : "";
         throw new NonoException(
             NonoErrorCode.SandboxSetupFailed,
             $"sandbox setup failed at {syscall}{where}: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}){hint}",
