@@ -7,9 +7,10 @@ internal static partial class Fs
     /// <summary>
     /// Sets owner (when <paramref name="chown"/>), then mode, then mtime on a descriptor opened for
     /// writing: fchown/fchmod/futimens act on the inode itself, with no path and no procfs lookup.
-    /// chown comes first because it clears set-id bits.
+    /// chown comes first because it clears set-id bits. <paramref name="chmod"/> false skips fchmod
+    /// when the file was created with exactly this mode.
     /// </summary>
-    public static unsafe void SetMetadata(SafeFileHandle fd, bool chown, uint uid, uint gid, uint mode, long mtimeNs)
+    public static unsafe void SetMetadata(SafeFileHandle fd, bool chown, uint uid, uint gid, uint mode, long mtimeNs, bool chmod = true)
     {
         int raw = (int)fd.DangerousGetHandle();
         if (chown && Interop.Libc.fchown(raw, uid, gid) != 0)
@@ -17,7 +18,7 @@ internal static partial class Fs
             throw Error("fchown", null, LastErrno);
         }
 
-        if (Interop.Libc.fchmod(raw, mode) != 0)
+        if (chmod && Interop.Libc.fchmod(raw, mode) != 0)
         {
             throw Error("fchmod", null, LastErrno);
         }
@@ -34,6 +35,28 @@ internal static partial class Fs
         }
 
         GC.KeepAlive(fd);
+    }
+
+    /// <summary>The process umask, read from /proc/self/status (umask(2) cannot be read without changing it); all bits set when unknown.</summary>
+    public static uint Umask { get; } = ReadUmask();
+
+    private static uint ReadUmask()
+    {
+        try
+        {
+            foreach (string line in File.ReadLines("/proc/self/status"))
+            {
+                if (line.StartsWith("Umask:", StringComparison.Ordinal))
+                {
+                    return Convert.ToUInt32(line["Umask:".Length..].Trim(), 8);
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return 0xFFF;
     }
 
     /// <summary>Wraps a descriptor for RandomAccess/FileStream without transferring ownership.</summary>
