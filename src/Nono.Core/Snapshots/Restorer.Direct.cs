@@ -20,10 +20,38 @@ internal sealed partial class Restorer
     private static readonly string s_tempPrefix = TempPrefix + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6)) + "-";
     private static long s_tempCounter;
 
+    [ThreadStatic]
+    private static SafeFd? t_ownerDirectory;
+
+    [ThreadStatic]
+    private static uint t_newFileGid;
+
     private static bool IsDirect(ManifestEntry file) => file.Size <= DirectLimit;
 
     /// <summary>A fresh temp name: random per process, counted within it (no getrandom per file).</summary>
     private static string TempName() => s_tempPrefix + Interlocked.Increment(ref s_tempCounter).ToString("x", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// As root, whether a file just created in <paramref name="dir"/> needs fchown: it is owned by root
+    /// and by our group, or by the directory's group when the directory is set-group-id (one fstat per
+    /// parent descriptor, cached on the thread). Without root nono cannot give files away anyway.
+    /// </summary>
+    private static bool NeedsChown(SafeFd dir, ManifestEntry entry)
+    {
+        if (!Fs.IsRoot)
+        {
+            return false;
+        }
+
+        if (!ReferenceEquals(t_ownerDirectory, dir))
+        {
+            FileStatus st = Fs.Stat(dir);
+            t_newFileGid = (st.Mode & 0x400) != 0 ? st.Gid : Fs.EffectiveGid;
+            t_ownerDirectory = dir;
+        }
+
+        return entry.Uid != 0 || entry.Gid != t_newFileGid;
+    }
 
     private void WriteFile(SafeFd dir, string name, ManifestEntry entry)
     {
@@ -43,7 +71,7 @@ internal sealed partial class Restorer
                         RandomAccess.Write(to, content.AsSpan(0, length), 0);
                     }
 
-                    Fs.SetMetadata(to, Fs.IsRoot, entry.Uid, entry.Gid, mode, entry.MtimeNs, chmod: !exact);
+                    Fs.SetMetadata(to, NeedsChown(dir, entry), entry.Uid, entry.Gid, mode, entry.MtimeNs, chmod: !exact);
                 }
                 catch
                 {

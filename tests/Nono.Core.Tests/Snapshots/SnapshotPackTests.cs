@@ -46,6 +46,30 @@ public sealed class SnapshotPackTests
         Assert.Equal(small.Count + 5, result.Actions.Count(a => a.Action == "write"));
     }
 
+    [Fact]
+    public async Task Restore_AsRoot_IntoADirectoryMadeSetGroupId_GivesTheFileItsRecordedGroup()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        Assert.SkipUnless(ProcessRunner.IsRoot, "needs root to own files as another group");
+        using SnapshotFixture fx = new();
+        Directory.CreateDirectory(fx.Path("shared"));
+        File.WriteAllText(fx.Path("shared", "f"), "owned by root:root\n");
+        File.WriteAllText(fx.Path("shared", "g"), "owned by root:nogroup\n");
+        Assert.Equal(0, (await ProcessRunner.RunAsync("chgrp", ["65534", fx.Path("shared", "g")], cancellationToken: ct)).ExitCode);
+        SnapshotSession session = fx.Begin();
+        await session.TakeSnapshotAsync(cancellationToken: ct);
+
+        // The sandboxed process hands the directory to another group with set-group-id and deletes the files.
+        File.Delete(fx.Path("shared", "f"));
+        File.Delete(fx.Path("shared", "g"));
+        Assert.Equal(0, (await ProcessRunner.RunAsync("chgrp", ["65534", fx.Path("shared")], cancellationToken: ct)).ExitCode);
+        File.SetUnixFileMode(fx.Path("shared"), (UnixFileMode)0b010_111_101_101); // 02755
+        await session.RestoreAsync(0, cancellationToken: ct);
+
+        ProcessResult owners = await ProcessRunner.RunAsync("stat", ["-c", "%n %u:%g %a", fx.Path("shared"), fx.Path("shared", "f"), fx.Path("shared", "g")], cancellationToken: ct);
+        Assert.Equal($"{fx.Path("shared")} 0:0 755\n{fx.Path("shared", "f")} 0:0 644\n{fx.Path("shared", "g")} 0:65534 644\n", owners.StandardOutput);
+    }
+
     [Theory]
     [InlineData("flip-data")]
     [InlineData("truncate-data")]

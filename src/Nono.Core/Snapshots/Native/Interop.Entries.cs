@@ -39,6 +39,9 @@ internal static partial class Interop
         [LibraryImport(Libraries.Libc, EntryPoint = "geteuid")]
         internal static partial uint geteuid();
 
+        [LibraryImport(Libraries.Libc, EntryPoint = "getegid")]
+        internal static partial uint getegid();
+
         [LibraryImport(Libraries.Libc, EntryPoint = "fchmod", SetLastError = true)]
         internal static partial int fchmod(int fd, uint mode);
 
