@@ -65,12 +65,8 @@ internal sealed partial class Restorer
             {
                 try
                 {
+                    Fs.WriteAll(target, content.AsSpan(0, length));
                     using SafeFileHandle to = Fs.Borrow(target);
-                    if (length > 0)
-                    {
-                        RandomAccess.Write(to, content.AsSpan(0, length), 0);
-                    }
-
                     Fs.SetMetadata(to, NeedsChown(dir, entry), entry.Uid, entry.Gid, mode, entry.MtimeNs, chmod: !exact);
                 }
                 catch

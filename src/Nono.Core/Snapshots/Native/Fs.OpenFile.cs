@@ -59,6 +59,31 @@ internal static partial class Fs
         return 0xFFF;
     }
 
+    /// <summary>
+    /// Writes all of <paramref name="bytes"/> at offset 0 with pwrite. Unlike RandomAccess.Write on a
+    /// borrowed handle it costs no lseek to learn whether the descriptor is seekable.
+    /// </summary>
+    public static unsafe void WriteAll(SafeFd fd, ReadOnlySpan<byte> bytes)
+    {
+        fixed (byte* p = bytes)
+        {
+            long done = 0;
+            while (done < bytes.Length)
+            {
+                // SAFETY: p is pinned for the fixed block and done < bytes.Length keeps the range inside it.
+                nint n = Interop.Libc.pwrite(fd.Fd, p + done, (nint)(bytes.Length - done), done);
+                if (n == 0 || (n < 0 && LastErrno != (int)Interop.Errno.EINTR))
+                {
+                    throw Error("pwrite", null, n == 0 ? (int)Interop.Errno.ENOSPC : LastErrno); // a regular file never takes 0 bytes of a non-empty write
+                }
+
+                done += Math.Max(n, 0);
+            }
+
+            GC.KeepAlive(fd);
+        }
+    }
+
     /// <summary>Wraps a descriptor for RandomAccess/FileStream without transferring ownership.</summary>
     public static SafeFileHandle Borrow(SafeFd fd) => new(fd.DangerousGetHandle(), ownsHandle: false);
 }
