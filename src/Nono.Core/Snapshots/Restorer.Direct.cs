@@ -6,8 +6,8 @@ namespace Nono.Core.Snapshots;
 
 /// <summary>
 /// Content up to <see cref="DirectLimit"/> bytes (nearly every file of a source tree) skips the
-/// staging area: it was verified before the tree was touched, and is decoded again, re-hashed and
-/// written into a temp file created next to its name (openat O_CREAT|O_EXCL|O_NOFOLLOW on the
+/// staging area: it was verified before the tree was touched and kept in memory (up to a budget;
+/// beyond it, decoded and re-hashed again) and is written into a temp file created next to its name (openat O_CREAT|O_EXCL|O_NOFOLLOW on the
 /// beneath-safe parent descriptor, already with its final mode when the umask allows), given owner
 /// and mtime through the descriptor, and renamed over the name. That is openat, pwrite, futimens,
 /// close and renameat per file, plus one pread when the object is packed, instead of staging's
@@ -16,6 +16,12 @@ namespace Nono.Core.Snapshots;
 internal sealed partial class Restorer
 {
     public const int DirectLimit = 256 * 1024;
+
+    /// <summary>Verified small content kept in memory between the check and the write (see <see cref="KeepVerified"/>).</summary>
+    private const long VerifiedCacheBudget = 256L * 1024 * 1024;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (byte[] Content, int Length)> _verified = new(StringComparer.Ordinal);
+    private long _verifiedBytes;
 
     private static readonly string s_tempPrefix = TempPrefix + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6)) + "-";
     private static long s_tempCounter;
@@ -53,35 +59,68 @@ internal sealed partial class Restorer
         return entry.Uid != 0 || entry.Gid != t_newFileGid;
     }
 
+    /// <summary>
+    /// Keeps content verified before the tree was touched in private memory, up to
+    /// <see cref="VerifiedCacheBudget"/> bytes in all, so writing it needs no second read and decode.
+    /// </summary>
+    private void KeepVerified(string hash, byte[] content, int length)
+    {
+        if (Interlocked.Add(ref _verifiedBytes, length) > VerifiedCacheBudget || !_verified.TryAdd(hash, (content, length)))
+        {
+            ArrayPool<byte>.Shared.Return(content);
+        }
+    }
+
+    private void ReleaseVerified()
+    {
+        foreach ((byte[] content, _) in _verified.Values)
+        {
+            ArrayPool<byte>.Shared.Return(content);
+        }
+
+        _verified.Clear();
+    }
+
     private void WriteFile(SafeFd dir, string name, ManifestEntry entry)
     {
+        if (_verified.TryGetValue(entry.Hash!, out (byte[] Content, int Length) kept) && kept.Length == entry.Size)
+        {
+            WriteFile(dir, name, entry, kept.Content.AsSpan(0, kept.Length));
+            return;
+        }
+
         byte[] content = _objects.RentVerified(entry.Hash!, entry.Size, out int length); // hash checked in Stage
         try
         {
-            uint mode = SafeMode(entry.Mode);
-            bool exact = (mode & ~0x1FFu) == 0 && (mode & Fs.Umask) == 0; // openat's mode is masked by the umask, and sticky needs fchmod
-            string temp = TempName();
-            using (SafeFd target = Fs.OpenAt(dir, temp, Interop.O_WRONLY | Interop.O_CREAT | Interop.O_EXCL | Interop.O_NOFOLLOW, exact ? mode : 0x180))
-            {
-                try
-                {
-                    Fs.WriteAll(target, content.AsSpan(0, length));
-                    using SafeFileHandle to = Fs.Borrow(target);
-                    Fs.SetMetadata(to, NeedsChown(dir, entry), entry.Uid, entry.Gid, mode, entry.MtimeNs, chmod: !exact);
-                }
-                catch
-                {
-                    _ = Fs.TryUnlinkAt(dir, temp, directory: false);
-                    throw;
-                }
-            }
-
-            ReplaceWith(dir, temp, name);
-            Interlocked.Add(ref _bytesWritten, entry.Size);
+            WriteFile(dir, name, entry, content.AsSpan(0, length));
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(content);
         }
+    }
+
+    private void WriteFile(SafeFd dir, string name, ManifestEntry entry, ReadOnlySpan<byte> content)
+    {
+        uint mode = SafeMode(entry.Mode);
+        bool exact = (mode & ~0x1FFu) == 0 && (mode & Fs.Umask) == 0; // openat's mode is masked by the umask, and sticky needs fchmod
+        string temp = TempName();
+        using (SafeFd target = Fs.OpenAt(dir, temp, Interop.O_WRONLY | Interop.O_CREAT | Interop.O_EXCL | Interop.O_NOFOLLOW, exact ? mode : 0x180))
+        {
+            try
+            {
+                Fs.WriteAll(target, content);
+                using SafeFileHandle to = Fs.Borrow(target);
+                Fs.SetMetadata(to, NeedsChown(dir, entry), entry.Uid, entry.Gid, mode, entry.MtimeNs, chmod: !exact);
+            }
+            catch
+            {
+                _ = Fs.TryUnlinkAt(dir, temp, directory: false);
+                throw;
+            }
+        }
+
+        ReplaceWith(dir, temp, name);
+        Interlocked.Add(ref _bytesWritten, entry.Size);
     }
 }

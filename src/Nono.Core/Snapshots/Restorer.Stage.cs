@@ -52,14 +52,15 @@ internal sealed partial class Restorer
         }
         finally
         {
+            ReleaseVerified();
             Directory.Delete(stagingPath, recursive: true);
         }
     }
 
     /// <summary>
     /// Verifies each distinct object once, on all cores, before the tree is touched; any failure aborts.
-    /// Content up to <see cref="DirectLimit"/> is only checked here and decoded again (and re-hashed)
-    /// when it is written straight into the tree; larger content is extracted into the staging area.
+    /// Content up to <see cref="DirectLimit"/> is checked here and kept in memory (within a budget) to
+    /// be written straight into the tree; larger content is extracted into the staging area.
     /// Returns the staged objects.
     /// </summary>
     private Dictionary<string, StagedObject> Stage(SafeFd staging, IEnumerable<ManifestEntry> files, CancellationToken cancellationToken)
@@ -100,7 +101,7 @@ internal sealed partial class Restorer
 
             ParallelWork.ForEach(direct, pair =>
             {
-                System.Buffers.ArrayPool<byte>.Shared.Return(_objects.RentVerified(pair.Key, pair.Value, out _));
+                KeepVerified(pair.Key, _objects.RentVerified(pair.Key, pair.Value, out int length), length);
                 Done(pair.Value);
             }, cancellationToken);
             ParallelWork.ForEach(staged, pair =>
