@@ -5,6 +5,7 @@
 #   dotnet publish src/Nono.Action -c Release -r linux-x64 -o /tmp/nono-aot
 #   apt-get install -y hyperfine zstd git python3
 #   bench/snapshots/run.sh                       # NODE_MODULES=/path/to/node_modules to skip npm install
+#   SOURCES="/usr/share/dotnet" bench/snapshots/run.sh   # a smaller tree: copy only these directories
 #
 # Prints a markdown report on stdout; raw hyperfine JSON stays in $WORK.
 set -euo pipefail
@@ -19,15 +20,22 @@ for tool in hyperfine git tar zstd python3 "$NONO"; do
 done
 
 rm -rf "$WORK"
-mkdir -p "$WORK/tree/app"
-cp -a /usr/share/dotnet "$WORK/tree/dotnet"
-if [ -z "${NODE_MODULES:-}" ]; then
-    mkdir -p "$WORK/npm"
-    (cd "$WORK/npm" && echo '{"name":"bench","version":"1.0.0","private":true}' > package.json \
-        && npm install --no-audit --no-fund --loglevel=error "${PACKAGES[@]}" >&2)
-    NODE_MODULES="$WORK/npm/node_modules"
+mkdir -p "$WORK/tree"
+if [ -n "${SOURCES:-}" ]; then
+    DESCRIPTION="copy of $SOURCES"
+    for src in $SOURCES; do cp -a "$src" "$WORK/tree/$(basename "$src")"; done
+else
+    DESCRIPTION="copy of /usr/share/dotnet + npm node_modules"
+    mkdir -p "$WORK/tree/app"
+    cp -a /usr/share/dotnet "$WORK/tree/dotnet"
+    if [ -z "${NODE_MODULES:-}" ]; then
+        mkdir -p "$WORK/npm"
+        (cd "$WORK/npm" && echo '{"name":"bench","version":"1.0.0","private":true}' > package.json \
+            && npm install --no-audit --no-fund --loglevel=error "${PACKAGES[@]}" >&2)
+        NODE_MODULES="$WORK/npm/node_modules"
+    fi
+    cp -a "$NODE_MODULES" "$WORK/tree/app/node_modules"
 fi
-cp -a "$NODE_MODULES" "$WORK/tree/app/node_modules"
 sync
 
 TREE="$WORK/tree"
@@ -69,14 +77,14 @@ STORE_DISK=$(du -sB1 --exclude=tmp "$WORK/state-full/nono/objects" | cut -f1)
 TAR_SIZE=$(stat -c %s "$WORK/tree.tar.zst")
 GIT_SIZE=$(du -sb "$WORK/git/.git/objects" | cut -f1)
 
-python3 - "$WORK" "$FILES" "$BYTES" "$STORE_APPARENT" "$STORE_DISK" "$TAR_SIZE" "$GIT_SIZE" "$(nproc)" <<'PY'
+python3 - "$WORK" "$DESCRIPTION" "$FILES" "$BYTES" "$STORE_APPARENT" "$STORE_DISK" "$TAR_SIZE" "$GIT_SIZE" "$(nproc)" <<'PY'
 import json, sys
-work, files, raw, store, disk, tar, git, cores = sys.argv[1], *map(int, sys.argv[2:])
+work, description, (files, raw, store, disk, tar, git, cores) = sys.argv[1], sys.argv[2], map(int, sys.argv[3:])
 def t(name):
     r = json.load(open(f"{work}/{name}.json"))["results"][0]
     return r["mean"], r["stddev"] or 0.0, r["command"], r["user"] + r["system"]
 rows = ["full", "git", "tarc", "unchanged", "onepct", "restore", "tarx", "tarxs"]
-print(f"Tree: {files} files, {raw/2**20:.0f} MiB (copy of /usr/share/dotnet + npm node_modules), {cores} cores, warm page cache.\n")
+print(f"Tree: {files} files, {raw/2**20:.0f} MiB ({description}), {cores} cores, warm page cache.\n")
 print("| operation | wall mean (s) | ± (s) | CPU user+sys (s) |\n|---|---:|---:|---:|")
 for name in rows:
     m, s, cmd, cpu = t(name)
@@ -91,9 +99,9 @@ ok = lambda b: "met" if b else "NOT met"
 print(f"- full snapshot faster than git add -A: wall {full:.2f}s vs {t('git')[0]:.2f}s ({ok(full < t('git')[0])}); CPU {cpu('full'):.2f}s vs {cpu('git'):.2f}s ({ok(cpu('full') < cpu('git'))})")
 print(f"- unchanged incremental under 10% of full: wall {unchanged/full:.1%} ({ok(unchanged < 0.1*full)}); CPU {cpu('unchanged')/cpu('full'):.1%} ({ok(cpu('unchanged') < 0.1*cpu('full'))})")
 print(f"- restore faster than tar extraction: wall {restore:.2f}s vs {tarx:.2f}s, tar+sync {t('tarxs')[0]:.2f}s ({ok(restore < tarx)}); CPU {cpu('restore'):.2f}s vs {cpu('tarx'):.2f}s ({ok(cpu('restore') < cpu('tarx'))})")
-print(f"- store within 10% of tar -I zstd: {store/tar:.1%} of tar size -> {'met' if store <= 1.1*tar else 'NOT met'} (on disk: {disk/tar:.1%})")
+print(f"- store within 10% of tar -I zstd: {store/tar:.1%} of tar size -> {'met' if store <= 1.1*tar else 'NOT met'}; on disk {disk/tar:.1%} -> {'met' if disk <= 1.1*tar else 'NOT met'}")
 
-# Small-file packing decision: how much of the store's disk use is block rounding of small objects?
+# Where the store's bytes are: loose objects by size, and the packs that hold the small ones.
 import os
 sizes = []
 for d in os.listdir(f"{work}/state-full/nono/objects"):
@@ -105,5 +113,10 @@ print(f"\n| objects (compressed size) | count | apparent bytes | on-disk bytes |
 for lo, hi, label in [(0, 4096, "< 4 KiB"), (4096, 65536, "4-64 KiB"), (65536, 1 << 62, ">= 64 KiB")]:
     sel = [(a, b) for a, b in sizes if lo <= a < hi]
     print(f"| {label} | {len(sel)} | {sum(a for a, _ in sel)} | {sum(b for _, b in sel)} |")
-print(f"| all | {len(sizes)} | {sum(a for a, _ in sizes)} | {sum(b for _, b in sizes)} |")
+print(f"| all loose | {len(sizes)} | {sum(a for a, _ in sizes)} | {sum(b for _, b in sizes)} |")
+packs_dir = f"{work}/state-full/nono/objects/packs"
+packs = [f.stat() for f in os.scandir(packs_dir)] if os.path.isdir(packs_dir) else []
+idx = [f for f in os.scandir(packs_dir) if f.name.endswith(".idx")] if packs else []
+packed = sum((f.stat().st_size - 44) // 44 for f in idx)
+print(f"| packed ({len(idx)} packs, data + index files) | {packed} | {sum(s.st_size for s in packs)} | {sum(s.st_blocks * 512 for s in packs)} |")
 PY

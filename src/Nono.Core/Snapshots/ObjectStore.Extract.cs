@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
+using Nono.Core.Snapshots.Packs;
 using ZstdSharp;
 
 namespace Nono.Core.Snapshots;
@@ -18,7 +19,6 @@ internal sealed partial class ObjectStore
     /// </summary>
     public void ExtractVerified(string hash, long expectedSize, SafeFileHandle destination)
     {
-        string path = PathFor(hash);
         if (expectedSize > SmallFileLimit)
         {
             using FileStream stream = new(destination, FileAccess.Write, 1);
@@ -26,32 +26,61 @@ internal sealed partial class ObjectStore
             return;
         }
 
-        using SafeFileHandle? source = OpenObject(path);
-        if (source is null)
+        byte[] content = RentVerified(hash, expectedSize, out int length);
+        try
         {
-            throw Corrupt(hash, "missing");
+            RandomAccess.Write(destination, content.AsSpan(0, length), 0);
         }
-
-        long compressedLength = RandomAccess.GetLength(source);
-        if (compressedLength > Compressor.GetCompressBound((int)expectedSize) + 64)
+        finally
         {
-            throw Corrupt(hash, "larger than its content could compress to");
+            ArrayPool<byte>.Shared.Return(content);
         }
+    }
 
-        byte[] compressed = ArrayPool<byte>.Shared.Rent((int)compressedLength);
+    /// <summary>
+    /// Reads, decompresses and verifies an object of at most <see cref="SmallFileLimit"/> bytes into a
+    /// buffer from <see cref="ArrayPool{T}.Shared"/>, which the caller returns. A packed object costs
+    /// one pread on a descriptor that is already open; a loose one an open, pread and close.
+    /// </summary>
+    public byte[] RentVerified(string hash, long expectedSize, out int length)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(expectedSize, SmallFileLimit);
+        byte[] compressed = ReadCompressed(hash, expectedSize, out int compressedLength);
+        try
+        {
+            return DecodeVerified(hash, compressed.AsSpan(0, compressedLength), expectedSize, out length);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(compressed);
+        }
+    }
+
+    /// <summary>The compressed bytes of an object of at most <see cref="SmallFileLimit"/> bytes, checked by decoding and hashing them (pooled buffer; for compaction).</summary>
+    public byte[] RentCompressedVerified(string hash, long expectedSize, out int length)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(expectedSize, SmallFileLimit);
+        byte[] compressed = ReadCompressed(hash, expectedSize, out length);
+        try
+        {
+            ArrayPool<byte>.Shared.Return(DecodeVerified(hash, compressed.AsSpan(0, length), expectedSize, out _));
+            return compressed;
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(compressed);
+            throw;
+        }
+    }
+
+    private static byte[] DecodeVerified(string hash, ReadOnlySpan<byte> compressed, long expectedSize, out int length)
+    {
         byte[] content = ArrayPool<byte>.Shared.Rent((int)expectedSize + 1);
         try
         {
-            int read = 0;
-            while (read < compressedLength)
-            {
-                int n = RandomAccess.Read(source, compressed.AsSpan(read, (int)compressedLength - read), read);
-                read += n > 0 ? n : throw Corrupt(hash, "truncated while reading");
-            }
-
             // One spare byte in the destination: content longer than recorded fails the size check below
             // instead of hiding behind "destination too small".
-            int length = Decompress(hash, compressed.AsSpan(0, read), content.AsSpan(0, (int)expectedSize + 1));
+            length = Decompress(hash, compressed, content.AsSpan(0, (int)expectedSize + 1));
             if (length != expectedSize)
             {
                 throw Corrupt(hash, length > expectedSize ? "longer than recorded" : "shorter than recorded");
@@ -64,20 +93,56 @@ internal sealed partial class ObjectStore
                 throw Corrupt(hash, "content hash mismatch");
             }
 
-            RandomAccess.Write(destination, content.AsSpan(0, length), 0);
+            return content;
         }
-        finally
+        catch
         {
-            ArrayPool<byte>.Shared.Return(compressed);
             ArrayPool<byte>.Shared.Return(content);
+            throw;
         }
+    }
+
+    /// <summary>The compressed bytes of an object, from its pack or its own file, in a pooled buffer.</summary>
+    private byte[] ReadCompressed(string hash, long expectedSize, out int length)
+    {
+        long bound = Compressor.GetCompressBound((int)expectedSize) + 64;
+        if (Packs.TryGet(hash, out Pack pack, out PackEntry entry))
+        {
+            length = entry.Length <= bound ? entry.Length : throw Corrupt(hash, "larger than its content could compress to");
+            return ReadExactly(hash, pack.Handle, entry.Offset, length);
+        }
+
+        using SafeFileHandle source = OpenObject(PathFor(hash)) ?? throw Corrupt(hash, "missing");
+        long compressedLength = RandomAccess.GetLength(source);
+        length = compressedLength <= bound ? (int)compressedLength : throw Corrupt(hash, "larger than its content could compress to");
+        return ReadExactly(hash, source, 0, length);
+    }
+
+    private static byte[] ReadExactly(string hash, SafeFileHandle source, long offset, int length)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(length);
+        int read = 0;
+        while (read < length)
+        {
+            int n = RandomAccess.Read(source, buffer.AsSpan(read, length - read), offset + read);
+            if (n <= 0)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+                throw Corrupt(hash, "truncated while reading");
+            }
+
+            read += n;
+        }
+
+        return buffer;
     }
 
     private static SafeFileHandle? OpenObject(string path)
     {
         try
         {
-            return File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.None);
+            // FileShare.ReadWrite: .NET takes no advisory lock then, which saves a flock per object.
+            return File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.None);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {

@@ -14,6 +14,26 @@ internal sealed partial class ObjectStore
     /// </summary>
     public void ExtractVerified(string hash, long expectedSize, Stream destination)
     {
+        if (expectedSize <= SmallFileLimit)
+        {
+            byte[] content = RentVerified(hash, expectedSize, out int length);
+            try
+            {
+                destination.Write(content, 0, length);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(content);
+            }
+
+            return;
+        }
+
+        if (Packs.Contains(hash))
+        {
+            throw Corrupt(hash, "shorter than recorded"); // only content up to SmallFileLimit is ever packed
+        }
+
         string path = PathFor(hash);
         if (!File.Exists(path))
         {

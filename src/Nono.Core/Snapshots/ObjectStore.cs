@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
 using Nono.Core.Diagnostics;
+using Nono.Core.Snapshots.Packs;
 using ZstdSharp;
 
 namespace Nono.Core.Snapshots;
@@ -26,11 +27,16 @@ internal sealed partial class ObjectStore
 
     private readonly string _tempDirectory;
 
-    public ObjectStore(string directory, int compressionLevel)
+    /// <summary>Where writers put files before renaming them into the store.</summary>
+    public string TempDirectory => _tempDirectory;
+
+    public ObjectStore(string directory, int compressionLevel, bool packSmallObjects = true)
     {
         Directory = directory;
         CompressionLevel = compressionLevel;
+        _packSmallObjects = packSmallObjects;
         _tempDirectory = Path.Combine(directory, "tmp");
+        _packs = new Lazy<PackSet>(() => PackSet.Load(PacksDirectory));
         CreatePrivateDirectory(directory);
         CreatePrivateDirectory(_tempDirectory);
     }
@@ -54,7 +60,7 @@ internal sealed partial class ObjectStore
 
     public static bool IsHash(string? hash) => hash is { Length: 64 } && hash.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
 
-    public bool Exists(string hash) => File.Exists(PathFor(hash));
+    public bool Exists(string hash) => Packs.Contains(hash) || IsPending(hash) || File.Exists(PathFor(hash));
 
     /// <summary>Stores content held in memory, unless an object with its hash already exists. Returns the hex hash.</summary>
     public string PutBytes(ReadOnlySpan<byte> content)
@@ -70,6 +76,11 @@ internal sealed partial class ObjectStore
         try
         {
             int length = compressor.Wrap(content, output);
+            if (TryPack(hash, output.AsSpan(0, length)))
+            {
+                return hash;
+            }
+
             string temp = NewTempPath();
             using (FileStream fs = new(temp, new FileStreamOptions { Mode = System.IO.FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = ObjectFileMode }))
             {
@@ -136,11 +147,19 @@ internal sealed partial class ObjectStore
     /// <summary>Size of the compressed object on disk, or 0 when absent.</summary>
     public long CompressedSize(string hash)
     {
+        if (Packs.TryGet(hash, out _, out PackEntry entry))
+        {
+            return entry.Length;
+        }
+
         FileInfo info = new(PathFor(hash));
         return info.Exists ? info.Length : 0;
     }
 
-    public IEnumerable<string> EnumerateHashes()
+    /// <summary>Every object in the store, loose or packed (each once).</summary>
+    public IEnumerable<string> EnumerateHashes() => EnumerateLooseHashes().Concat(Packs.Hashes).Distinct(StringComparer.Ordinal);
+
+    public IEnumerable<string> EnumerateLooseHashes()
     {
         foreach (string dir in System.IO.Directory.EnumerateDirectories(Directory))
         {
@@ -161,7 +180,8 @@ internal sealed partial class ObjectStore
         }
     }
 
-    public void Delete(string hash) => File.Delete(PathFor(hash));
+    /// <summary>Deletes a loose object (packed ones are dropped by compaction).</summary>
+    public void DeleteLoose(string hash) => File.Delete(PathFor(hash));
 
     /// <summary>Removes temp files left by an interrupted writer. Only call under the exclusive store lock.</summary>
     public void PurgeTemp()

@@ -34,7 +34,17 @@ internal sealed partial class Restorer
             }, cancellationToken);
         }
 
-        ForEachByParent(root, plan.Files, (dir, name, entry) => PlaceFile(dir, name, entry, staging, staged[entry.Hash!]), cancellationToken); // Hash checked in Stage.
+        ForEachByParent(root, plan.Files, (dir, name, entry) =>
+        {
+            if (staged.TryGetValue(entry.Hash!, out StagedObject? stagedObject)) // Hash checked in Stage.
+            {
+                PlaceFile(dir, name, entry, staging, stagedObject);
+            }
+            else
+            {
+                WriteFile(dir, name, entry);
+            }
+        }, cancellationToken);
         ForEachByParent(root, plan.Symlinks, (dir, name, entry) =>
         {
             string temp = TempName();

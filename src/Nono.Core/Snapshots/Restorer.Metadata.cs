@@ -65,5 +65,4 @@ internal sealed partial class Restorer
         Fs.TryOpenBeneath(root, relative, s_dirFlags | Interop.O_NOFOLLOW, out int errno)
             ?? throw new NonoException(NonoErrorCode.Io, $"cannot open {(relative.Length == 0 ? "." : RawName.ToDisplay(relative))} inside the root without following a symlink ({System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)}); run the restore again", RawName.ToDisplay(relative), "openat2", errno);
 
-    private static string TempName() => TempPrefix + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
 }

@@ -52,18 +52,29 @@ internal sealed partial class Restorer
         }
         finally
         {
+            ReleaseVerified();
             Directory.Delete(stagingPath, recursive: true);
         }
     }
 
-    /// <summary>Extracts and verifies each distinct object once, on all cores; any failure aborts before the tree is touched.</summary>
+    /// <summary>
+    /// Verifies each distinct object once, on all cores, before the tree is touched; any failure aborts.
+    /// Content up to <see cref="DirectLimit"/> is checked here and kept in memory (within a budget) to
+    /// be written straight into the tree; larger content is extracted into the staging area.
+    /// Returns the staged objects.
+    /// </summary>
     private Dictionary<string, StagedObject> Stage(SafeFd staging, IEnumerable<ManifestEntry> files, CancellationToken cancellationToken)
     {
         Dictionary<string, StagedObject> staged = new(StringComparer.Ordinal);
+        Dictionary<string, long> direct = new(StringComparer.Ordinal);
         foreach (ManifestEntry file in files)
         {
             string hash = file.Hash ?? throw new NonoException(NonoErrorCode.StateCorrupt, $"manifest entry {RawName.ToDisplay(file.Raw)} has no content hash");
-            if (staged.TryGetValue(hash, out StagedObject? existing))
+            if (IsDirect(file))
+            {
+                direct[hash] = file.Size;
+            }
+            else if (staged.TryGetValue(hash, out StagedObject? existing))
             {
                 existing.AddUse();
             }
@@ -77,15 +88,26 @@ internal sealed partial class Restorer
         long bytes = 0;
         try
         {
+            int total = staged.Count + direct.Count;
+            void Done(long size)
+            {
+                long n = Interlocked.Increment(ref done);
+                long b = Interlocked.Add(ref bytes, size);
+                if ((n & 255) == 0)
+                {
+                    _progress?.Report(new SnapshotProgress("stage", n, b, total));
+                }
+            }
+
+            ParallelWork.ForEach(direct, pair =>
+            {
+                KeepVerified(pair.Key, _objects.RentVerified(pair.Key, pair.Value, out int length), length);
+                Done(pair.Value);
+            }, cancellationToken);
             ParallelWork.ForEach(staged, pair =>
             {
                 StageOne(staging, pair.Key, pair.Value);
-                long n = Interlocked.Increment(ref done);
-                long b = Interlocked.Add(ref bytes, pair.Value.Size);
-                if ((n & 63) == 0)
-                {
-                    _progress?.Report(new SnapshotProgress("stage", n, b, staged.Count));
-                }
+                Done(pair.Value.Size);
             }, cancellationToken);
         }
         catch (NonoException ex) when (ex.Code == NonoErrorCode.VerificationFailed)

@@ -17,7 +17,7 @@ namespace Nono.Core.Snapshots;
 /// "created since". Durability: see <see cref="Apply"/>.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-internal sealed partial class Restorer
+internal sealed partial class Restorer : IDisposable
 {
     private const string TempPrefix = ".nono-tmp-";
     private readonly SnapshotSession _session;
@@ -33,6 +33,8 @@ internal sealed partial class Restorer
         _objects = session.Store.Objects(session.Info.Options.CompressionLevel);
         _progress = progress;
     }
+
+    public void Dispose() => _objects.Dispose();
 
     /// <summary>Permission bits restore applies: setuid and setgid are dropped, sticky kept.</summary>
     public static uint SafeMode(uint mode) => mode & 0x3FF; // 01777

@@ -30,6 +30,10 @@ public sealed record SnapshotOptions
     [JsonIgnore]
     internal TimeSpan RacyWindow { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>Whether small objects go into pack files (the default). Not persisted; tests turn it off to get loose objects.</summary>
+    [JsonIgnore]
+    internal bool PackSmallObjects { get; init; } = true;
+
     /// <summary>zstd level for new objects (1..19).</summary>
     [JsonPropertyName("compressionLevel")]
     public int CompressionLevel { get; init; } = 3;

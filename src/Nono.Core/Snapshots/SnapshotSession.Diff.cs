@@ -22,14 +22,15 @@ public sealed partial class SnapshotSession
     public byte[] ReadContent(string hash, long expectedSize)
     {
         ArgumentException.ThrowIfNullOrEmpty(hash);
-        return Store.Objects(Info.Options.CompressionLevel).ReadVerified(hash, expectedSize);
+        using ObjectStore objects = Store.Objects(Info.Options.CompressionLevel);
+        return objects.ReadVerified(hash, expectedSize);
     }
 
     private SnapshotDiff Diff(int from, int to, bool includeContent, CancellationToken cancellationToken)
     {
         Manifest a = LoadManifest(from);
         Manifest b = LoadManifest(to);
-        ObjectStore objects = Store.Objects(Info.Options.CompressionLevel);
+        using ObjectStore objects = Store.Objects(Info.Options.CompressionLevel);
         List<SnapshotChange> changes = [];
         for (int r = 0; r < a.Roots.Count; r++)
         {

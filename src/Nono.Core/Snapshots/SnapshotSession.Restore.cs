@@ -9,5 +9,11 @@ public sealed partial class SnapshotSession
     /// the tree is touched. An interrupted restore can simply be run again.
     /// </summary>
     public Task<RestoreResult> RestoreAsync(int index, bool dryRun = false, IProgress<SnapshotProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        Task.Run(() => new Restorer(this, progress).Restore(index, dryRun, cancellationToken), cancellationToken);
+        Task.Run(
+            () =>
+            {
+                using Restorer restorer = new(this, progress);
+                return restorer.Restore(index, dryRun, cancellationToken);
+            },
+            cancellationToken);
 }

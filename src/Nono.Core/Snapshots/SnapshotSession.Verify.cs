@@ -51,7 +51,8 @@ public sealed partial class SnapshotSession
             }
         }
 
-        ObjectStore store = Store.Objects(Info.Options.CompressionLevel);
+        using ObjectStore store = Store.Objects(Info.Options.CompressionLevel);
+        problems.AddRange(store.Packs.Problems.Select(p => "pack " + p));
         ConcurrentBag<string> objectProblems = [];
         ParallelWork.ForEach(objects, pair =>
         {
@@ -68,17 +69,17 @@ public sealed partial class SnapshotSession
         return new VerifyResult { Session = Id, Snapshots = Info.Snapshots.Count, Objects = objects.Count, Problems = problems };
     }
 
-    /// <summary>Every object hash referenced by any snapshot of this session.</summary>
-    internal HashSet<string> ReferencedObjects()
+    /// <summary>Every object hash referenced by any snapshot of this session, with its content size.</summary>
+    internal Dictionary<string, long> ReferencedObjects()
     {
-        HashSet<string> hashes = new(StringComparer.Ordinal);
+        Dictionary<string, long> hashes = new(StringComparer.Ordinal);
         for (int i = 0; i < Info.Snapshots.Count; i++)
         {
             foreach (ManifestEntry entry in LoadManifest(i).Roots.SelectMany(r => r.Entries))
             {
                 if (entry.Hash is not null)
                 {
-                    hashes.Add(entry.Hash);
+                    hashes[entry.Hash] = entry.Size;
                 }
             }
         }

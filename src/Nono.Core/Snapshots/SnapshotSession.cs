@@ -144,7 +144,7 @@ public sealed partial class SnapshotSession
         using SafeFd storeLock = Store.Lock(exclusive: false);
         using SafeFd sessionLock = LockSession();
         Info = StateFiles.ReadSession(Path.Combine(_directory, "session.json")) with { Options = Info.Options }; // another process may have added a snapshot
-        ObjectStore objects = Store.Objects(Info.Options.CompressionLevel);
+        using ObjectStore objects = Store.Objects(Info.Options.CompressionLevel, Info.Options.PackSmallObjects);
         ExcludeFilter filter = new(Info.Options);
         Manifest? previous = FindCacheManifest();
 
@@ -167,6 +167,7 @@ public sealed partial class SnapshotSession
         }
 
         manifest.MerkleRoot = MerkleTree.ComputeRoot(manifest);
+        objects.Flush();
         if (objects.ObjectsWritten > 0)
         {
             // New objects must be durable before a manifest may reference them; one syncfs instead of an fsync each.

@@ -1,5 +1,6 @@
 using Nono.Core.Diagnostics;
 using Nono.Core.Snapshots.Native;
+using Nono.Core.Snapshots.Packs;
 
 namespace Nono.Core.Snapshots;
 
@@ -23,9 +24,9 @@ public sealed partial class SnapshotStore
     private RetentionResult Cleanup(RetentionPolicy policy, bool dryRun, CancellationToken cancellationToken)
     {
         using SafeFd storeLock = Lock(exclusive: true);
-        ObjectStore objects = Objects(3);
+        using ObjectStore objects = Objects(3);
         List<SessionInfo> sessions = [.. ListSessions()];
-        Dictionary<string, HashSet<string>> references = sessions.ToDictionary(s => s.Id, s => OpenSession(s.Id).ReferencedObjects(), StringComparer.Ordinal);
+        Dictionary<string, Dictionary<string, long>> references = sessions.ToDictionary(s => s.Id, s => OpenSession(s.Id).ReferencedObjects(), StringComparer.Ordinal);
         HashSet<string> remove = new(StringComparer.Ordinal);
         DateTimeOffset now = Time.GetUtcNow();
         for (int i = 0; i < sessions.Count; i++)
@@ -49,7 +50,7 @@ public sealed partial class SnapshotStore
             return size;
         }
 
-        long KeptSize() => sessions.Where(s => !remove.Contains(s.Id)).SelectMany(s => references[s.Id]).Distinct(StringComparer.Ordinal).Sum(SizeOf);
+        long KeptSize() => sessions.Where(s => !remove.Contains(s.Id)).SelectMany(s => references[s.Id].Keys).Distinct(StringComparer.Ordinal).Sum(SizeOf);
         if (policy.MaxTotalBytes is long max)
         {
             foreach (SessionInfo session in sessions.Where(s => !remove.Contains(s.Id)).ToList())
@@ -63,9 +64,20 @@ public sealed partial class SnapshotStore
             }
         }
 
-        HashSet<string> kept = new(sessions.Where(s => !remove.Contains(s.Id)).SelectMany(s => references[s.Id]), StringComparer.Ordinal);
-        List<string> garbage = [.. objects.EnumerateHashes().Where(h => !kept.Contains(h))];
-        long freed = garbage.Sum(SizeOf);
+        Dictionary<string, long> kept = new(StringComparer.Ordinal);
+        foreach (SessionInfo session in sessions.Where(s => !remove.Contains(s.Id)))
+        {
+            foreach ((string hash, long size) in references[session.Id])
+            {
+                kept[hash] = size;
+            }
+        }
+
+        List<string> garbage = [.. objects.EnumerateHashes().Where(h => !kept.ContainsKey(h))];
+        PackCompaction packs = PackCompaction.Plan(objects.Packs, kept);
+
+        List<string> looseGarbage = [.. objects.EnumerateLooseHashes().Where(h => !kept.ContainsKey(h))];
+        long freed = packs.FreedBytes + looseGarbage.Sum(h => new FileInfo(objects.PathFor(h)).Length);
         if (!dryRun)
         {
             foreach (string id in remove)
@@ -74,11 +86,13 @@ public sealed partial class SnapshotStore
                 Directory.Delete(SessionDirectory(id), recursive: true);
             }
 
-            foreach (string hash in garbage)
+            packs.Apply(objects, kept, cancellationToken);
+            foreach (string hash in looseGarbage)
             {
-                objects.Delete(hash);
+                objects.DeleteLoose(hash);
             }
 
+            PackCompaction.RemoveOrphans(objects.Packs);
             objects.PurgeTemp();
         }
 
@@ -88,7 +102,7 @@ public sealed partial class SnapshotStore
             RemovedSessions = [.. sessions.Where(s => remove.Contains(s.Id)).Select(s => s.Id)],
             RemovedObjects = garbage.Count,
             FreedBytes = freed,
-            KeptBytes = kept.Sum(SizeOf),
+            KeptBytes = kept.Keys.Sum(SizeOf),
         };
     }
 }

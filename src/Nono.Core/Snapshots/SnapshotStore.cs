@@ -97,7 +97,7 @@ public sealed partial class SnapshotStore
         ? Path.Combine(RollbacksDirectory, sessionId)
         : throw new NonoException(NonoErrorCode.InvalidPolicy, $"invalid session id '{sessionId}': use letters, digits, '.', '_' and '-'");
 
-    internal ObjectStore Objects(int compressionLevel) => new(ObjectsDirectory, compressionLevel);
+    internal ObjectStore Objects(int compressionLevel, bool packSmallObjects = true) => new(ObjectsDirectory, compressionLevel, packSmallObjects);
 
     /// <summary>
     /// Shared lock for writers (snapshot, restore), exclusive for garbage collection, so cleanup

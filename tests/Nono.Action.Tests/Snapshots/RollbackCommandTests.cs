@@ -78,7 +78,7 @@ public sealed class RollbackCommandTests : IDisposable
     {
         File.WriteAllText(Path.Combine(Root, "a.txt"), "content to corrupt");
         Assert.Equal(0, Run(out _, out _, "session", "snapshot", "--session", "s1", Root));
-        string obj = Directory.EnumerateFiles(_temp.Combine("state", "nono", "objects"), "*", SearchOption.AllDirectories).Single(f => Path.GetFileName(f).Length == 62);
+        string obj = Directory.EnumerateFiles(_temp.Combine("state", "nono", "objects"), "*", SearchOption.AllDirectories).Single(f => f.EndsWith(".pack", StringComparison.Ordinal)); // small objects are packed
         File.WriteAllBytes(obj, [1, 2, 3]);
 
         int code = Run(out _, out string error, "rollback", "verify", "s1");

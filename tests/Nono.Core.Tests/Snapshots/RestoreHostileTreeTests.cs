@@ -144,7 +144,7 @@ public sealed class RestoreHostileTreeTests
         byte[] precious = System.Text.Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("precious line\n", 500)));
         File.WriteAllBytes(fx.Path("precious.txt"), precious);
         File.WriteAllText(fx.Path("other.txt"), "other");
-        SnapshotSession session = fx.Begin();
+        SnapshotSession session = fx.Begin(new SnapshotOptions { PackSmallObjects = false }); // loose objects; packs: SnapshotPackTests
         await session.TakeSnapshotAsync(cancellationToken: ct);
         File.WriteAllText(fx.Path("precious.txt"), "ruined");
         File.Delete(fx.Path("other.txt"));

@@ -126,9 +126,9 @@ public sealed class SnapshotContentTests
         File.WriteAllText(fx.Path("c"), "same bytes");
         await fx.Begin(new SnapshotOptions { CompressionLevel = 9 }, "other").TakeSnapshotAsync(cancellationToken: ct);
 
-        int objects = Directory.EnumerateFiles(Path.Combine(fx.StateRoot, "objects"), "*", SearchOption.AllDirectories)
-            .Count(f => Path.GetFileName(f).Length == 62);
-        Assert.Equal(1, objects);
+        using ObjectStore store = new(Path.Combine(fx.StateRoot, "objects"), 3);
+        Assert.Single(store.EnumerateHashes());
+        Assert.Equal(1, store.EnumerateLooseHashes().Count() + store.Packs.Packs.Sum(p => p.Entries.Count));
     }
 
     [Fact]

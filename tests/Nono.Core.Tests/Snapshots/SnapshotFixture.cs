@@ -33,5 +33,8 @@ internal sealed class SnapshotFixture : IDisposable
         return System.IO.Path.Combine(StateRoot, "objects", hash[..2], hash[2..]);
     }
 
+    /// <summary>The store's objects (loose and packed), freshly loaded; dispose it.</summary>
+    public ObjectStore OpenObjects() => new(System.IO.Path.Combine(StateRoot, "objects"), 3);
+
     public void Dispose() => _temp.Dispose();
 }

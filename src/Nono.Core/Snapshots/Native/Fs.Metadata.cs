@@ -158,5 +158,9 @@ internal static partial class Fs
     }
 
     /// <summary>True when this process runs with effective uid 0 and may restore ownership.</summary>
-    public static bool IsRoot => Interop.Libc.geteuid() == 0;
+    /// <summary>Whether nono runs as root (read once: nono never changes its ids).</summary>
+    public static bool IsRoot { get; } = Interop.Libc.geteuid() == 0;
+
+    /// <summary>The group a new file gets outside set-group-id directories.</summary>
+    public static uint EffectiveGid { get; } = Interop.Libc.getegid();
 }

@@ -7,9 +7,10 @@ internal static partial class Fs
     /// <summary>
     /// Sets owner (when <paramref name="chown"/>), then mode, then mtime on a descriptor opened for
     /// writing: fchown/fchmod/futimens act on the inode itself, with no path and no procfs lookup.
-    /// chown comes first because it clears set-id bits.
+    /// chown comes first because it clears set-id bits. <paramref name="chmod"/> false skips fchmod
+    /// when the file was created with exactly this mode.
     /// </summary>
-    public static unsafe void SetMetadata(SafeFileHandle fd, bool chown, uint uid, uint gid, uint mode, long mtimeNs)
+    public static unsafe void SetMetadata(SafeFileHandle fd, bool chown, uint uid, uint gid, uint mode, long mtimeNs, bool chmod = true)
     {
         int raw = (int)fd.DangerousGetHandle();
         if (chown && Interop.Libc.fchown(raw, uid, gid) != 0)
@@ -17,7 +18,7 @@ internal static partial class Fs
             throw Error("fchown", null, LastErrno);
         }
 
-        if (Interop.Libc.fchmod(raw, mode) != 0)
+        if (chmod && Interop.Libc.fchmod(raw, mode) != 0)
         {
             throw Error("fchmod", null, LastErrno);
         }
@@ -34,6 +35,53 @@ internal static partial class Fs
         }
 
         GC.KeepAlive(fd);
+    }
+
+    /// <summary>The process umask, read from /proc/self/status (umask(2) cannot be read without changing it); all bits set when unknown.</summary>
+    public static uint Umask { get; } = ReadUmask();
+
+    private static uint ReadUmask()
+    {
+        try
+        {
+            foreach (string line in File.ReadLines("/proc/self/status"))
+            {
+                if (line.StartsWith("Umask:", StringComparison.Ordinal))
+                {
+                    return Convert.ToUInt32(line["Umask:".Length..].Trim(), 8);
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return 0xFFF;
+    }
+
+    /// <summary>
+    /// Writes all of <paramref name="bytes"/> at offset 0 with pwrite. Unlike RandomAccess.Write on a
+    /// borrowed handle it costs no lseek to learn whether the descriptor is seekable.
+    /// </summary>
+    public static unsafe void WriteAll(SafeFd fd, ReadOnlySpan<byte> bytes)
+    {
+        fixed (byte* p = bytes)
+        {
+            long done = 0;
+            while (done < bytes.Length)
+            {
+                // SAFETY: p is pinned for the fixed block and done < bytes.Length keeps the range inside it.
+                nint n = Interop.Libc.pwrite(fd.Fd, p + done, (nint)(bytes.Length - done), done);
+                if (n == 0 || (n < 0 && LastErrno != (int)Interop.Errno.EINTR))
+                {
+                    throw Error("pwrite", null, n == 0 ? (int)Interop.Errno.ENOSPC : LastErrno); // a regular file never takes 0 bytes of a non-empty write
+                }
+
+                done += Math.Max(n, 0);
+            }
+
+            GC.KeepAlive(fd);
+        }
     }
 
     /// <summary>Wraps a descriptor for RandomAccess/FileStream without transferring ownership.</summary>

@@ -39,6 +39,12 @@ internal static partial class Interop
         [LibraryImport(Libraries.Libc, EntryPoint = "geteuid")]
         internal static partial uint geteuid();
 
+        [LibraryImport(Libraries.Libc, EntryPoint = "getegid")]
+        internal static partial uint getegid();
+
+        [LibraryImport(Libraries.Libc, EntryPoint = "pwrite64", SetLastError = true)]
+        internal static unsafe partial nint pwrite(int fd, byte* buf, nint count, long offset);
+
         [LibraryImport(Libraries.Libc, EntryPoint = "fchmod", SetLastError = true)]
         internal static partial int fchmod(int fd, uint mode);
 

@@ -11,6 +11,7 @@ internal static partial class Interop
         EAGAIN = 11,
         EACCES = 13,
         EEXIST = 17,
+        ENOSPC = 28,
         EXDEV = 18,
         ENOTDIR = 20,
         EISDIR = 21,

@@ -1,0 +1,126 @@
+using System.Buffers;
+using Microsoft.Win32.SafeHandles;
+using Nono.Core.Snapshots.Native;
+
+namespace Nono.Core.Snapshots;
+
+/// <summary>
+/// Content up to <see cref="DirectLimit"/> bytes (nearly every file of a source tree) skips the
+/// staging area: it was verified before the tree was touched and kept in memory (up to a budget;
+/// beyond it, decoded and re-hashed again) and is written into a temp file created next to its name (openat O_CREAT|O_EXCL|O_NOFOLLOW on the
+/// beneath-safe parent descriptor, already with its final mode when the umask allows), given owner
+/// and mtime through the descriptor, and renamed over the name. That is openat, pwrite, futimens,
+/// close and renameat per file, plus one pread when the object is packed, instead of staging's
+/// extra open/read/close of the object and a second inode operation in one shared directory.
+/// </summary>
+internal sealed partial class Restorer
+{
+    public const int DirectLimit = 256 * 1024;
+
+    /// <summary>Verified small content kept in memory between the check and the write (see <see cref="KeepVerified"/>).</summary>
+    private const long VerifiedCacheBudget = 256L * 1024 * 1024;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (byte[] Content, int Length)> _verified = new(StringComparer.Ordinal);
+    private long _verifiedBytes;
+
+    private static readonly string s_tempPrefix = TempPrefix + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6)) + "-";
+    private static long s_tempCounter;
+
+    [ThreadStatic]
+    private static SafeFd? t_ownerDirectory;
+
+    [ThreadStatic]
+    private static uint t_newFileGid;
+
+    private static bool IsDirect(ManifestEntry file) => file.Size <= DirectLimit;
+
+    /// <summary>A fresh temp name: random per process, counted within it (no getrandom per file).</summary>
+    private static string TempName() => s_tempPrefix + Interlocked.Increment(ref s_tempCounter).ToString("x", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// As root, whether a file just created in <paramref name="dir"/> needs fchown: it is owned by root
+    /// and by our group, or by the directory's group when the directory is set-group-id (one fstat per
+    /// parent descriptor, cached on the thread). Without root nono cannot give files away anyway.
+    /// </summary>
+    private static bool NeedsChown(SafeFd dir, ManifestEntry entry)
+    {
+        if (!Fs.IsRoot)
+        {
+            return false;
+        }
+
+        if (!ReferenceEquals(t_ownerDirectory, dir))
+        {
+            FileStatus st = Fs.Stat(dir);
+            t_newFileGid = (st.Mode & 0x400) != 0 ? st.Gid : Fs.EffectiveGid;
+            t_ownerDirectory = dir;
+        }
+
+        return entry.Uid != 0 || entry.Gid != t_newFileGid;
+    }
+
+    /// <summary>
+    /// Keeps content verified before the tree was touched in private memory, up to
+    /// <see cref="VerifiedCacheBudget"/> bytes in all, so writing it needs no second read and decode.
+    /// </summary>
+    private void KeepVerified(string hash, byte[] content, int length)
+    {
+        if (Interlocked.Add(ref _verifiedBytes, length) > VerifiedCacheBudget || !_verified.TryAdd(hash, (content, length)))
+        {
+            ArrayPool<byte>.Shared.Return(content);
+        }
+    }
+
+    private void ReleaseVerified()
+    {
+        foreach ((byte[] content, _) in _verified.Values)
+        {
+            ArrayPool<byte>.Shared.Return(content);
+        }
+
+        _verified.Clear();
+    }
+
+    private void WriteFile(SafeFd dir, string name, ManifestEntry entry)
+    {
+        if (_verified.TryGetValue(entry.Hash!, out (byte[] Content, int Length) kept) && kept.Length == entry.Size)
+        {
+            WriteFile(dir, name, entry, kept.Content.AsSpan(0, kept.Length));
+            return;
+        }
+
+        byte[] content = _objects.RentVerified(entry.Hash!, entry.Size, out int length); // hash checked in Stage
+        try
+        {
+            WriteFile(dir, name, entry, content.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(content);
+        }
+    }
+
+    private void WriteFile(SafeFd dir, string name, ManifestEntry entry, ReadOnlySpan<byte> content)
+    {
+        uint mode = SafeMode(entry.Mode);
+        bool exact = (mode & ~0x1FFu) == 0 && (mode & Fs.Umask) == 0; // openat's mode is masked by the umask, and sticky needs fchmod
+        string temp = TempName();
+        using (SafeFd target = Fs.OpenAt(dir, temp, Interop.O_WRONLY | Interop.O_CREAT | Interop.O_EXCL | Interop.O_NOFOLLOW, exact ? mode : 0x180))
+        {
+            try
+            {
+                Fs.WriteAll(target, content);
+                using SafeFileHandle to = Fs.Borrow(target);
+                Fs.SetMetadata(to, NeedsChown(dir, entry), entry.Uid, entry.Gid, mode, entry.MtimeNs, chmod: !exact);
+            }
+            catch
+            {
+                _ = Fs.TryUnlinkAt(dir, temp, directory: false);
+                throw;
+            }
+        }
+
+        ReplaceWith(dir, temp, name);
+        Interlocked.Add(ref _bytesWritten, entry.Size);
+    }
+}
