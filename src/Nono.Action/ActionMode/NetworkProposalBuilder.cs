@@ -8,6 +8,7 @@ namespace Nono.Action.ActionMode;
 /// Builds the audit-mode proposal from a session's network events: every host the recording proxy let through
 /// becomes an allow-list entry. Credential-route requests are left out (their "host" is the service name, and the
 /// <c>credentials</c> input keeps those routes in enforce mode); the proxy records a path only for them.
+/// Refused direct DNS queries are left out too.
 /// </summary>
 internal static class NetworkProposalBuilder
 {
@@ -24,7 +25,9 @@ internal static class NetworkProposalBuilder
     {
         SortedSet<string> allowed = new(StringComparer.Ordinal);
         SortedSet<string> refused = new(StringComparer.Ordinal);
-        foreach (NetworkEvent e in events.Where(e => e.Path is null))
+        // Direct DNS queries (method "DNS", refused in every mode) come from tools that ignore the proxy: allowing their
+        // name would change nothing, so they are not proposed either way.
+        foreach (NetworkEvent e in events.Where(e => e.Path is null && e.Method != "DNS"))
         {
             (e.Decision == NetworkDecision.Allowed ? allowed : refused).Add(e.Host.ToLowerInvariant());
         }

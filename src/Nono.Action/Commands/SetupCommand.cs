@@ -43,7 +43,15 @@ internal static class SetupCommand
             NetworkTierReport network = NetworkTierReport.Create(context, support);
             ProcessContainmentSupport containment = RunContainment.Probe(cgroupToo: true);
             List<string> problems = [];
-            ProcessContainment chosen = RunContainment.Choose(context, problems);
+            ProcessContainment chosen = RunContainment.Choose(context, problems, trustEvidence: false);
+            string? probeNeeded = NamespaceEvidence.ProbeNeeded();
+            if (probeNeeded is null && (!network.Namespace.Available || !containment.PidNamespace))
+            {
+                // nono run skips the probes on a host that looks like this one, and would fail at launch.
+                problems.Add("this host looks plain, so nono run skips the namespace probes, but a probe failed "
+                    + $"({(network.Namespace.Available ? containment.PidNamespaceProblem : network.Namespace.ToString())}); "
+                    + "set NONO_CONTAINMENT and NONO_NETWORK_TIER to a tier that works, and please report this host");
+            }
             foreach (string problem in problems)
             {
                 context.Error.WriteLine($"nono: {problem}");
@@ -55,7 +63,10 @@ internal static class SetupCommand
             }
             else
             {
-                foreach (string line in support.Describe().Concat(network.Describe()).Concat(containment.Describe().SkipLast(1)).Append(ProcessContainments.Describe(chosen)))
+                string evidence = probeNeeded is null
+                    ? "namespace evidence: plain host (nono run skips the namespace probe forks)"
+                    : $"namespace evidence: nono run probes the namespaces ({probeNeeded})";
+                foreach (string line in support.Describe().Concat(network.Describe()).Concat(containment.Describe().SkipLast(1)).Append(ProcessContainments.Describe(chosen)).Append(evidence))
                 {
                     context.Output.WriteLine(line);
                 }

@@ -16,8 +16,11 @@ internal static class RunContainment
     /// <summary>Forces a tier: <c>pidns</c>, <c>cgroup</c> or <c>direct-child</c>.</summary>
     public const string Variable = "NONO_CONTAINMENT";
 
-    /// <summary>The tier to use; problems (a bad or unavailable forced tier) are added, never thrown.</summary>
-    public static ProcessContainment Choose(CliContext context, List<string> problems)
+    /// <summary>
+    /// The tier to use; problems (a bad or unavailable forced tier) are added, never thrown. <paramref name="trustEvidence"/>
+    /// false (<c>nono setup</c>) always probes, so the diagnosis never repeats a wrong reading of the evidence.
+    /// </summary>
+    public static ProcessContainment Choose(CliContext context, List<string> problems, bool trustEvidence = true)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(problems);
@@ -25,7 +28,7 @@ internal static class RunContainment
         if (string.IsNullOrEmpty(forced))
         {
             // No probe fork when the evidence says the PID namespace works; if it fails after all, the launch fails.
-            return NamespaceEvidence.ProbeNeeded() is null ? ProcessContainment.PidNamespace : Probe(cgroupToo: false).Best;
+            return trustEvidence && NamespaceEvidence.ProbeNeeded() is null ? ProcessContainment.PidNamespace : Probe(cgroupToo: false).Best;
         }
 
         if (ProcessContainments.Parse(forced) is not ProcessContainment wanted)
@@ -34,7 +37,7 @@ internal static class RunContainment
             return ProcessContainment.DirectChild;
         }
 
-        if (wanted == ProcessContainment.DirectChild || (wanted == ProcessContainment.PidNamespace && NamespaceEvidence.ProbeNeeded() is null))
+        if (wanted == ProcessContainment.DirectChild || (wanted == ProcessContainment.PidNamespace && trustEvidence && NamespaceEvidence.ProbeNeeded() is null))
         {
             return wanted;
         }

@@ -8,12 +8,15 @@ namespace Nono.Action.Network;
 [SupportedOSPlatform("linux")]
 internal sealed record NetworkTierReport(NetworkNamespaceSupport Namespace, string ProxyTier, string BlockTier)
 {
-    /// <summary>Probes (or takes the forced answer from <c>NONO_NETWORK_TIER</c>) and names the tier each mode would get.</summary>
+    /// <summary>
+    /// Probes for real (or takes the forced answer from <c>NONO_NETWORK_TIER</c>) and names the tier each mode would get.
+    /// Unlike <c>nono run</c> it never takes <see cref="NamespaceEvidence"/> on trust: it is the diagnosis.
+    /// </summary>
     public static NetworkTierReport Create(Cli.CliContext context, SandboxSupport support)
     {
         ArgumentNullException.ThrowIfNull(support);
         List<string> problems = [];
-        NetworkNamespaceSupport ns = RunNetwork.ProbeNamespace(context, problems);
+        NetworkNamespaceSupport ns = RunNetwork.ProbeNamespace(context, problems, trustEvidence: false);
         NetworkTier proxy = SandboxPlanner.ChooseNetworkTier(NetworkMode.Proxy, ns);
         string proxyTier = proxy == NetworkTier.IsolatedNamespace
             ? NetworkTiers.Name(proxy)

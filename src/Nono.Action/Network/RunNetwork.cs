@@ -70,15 +70,18 @@ internal sealed class RunNetwork : IAsyncDisposable
         return new RunNetwork(request.WantsProxy ? NetworkMode.Proxy : NetworkMode.Block, proxy, ns);
     }
 
-    /// <summary>The namespace probe, or what <see cref="TierVariable"/> forces.</summary>
-    public static NetworkNamespaceSupport ProbeNamespace(CliContext context, List<string> problems)
+    /// <summary>
+    /// The namespace probe (skipped when <see cref="NamespaceEvidence"/> shows it works and <paramref name="trustEvidence"/>),
+    /// or what <see cref="TierVariable"/> forces.
+    /// </summary>
+    public static NetworkNamespaceSupport ProbeNamespace(CliContext context, List<string> problems, bool trustEvidence = true)
     {
         string? forced = context.GetEnv(TierVariable);
         switch (forced)
         {
             case null or "":
                 // No probe fork when the evidence says the namespace works; if it fails after all, the launch fails.
-                return NamespaceEvidence.ProbeNeeded() is null ? NetworkNamespaceSupport.Works : SandboxLauncher.ProbeNetworkNamespace();
+                return trustEvidence && NamespaceEvidence.ProbeNeeded() is null ? NetworkNamespaceSupport.Works : SandboxLauncher.ProbeNetworkNamespace();
             case "netns":
                 NetworkNamespaceSupport probed = SandboxLauncher.ProbeNetworkNamespace();
                 if (!probed.Available)

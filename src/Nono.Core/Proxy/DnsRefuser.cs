@@ -80,9 +80,11 @@ public sealed class DnsRefuser : IAsyncDisposable
             {
                 return;
             }
-            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionRefused or SocketError.MessageSize)
+            catch (SocketException)
             {
-                continue; // an earlier answer's client had gone, or an oversized datagram: nothing to answer
+                // An earlier answer's client had gone, an oversized datagram, or another per-datagram error: nothing to
+                // answer, and the next query must still be refused and recorded.
+                continue;
             }
 
             int length = Answer(buffer.AsSpan(0, received.ReceivedBytes));

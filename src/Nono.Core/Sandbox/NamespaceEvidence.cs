@@ -30,7 +30,11 @@ public static class NamespaceEvidence
             Read("/proc/self/uid_map"),
             Read("/proc/self/mountinfo"),
             Read("/proc/self/attr/current"),
-            Read("/proc/sys/user/max_user_namespaces"),
+            SmallestLimit(
+                Read("/proc/sys/user/max_user_namespaces"),
+                Read("/proc/sys/user/max_net_namespaces"),
+                Read("/proc/sys/user/max_pid_namespaces"),
+                Read("/proc/sys/user/max_mnt_namespaces")),
             Read("/proc/sys/kernel/unprivileged_userns_clone"),
             Read(NetworkNamespaceSupport.AppArmorSysctl));
     }
@@ -56,7 +60,7 @@ public static class NamespaceEvidence
 
         if (!long.TryParse(maxUserNamespaces?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out long max) || max < 1)
         {
-            return "user.max_user_namespaces is 0 or unreadable";
+            return "a user.max_{user,net,pid,mnt}_namespaces limit is 0 or unreadable";
         }
 
         if (unprivilegedClone is not null && unprivilegedClone.Trim() != "1")
@@ -75,6 +79,26 @@ public static class NamespaceEvidence
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The smallest of the namespace-count limits (user, net, pid, mnt): any of them at 0 makes the unshare fail with
+    /// ENOSPC. Null when one is absent or not a number, which asks for a probe.
+    /// </summary>
+    internal static string? SmallestLimit(params string?[] limits)
+    {
+        long smallest = long.MaxValue;
+        foreach (string? limit in limits)
+        {
+            if (!long.TryParse(limit?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out long value))
+            {
+                return null;
+            }
+
+            smallest = Math.Min(smallest, value);
+        }
+
+        return smallest.ToString(CultureInfo.InvariantCulture);
     }
 
     private static string? StatusField(string status, string name)

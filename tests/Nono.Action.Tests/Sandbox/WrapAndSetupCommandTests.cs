@@ -41,6 +41,30 @@ public sealed class WrapAndSetupCommandTests
         Assert.True(doc.RootElement.GetProperty("landlockAbi").GetInt32() >= 1);
     }
 
+    /// <summary>
+    /// <c>nono run</c> skips the namespace probe forks where the evidence says they work; <c>setup</c> always probes, so
+    /// on this host the reading must agree with the real probes (a disagreement is a setup problem, exit 1). The probes
+    /// run in the nono process, never in the test host.
+    /// </summary>
+    [Theory]
+    [InlineData(TestUser.Current)]
+    [InlineData(TestUser.Nobody)]
+    public async Task Setup_PlainHostEvidence_AgreesWithTheRealProbes(TestUser user)
+    {
+        using NonoSandbox sb = new(user);
+
+        ProcessResult result = await sb.RunAsync("setup", "--check-only");
+
+        Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
+        Assert.Contains("namespace evidence: ", result.StandardOutput);
+        Assert.DoesNotContain("but a probe failed", result.StandardError);
+        if (result.StandardOutput.Contains("namespace evidence: plain host", StringComparison.Ordinal))
+        {
+            Assert.Contains("network namespace: available", result.StandardOutput);
+            Assert.Contains("pid namespace: available", result.StandardOutput);
+        }
+    }
+
     [Fact]
     public async Task Setup_NoLandlock_ExitsOne()
     {

@@ -37,7 +37,7 @@ public sealed partial class SeccompObserver : IDisposable
     private long _seen;
     private long _denials;
     private long _unreadable;
-    private volatile string? _failure;
+    private string? _failure; // the first failure; written once through Fail, read with Volatile.Read
 
     /// <summary>
     /// An observer that asks <paramref name="decide"/> (the run's policy, e.g. <see cref="PolicyExplainer.Why(ResolvedPolicy, string, FsOperation)"/>)
@@ -59,7 +59,7 @@ public sealed partial class SeccompObserver : IDisposable
     /// <summary>The report for the session record (call after <see cref="Stop"/>).</summary>
     public ObserverReport Report() => !Attached
         ? new ObserverReport(ObserverMechanisms.SeccompObserver, "failed", "the sandbox child never handed over its listener", 0, 0)
-        : _failure is string failure
+        : Volatile.Read(ref _failure) is string failure
             ? new ObserverReport(ObserverMechanisms.SeccompObserver, "failed", failure, Volatile.Read(ref _denials), Volatile.Read(ref _seen))
             : new ObserverReport(ObserverMechanisms.SeccompObserver, "active",
                 Volatile.Read(ref _unreadable) == 0 ? null : $"{Volatile.Read(ref _unreadable)} call(s) with unreadable arguments not checked",
@@ -133,7 +133,7 @@ public sealed partial class SeccompObserver : IDisposable
                         continue;
                     }
 
-                    _failure = $"poll failed (errno {Interop.LastErrno})";
+                    Fail($"poll failed (errno {Interop.LastErrno})");
                     return;
                 }
 
@@ -157,7 +157,7 @@ public sealed partial class SeccompObserver : IDisposable
                         continue; // interrupted, or the caller died before we received it
                     }
 
-                    _failure = $"SECCOMP_IOCTL_NOTIF_RECV failed (errno {errno})";
+                    Fail($"SECCOMP_IOCTL_NOTIF_RECV failed (errno {errno})");
                     return;
                 }
 
@@ -174,7 +174,7 @@ public sealed partial class SeccompObserver : IDisposable
         catch (Exception ex)
         {
             // Fail closed: the listener is closed below, so the remaining observed calls get ENOSYS.
-            _failure = $"observer stopped: {ex.Message}";
+            Fail($"observer stopped: {ex.Message}");
         }
         finally
         {
@@ -182,6 +182,9 @@ public sealed partial class SeccompObserver : IDisposable
             _pending.Writer.TryComplete();
         }
     }
+
+    /// <summary>Keeps the first failure: a later one (the loop finding the queue closed) is its consequence.</summary>
+    private void Fail(string failure) => Interlocked.CompareExchange(ref _failure, failure, null);
 
     /// <summary>The policy check of every access the loop read, in order, until the loop completes the queue.</summary>
     private void EvaluatePending()
@@ -200,7 +203,7 @@ public sealed partial class SeccompObserver : IDisposable
         catch (Exception ex)
         {
             // A failed check must not pass unnoticed: the report says the observer failed.
-            _failure = $"policy check stopped: {ex.Message}";
+            Fail($"policy check stopped: {ex.Message}");
             _pending.Writer.TryComplete();
         }
     }

@@ -1,0 +1,26 @@
+using Nono.Action.ActionMode;
+using Nono.Core.Audit.Events;
+using Nono.Reports.Model;
+
+namespace Nono.Action.Tests.ActionMode;
+
+/// <summary>The audit-mode proposal: proxied hosts are proposed, refused ones listed, direct DNS queries neither.</summary>
+public sealed class NetworkProposalBuilderTests
+{
+    [Fact]
+    public void From_ProxiedHostsAndDirectDnsQueries_ProposesOnlyTheProxiedOnes()
+    {
+        DateTimeOffset now = DateTimeOffset.UnixEpoch;
+        NetworkEvent[] events =
+        [
+            new() { Timestamp = now, Host = "API.example.test", Port = 443, Method = "CONNECT", Decision = NetworkDecision.Allowed },
+            new() { Timestamp = now, Host = "169.254.169.254", Port = 80, Method = "GET", Decision = NetworkDecision.Denied, Reason = "metadata" },
+            new() { Timestamp = now, Host = "tracker.example.test", Port = 53, Method = "DNS", Decision = NetworkDecision.Denied, Reason = "dns-query-refused:A" },
+        ];
+
+        NetworkProposal proposal = NetworkProposalBuilder.From(events);
+
+        Assert.Equal(["api.example.test"], proposal.Hosts);
+        Assert.Equal(["169.254.169.254"], proposal.Refused);
+    }
+}
