@@ -126,38 +126,34 @@ internal static class SeccompFilterBuilder
                 // which also covers raw sockets and MPTCP.
                 p.Add(Ret(SECCOMP_RET_ERRNO | EPERM));
                 break;
-            case NetworkMode.Proxy when namespaceDatagrams:
-                // As below, plus SOCK_DGRAM with the default protocol or UDP (ICMP "ping" datagram sockets and UDP-Lite
-                // stay denied).
-                p.Add(Jeq(AF_INET, 1, 0));
-                p.Add(Jeq(AF_INET6, 0, 10));
-                p.Add(Load(OffsetArgLow(1)));
-                p.Add(new sock_filter { code = BPF_ALU_AND_K, k = SOCK_TYPE_MASK });
-                p.Add(Jeq(SOCK_STREAM, 0, 3));
-                p.Add(Load(OffsetArgLow(2)));
-                p.Add(Jeq(IPPROTO_IP, 6, 0));
-                p.Add(Jeq(IPPROTO_TCP, 5, 4));
-                p.Add(Jeq(SOCK_DGRAM, 0, 3));
-                p.Add(Load(OffsetArgLow(2)));
-                p.Add(Jeq(IPPROTO_IP, 2, 0));
-                p.Add(Jeq(IPPROTO_UDP, 1, 0));
-                p.Add(Ret(SECCOMP_RET_ERRNO | EPERM));
-                p.Add(Ret(SECCOMP_RET_ALLOW));
-                break;
             case NetworkMode.Proxy:
+            {
                 // Only plain TCP stream sockets (Landlock then limits connects to the proxy port). MPTCP
-                // (IPPROTO_MPTCP = 262) is not TCP to Landlock ABI <= 7 and is denied, as are UDP and raw.
+                // (IPPROTO_MPTCP = 262) is not TCP to Landlock ABI <= 7 and is denied, as are raw sockets. In the
+                // namespace tier plain UDP datagrams are allowed too (every destination is inside the namespace);
+                // ICMP "ping" datagram sockets and UDP-Lite stay denied. The jumps skip the datagram check when absent.
+                byte datagramCheck = namespaceDatagrams ? (byte)4 : (byte)0;
                 p.Add(Jeq(AF_INET, 1, 0));
-                p.Add(Jeq(AF_INET6, 0, 6));
+                p.Add(Jeq(AF_INET6, 0, (byte)(6 + datagramCheck)));
                 p.Add(Load(OffsetArgLow(1)));
                 p.Add(new sock_filter { code = BPF_ALU_AND_K, k = SOCK_TYPE_MASK });
                 p.Add(Jeq(SOCK_STREAM, 0, 3));
                 p.Add(Load(OffsetArgLow(2)));
-                p.Add(Jeq(IPPROTO_IP, 2, 0));
-                p.Add(Jeq(IPPROTO_TCP, 1, 0));
+                p.Add(Jeq(IPPROTO_IP, (byte)(2 + datagramCheck), 0));
+                p.Add(Jeq(IPPROTO_TCP, (byte)(1 + datagramCheck), datagramCheck));
+                if (namespaceDatagrams)
+                {
+                    p.Add(Jeq(SOCK_DGRAM, 0, 3));
+                    p.Add(Load(OffsetArgLow(2)));
+                    p.Add(Jeq(IPPROTO_IP, 2, 0));
+                    p.Add(Jeq(IPPROTO_UDP, 1, 0));
+                }
+
                 p.Add(Ret(SECCOMP_RET_ERRNO | EPERM));
                 p.Add(Ret(SECCOMP_RET_ALLOW));
                 break;
+            }
+
             default:
                 throw new ArgumentOutOfRangeException(nameof(network));
         }
