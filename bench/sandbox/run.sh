@@ -36,6 +36,15 @@ hyperfine --warmup "${TRUE_WARMUP:-20}" --min-runs "${TRUE_RUNS:-200}" -N --expo
     -n "nono wrap" "$nono wrap -s --block-net ${ro_sys[*]} -- /bin/true" \
     -n "bwrap" "bwrap --unshare-net ${bw_sys[*]} /bin/true"
 
+# CPU time and page faults per run of the same commands (steadier than wall time on a shared machine).
+python3 "$root/bench/sandbox/faults.py" "${FAULT_RUNS:-30}" "$out/faults.json" \
+    "bare=/bin/true" \
+    "nono --version=$nono --version" \
+    "nono run=$nono run -s --block-net ${ro_sys[*]} -- /bin/true" \
+    "nono run --no-audit=$nono run -s --no-audit --block-net ${ro_sys[*]} -- /bin/true" \
+    "nono wrap=$nono wrap -s --block-net ${ro_sys[*]} -- /bin/true" \
+    "bwrap=bwrap --unshare-net ${bw_sys[*]} /bin/true" > "$out/faults.md"
+
 # File-heavy: a tree of FILES small files (4 KiB) copied, read back and deleted ROUNDS times (files.sh). Two
 # workload sizes separate the fixed start-up cost (intercept) from the per-file cost (slope).
 files=${FILES:-5000}
@@ -105,4 +114,4 @@ else:
 PY
 
 echo "results in $out"
-cat "$out/true.md" "$out/heavy.md" "$out/summary.md"   # summary.md ends with the target lines
+cat "$out/true.md" "$out/faults.md" "$out/heavy.md" "$out/summary.md"   # summary.md ends with the target lines

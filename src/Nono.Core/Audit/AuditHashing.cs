@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 using System.Text;
 using Nono.Core.Trust;
 
@@ -56,10 +55,10 @@ internal static class AuditHashing
 
     private static byte[] Tagged(byte[] tag, ReadOnlySpan<byte> data)
     {
-        using IncrementalHash sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        ManagedSha256 sha = new();
         sha.AppendData([0x02]);
         sha.AppendData(tag);
         sha.AppendData(data);
-        return sha.GetHashAndReset();
+        return sha.GetHash();
     }
 }

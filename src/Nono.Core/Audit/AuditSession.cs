@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using Nono.Core.Audit.Events;
 using Nono.Core.Diagnostics;
@@ -179,7 +178,7 @@ public sealed class AuditSession : IAsyncDisposable
                         EventCount = _leaves.Count,
                         ChainHead = final.Integrity.ChainHead,
                         MerkleRoot = final.Integrity.MerkleRoot,
-                        SessionDigest = Convert.ToHexStringLower(SHA256.HashData(metadataBytes)),
+                        SessionDigest = Convert.ToHexStringLower(ManagedSha256.HashData(metadataBytes)),
                     },
                     cancellationToken);
             }

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Nono.Core.Audit;
 
 /// <summary>Creates and validates session ids. A valid id is always a single, safe path component.</summary>
@@ -9,8 +7,13 @@ public static class AuditSessionId
     public static string New(TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(time);
+
+        // Guid.NewGuid draws from the kernel's CSPRNG without loading OpenSSL (RandomNumberGenerator would, on the start
+        // path of every `nono run`); its first six bytes carry no version or variant bits.
+        Span<byte> random = stackalloc byte[16];
+        _ = Guid.NewGuid().TryWriteBytes(random);
         return time.GetUtcNow().ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture)
-            + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+            + "-" + Convert.ToHexStringLower(random[..6]);
     }
 
     /// <summary>True when <paramref name="id"/> is 1–128 characters of [A-Za-z0-9._-], not starting with '.' or '-'.</summary>

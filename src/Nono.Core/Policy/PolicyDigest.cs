@@ -1,6 +1,6 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using Nono.Core.Capabilities;
+using Nono.Core.Trust;
 
 namespace Nono.Core.Policy;
 
@@ -60,7 +60,7 @@ internal static class PolicyDigest
             w.WriteEndObject();
         }
 
-        return Convert.ToHexStringLower(SHA256.HashData(stream.ToArray()));
+        return Convert.ToHexStringLower(ManagedSha256.HashData(stream.ToArray()));
     }
 
     private static void Strings(Utf8JsonWriter w, string name, IEnumerable<string> values, bool sort = true)

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Nono.Core.Trust;
 
 /// <summary>
@@ -11,19 +9,19 @@ internal static class MerkleTree
 {
     public static byte[] HashLeaf(ReadOnlySpan<byte> data)
     {
-        using IncrementalHash sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        ManagedSha256 sha = new();
         sha.AppendData([0x00]);
         sha.AppendData(data);
-        return sha.GetHashAndReset();
+        return sha.GetHash();
     }
 
     public static byte[] HashChildren(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right)
     {
-        using IncrementalHash sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        ManagedSha256 sha = new();
         sha.AppendData([0x01]);
         sha.AppendData(left);
         sha.AppendData(right);
-        return sha.GetHashAndReset();
+        return sha.GetHash();
     }
 
     /// <summary>The Merkle tree head over already-hashed leaves (MTH of RFC 6962 §2.1).</summary>
@@ -31,7 +29,7 @@ internal static class MerkleTree
     {
         if (leafHashes.Count == 0)
         {
-            return SHA256.HashData(ReadOnlySpan<byte>.Empty);
+            return ManagedSha256.HashData(ReadOnlySpan<byte>.Empty);
         }
 
         List<byte[]> level = [.. leafHashes];
