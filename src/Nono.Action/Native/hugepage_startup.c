@@ -16,7 +16,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-__asm__(".section .hydrated,\"awR\",@nobits\n.balign 0x200000\n.skip 1\n.previous\n");
+__asm__(".section .hydrated,\"awR\",%nobits\n.balign 0x200000\n.skip 1\n.previous\n");
 
 #define HUGE_PAGE_SIZE ((uintptr_t)2 * 1024 * 1024)
 
