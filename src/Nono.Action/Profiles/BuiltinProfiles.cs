@@ -52,7 +52,7 @@ internal static class BuiltinProfiles
     private static IReadOnlyDictionary<string, PolicyGroup> LoadGroups()
     {
         List<PolicyProblem> problems = [];
-        IReadOnlyDictionary<string, PolicyGroup> groups = ProfileParser.ParseGroups(GroupsJson, GroupsOrigin, problems);
+        IReadOnlyDictionary<string, PolicyGroup> groups = ProfileParser.ParseEmbeddedGroups(GroupsJson, GroupsOrigin, problems);
         if (problems.Count > 0)
         {
             // A broken built-in is a build defect, not user input; the tests keep this from shipping.

@@ -38,7 +38,7 @@ internal sealed class ProfileCatalog : IPolicyCatalog
         if (nameOrPath.StartsWith(BuiltinPrefix, StringComparison.Ordinal))
         {
             string builtin = nameOrPath[BuiltinPrefix.Length..];
-            return IsValidName(builtin) && BuiltinProfiles.TryGetProfile(builtin, out string? text) ? new ProfileSource(builtin, BuiltinPrefix + builtin, text) : null;
+            return IsValidName(builtin) && BuiltinProfiles.TryGetProfile(builtin, out string? text) ? new ProfileSource(builtin, BuiltinPrefix + builtin, text) { Embedded = true } : null;
         }
 
         if (!IsValidName(nameOrPath))
@@ -52,7 +52,7 @@ internal sealed class ProfileCatalog : IPolicyCatalog
             return new ProfileSource(nameOrPath, user, File.ReadAllText(user));
         }
 
-        return BuiltinProfiles.TryGetProfile(nameOrPath, out string? json) ? new ProfileSource(nameOrPath, BuiltinPrefix + nameOrPath, json) : null;
+        return BuiltinProfiles.TryGetProfile(nameOrPath, out string? json) ? new ProfileSource(nameOrPath, BuiltinPrefix + nameOrPath, json) { Embedded = true } : null;
     }
 
     /// <summary>User and built-in profiles by name; a user profile hides the built-in of the same name.</summary>
@@ -61,7 +61,7 @@ internal sealed class ProfileCatalog : IPolicyCatalog
         SortedDictionary<string, ProfileSource> all = new(StringComparer.Ordinal);
         foreach (KeyValuePair<string, string> builtin in BuiltinProfiles.Profiles)
         {
-            all[builtin.Key] = new ProfileSource(builtin.Key, BuiltinPrefix + builtin.Key, builtin.Value);
+            all[builtin.Key] = new ProfileSource(builtin.Key, BuiltinPrefix + builtin.Key, builtin.Value) { Embedded = true };
         }
 
         if (Directory.Exists(_userDirectory))

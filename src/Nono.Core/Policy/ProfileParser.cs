@@ -53,6 +53,26 @@ public static class ProfileParser
     }
 
     /// <summary>
+    /// Parses a profile embedded in the executable, straight into the model: no document tree and no structure check,
+    /// which cost about 2 % of every <c>nono run</c>'s CPU (docs/benchmarks.md, "Session 4"). The tests run every
+    /// embedded profile through <see cref="ParseProfile"/> and require the same result, so the check still guards them.
+    /// </summary>
+    public static ParsedProfile ParseEmbeddedProfile(string json, string origin)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        List<PolicyProblem> problems = [];
+        Profile? profile = DeserializeText(json, PolicyJsonContext.Default.Profile, origin, problems);
+        return new ParsedProfile(profile ?? new Profile(), problems);
+    }
+
+    /// <summary>The embedded group file, straight into the model (see <see cref="ParseEmbeddedProfile"/>).</summary>
+    public static IReadOnlyDictionary<string, PolicyGroup> ParseEmbeddedGroups(string json, string origin, List<PolicyProblem> problems)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        return DeserializeText(json, PolicyJsonContext.Default.DictionaryStringPolicyGroup, origin, problems) ?? [];
+    }
+
+    /// <summary>
     /// True for a list entry the structure check rejected (and already reported). Rejected entries stay in the
     /// list as null placeholders so later problems still carry the original index (<c>allow[2]</c>, not <c>allow[1]</c>).
     /// A profile with rejected entries always has problems, so it never resolves to a policy.
@@ -87,6 +107,26 @@ public static class ProfileParser
         try
         {
             return node.Deserialize(typeInfo);
+        }
+        catch (JsonException ex)
+        {
+            problems.Add(new PolicyProblem(origin, ex.Path ?? JsonPathText.Root, FirstSentence(ex.Message)));
+            return default;
+        }
+    }
+
+    private static T? DeserializeText<T>(string json, JsonTypeInfo<T> typeInfo, string origin, List<PolicyProblem> problems)
+    {
+        ArgumentNullException.ThrowIfNull(origin);
+        try
+        {
+            T? value = JsonSerializer.Deserialize(json, typeInfo);
+            if (value is null)
+            {
+                problems.Add(new PolicyProblem(origin, JsonPathText.Root, "the document is null; expected an object"));
+            }
+
+            return value;
         }
         catch (JsonException ex)
         {

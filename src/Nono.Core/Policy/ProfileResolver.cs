@@ -117,7 +117,7 @@ public sealed partial class ProfileResolver
             return null;
         }
 
-        ParsedProfile parsed = ProfileParser.ParseProfile(source.Json, source.Origin);
+        ParsedProfile parsed = source.Embedded ? ProfileParser.ParseEmbeddedProfile(source.Json, source.Origin) : ProfileParser.ParseProfile(source.Json, source.Origin);
         problems.AddRange(parsed.Problems);
         stack.Add(source);
         Profile merged = new();

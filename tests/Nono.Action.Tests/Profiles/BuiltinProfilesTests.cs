@@ -31,6 +31,46 @@ public sealed class BuiltinProfilesTests
 
     [Theory]
     [MemberData(nameof(ProfileNames))]
+    public void Builtin_PassesTheStructureCheck_AndTheEmbeddedParseGivesTheSameProfile(string name)
+    {
+        string json = BuiltinProfiles.Profiles[name];
+
+        ParsedProfile checkedParse = ProfileParser.ParseProfile(json, "builtin:" + name);
+        ParsedProfile embedded = ProfileParser.ParseEmbeddedProfile(json, "builtin:" + name);
+
+        Assert.Empty(checkedParse.Problems);
+        Assert.Empty(embedded.Problems);
+        Assert.Equal(ProfileParser.ToJson(checkedParse.Profile), ProfileParser.ToJson(embedded.Profile));
+    }
+
+    [Fact]
+    public void GroupsFile_EmbeddedParseGivesTheSameGroups()
+    {
+        List<PolicyProblem> problems = [];
+
+        IReadOnlyDictionary<string, PolicyGroup> checkedParse = ProfileParser.ParseGroups(BuiltinProfiles.GroupsJson, "groups.json", problems);
+        IReadOnlyDictionary<string, PolicyGroup> embedded = ProfileParser.ParseEmbeddedGroups(BuiltinProfiles.GroupsJson, "groups.json", problems);
+
+        Assert.Empty(problems);
+        Assert.Equal(checkedParse.Keys.Order(StringComparer.Ordinal), embedded.Keys.Order(StringComparer.Ordinal));
+        Assert.All(checkedParse, g =>
+        {
+            Assert.Equal(g.Value.Description, embedded[g.Key].Description);
+            Assert.Equal(ProfileParser.ToJson(new Profile { Filesystem = g.Value.Filesystem }), ProfileParser.ToJson(new Profile { Filesystem = embedded[g.Key].Filesystem }));
+        });
+    }
+
+    [Fact]
+    public void EmbeddedParse_BrokenText_ReportsAProblem()
+    {
+        ParsedProfile parsed = ProfileParser.ParseEmbeddedProfile("""{ "filesystem": { "allow": 3 } }""", "builtin:broken");
+
+        PolicyProblem problem = Assert.Single(parsed.Problems);
+        Assert.Equal("builtin:broken", problem.Origin);
+    }
+
+    [Theory]
+    [MemberData(nameof(ProfileNames))]
     public void Builtin_ResolvesOnARunnerLikeMachine_WithCredentialAndStateDenies(string name)
     {
         using CliFixture f = new();
