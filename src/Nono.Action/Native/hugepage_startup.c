@@ -20,9 +20,10 @@ __asm__(".section .hydrated,\"awR\",%nobits\n.balign 0x200000\n.skip 1\n.previou
 
 #define HUGE_PAGE_SIZE ((uintptr_t)2 * 1024 * 1024)
 
-// Should the linker ever place the runtime's piece last, the bss would end inside the last 2 MB block, which then could never
-// be a huge page (on average 1 MB of the rehydrated data, ~250 small page faults). Extend the bss mapping with fresh anonymous pages up to the next 2 MB boundary: the kernel merges the two (same flags, both
-// anonymous and untouched), and the block becomes eligible. Only where nothing is mapped there (MAP_FIXED_NOREPLACE) and
+// Should the linker ever place the runtime's piece last, the bss would end inside the last 2 MB block, which then could
+// never be a huge page (on average 1 MB of the rehydrated data, ~250 small page faults). Extend the bss mapping with
+// fresh anonymous pages up to the next 2 MB boundary: the kernel merges the two (same flags, both anonymous and
+// untouched), and the block becomes eligible (with today's layout this only reserves untouched address space). Only where nothing is mapped there (MAP_FIXED_NOREPLACE) and
 // the program break does not start inside the gap (malloc's heap grows from it). Returns the end of the bss mapping.
 static uintptr_t extend_to_huge_boundary(uintptr_t end)
 {
