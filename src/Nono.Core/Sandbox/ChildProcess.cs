@@ -27,7 +27,7 @@ internal static unsafe class ChildProcess
     {
         if (c == null)
         {
-            return -2; // warm-up call in the parent, see SandboxLauncher.PrepareChildCode
+            return -2; // warm-up call in the parent, see ChildCode.Prepare
         }
 
         int pid = c->Fork();

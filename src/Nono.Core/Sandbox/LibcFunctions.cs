@@ -12,6 +12,30 @@ internal static class LibcFunctions
     /// <summary>Fills the function-pointer part of <paramref name="context"/>.</summary>
     public static unsafe void Fill(ChildContext* context)
     {
+        SetEntryPoints(context, harmless: false);
+        context->SysLandlockAddRule = Interop.Interop.SyscallNumbers.landlock_add_rule;
+        context->SysCapset = System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 91 : 126;
+        context->SysCloseRange = Interop.Interop.SyscallNumbers.close_range;
+        context->SysLandlockRestrictSelf = Interop.Interop.SyscallNumbers.landlock_restrict_self;
+        context->SysSeccomp = Interop.Interop.SyscallNumbers.Current.seccomp;
+
+        // Exercise the pure ones once in the parent, so a broken binding fails here and not in the child.
+        // getppid() is 0, not an error, when the parent is outside our PID namespace (a step run by
+        // `docker exec`, as in container jobs); it never fails.
+        if (context->Getppid() < 0 || context->ErrnoLocation() == null)
+        {
+            throw new InvalidOperationException("libc bindings for the sandbox child do not answer");
+        }
+    }
+
+    /// <summary>
+    /// Fills every entry point of <paramref name="context"/> with <c>getpid</c>, which ignores its arguments: a call through
+    /// any of them, with its declared signature, has no effect. <see cref="ChildCode"/> binds each signature's call stub with it.
+    /// </summary>
+    public static unsafe void FillHarmless(ChildContext* context) => SetEntryPoints(context, harmless: true);
+
+    private static unsafe void SetEntryPoints(ChildContext* context, bool harmless)
+    {
         lock (s_lock)
         {
             if (s_libc == 0)
@@ -20,8 +44,12 @@ internal static class LibcFunctions
             }
         }
 
+        nint Get(string name) => NativeLibrary.GetExport(s_libc, harmless ? "getpid" : name);
+
         // SAFETY: each export is the libc function with exactly the C signature the pointer type declares
         // (variadic prctl/syscall/open/ioctl are called with integer or pointer arguments only, sound on x86-64 and AAPCS64).
+        // Harmless: getpid reads no argument and changes nothing; extra integer or pointer arguments, and a return register
+        // that is ignored or never dereferenced, are sound in both ABIs.
         context->Fork = (delegate* unmanaged[SuppressGCTransition]<int>)Get("fork");
         context->Exit = (delegate* unmanaged[SuppressGCTransition]<int, void>)Get("_exit");
         context->Write = (delegate* unmanaged[SuppressGCTransition]<int, void*, nint, nint>)Get("write");
@@ -52,20 +80,5 @@ internal static class LibcFunctions
         context->Usleep = (delegate* unmanaged[SuppressGCTransition]<uint, int>)Get("usleep");
         context->Syscall4 = (delegate* unmanaged[SuppressGCTransition]<nint, nint, nint, nint, nint, nint>)Get("syscall");
         context->Getpid = (delegate* unmanaged[SuppressGCTransition]<int>)Get("getpid");
-        context->SysLandlockAddRule = Interop.Interop.SyscallNumbers.landlock_add_rule;
-        context->SysCapset = System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 91 : 126;
-        context->SysCloseRange = Interop.Interop.SyscallNumbers.close_range;
-        context->SysLandlockRestrictSelf = Interop.Interop.SyscallNumbers.landlock_restrict_self;
-        context->SysSeccomp = Interop.Interop.SyscallNumbers.Current.seccomp;
-
-        // Exercise the pure ones once in the parent, so a broken binding fails here and not in the child.
-        // getppid() is 0, not an error, when the parent is outside our PID namespace (a step run by
-        // `docker exec`, as in container jobs); it never fails.
-        if (context->Getppid() < 0 || context->ErrnoLocation() == null)
-        {
-            throw new InvalidOperationException("libc bindings for the sandbox child do not answer");
-        }
     }
-
-    private static nint Get(string name) => NativeLibrary.GetExport(s_libc, name);
 }

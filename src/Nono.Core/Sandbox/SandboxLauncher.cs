@@ -1,5 +1,3 @@
-using System.Reflection;
-using System.Runtime.CompilerServices;
 using System.Runtime.Versioning;
 using Nono.Core.Diagnostics;
 using Nono.Core.Sandbox.Interop;
@@ -145,26 +143,7 @@ public static partial class SandboxLauncher
 
     private static bool PrepareChildCode()
     {
-        // Compile the child's code now: after fork the child must not JIT.
-        const BindingFlags flags = BindingFlags.Public | BindingFlags.Static;
-        RuntimeHelpers.PrepareMethod(typeof(ChildProcess).GetMethod(nameof(ChildProcess.Fork), flags)!.MethodHandle); // exists: nameof
-        RuntimeHelpers.PrepareMethod(typeof(ChildProcess).GetMethod(nameof(ChildProcess.ConfineAndExec), flags)!.MethodHandle);
-        RuntimeHelpers.PrepareMethod(typeof(ChildNetns).GetMethod(nameof(ChildNetns.Enter), flags)!.MethodHandle);
-        RuntimeHelpers.PrepareMethod(typeof(ChildInit).GetMethod(nameof(ChildInit.Enter), flags)!.MethodHandle);
-        RuntimeHelpers.PrepareMethod(typeof(ChildObserver).GetMethod(nameof(ChildObserver.Install), flags)!.MethodHandle);
-
-        // Call both once (a null context returns at once) so every precode and call cell is patched in the
-        // parent; the child must not write to the runtime's executable memory, which W^X maps shared.
-        unsafe
-        {
-            // SAFETY: a null context makes both methods return before touching any pointer.
-            _ = ChildProcess.Fork(null);
-            _ = ChildProcess.ConfineAndExec(null);
-            _ = ChildNetns.Enter(null);
-            _ = ChildInit.Enter(null);
-            _ = ChildObserver.Install(null);
-        }
-
+        ChildCode.Prepare();
         return true;
     }
 }
