@@ -52,6 +52,17 @@ public sealed class DnsRefuser : IAsyncDisposable
         return new DnsRefuser(socket, sink, timeProvider);
     }
 
+    /// <summary>
+    /// Records that the namespace's DNS trap could not be set up (<paramref name="why"/>: the failed step and its error), so
+    /// lookups in this session fail unrecorded. The isolation is the namespace's and does not depend on the trap.
+    /// </summary>
+    public static void RecordUnavailable(IProxyEventSink sink, TimeProvider timeProvider, string why)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        sink.Record(Event(timeProvider, null, "dns-trap-unavailable:" + why));
+    }
+
     /// <summary>Stops answering and closes the socket.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -141,9 +152,11 @@ public sealed class DnsRefuser : IAsyncDisposable
         return DnsQuestion.WriteRefusal(packet, parsed ? end : 0);
     }
 
-    private ProxyEvent Event(string? name, string reason) => new()
+    private ProxyEvent Event(string? name, string reason) => Event(_time, name, reason);
+
+    private static ProxyEvent Event(TimeProvider time, string? name, string reason) => new()
     {
-        Timestamp = _time.GetUtcNow(),
+        Timestamp = time.GetUtcNow(),
         Mode = ProxyMode.Dns,
         Host = name,
         Port = 53,
