@@ -11,10 +11,10 @@ internal sealed unsafe partial class NativeLaunchState
     private const ushort DnsPort = 53;
 
     /// <summary>
-    /// Test knob: <c>route</c> or <c>bind</c> makes that step of the DNS trap fail in the kernel (a route to an interface
-    /// that does not exist: ENODEV; a port-53 address of the wrong family: EINVAL), to exercise the "trap unavailable"
-    /// branch on a host where both work. The trap only records, so the knob weakens nothing but the record, and the run
-    /// reports it.
+    /// Test knob: <c>route</c> or <c>bind</c> makes that step of the DNS trap fail in the kernel (a route to an
+    /// interface that does not exist: ENODEV; a port-53 address of the wrong family: EAFNOSUPPORT), to exercise the
+    /// "trap unavailable" branch on a host where both work. The trap only records, so the knob weakens nothing but the
+    /// record, and the run reports it.
     /// </summary>
     internal const string DnsTrapFailVariable = "NONO_TEST_DNS_TRAP_FAIL";
 
