@@ -37,15 +37,13 @@ wait_port() { for _ in $(seq 200); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/n
 mkfifo "$T/hold"; exec 7<>"$T/hold"
 $BENCH origin "$T/origin.port" <"$T/hold" 7>&- & pids+=($!)
 $BENCH serve-proxy "$T/nono.port" <"$T/hold" 7>&- & NONO_PID=$!; pids+=($NONO_PID)
-# Same proxy with socket continuations run inline on the epoll thread (a process-wide runtime setting).
-DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 $BENCH serve-proxy "$T/nono-inline.port" <"$T/hold" 7>&- & NONOI_PID=$!; pids+=($NONOI_PID)
-# Same proxy with thread-pool workers that sleep at once instead of spinning (sched_yield) for more work.
-DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 $BENCH serve-proxy "$T/nono-nospin.port" <"$T/hold" 7>&- & NONOS_PID=$!; pids+=($NONOS_PID)
-wait_file "$T/origin.port"; wait_file "$T/nono.port"; wait_file "$T/nono-inline.port"; wait_file "$T/nono-nospin.port"
+# `nono` is the supervisor's default (socket continuations inline on the epoll thread, as `nono run` sets them);
+# `nono-pool` the runtime's default, every socket completion handed to the thread pool (the setting before session 4).
+DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 $BENCH serve-proxy "$T/nono-pool.port" <"$T/hold" 7>&- & NONOP_PID=$!; pids+=($NONOP_PID)
+wait_file "$T/origin.port"; wait_file "$T/nono.port"; wait_file "$T/nono-pool.port"
 ORIGIN=$(cat "$T/origin.port")
 read -r NONO_PORT NONO_TOKEN <"$T/nono.port" || true
-read -r NONOI_PORT NONOI_TOKEN <"$T/nono-inline.port" || true
-read -r NONOS_PORT NONOS_TOKEN <"$T/nono-nospin.port" || true
+read -r NONOP_PORT NONOP_TOKEN <"$T/nono-pool.port" || true
 
 SQUID_PORT=$(free_port)
 cat >"$T/squid.conf" <<CONF
@@ -76,11 +74,10 @@ tinyproxy -d -c "$T/tinyproxy.conf" & TINY_PID=$!; pids+=($TINY_PID)
 wait_port "$SQUID_PORT"; wait_port "$TINY_PORT"
 
 declare -A PROXY=( [direct]="- - 127.0.0.1" [nono]="127.0.0.1:$NONO_PORT $NONO_TOKEN bench.test.example"
-                   [nono-inline]="127.0.0.1:$NONOI_PORT $NONOI_TOKEN bench.test.example"
-                   [nono-nospin]="127.0.0.1:$NONOS_PORT $NONOS_TOKEN bench.test.example"
+                   [nono-pool]="127.0.0.1:$NONOP_PORT $NONOP_TOKEN bench.test.example"
                    [squid]="127.0.0.1:$SQUID_PORT - 127.0.0.1" [tinyproxy]="127.0.0.1:$TINY_PORT - 127.0.0.1" )
-ORDER=(direct nono nono-inline nono-nospin squid tinyproxy)
-declare -A PID=( [direct]="" [nono]=$NONO_PID [nono-inline]=$NONOI_PID [nono-nospin]=$NONOS_PID [squid]=$SQUID_PID [tinyproxy]=$TINY_PID )
+ORDER=(direct nono nono-pool squid tinyproxy)
+declare -A PID=( [direct]="" [nono]=$NONO_PID [nono-pool]=$NONOP_PID [squid]=$SQUID_PID [tinyproxy]=$TINY_PID )
 declare -A MIBS=() CPU=() P50=()
 TICK=$(getconf CLK_TCK)
 # CPU time (user + system) of a process so far, in milliseconds; the steadier figure on a shared machine.
@@ -115,7 +112,7 @@ echo "target: nono throughput >= 90% of direct: ${MIBS[nono]} vs ${MIBS[direct]}
 echo "target: nono c=1 p50 added latency < 200 us: +${added} us -> $(verdict "$added < 200")"
 echo "target: nono throughput ahead of squid and tinyproxy: ${MIBS[nono]} vs ${MIBS[squid]} / ${MIBS[tinyproxy]} MiB/s -> $(verdict "${MIBS[nono]} > ${MIBS[squid]} && ${MIBS[nono]} > ${MIBS[tinyproxy]}")"
 echo "target: nono c=1 p50 ahead of squid and tinyproxy: ${P50[nono]} vs ${P50[squid]} / ${P50[tinyproxy]} us -> $(verdict "${P50[nono]} < ${P50[squid]} && ${P50[nono]} < ${P50[tinyproxy]}")"
-echo "(proxy CPU per GiB: nono ${CPU[nono]} ms, nono-nospin ${CPU[nono-nospin]} ms, squid ${CPU[squid]} ms, tinyproxy ${CPU[tinyproxy]} ms)"
+echo "(proxy CPU per GiB: nono ${CPU[nono]} ms, nono-pool ${CPU[nono-pool]} ms, squid ${CPU[squid]} ms, tinyproxy ${CPU[tinyproxy]} ms)"
 echo
 echo "| proxy | RSS before (KiB) | RSS with $TUNNELS idle tunnels (KiB) |"
 echo "|---|---|---|"

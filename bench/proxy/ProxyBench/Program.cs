@@ -8,7 +8,7 @@ using ProxyBench;
 //   tunnels <proxy> <auth|-> <host> <port> <count> <proxy-pid>
 return args.Length == 0 ? 2 : args[0] switch
 {
-    "serve-proxy" => await ProxyHost.RunAsync(args[1]),
+    "serve-proxy" => await ProxyHost.RunAsync(args[1]), // with the supervisor's socket setting (SocketContinuations)
     "origin" => await OriginServer.RunAsync(args[1]),
     "throughput" => await Throughput.RunAsync(Dialer.From(args[1], args[2], args[3], int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture)), long.Parse(args[5], System.Globalization.CultureInfo.InvariantCulture)),
     "latency" => await Latency.RunAsync(Dialer.From(args[1], args[2], args[3], int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture)), int.Parse(args[5], System.Globalization.CultureInfo.InvariantCulture), int.Parse(args[6], System.Globalization.CultureInfo.InvariantCulture)),

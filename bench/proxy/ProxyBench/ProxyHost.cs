@@ -8,6 +8,9 @@ internal static class ProxyHost
 {
     public static async Task<int> RunAsync(string portFile)
     {
+        // As `nono run` does before its first socket operation: inline continuations unless the environment says otherwise.
+        bool inline = SocketContinuations.PreferInline();
+        await Console.Error.WriteLineAsync($"socket continuations: {(inline ? "inline" : "thread pool")}");
         CountingSink sink = new();
         await using RunningProxy proxy = await EgressProxy.StartAsync(
             new ProxyOptions

@@ -136,6 +136,11 @@ internal static class RunCommand
             // Proxy mode / network namespace: RunNetwork starts the proxy; its events go to the session's audit log.
             using SandboxedProcess process = invocation.Network?.Start(invocation.Plan, spec, proxyEvents) ?? SandboxLauncher.Start(invocation.Plan, spec);
             observers?.Track(process.Pid);
+            if (invocation.Network?.DnsTrapUnavailable is string dnsTrap)
+            {
+                context.Error.WriteLine($"nono: warning: DNS trap unavailable ({dnsTrap}): lookups that bypass the proxy fail unrecorded; network isolation unchanged");
+            }
+
             lock (gate)
             {
                 child = process;

@@ -46,6 +46,12 @@ internal sealed class RunNetwork : IAsyncDisposable
     /// <summary>The namespace probe (or the forced answer) the planner chooses the tier from.</summary>
     public NetworkNamespaceSupport Namespace { get; }
 
+    /// <summary>
+    /// Set when the namespace's DNS trap could not be set up (the failed step and its error): lookups of tools that ignore
+    /// the proxy still fail, but unrecorded. Recorded as an event and reported by the run; the isolation is unchanged.
+    /// </summary>
+    public string? DnsTrapUnavailable { get; private set; }
+
     /// <summary>The running proxy, once started.</summary>
     public RunningProxy? Proxy => _proxy;
 
@@ -168,7 +174,16 @@ internal sealed class RunNetwork : IAsyncDisposable
         return SandboxLauncher.Start(plan, spec with { Environment = environment }, sockets =>
         {
             // Supervisor thread, child waiting before exec: the proxy runs here, outside the namespace.
-            _dns = DnsRefuser.Start(sockets.DnsSocket, events, options.TimeProvider);
+            if (sockets.DnsSocket is { } dnsSocket)
+            {
+                _dns = DnsRefuser.Start(dnsSocket, events, options.TimeProvider);
+            }
+            else
+            {
+                DnsTrapUnavailable = sockets.DnsTrapUnavailable ?? "no reason given";
+                DnsRefuser.RecordUnavailable(events, options.TimeProvider, DnsTrapUnavailable);
+            }
+
             _proxy = EgressProxy.StartAsync(options, sockets.ProxyListener, events, CancellationToken.None).GetAwaiter().GetResult();
             if (_proxy.ChildEnvironment.Keys.FirstOrDefault(k => !reserved.Contains(k)) is string unexpected)
             {

@@ -49,7 +49,32 @@ public sealed class DnsRefuser : IAsyncDisposable
             throw new ArgumentException("the DNS socket must be a UDP socket", nameof(socket));
         }
 
+        if (socket.AddressFamily == AddressFamily.InterNetworkV6)
+        {
+            try
+            {
+                // IPV6_FREEBIND: an answer may leave from an address that is local only through the trap's route, not
+                // configured on lo (IPV6_PKTINFO is refused with EINVAL otherwise). Without it answers come from ::1.
+                socket.SetRawSocketOption(41 /* IPPROTO_IPV6 */, 78 /* IPV6_FREEBIND */, [1, 0, 0, 0]);
+            }
+            catch (SocketException)
+            {
+                // An older kernel: IPv6 answers to other addresses are then dropped, the queries still recorded.
+            }
+        }
+
         return new DnsRefuser(socket, sink, timeProvider);
+    }
+
+    /// <summary>
+    /// Records that the namespace's DNS trap could not be set up (<paramref name="why"/>: the failed step and its error), so
+    /// lookups in this session fail unrecorded. The isolation is the namespace's and does not depend on the trap.
+    /// </summary>
+    public static void RecordUnavailable(IProxyEventSink sink, TimeProvider timeProvider, string why)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        sink.Record(Event(timeProvider, null, "dns-trap-unavailable:" + why));
     }
 
     /// <summary>Stops answering and closes the socket.</summary>
@@ -71,10 +96,11 @@ public sealed class DnsRefuser : IAsyncDisposable
         EndPoint any = _socket.AddressFamily == AddressFamily.InterNetworkV6 ? new IPEndPoint(IPAddress.IPv6Any, 0) : new IPEndPoint(IPAddress.Any, 0);
         while (!_stop.IsCancellationRequested)
         {
-            SocketReceiveFromResult received;
+            SocketReceiveMessageFromResult received;
             try
             {
-                received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, any, _stop.Token);
+                // With the destination address, so an IPv6 answer can leave from it (ReplySourceInterop).
+                received = await _socket.ReceiveMessageFromAsync(buffer, SocketFlags.None, any, _stop.Token);
             }
             catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
             {
@@ -95,6 +121,13 @@ public sealed class DnsRefuser : IAsyncDisposable
 
             try
             {
+                if (OperatingSystem.IsLinux() && received.RemoteEndPoint is IPEndPoint { Address: { AddressFamily: AddressFamily.InterNetworkV6, IsIPv4MappedToIPv6: false } } client
+                    && received.PacketInformation.Address is { AddressFamily: AddressFamily.InterNetworkV6 } queried && !queried.Equals(IPAddress.IPv6Any))
+                {
+                    _ = ReplySourceInterop.SendFrom(_socket, buffer.AsSpan(0, length), client, queried); // EAGAIN: the resolver asks again
+                    continue;
+                }
+
                 await _socket.SendToAsync(buffer.AsMemory(0, length), SocketFlags.None, received.RemoteEndPoint, _stop.Token);
             }
             catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
@@ -141,9 +174,11 @@ public sealed class DnsRefuser : IAsyncDisposable
         return DnsQuestion.WriteRefusal(packet, parsed ? end : 0);
     }
 
-    private ProxyEvent Event(string? name, string reason) => new()
+    private ProxyEvent Event(string? name, string reason) => Event(_time, name, reason);
+
+    private static ProxyEvent Event(TimeProvider time, string? name, string reason) => new()
     {
-        Timestamp = _time.GetUtcNow(),
+        Timestamp = time.GetUtcNow(),
         Mode = ProxyMode.Dns,
         Host = name,
         Port = 53,

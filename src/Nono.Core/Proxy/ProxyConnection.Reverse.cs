@@ -80,7 +80,7 @@ internal sealed partial class ProxyConnection
         Stream upstreamStream = network;
         if (upstreamUri.Scheme == Uri.UriSchemeHttps)
         {
-            SslStream tls = new(network, leaveInnerStreamOpen: false);
+            SslStream tls = new(new ThreadPoolReadStream(network), leaveInnerStreamOpen: false);
             upstreamStream = tls;
             try
             {

@@ -9,6 +9,9 @@ namespace Nono.Core.Sandbox;
 /// every address, which goes to the supervisor like the listener. A resolver query from a tool that ignores the proxy
 /// variables then reaches the supervisor, which answers REFUSED and records it, instead of failing unseen with
 /// ENETUNREACH. Nothing leaves the namespace either way: it still holds only <c>lo</c>.
+/// The trap only records, so it is best effort: when the kernel refuses a step (gVisor, an LSM rule on netlink) the child
+/// sends the supervisor the failed stage and errno instead of the socket, and the supervisor reports and records that the
+/// trap is unavailable. Only a failed hand-over itself stops the launch.
 /// </summary>
 // SAFETY: as ChildNetns: every pointer comes from the ChildContext that NativeLaunchState.PrepareDnsRecorder filled
 // before the fork (route requests of nlmsg_len bytes each, an ack buffer of NetlinkAckSize bytes, sockaddr_in6 28 and
@@ -27,13 +30,20 @@ internal static unsafe class ChildNetnsDns
     private const int EAFNOSUPPORT = 97;
     private const int EPROTO = 71;
 
-    /// <summary>Adds the local routes, binds the port-53 socket and sends it to the supervisor. Returns 0 or (errno &lt;&lt; 32) | stage.</summary>
+    /// <summary>Size of the "trap unavailable" message: one 64-bit failure code, (errno &lt;&lt; 32) | stage.</summary>
+    internal const int UnavailableMessageBytes = 8;
+
+    /// <summary>
+    /// Adds the local routes, binds the port-53 socket and sends it to the supervisor, or sends why it could not. Returns 0
+    /// or, when nothing could be sent, (errno &lt;&lt; 32) | stage.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static long Install(ChildContext* c)
     {
         if (c == null)
         {
-            _ = AddRoute(null, -1, null, 0); // warm-up in the parent: compile the helper too
+            _ = AddRoute(null, -1, null, 0); // warm-up in the parent: compile the helpers too
+            _ = SendUnavailable(null, 0);
             return 0;
         }
 
@@ -49,7 +59,7 @@ internal static unsafe class ChildNetnsDns
         for (int i = 0; i < c->RouteMessageCount; i++)
         {
             uint length = *(uint*)request;
-            // The IPv4 route is required; IPv6 may be switched off for this namespace, and then v6 queries fail with
+            // The IPv4 route is the trap; IPv6 may be switched off for this namespace, and then v6 queries fail with
             // ENETUNREACH as before (unrecorded, still nothing sent).
             if (!AddRoute(c, fd, request, length) && i == 0)
             {
@@ -86,7 +96,9 @@ internal static unsafe class ChildNetnsDns
         *(int*)((byte*)msg->msg_control + Interop.Interop.CmsgDataOffset) = fd;
         if (c->Sendmsg(c->HandoffFd, msg, Interop.Interop.MSG_NOSIGNAL) != 1)
         {
-            goto FailClose;
+            saved = *c->ErrnoLocation();
+            c->Close(fd);
+            return ((long)saved << 32) | (uint)stage;
         }
 
         c->Close(fd); // only the supervisor holds the socket
@@ -97,7 +109,30 @@ internal static unsafe class ChildNetnsDns
         c->Close(fd);
         *c->ErrnoLocation() = saved;
     Fail:
-        return ((long)*c->ErrnoLocation() << 32) | (uint)stage;
+        return SendUnavailable(c, ((long)*c->ErrnoLocation() << 32) | (uint)stage);
+    }
+
+    /// <summary>
+    /// Tells the supervisor the trap is unavailable: the hand-over message without its descriptor, its data the 8-byte
+    /// failure code (written into the child's own copy of the ack buffer). 0, or the hand-over's failure.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static long SendUnavailable(ChildContext* c, long failure)
+    {
+        if (c == null)
+        {
+            return failure;
+        }
+
+        *(long*)c->NetlinkAck = failure;
+        Interop.Interop.msghdr_t* msg = (Interop.Interop.msghdr_t*)c->HandoffMessage;
+        msg->msg_control = null;
+        msg->msg_controllen = 0;
+        msg->msg_iov->iov_base = c->NetlinkAck;
+        msg->msg_iov->iov_len = UnavailableMessageBytes;
+        return c->Sendmsg(c->HandoffFd, msg, Interop.Interop.MSG_NOSIGNAL) == UnavailableMessageBytes
+            ? 0
+            : ((long)*c->ErrnoLocation() << 32) | (uint)ChildStage.NetnsDnsHandoff;
     }
 
     /// <summary>Sends one RTM_NEWROUTE request and reads its acknowledgement; false with errno set on failure.</summary>

@@ -9,6 +9,9 @@ namespace Nono.Core.Sandbox;
 /// <param name="ProxyListener">TCP listener on 127.0.0.1:<see cref="Capabilities.CapabilitySet.ProxyPort"/>: the proxy's.</param>
 /// <param name="DnsSocket">
 /// UDP socket bound to port 53 of every address in the namespace (every address there is local to <c>lo</c>): receives the
-/// queries of tools that resolve names themselves. Answer them without forwarding (see <c>Proxy.DnsRefuser</c>).
+/// queries of tools that resolve names themselves. Answer them without forwarding (see <c>Proxy.DnsRefuser</c>). Null when
+/// the kernel refused a step of that trap (<paramref name="DnsTrapUnavailable"/> says which): lookups then still fail
+/// inside the namespace, unrecorded; the isolation does not depend on the trap.
 /// </param>
-public sealed record NamespaceSockets(Socket ProxyListener, Socket DnsSocket);
+/// <param name="DnsTrapUnavailable">Why there is no <paramref name="DnsSocket"/> (the failed step and its error), else null.</param>
+public sealed record NamespaceSockets(Socket ProxyListener, Socket? DnsSocket, string? DnsTrapUnavailable = null);

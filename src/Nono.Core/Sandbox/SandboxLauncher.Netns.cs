@@ -62,10 +62,11 @@ public static partial class SandboxLauncher
 
             Socket listener = new(new SafeSocketHandle(fd, ownsHandle: true));
             int dnsFd;
+            long trapFailure;
             try
             {
                 dnsFd = Interop.Interop.WaitReadable(channel, ChildSetupTimeoutMilliseconds)
-                    ? Interop.Interop.ReceiveDescriptor(channel, "DNS socket")
+                    ? Interop.Interop.ReceiveDnsTrap(channel, out trapFailure)
                     : throw new NonoException(NonoErrorCode.SandboxSetupFailed, "the sandbox child did not hand over the DNS socket");
             }
             catch
@@ -74,14 +75,15 @@ public static partial class SandboxLauncher
                 throw;
             }
 
-            if (dnsFd < 0)
+            if (dnsFd == -1)
             {
                 listener.Dispose();
                 return; // the child failed after the listener; ForkOnce reports why
             }
 
-            Socket dns = new(new SafeSocketHandle(dnsFd, ownsHandle: true));
-            IReadOnlyDictionary<string, string> environment = handoff(new NamespaceSockets(listener, dns));
+            Socket? dns = dnsFd >= 0 ? new(new SafeSocketHandle(dnsFd, ownsHandle: true)) : null;
+            string? unavailable = dns is null ? DnsTrapFailure(trapFailure) : null;
+            IReadOnlyDictionary<string, string> environment = handoff(new NamespaceSockets(listener, dns, unavailable));
             StringBuilder block = new();
             foreach ((string key, string value) in environment)
             {
@@ -108,6 +110,13 @@ public static partial class SandboxLauncher
             KillAndReap(pid, pidfd);
             throw;
         }
+    }
+
+    /// <summary>The failed step of the DNS trap and its error, from the child's (errno &lt;&lt; 32) | stage code.</summary>
+    private static string DnsTrapFailure(long code)
+    {
+        int errno = (int)(code >> 32);
+        return $"{StageName((ChildStage)(int)code)}: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})";
     }
 
     private static string? NetnsStageName(ChildStage stage) => stage switch

@@ -49,6 +49,7 @@ public sealed partial class RunNetworkTests
         Assert.Contains("noproxy-loopback=7", run.StandardOutput);
         Assert.Equal(1, servers.HttpRequests); // only the proxied request reached the host
         Assert.True(show.ExitCode == 0, show.StandardError);
+        Assert.DoesNotContain("DNS trap unavailable", run.StandardError);
         if (tier == "netns")
         {
             Assert.Contains("status: REFUSED", run.StandardOutput);
@@ -64,5 +65,42 @@ public sealed partial class RunNetworkTests
             Assert.Contains("dig=1", run.StandardOutput); // no answer at all: dig's socket was refused
             Assert.DoesNotContain("network denied: DNS", show.StandardOutput);
         }
+    }
+
+    /// <summary>
+    /// The DNS trap only records, so a kernel that refuses one of its steps (forced here with the test knob, which makes
+    /// the real step fail in the kernel) does not stop the run: the run warns, the audit records why, lookups that bypass
+    /// the proxy still fail at once (now unrecorded), and the proxy path and the isolation are unchanged.
+    /// </summary>
+    [Theory]
+    [InlineData(TestUser.Current, "route", "netlink RTM_NEWROUTE (local 0.0.0.0/0 dev lo): ")]
+    [InlineData(TestUser.Nobody, "route", "netlink RTM_NEWROUTE (local 0.0.0.0/0 dev lo): ")]
+    [InlineData(TestUser.Current, "bind", "bind the DNS socket on port 53 in the namespace: ")]
+    [InlineData(TestUser.Nobody, "bind", "bind the DNS socket on port 53 in the namespace: ")]
+    public async Task Run_DnsTrapRefusedByTheKernel_RunsIsolated_ReportsAndRecordsTheTrapUnavailable(TestUser user, string step, string reported)
+    {
+        using NonoSandbox sb = new(user);
+        await using LoopbackServers servers = new(sb.Outside.Path);
+        string name = $"n{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}.dns.test";
+        sb.Environment["NONO_NETWORK_TIER"] = "netns";
+        sb.Environment["NONO_TEST_DNS_TRAP_FAIL"] = step;
+        sb.Environment["NAME"] = name;
+        string[] options = ["--allow-domain", "api.test", "--resolve", "api.test=127.0.0.1"];
+
+        ProcessResult run = await sb.SandboxedAsync("run", options, ["/bin/sh", "-c", DnsScript, "sh", servers.HttpPort.ToString()]);
+        string session = Regex.Match(run.StandardError, @"session (\S+): exit").Groups[1].Value;
+        ProcessResult show = await sb.RunAsync("audit", "show", session);
+
+        Assert.True(run.ExitCode == 0, run.StandardError);
+        Assert.Contains($"nono: warning: DNS trap unavailable ({reported}", run.StandardError);
+        Assert.Contains("getent=2", run.StandardOutput);
+        Assert.Contains("noproxy-name=6", run.StandardOutput);
+        Assert.Contains("allowed=200", run.StandardOutput);
+        Assert.Contains("noproxy-loopback=7", run.StandardOutput);
+        Assert.Equal(1, servers.HttpRequests); // only the proxied request reached the host
+        Assert.Equal(0, servers.DnsQueries); // nor did any lookup
+        Assert.True(show.ExitCode == 0, show.StandardError);
+        Assert.Contains($"dns-trap-unavailable:{reported}", show.StandardOutput);
+        Assert.DoesNotContain($"network denied: DNS {name}", show.StandardOutput);
     }
 }

@@ -47,37 +47,17 @@ internal static partial class Interop
     /// Receives one byte and at most one SCM_RIGHTS descriptor (made CLOEXEC). Returns -1 at end of stream (the peer
     /// closed without sending), else the received descriptor; throws when the message carried no descriptor.
     /// </summary>
-    // SAFETY: every buffer is on this frame and sized for one descriptor (CMSG_SPACE); the descriptor is read only after
-    // the header was checked to be exactly one SCM_RIGHTS int and not truncated. The caller keeps socket open.
+    // SAFETY: data is one byte on this frame, alive for the call. The caller keeps socket open.
     internal static unsafe int ReceiveDescriptor(SafeFdHandle socket, string what = "proxy listener")
     {
         byte data = 0;
-        byte* control = stackalloc byte[CmsgSpaceOneFd];
-        new Span<byte>(control, CmsgSpaceOneFd).Clear();
-        iovec_t iov = new() { iov_base = &data, iov_len = 1 };
-        msghdr_t msg = new() { msg_iov = &iov, msg_iovlen = 1, msg_control = control, msg_controllen = CmsgSpaceOneFd };
-        nint n;
-        do
-        {
-            // SAFETY: msg, iov, data and control all live on this frame for the call; controllen is their size.
-            n = Libc.recvmsg(socket.Fd, &msg, MSG_CMSG_CLOEXEC);
-        }
-        while (n < 0 && LastErrno == (int)Errno.EINTR);
-
-        CheckIo(n, "recvmsg");
+        nint n = ReceiveMessage(socket, &data, 1, out int fd);
         if (n == 0)
         {
             return -1;
         }
 
-        cmsghdr_t* header = (cmsghdr_t*)control;
-        if (msg.msg_controllen < CmsgLenOneFd || header->cmsg_level != SOL_SOCKET || header->cmsg_type != SCM_RIGHTS
-            || header->cmsg_len != CmsgLenOneFd || (msg.msg_flags & 0x8 /* MSG_CTRUNC */) != 0)
-        {
-            throw new Diagnostics.NonoException(Diagnostics.NonoErrorCode.SandboxSetupFailed, $"the sandbox child sent no {what} descriptor");
-        }
-
-        return *(int*)(control + CmsgDataOffset);
+        return fd >= 0 ? fd : throw new Diagnostics.NonoException(Diagnostics.NonoErrorCode.SandboxSetupFailed, $"the sandbox child sent no {what} descriptor");
     }
 
     /// <summary>Ends the stream in the sending direction (the peer reads EOF even while other copies of this end are open).</summary>
