@@ -18,6 +18,7 @@ internal sealed partial class ObjectStore
     public const int SmallFileLimit = 4 * 1024 * 1024;
     private const int ChunkSize = 1024 * 1024;
     private const UnixFileMode ObjectFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    private static readonly SearchValues<char> s_lowerHex = SearchValues.Create("0123456789abcdef");
 
     [ThreadStatic]
     private static Compressor? t_compressor;
@@ -58,7 +59,7 @@ internal sealed partial class ObjectStore
         ? Path.Combine(Directory, hash[..2], hash[2..])
         : throw new Diagnostics.NonoException(Diagnostics.NonoErrorCode.VerificationFailed, "snapshot manifest holds an invalid content hash");
 
-    public static bool IsHash(string? hash) => hash is { Length: 64 } && hash.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
+    public static bool IsHash(string? hash) => hash is { Length: 64 } && !hash.AsSpan().ContainsAnyExcept(s_lowerHex);
 
     public bool Exists(string hash) => Packs.Contains(hash) || IsPending(hash) || File.Exists(PathFor(hash));
 

@@ -20,6 +20,8 @@ internal sealed class TreeScanner
     private readonly ExcludeFilter _filter;
     private readonly IProgress<SnapshotProgress>? _progress;
     private readonly string? _only;
+    private readonly bool _reuseUnchanged;
+    private int _reused;
     private long _filesDone;
     private long _bytesDone;
 
@@ -30,8 +32,13 @@ internal sealed class TreeScanner
     /// For a file root: the one raw name of the root directory to track (never excluded); the
     /// directory itself and its other entries are not part of the result.
     /// </param>
-    public TreeScanner(ObjectStore? store, ExcludeFilter filter, IProgress<SnapshotProgress>? progress, string? only = null)
+    /// <param name="reuseUnchanged">
+    /// Put the cache's own entry into the result when nothing recorded about it changed (snapshots only:
+    /// a restore plan needs the live link count, which manifests do not hold).
+    /// </param>
+    public TreeScanner(ObjectStore? store, ExcludeFilter filter, IProgress<SnapshotProgress>? progress, string? only = null, bool reuseUnchanged = false)
     {
+        _reuseUnchanged = reuseUnchanged;
         _store = store;
         _filter = filter;
         _progress = progress;
@@ -50,7 +57,9 @@ internal sealed class TreeScanner
         FileStatus rootStatus = Fs.Stat(root);
         if (_only is null)
         {
-            entries.Add(new ManifestEntry { Raw = "", Type = EntryType.Directory, Mode = rootStatus.Permissions, MtimeNs = rootStatus.MtimeNs, Inode = rootStatus.Inode, CtimeNs = rootStatus.CtimeNs, Uid = rootStatus.Uid, Gid = rootStatus.Gid });
+            ManifestEntry? old = null;
+            _ = cache is not null && cache.TryGetValue("", out old);
+            Add(entries, Reusable(old, rootStatus, EntryType.Directory) ? old! : NewEntry("", rootStatus, EntryType.Directory, 0), old);
         }
 
         Walk(root, "", 0, entries, skipped, pending, cache, wantsContent, cancellationToken);
@@ -60,7 +69,7 @@ internal sealed class TreeScanner
 
         entries.RemoveAll(e => e.Vanished);
         entries.Sort((a, b) => string.CompareOrdinal(a.Raw, b.Raw));
-        return new ScanResult(entries, skipped, pending.Count(e => !e.Vanished), _bytesDone);
+        return new ScanResult(entries, skipped, pending.Count(e => !e.Vanished), _bytesDone) { Reused = _reused };
     }
 
     private void Walk(
@@ -89,10 +98,11 @@ internal sealed class TreeScanner
                 continue;
             }
 
-            ManifestEntry entry = new() { Raw = path, Mode = st.Permissions, MtimeNs = st.MtimeNs, Inode = st.Inode, CtimeNs = st.CtimeNs, Uid = st.Uid, Gid = st.Gid, LinkCount = st.LinkCount };
+            ManifestEntry? old = null;
+            _ = cache is not null && cache.TryGetValue(path, out old);
             if (st.IsDirectory)
             {
-                entry.Type = EntryType.Directory;
+                ManifestEntry entry = Reusable(old, st, EntryType.Directory) ? old! : NewEntry(path, st, EntryType.Directory, 0);
                 using SafeFd? child = Fs.TryOpenAt(dir, name, Interop.O_RDONLY | Interop.O_DIRECTORY | Interop.O_NOFOLLOW, 0, out int errno);
                 if (child is null)
                 {
@@ -106,7 +116,7 @@ internal sealed class TreeScanner
                     throw Fs.Error("openat", RawName.ToDisplay(path), errno);
                 }
 
-                entries.Add(entry);
+                Add(entries, entry, old);
                 if (depth >= MaxDepth)
                 {
                     throw new Diagnostics.NonoException(Diagnostics.NonoErrorCode.Io, $"{RawName.ToDisplay(path)} is nested deeper than {MaxDepth} directories; refusing to snapshot it", RawName.ToDisplay(path));
@@ -116,23 +126,25 @@ internal sealed class TreeScanner
             }
             else if (st.IsSymlink)
             {
-                entry.Type = EntryType.Symlink;
-                entry.RawTarget = Fs.ReadLinkAt(dir, name);
-                entry.Size = entry.RawTarget.Length;
-                entries.Add(entry);
+                string target = Fs.ReadLinkAt(dir, name);
+                ManifestEntry entry = Reusable(old, st, EntryType.Symlink) && old!.RawTarget == target && old.Size == target.Length
+                    ? old
+                    : NewEntry(path, st, EntryType.Symlink, target.Length, target: target);
+                Add(entries, entry, old);
             }
             else if (st.IsRegular)
             {
-                entry.Type = EntryType.File;
-                entry.Size = st.Size;
-                entries.Add(entry);
-                if (cache is not null && cache.TryGetValue(path, out ManifestEntry? old) && old.Type == EntryType.File && old.Hash is not null
+                if (old is not null && old.Type == EntryType.File && old.Hash is not null
                     && old.Inode == st.Inode && old.Size == st.Size && old.MtimeNs == st.MtimeNs && old.CtimeNs == st.CtimeNs && old.CtimeNs != 0
                     && (_store is null || _store.Exists(old.Hash)))
                 {
-                    entry.Hash = old.Hash;
+                    Add(entries, Reusable(old, st, EntryType.File) ? old : NewEntry(path, st, EntryType.File, st.Size, hash: old.Hash), old);
+                    continue;
                 }
-                else if (wantsContent is null || wantsContent(entry))
+
+                ManifestEntry entry = NewEntry(path, st, EntryType.File, st.Size);
+                entries.Add(entry);
+                if (wantsContent is null || wantsContent(entry))
                 {
                     pending.Add(entry);
                 }
@@ -144,6 +156,46 @@ internal sealed class TreeScanner
         }
 
         _progress?.Report(new SnapshotProgress("scan", entries.Count, 0, 0));
+    }
+
+    private static ManifestEntry NewEntry(string path, FileStatus st, EntryType type, long size, string? hash = null, string? target = null) => new()
+    {
+        Raw = path,
+        Type = type,
+        Size = size,
+        Hash = hash,
+        RawTarget = target,
+        Mode = st.Permissions,
+        MtimeNs = st.MtimeNs,
+        Inode = st.Inode,
+        CtimeNs = st.CtimeNs,
+        Uid = st.Uid,
+        Gid = st.Gid,
+        LinkCount = st.LinkCount,
+    };
+
+    /// <summary>
+    /// Whether the previous entry already says everything this one would (every stored field, cache hints
+    /// included), so a snapshot can keep the previous object; a snapshot that keeps them all is unchanged.
+    /// </summary>
+    private bool Reusable(ManifestEntry? old, FileStatus st, EntryType type) =>
+        _reuseUnchanged && old is not null && old.Type == type
+        && old.Mode == st.Permissions && old.Uid == st.Uid && old.Gid == st.Gid
+        && old.MtimeNs == st.MtimeNs && old.CtimeNs == st.CtimeNs && old.Inode == st.Inode
+        && type switch
+        {
+            EntryType.File => old.Size == st.Size && old.RawTarget is null,
+            EntryType.Directory => old.Size == 0 && old.Hash is null && old.RawTarget is null,
+            _ => old.Hash is null,
+        };
+
+    private void Add(List<ManifestEntry> entries, ManifestEntry entry, ManifestEntry? old)
+    {
+        entries.Add(entry);
+        if (ReferenceEquals(entry, old))
+        {
+            _reused++;
+        }
     }
 
     private void ReadFile(SafeFd root, ManifestEntry entry, int total)
