@@ -21,7 +21,7 @@ internal static partial class ManifestFormat
         {
             foreach (ManifestEntry entry in root.Entries)
             {
-                length += FixedEntryBytes + entry.Raw.Length + (entry.Hash is null ? 0 : 32) + (entry.RawTarget is null ? 0 : 4 + entry.RawTarget.Length);
+                length += FixedEntryBytes + entry.Raw.Length + (entry.HasHash ? 32 : 0) + (entry.RawTarget is null ? 0 : 4 + entry.RawTarget.Length);
             }
         }
 
@@ -45,7 +45,7 @@ internal static partial class ManifestFormat
         at += 4;
         at += Encoding.Latin1.GetBytes(entry.Raw, span[at..]);
         span[at++] = (byte)entry.Type;
-        span[at++] = (byte)((entry.Hash is null ? 0 : HasHash) | (entry.RawTarget is null ? 0 : HasTarget));
+        span[at++] = (byte)((entry.HasHash ? HasHash : 0) | (entry.RawTarget is null ? 0 : HasTarget));
         BinaryPrimitives.WriteUInt32LittleEndian(span[at..], entry.Mode);
         BinaryPrimitives.WriteUInt32LittleEndian(span[(at + 4)..], entry.Uid);
         BinaryPrimitives.WriteUInt32LittleEndian(span[(at + 8)..], entry.Gid);
@@ -54,15 +54,11 @@ internal static partial class ManifestFormat
         BinaryPrimitives.WriteInt64LittleEndian(span[(at + 28)..], entry.CtimeNs);
         BinaryPrimitives.WriteUInt64LittleEndian(span[(at + 36)..], entry.Inode);
         at += 44;
-        if (entry.Hash is not null)
+        if (entry.HasHash)
         {
-            if (!ObjectStore.IsHash(entry.Hash))
-            {
-                throw new ArgumentException("entry holds an invalid content hash", nameof(entry));
-            }
-
-            Convert.FromHexString(entry.Hash, span.Slice(at, 32), out _, out _);
-            at += 32;
+            ObjectKey key = entry.HashKey ?? throw new ArgumentException("entry holds an invalid content hash", nameof(entry));
+            key.WriteTo(span.Slice(at, ObjectKey.Size));
+            at += ObjectKey.Size;
         }
 
         if (entry.RawTarget is not null)
@@ -115,7 +111,7 @@ internal static partial class ManifestFormat
         entry.Inode = reader.ReadUInt64();
         if ((flags & HasHash) != 0)
         {
-            entry.Hash = Convert.ToHexStringLower(reader.ReadSpan(32));
+            entry.HashKey = ObjectKey.FromBytes(reader.ReadSpan(ObjectKey.Size));
         }
 
         if ((flags & HasTarget) != 0)

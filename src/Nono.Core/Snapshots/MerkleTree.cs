@@ -59,7 +59,8 @@ internal static class MerkleTree
 
     private static void HashLeaf(int rootIndex, ReadOnlySpan<byte> rootPath, ManifestEntry entry, Span<byte> destination)
     {
-        if (entry.Hash is not null && !ObjectStore.IsHash(entry.Hash))
+        ObjectKey? key = entry.HashKey;
+        if (entry.HasHash && key is null)
         {
             HashLeafOfMalformedHash(rootIndex, rootPath, entry, destination);
             return;
@@ -82,13 +83,13 @@ internal static class MerkleTree
         BinaryPrimitives.WriteInt64BigEndian(leaf[(at + 20)..], entry.MtimeNs);
         at += 28;
         Span<byte> hash = leaf.Slice(at, HashSize);
-        if (entry.Hash is null)
+        if (key is null)
         {
             hash.Clear();
         }
         else
         {
-            Convert.FromHexString(entry.Hash, hash, out _, out _);
+            key.Value.WriteTo(hash);
         }
 
         at += HashSize;

@@ -134,11 +134,11 @@ internal sealed class TreeScanner
             }
             else if (st.IsRegular)
             {
-                if (old is not null && old.Type == EntryType.File && old.Hash is not null
+                if (old is not null && old.Type == EntryType.File && old.HashKey is { } key
                     && old.Inode == st.Inode && old.Size == st.Size && old.MtimeNs == st.MtimeNs && old.CtimeNs == st.CtimeNs && old.CtimeNs != 0
-                    && (_store is null || _store.Exists(old.Hash)))
+                    && (_store is null || _store.Exists(key)))
                 {
-                    Add(entries, Reusable(old, st, EntryType.File) ? old : NewEntry(path, st, EntryType.File, st.Size, hash: old.Hash), old);
+                    Add(entries, Reusable(old, st, EntryType.File) ? old : NewEntry(path, st, EntryType.File, st.Size, hash: key), old);
                     continue;
                 }
 
@@ -158,12 +158,12 @@ internal sealed class TreeScanner
         _progress?.Report(new SnapshotProgress("scan", entries.Count, 0, 0));
     }
 
-    private static ManifestEntry NewEntry(string path, FileStatus st, EntryType type, long size, string? hash = null, string? target = null) => new()
+    private static ManifestEntry NewEntry(string path, FileStatus st, EntryType type, long size, ObjectKey? hash = null, string? target = null) => new()
     {
         Raw = path,
         Type = type,
         Size = size,
-        Hash = hash,
+        HashKey = hash,
         RawTarget = target,
         Mode = st.Permissions,
         MtimeNs = st.MtimeNs,
@@ -185,8 +185,8 @@ internal sealed class TreeScanner
         && type switch
         {
             EntryType.File => old.Size == st.Size && old.RawTarget is null,
-            EntryType.Directory => old.Size == 0 && old.Hash is null && old.RawTarget is null,
-            _ => old.Hash is null,
+            EntryType.Directory => old.Size == 0 && !old.HasHash && old.RawTarget is null,
+            _ => !old.HasHash,
         };
 
     private void Add(List<ManifestEntry> entries, ManifestEntry entry, ManifestEntry? old)
