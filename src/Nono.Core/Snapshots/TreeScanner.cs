@@ -1,3 +1,4 @@
+using System.Buffers;
 using Nono.Core.Snapshots.Native;
 
 namespace Nono.Core.Snapshots;
@@ -16,6 +17,8 @@ internal sealed partial class TreeScanner
 
     /// <summary>Sibling subdirectories down to this depth are walked on all cores (each walker holds one descriptor per level).</summary>
     private const int ParallelWalkDepth = 8;
+
+    private static readonly Dictionary<string, ManifestEntry> s_noCache = new(StringComparer.Ordinal);
 
     private readonly ObjectStore? _store;
     private readonly ExcludeFilter _filter;
@@ -50,7 +53,7 @@ internal sealed partial class TreeScanner
     /// <param name="cache">Previous entries by raw path, for unchanged-file detection.</param>
     /// <param name="wantsContent">Which files to hash when not cached; null means all.</param>
     /// <param name="cancellationToken">Stops the walk and the readers.</param>
-    public ScanResult Scan(SafeFd root, IReadOnlyDictionary<string, ManifestEntry>? cache, Func<ManifestEntry, bool>? wantsContent, CancellationToken cancellationToken)
+    public ScanResult Scan(SafeFd root, Dictionary<string, ManifestEntry>? cache, Func<ManifestEntry, bool>? wantsContent, CancellationToken cancellationToken)
     {
         WalkLists lists = new();
         FileStatus rootStatus = Fs.Stat(root);
@@ -74,62 +77,47 @@ internal sealed partial class TreeScanner
         return new ScanResult(entries, lists.Skipped, pending.Count(e => !e.Vanished), _bytesDone) { Reused = lists.Reused };
     }
 
-    private void Walk(SafeFd dir, string relative, int depth, WalkLists lists, IReadOnlyDictionary<string, ManifestEntry>? cache, Func<ManifestEntry, bool>? wantsContent, CancellationToken cancellationToken)
+    private void Walk(SafeFd dir, string relative, int depth, WalkLists lists, Dictionary<string, ManifestEntry>? cache, Func<ManifestEntry, bool>? wantsContent, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         bool single = depth == 0 && _only is not null;
         List<(string Name, ManifestEntry Entry, ulong Inode)>? subdirectories = null;
         int before = lists.Entries.Count;
-        foreach (string name in single ? [_only!] : Fs.ReadDirectory(dir))
+
+        // The previous entry is found by a path built in a reused buffer; its own path string is then
+        // used, so an entry seen before costs no new string (names are at most 255 bytes).
+        char[] pathBuffer = ArrayPool<char>.Shared.Rent(relative.Length + 1 + 256);
+        Dictionary<string, ManifestEntry>.AlternateLookup<ReadOnlySpan<char>> lookup = (cache ?? s_noCache).GetAlternateLookup<ReadOnlySpan<char>>();
+        relative.CopyTo(pathBuffer);
+        int prefix = relative.Length == 0 ? 0 : relative.Length + 1;
+        if (prefix > 0)
         {
-            string path = RawName.Join(relative, name);
-            if (!Fs.TryStatAt(dir, name, out FileStatus st, out _))
-            {
-                continue; // vanished between getdents and statx (or a file root that does not exist now)
-            }
+            pathBuffer[relative.Length] = '/';
+        }
 
-            if (!single && _filter.IsExcluded(path, name, st.IsDirectory))
+        try
+        {
+            foreach (string name in single ? [_only!] : Fs.ReadDirectory(dir))
             {
-                continue;
-            }
-
-            ManifestEntry? old = null;
-            _ = cache is not null && cache.TryGetValue(path, out old);
-            if (st.IsDirectory)
-            {
-                ManifestEntry entry = Reusable(old, st, EntryType.Directory) ? old! : NewEntry(path, st, EntryType.Directory, 0);
-                lists.Add(entry, old);
-                (subdirectories ??= []).Add((name, entry, st.Inode));
-            }
-            else if (st.IsSymlink)
-            {
-                string target = Fs.ReadLinkAt(dir, name);
-                ManifestEntry entry = Reusable(old, st, EntryType.Symlink) && old!.RawTarget == target && old.Size == target.Length
-                    ? old
-                    : NewEntry(path, st, EntryType.Symlink, target.Length, target: target);
-                lists.Add(entry, old);
-            }
-            else if (st.IsRegular)
-            {
-                if (old is not null && old.Type == EntryType.File && old.HashKey is { } key
-                    && old.Inode == st.Inode && old.Size == st.Size && old.MtimeNs == st.MtimeNs && old.CtimeNs == st.CtimeNs && old.CtimeNs != 0
-                    && (_store is null || _store.Exists(key)))
+                if (!Fs.TryStatAt(dir, name, out FileStatus st, out _))
                 {
-                    lists.Add(Reusable(old, st, EntryType.File) ? old : NewEntry(path, st, EntryType.File, st.Size, hash: key), old);
+                    continue; // vanished between getdents and statx (or a file root that does not exist now)
+                }
+
+                name.CopyTo(pathBuffer.AsSpan(prefix));
+                _ = lookup.TryGetValue(pathBuffer.AsSpan(0, prefix + name.Length), out ManifestEntry? old);
+                string path = old?.Raw ?? RawName.Join(relative, name);
+                if (!single && _filter.IsExcluded(path, name, st.IsDirectory))
+                {
                     continue;
                 }
 
-                ManifestEntry entry = NewEntry(path, st, EntryType.File, st.Size);
-                lists.Add(entry, null);
-                if (wantsContent is null || wantsContent(entry))
-                {
-                    lists.Pending.Add(entry);
-                }
+                AddEntry(dir, name, path, st, old, lists, ref subdirectories, wantsContent);
             }
-            else
-            {
-                lists.Skipped.Add(new SkippedEntry { Path = RawName.ToDisplay(path), Kind = st.KindName, Raw = path });
-            }
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(pathBuffer);
         }
 
         long scanned = Interlocked.Add(ref _scanned, lists.Entries.Count - before);
@@ -160,7 +148,7 @@ internal sealed partial class TreeScanner
     /// Opens a subdirectory found by <see cref="Walk"/> (no symlink followed) and walks it. One swapped for
     /// something else since its statx (another inode, a symlink, gone) is dropped like a vanished entry.
     /// </summary>
-    private void WalkChild(SafeFd dir, string name, ManifestEntry entry, ulong inode, int depth, WalkLists lists, IReadOnlyDictionary<string, ManifestEntry>? cache, Func<ManifestEntry, bool>? wantsContent, CancellationToken cancellationToken)
+    private void WalkChild(SafeFd dir, string name, ManifestEntry entry, ulong inode, int depth, WalkLists lists, Dictionary<string, ManifestEntry>? cache, Func<ManifestEntry, bool>? wantsContent, CancellationToken cancellationToken)
     {
         using SafeFd? child = Fs.TryOpenAt(dir, name, Interop.O_RDONLY | Interop.O_DIRECTORY | Interop.O_NOFOLLOW, 0, out int errno);
         if (child is null || Fs.Stat(child).Inode != inode)
