@@ -6,7 +6,8 @@ namespace Nono.Core.Snapshots;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal sealed class Manifest
 {
-    public const int CurrentVersion = 1;
+    /// <summary>Version 1 is zstd-compressed JSON (read only); version 2 is <see cref="ManifestFormat"/>.</summary>
+    public const int CurrentVersion = ManifestFormat.Version;
 
     [JsonPropertyName("version")]
     public int Version { get; set; } = CurrentVersion;
@@ -25,4 +26,8 @@ internal sealed class Manifest
 
     [JsonPropertyName("roots")]
     public List<ManifestRoot> Roots { get; set; } = [];
+
+    /// <summary>The stored entries frame of a binary manifest as read or last written; null for JSON manifests.</summary>
+    [JsonIgnore]
+    public ManifestBody? Body { get; set; }
 }

@@ -28,8 +28,36 @@ internal sealed class ManifestEntry
     [JsonPropertyName("mtimeNs")]
     public long MtimeNs { get; set; }
 
+    private string? _hash;
+    private ObjectKey? _hashKey;
+
+    /// <summary>The content hash as hex; manifests loaded from binary hold the key and make the text only when asked.</summary>
     [JsonPropertyName("hash")]
-    public string? Hash { get; set; }
+    public string? Hash
+    {
+        get => _hash ??= _hashKey?.ToString();
+        set
+        {
+            _hash = value;
+            _hashKey = null;
+        }
+    }
+
+    /// <summary>The content hash as a key; null when there is none or the text is not a valid hash.</summary>
+    [JsonIgnore]
+    public ObjectKey? HashKey
+    {
+        get => _hashKey ?? (ObjectKey.TryParse(_hash, out ObjectKey key) ? key : null);
+        set
+        {
+            _hashKey = value;
+            _hash = null;
+        }
+    }
+
+    /// <summary>Whether the entry has a content hash, without making its text.</summary>
+    [JsonIgnore]
+    public bool HasHash => _hashKey is not null || _hash is not null;
 
     [JsonPropertyName("target")]
     public string? Target { get; set; }

@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using System.Text;
 
 namespace Nono.Core.Snapshots;
 
@@ -12,29 +14,111 @@ namespace Nono.Core.Snapshots;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal static class MerkleTree
 {
+    private const int HashSize = SHA256.HashSizeInBytes;
+
+    /// <summary>Leaves hashed per parallel work item: enough to amortize scheduling, small enough to spread.</summary>
+    private const int LeavesPerChunk = 2048;
+
     public static string ComputeRoot(Manifest manifest)
     {
-        List<byte[]> leaves = [];
+        List<(int Index, byte[] RootPath, ManifestEntry Entry)> leaves = [];
         for (int r = 0; r < manifest.Roots.Count; r++)
         {
             ManifestRoot root = manifest.Roots[r];
-            foreach (ManifestEntry entry in root.Entries.OrderBy(e => e.Raw, StringComparer.Ordinal))
+            byte[] rootPath = Encoding.UTF8.GetBytes(root.Root);
+            IEnumerable<ManifestEntry> ordered = IsSorted(root.Entries) ? root.Entries : root.Entries.OrderBy(e => e.Raw, StringComparer.Ordinal);
+            foreach (ManifestEntry entry in ordered)
             {
-                leaves.Add(HashLeaf(r, root.Root, entry));
+                leaves.Add((r, rootPath, entry));
             }
         }
 
-        return Convert.ToHexStringLower(Root(leaves, 0, leaves.Count));
+        // Leaves are independent: hash them on all cores into one buffer (no array per leaf or node).
+        byte[] hashes = new byte[leaves.Count * HashSize];
+        int chunks = (leaves.Count + LeavesPerChunk - 1) / LeavesPerChunk;
+        ParallelWork.ForEach(Enumerable.Range(0, chunks), chunk =>
+        {
+            int end = Math.Min(leaves.Count, (chunk + 1) * LeavesPerChunk);
+            for (int i = chunk * LeavesPerChunk; i < end; i++)
+            {
+                HashLeaf(leaves[i].Index, leaves[i].RootPath, leaves[i].Entry, hashes.AsSpan(i * HashSize, HashSize));
+            }
+        }, CancellationToken.None);
+
+        Span<byte> top = stackalloc byte[HashSize];
+        Root(hashes, leaves.Count, top);
+        return Convert.ToHexStringLower(top);
     }
 
     internal static byte[] HashLeaf(int rootIndex, string rootPath, ManifestEntry entry)
     {
+        byte[] hash = new byte[HashSize];
+        HashLeaf(rootIndex, Encoding.UTF8.GetBytes(rootPath), entry, hash);
+        return hash;
+    }
+
+    private static void HashLeaf(int rootIndex, ReadOnlySpan<byte> rootPath, ManifestEntry entry, Span<byte> destination)
+    {
+        ObjectKey? key = entry.HashKey;
+        if (entry.HasHash && key is null)
+        {
+            HashLeafOfMalformedHash(rootIndex, rootPath, entry, destination);
+            return;
+        }
+
+        int targetLength = entry.RawTarget?.Length ?? 0;
+        int length = 1 + 4 + 4 + rootPath.Length + 4 + entry.Raw.Length + 1 + 4 + 4 + 4 + 8 + 8 + HashSize + 4 + targetLength;
+        byte[]? rented = length > 1024 ? ArrayPool<byte>.Shared.Rent(length) : null;
+        Span<byte> leaf = rented is null ? stackalloc byte[length] : rented.AsSpan(0, length);
+        leaf[0] = 0x00;
+        BinaryPrimitives.WriteInt32BigEndian(leaf[1..], rootIndex);
+        int at = WriteBytes(leaf, 5, rootPath);
+        BinaryPrimitives.WriteInt32BigEndian(leaf[at..], entry.Raw.Length);
+        at += 4 + Encoding.Latin1.GetBytes(entry.Raw, leaf[(at + 4)..]);
+        leaf[at++] = (byte)entry.Type;
+        BinaryPrimitives.WriteUInt32BigEndian(leaf[at..], entry.Mode);
+        BinaryPrimitives.WriteUInt32BigEndian(leaf[(at + 4)..], entry.Uid);
+        BinaryPrimitives.WriteUInt32BigEndian(leaf[(at + 8)..], entry.Gid);
+        BinaryPrimitives.WriteInt64BigEndian(leaf[(at + 12)..], entry.Size);
+        BinaryPrimitives.WriteInt64BigEndian(leaf[(at + 20)..], entry.MtimeNs);
+        at += 28;
+        Span<byte> hash = leaf.Slice(at, HashSize);
+        if (key is null)
+        {
+            hash.Clear();
+        }
+        else
+        {
+            key.Value.WriteTo(hash);
+        }
+
+        at += HashSize;
+        BinaryPrimitives.WriteInt32BigEndian(leaf[at..], targetLength);
+        at += 4;
+        if (entry.RawTarget is not null)
+        {
+            at += Encoding.Latin1.GetBytes(entry.RawTarget, leaf[at..]);
+        }
+
+        SHA256.HashData(leaf[..at], destination);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>
+    /// A tampered JSON manifest may hold a hash that is not 64 lowercase hex digits: hash its decoded bytes
+    /// exactly as earlier versions did (so its root still differs and verify reports it; non-hex throws).
+    /// </summary>
+    private static void HashLeafOfMalformedHash(int rootIndex, ReadOnlySpan<byte> rootPath, ManifestEntry entry, Span<byte> destination)
+    {
         using MemoryStream ms = new();
-        ms.WriteByte(0x00);
         Span<byte> word = stackalloc byte[8];
+        ms.WriteByte(0x00);
         BinaryPrimitives.WriteInt32BigEndian(word, rootIndex);
         ms.Write(word[..4]);
-        WriteBytes(ms, System.Text.Encoding.UTF8.GetBytes(rootPath));
+        WriteBytes(ms, rootPath);
         WriteBytes(ms, Native.RawName.ToBytes(entry.Raw));
         ms.WriteByte((byte)entry.Type);
         BinaryPrimitives.WriteUInt32BigEndian(word, entry.Mode);
@@ -47,29 +131,52 @@ internal static class MerkleTree
         ms.Write(word);
         BinaryPrimitives.WriteInt64BigEndian(word, entry.MtimeNs);
         ms.Write(word);
-        ms.Write(entry.Hash is null ? new byte[32] : Convert.FromHexString(entry.Hash));
+        ms.Write(Convert.FromHexString(entry.Hash ?? ""));
         WriteBytes(ms, entry.RawTarget is null ? [] : Native.RawName.ToBytes(entry.RawTarget));
-        return SHA256.HashData(ms.ToArray());
+        SHA256.HashData(ms.GetBuffer().AsSpan(0, (int)ms.Length), destination);
     }
 
-    private static void WriteBytes(MemoryStream ms, byte[] bytes)
+    private static void WriteBytes(MemoryStream ms, ReadOnlySpan<byte> bytes)
     {
-        Span<byte> len = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(len, bytes.Length);
-        ms.Write(len);
+        Span<byte> length = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32BigEndian(length, bytes.Length);
+        ms.Write(length);
         ms.Write(bytes);
     }
 
-    private static byte[] Root(List<byte[]> leaves, int start, int count)
+    private static int WriteBytes(Span<byte> leaf, int at, ReadOnlySpan<byte> bytes)
+    {
+        BinaryPrimitives.WriteInt32BigEndian(leaf[at..], bytes.Length);
+        bytes.CopyTo(leaf[(at + 4)..]);
+        return at + 4 + bytes.Length;
+    }
+
+    private static bool IsSorted(List<ManifestEntry> entries)
+    {
+        for (int i = 1; i < entries.Count; i++)
+        {
+            if (string.CompareOrdinal(entries[i - 1].Raw, entries[i].Raw) > 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The root of <paramref name="count"/> consecutive leaf hashes starting at the front of <paramref name="leaves"/>.</summary>
+    private static void Root(ReadOnlySpan<byte> leaves, int count, Span<byte> destination)
     {
         if (count == 0)
         {
-            return SHA256.HashData([]);
+            SHA256.HashData([], destination);
+            return;
         }
 
         if (count == 1)
         {
-            return leaves[start];
+            leaves[..HashSize].CopyTo(destination);
+            return;
         }
 
         int k = 1;
@@ -78,10 +185,10 @@ internal static class MerkleTree
             k *= 2;
         }
 
-        byte[] node = new byte[65];
+        Span<byte> node = stackalloc byte[1 + (2 * HashSize)];
         node[0] = 0x01;
-        Root(leaves, start, k).CopyTo(node, 1);
-        Root(leaves, start + k, count - k).CopyTo(node, 33);
-        return SHA256.HashData(node);
+        Root(leaves, k, node.Slice(1, HashSize));
+        Root(leaves[(k * HashSize)..], count - k, node.Slice(1 + HashSize, HashSize));
+        SHA256.HashData(node, destination);
     }
 }

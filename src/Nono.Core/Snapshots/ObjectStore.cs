@@ -58,9 +58,12 @@ internal sealed partial class ObjectStore
         ? Path.Combine(Directory, hash[..2], hash[2..])
         : throw new Diagnostics.NonoException(Diagnostics.NonoErrorCode.VerificationFailed, "snapshot manifest holds an invalid content hash");
 
-    public static bool IsHash(string? hash) => hash is { Length: 64 } && hash.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
+    public static bool IsHash(string? hash) => ObjectKey.TryParse(hash, out _);
 
     public bool Exists(string hash) => Packs.Contains(hash) || IsPending(hash) || File.Exists(PathFor(hash));
+
+    /// <summary>Same as <see cref="Exists(string)"/>; the hex text is made only when the object is not packed.</summary>
+    public bool Exists(ObjectKey key) => Packs.Contains(key) || Exists(key.ToString());
 
     /// <summary>Stores content held in memory, unless an object with its hash already exists. Returns the hex hash.</summary>
     public string PutBytes(ReadOnlySpan<byte> content)

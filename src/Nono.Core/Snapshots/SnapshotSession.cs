@@ -154,13 +154,19 @@ public sealed partial class SnapshotSession
         Manifest manifest = new() { Session = Id, Index = index, CreatedAt = Store.Time.GetUtcNow() };
         int filesRead = 0;
         long bytesRead = 0;
+        bool unchanged = previous?.Body is not null;
         for (int r = 0; r < Info.Roots.Count; r++)
         {
             (string directory, string? only) = RootLocation(r);
             using SafeFd rootFd = Fs.OpenDirectory(directory);
             Dictionary<string, ManifestEntry>? cache = previous?.Roots[r].Entries.ToDictionary(e => e.Raw, StringComparer.Ordinal);
-            ScanResult scan = new TreeScanner(objects, filter, progress, only).Scan(rootFd, cache, null, cancellationToken);
-            MarkRacilyClean(scan.Entries, racyAfterNs);
+            ScanResult scan = new TreeScanner(objects, filter, progress, only, reuseUnchanged: true).Scan(rootFd, cache, null, cancellationToken);
+            int marked = MarkRacilyClean(scan.Entries, racyAfterNs);
+
+            // Every entry is the previous manifest's own (same path set, every field equal): the stored
+            // entries frame of the previous manifest holds exactly these bytes, so it is written again as is.
+            unchanged = unchanged && marked == 0 && scan.Reused == scan.Entries.Count && scan.Entries.Count == previous!.Roots[r].Entries.Count
+                && previous.Roots[r].Root == Info.Roots[r];
             manifest.Roots.Add(new ManifestRoot { Root = Info.Roots[r], Entries = scan.Entries, Skipped = scan.Skipped });
             filesRead += scan.FilesRead;
             bytesRead += scan.BytesRead;
@@ -175,22 +181,8 @@ public sealed partial class SnapshotSession
             Fs.SyncFileSystem(objectsFd);
         }
 
-        StateFiles.WriteManifest(ManifestPath(index), manifest);
-        List<ManifestEntry> all = [.. manifest.Roots.SelectMany(root => root.Entries)];
-        SnapshotInfo info = new()
-        {
-            Index = index,
-            CreatedAt = manifest.CreatedAt,
-            Label = label,
-            MerkleRoot = manifest.MerkleRoot,
-            Files = all.Count(e => e.Type == EntryType.File),
-            Directories = all.Count(e => e.Type == EntryType.Directory),
-            Symlinks = all.Count(e => e.Type == EntryType.Symlink),
-            Skipped = manifest.Roots.Sum(root => root.Skipped.Count),
-            TotalBytes = all.Where(e => e.Type == EntryType.File).Sum(e => e.Size),
-            FilesRead = filesRead,
-            BytesRead = bytesRead,
-        };
+        StateFiles.WriteManifest(ManifestPath(index), manifest, unchanged ? previous!.Body : null);
+        SnapshotInfo info = Summarize(manifest, label, filesRead, bytesRead);
         Info = Info with { Snapshots = [.. Info.Snapshots, info] };
         StateFiles.WriteSession(Path.Combine(_directory, "session.json"), Info);
         return info;
@@ -201,15 +193,57 @@ public sealed partial class SnapshotSession
     /// its mtime or ctime moving (git's "racily clean" problem). Such entries get ctime 0 in the
     /// manifest, so the next snapshot reads them again instead of trusting the cache.
     /// </summary>
-    internal static void MarkRacilyClean(List<ManifestEntry> entries, long racyAfterNs)
+    /// <returns>How many entries were marked.</returns>
+    internal static int MarkRacilyClean(List<ManifestEntry> entries, long racyAfterNs)
     {
+        int marked = 0;
         foreach (ManifestEntry entry in entries)
         {
-            if (entry.Type == EntryType.File && (entry.CtimeNs >= racyAfterNs || entry.MtimeNs >= racyAfterNs))
+            if (entry.Type == EntryType.File && entry.CtimeNs != 0 && (entry.CtimeNs >= racyAfterNs || entry.MtimeNs >= racyAfterNs))
             {
                 entry.CtimeNs = 0;
+                marked++;
             }
         }
+
+        return marked;
+    }
+
+    private static SnapshotInfo Summarize(Manifest manifest, string? label, int filesRead, long bytesRead)
+    {
+        int files = 0, directories = 0, symlinks = 0;
+        long totalBytes = 0;
+        foreach (ManifestEntry entry in manifest.Roots.SelectMany(root => root.Entries))
+        {
+            switch (entry.Type)
+            {
+                case EntryType.File:
+                    files++;
+                    totalBytes += entry.Size;
+                    break;
+                case EntryType.Directory:
+                    directories++;
+                    break;
+                default:
+                    symlinks++;
+                    break;
+            }
+        }
+
+        return new SnapshotInfo
+        {
+            Index = manifest.Index,
+            CreatedAt = manifest.CreatedAt,
+            Label = label,
+            MerkleRoot = manifest.MerkleRoot,
+            Files = files,
+            Directories = directories,
+            Symlinks = symlinks,
+            Skipped = manifest.Roots.Sum(root => root.Skipped.Count),
+            TotalBytes = totalBytes,
+            FilesRead = filesRead,
+            BytesRead = bytesRead,
+        };
     }
 
     /// <summary>The previous snapshot of this session, or the last one of the newest other session over the same roots.</summary>

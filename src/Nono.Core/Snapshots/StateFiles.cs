@@ -44,21 +44,14 @@ internal static class StateFiles
         }
     }
 
-    public static void WriteManifest(string path, Manifest manifest)
+    /// <summary>Writes a binary manifest; <paramref name="reuse"/> is a stored body known to hold exactly its entries.</summary>
+    public static void WriteManifest(string path, Manifest manifest, ManifestBody? reuse = null)
     {
-        foreach (ManifestRoot root in manifest.Roots)
-        {
-            foreach (ManifestEntry entry in root.Entries)
-            {
-                entry.Encode();
-            }
-        }
-
-        byte[] json = JsonSerializer.SerializeToUtf8Bytes(manifest, SnapshotJsonContext.Default.Manifest);
-        using Compressor compressor = new(3);
-        WriteAtomic(path, compressor.Wrap(json));
+        manifest.Version = ManifestFormat.Version;
+        WriteAtomic(path, ManifestFormat.Encode(manifest, reuse));
     }
 
+    /// <summary>Reads a binary (version 2) or JSON (version 1) manifest.</summary>
     public static Manifest ReadManifest(string path)
     {
         if (!File.Exists(path))
@@ -68,8 +61,14 @@ internal static class StateFiles
 
         try
         {
+            byte[] file = File.ReadAllBytes(path);
+            if (ManifestFormat.IsBinary(file))
+            {
+                return ManifestFormat.Decode(file);
+            }
+
             using Decompressor decompressor = new();
-            byte[] json = decompressor.Unwrap(File.ReadAllBytes(path)).ToArray();
+            byte[] json = decompressor.Unwrap(file).ToArray();
             Manifest manifest = JsonSerializer.Deserialize(json, SnapshotJsonContext.Default.Manifest) ?? throw new JsonException("null document");
             foreach (ManifestRoot root in manifest.Roots)
             {

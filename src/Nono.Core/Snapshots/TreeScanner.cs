@@ -1,5 +1,4 @@
 using System.Buffers;
-using Microsoft.Win32.SafeHandles;
 using Nono.Core.Snapshots.Native;
 
 namespace Nono.Core.Snapshots;
@@ -11,15 +10,22 @@ namespace Nono.Core.Snapshots;
 /// one (restore planning), it is only hashed.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-internal sealed class TreeScanner
+internal sealed partial class TreeScanner
 {
     /// <summary>Deeper trees are refused: recursion and descriptors per level must stay bounded.</summary>
     public const int MaxDepth = 256;
+
+    /// <summary>Sibling subdirectories down to this depth are walked on all cores (each walker holds one descriptor per level).</summary>
+    private const int ParallelWalkDepth = 8;
+
+    private static readonly Dictionary<string, ManifestEntry> s_noCache = new(StringComparer.Ordinal);
 
     private readonly ObjectStore? _store;
     private readonly ExcludeFilter _filter;
     private readonly IProgress<SnapshotProgress>? _progress;
     private readonly string? _only;
+    private readonly bool _reuseUnchanged;
+    private long _scanned;
     private long _filesDone;
     private long _bytesDone;
 
@@ -30,8 +36,13 @@ internal sealed class TreeScanner
     /// For a file root: the one raw name of the root directory to track (never excluded); the
     /// directory itself and its other entries are not part of the result.
     /// </param>
-    public TreeScanner(ObjectStore? store, ExcludeFilter filter, IProgress<SnapshotProgress>? progress, string? only = null)
+    /// <param name="reuseUnchanged">
+    /// Put the cache's own entry into the result when nothing recorded about it changed (snapshots only:
+    /// a restore plan needs the live link count, which manifests do not hold).
+    /// </param>
+    public TreeScanner(ObjectStore? store, ExcludeFilter filter, IProgress<SnapshotProgress>? progress, string? only = null, bool reuseUnchanged = false)
     {
+        _reuseUnchanged = reuseUnchanged;
         _store = store;
         _filter = filter;
         _progress = progress;
@@ -42,206 +53,122 @@ internal sealed class TreeScanner
     /// <param name="cache">Previous entries by raw path, for unchanged-file detection.</param>
     /// <param name="wantsContent">Which files to hash when not cached; null means all.</param>
     /// <param name="cancellationToken">Stops the walk and the readers.</param>
-    public ScanResult Scan(SafeFd root, IReadOnlyDictionary<string, ManifestEntry>? cache, Func<ManifestEntry, bool>? wantsContent, CancellationToken cancellationToken)
+    public ScanResult Scan(SafeFd root, Dictionary<string, ManifestEntry>? cache, Func<ManifestEntry, bool>? wantsContent, CancellationToken cancellationToken)
     {
-        List<ManifestEntry> entries = [];
-        List<SkippedEntry> skipped = [];
-        List<ManifestEntry> pending = [];
+        WalkLists lists = new();
         FileStatus rootStatus = Fs.Stat(root);
         if (_only is null)
         {
-            entries.Add(new ManifestEntry { Raw = "", Type = EntryType.Directory, Mode = rootStatus.Permissions, MtimeNs = rootStatus.MtimeNs, Inode = rootStatus.Inode, CtimeNs = rootStatus.CtimeNs, Uid = rootStatus.Uid, Gid = rootStatus.Gid });
+            ManifestEntry? old = null;
+            _ = cache is not null && cache.TryGetValue("", out old);
+            lists.Add(Reusable(old, rootStatus, EntryType.Directory) ? old! : NewEntry("", rootStatus, EntryType.Directory, 0), old);
         }
 
-        Walk(root, "", 0, entries, skipped, pending, cache, wantsContent, cancellationToken);
+        Walk(root, "", 0, lists, cache, wantsContent, cancellationToken);
+        List<ManifestEntry> entries = lists.Entries;
+        List<ManifestEntry> pending = lists.Pending;
 
         ParallelWork.ForEach(pending, entry => ReadFile(root, entry, pending.Count), cancellationToken);
         _progress?.Report(new SnapshotProgress("hash", _filesDone, _bytesDone, pending.Count));
 
         entries.RemoveAll(e => e.Vanished);
         entries.Sort((a, b) => string.CompareOrdinal(a.Raw, b.Raw));
-        return new ScanResult(entries, skipped, pending.Count(e => !e.Vanished), _bytesDone);
+        lists.Skipped.Sort((a, b) => string.CompareOrdinal(a.Raw, b.Raw));
+        return new ScanResult(entries, lists.Skipped, pending.Count(e => !e.Vanished), _bytesDone) { Reused = lists.Reused };
     }
 
-    private void Walk(
-        SafeFd dir,
-        string relative,
-        int depth,
-        List<ManifestEntry> entries,
-        List<SkippedEntry> skipped,
-        List<ManifestEntry> pending,
-        IReadOnlyDictionary<string, ManifestEntry>? cache,
-        Func<ManifestEntry, bool>? wantsContent,
-        CancellationToken cancellationToken)
+    private void Walk(SafeFd dir, string relative, int depth, WalkLists lists, Dictionary<string, ManifestEntry>? cache, Func<ManifestEntry, bool>? wantsContent, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         bool single = depth == 0 && _only is not null;
-        foreach (string name in single ? [_only!] : Fs.ReadDirectory(dir))
+        List<(string Name, ManifestEntry Entry, ulong Inode)>? subdirectories = null;
+        int before = lists.Entries.Count;
+
+        // The previous entry is found by a path built in a reused buffer; its own path string is then
+        // used, so an entry seen before costs no new string (names are at most 255 bytes).
+        char[] pathBuffer = ArrayPool<char>.Shared.Rent(relative.Length + 1 + 256);
+        Dictionary<string, ManifestEntry>.AlternateLookup<ReadOnlySpan<char>> lookup = (cache ?? s_noCache).GetAlternateLookup<ReadOnlySpan<char>>();
+        relative.CopyTo(pathBuffer);
+        int prefix = relative.Length == 0 ? 0 : relative.Length + 1;
+        if (prefix > 0)
         {
-            string path = RawName.Join(relative, name);
-            if (!Fs.TryStatAt(dir, name, out FileStatus st, out _))
-            {
-                continue; // vanished between getdents and statx (or a file root that does not exist now)
-            }
-
-            if (!single && _filter.IsExcluded(path, name, st.IsDirectory))
-            {
-                continue;
-            }
-
-            ManifestEntry entry = new() { Raw = path, Mode = st.Permissions, MtimeNs = st.MtimeNs, Inode = st.Inode, CtimeNs = st.CtimeNs, Uid = st.Uid, Gid = st.Gid, LinkCount = st.LinkCount };
-            if (st.IsDirectory)
-            {
-                entry.Type = EntryType.Directory;
-                using SafeFd? child = Fs.TryOpenAt(dir, name, Interop.O_RDONLY | Interop.O_DIRECTORY | Interop.O_NOFOLLOW, 0, out int errno);
-                if (child is null)
-                {
-                    // Gone or swapped for a non-directory since statx: skip. Anything else (EACCES) must not
-                    // silently shrink the snapshot, or a later restore would lose what it did not see.
-                    if (IsVanished(errno))
-                    {
-                        continue;
-                    }
-
-                    throw Fs.Error("openat", RawName.ToDisplay(path), errno);
-                }
-
-                entries.Add(entry);
-                if (depth >= MaxDepth)
-                {
-                    throw new Diagnostics.NonoException(Diagnostics.NonoErrorCode.Io, $"{RawName.ToDisplay(path)} is nested deeper than {MaxDepth} directories; refusing to snapshot it", RawName.ToDisplay(path));
-                }
-
-                Walk(child, path, depth + 1, entries, skipped, pending, cache, wantsContent, cancellationToken);
-            }
-            else if (st.IsSymlink)
-            {
-                entry.Type = EntryType.Symlink;
-                entry.RawTarget = Fs.ReadLinkAt(dir, name);
-                entry.Size = entry.RawTarget.Length;
-                entries.Add(entry);
-            }
-            else if (st.IsRegular)
-            {
-                entry.Type = EntryType.File;
-                entry.Size = st.Size;
-                entries.Add(entry);
-                if (cache is not null && cache.TryGetValue(path, out ManifestEntry? old) && old.Type == EntryType.File && old.Hash is not null
-                    && old.Inode == st.Inode && old.Size == st.Size && old.MtimeNs == st.MtimeNs && old.CtimeNs == st.CtimeNs && old.CtimeNs != 0
-                    && (_store is null || _store.Exists(old.Hash)))
-                {
-                    entry.Hash = old.Hash;
-                }
-                else if (wantsContent is null || wantsContent(entry))
-                {
-                    pending.Add(entry);
-                }
-            }
-            else
-            {
-                skipped.Add(new SkippedEntry { Path = RawName.ToDisplay(path), Kind = st.KindName, Raw = path });
-            }
+            pathBuffer[relative.Length] = '/';
         }
 
-        _progress?.Report(new SnapshotProgress("scan", entries.Count, 0, 0));
-    }
-
-    private void ReadFile(SafeFd root, ManifestEntry entry, int total)
-    {
-        using SafeFd? fd = Fs.TryOpenBeneath(root, entry.Raw, Interop.O_RDONLY | Interop.O_NONBLOCK | Interop.O_NOCTTY | Interop.O_NOFOLLOW, out int errno);
-        if (fd is null)
-        {
-            if (!IsVanished(errno))
-            {
-                throw Fs.Error("open", RawName.ToDisplay(entry.Raw), errno);
-            }
-
-            entry.Vanished = true;
-            return;
-        }
-
-        FileStatus before = Fs.Stat(fd);
-        if (!before.IsRegular)
-        {
-            entry.Vanished = true; // swapped for a FIFO, device or directory: never read it
-            return;
-        }
-
-        using SafeFileHandle handle = new(fd.DangerousGetHandle(), ownsHandle: false);
-        (string hash, long size) = before.Size <= ObjectStore.SmallFileLimit ? ReadSmall(handle, before.Size) : ReadLarge(handle);
-        FileStatus after = Fs.Stat(fd);
-        entry.Hash = hash;
-        entry.Size = size;
-        entry.Mode = after.Permissions;
-        entry.Inode = after.Inode;
-        entry.MtimeNs = after.MtimeNs;
-
-        // A file written while being read gets ctime 0, so the next snapshot reads it again.
-        entry.CtimeNs = after.MtimeNs == before.MtimeNs && after.CtimeNs == before.CtimeNs && after.Size == size ? after.CtimeNs : 0;
-
-        long files = Interlocked.Increment(ref _filesDone);
-        long bytes = Interlocked.Add(ref _bytesDone, size);
-        if ((files & 255) == 0)
-        {
-            _progress?.Report(new SnapshotProgress("hash", files, bytes, total));
-        }
-    }
-
-    private (string Hash, long Size) ReadSmall(SafeFileHandle handle, long expected)
-    {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent((int)expected + 1);
         try
         {
-            int length = 0;
-            int n;
-            while (length < buffer.Length && (n = RandomAccess.Read(handle, buffer.AsSpan(length), length)) > 0)
+            foreach (string name in single ? [_only!] : Fs.ReadDirectory(dir))
             {
-                length += n;
-            }
+                if (!Fs.TryStatAt(dir, name, out FileStatus st, out _))
+                {
+                    continue; // vanished between getdents and statx (or a file root that does not exist now)
+                }
 
-            if (length == buffer.Length)
-            {
-                return ReadLarge(handle); // grew while we read it
-            }
+                name.CopyTo(pathBuffer.AsSpan(prefix));
+                _ = lookup.TryGetValue(pathBuffer.AsSpan(0, prefix + name.Length), out ManifestEntry? old);
+                string path = old?.Raw ?? RawName.Join(relative, name);
+                if (!single && _filter.IsExcluded(path, name, st.IsDirectory))
+                {
+                    continue;
+                }
 
-            ReadOnlySpan<byte> content = buffer.AsSpan(0, length);
-            string hash = _store is not null ? _store.PutBytes(content) : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content));
-            return (hash, length);
+                AddEntry(dir, name, path, st, old, lists, ref subdirectories, wantsContent);
+            }
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            ArrayPool<char>.Shared.Return(pathBuffer);
+        }
+
+        long scanned = Interlocked.Add(ref _scanned, lists.Entries.Count - before);
+        _progress?.Report(new SnapshotProgress("scan", scanned, 0, 0));
+        if (subdirectories is null)
+        {
+            return;
+        }
+
+        if (depth < ParallelWalkDepth && subdirectories.Count > 1)
+        {
+            ParallelWork.ForEach(subdirectories, sub =>
+            {
+                WalkLists own = new();
+                WalkChild(dir, sub.Name, sub.Entry, sub.Inode, depth, own, cache, wantsContent, cancellationToken);
+                lists.MergeFrom(own);
+            }, cancellationToken);
+            return;
+        }
+
+        foreach ((string name, ManifestEntry entry, ulong inode) in subdirectories)
+        {
+            WalkChild(dir, name, entry, inode, depth, lists, cache, wantsContent, cancellationToken);
         }
     }
 
-    private (string Hash, long Size) ReadLarge(SafeFileHandle handle)
+    /// <summary>
+    /// Opens a subdirectory found by <see cref="Walk"/> (no symlink followed) and walks it. One swapped for
+    /// something else since its statx (another inode, a symlink, gone) is dropped like a vanished entry.
+    /// </summary>
+    private void WalkChild(SafeFd dir, string name, ManifestEntry entry, ulong inode, int depth, WalkLists lists, Dictionary<string, ManifestEntry>? cache, Func<ManifestEntry, bool>? wantsContent, CancellationToken cancellationToken)
     {
-        if (_store is not null)
+        using SafeFd? child = Fs.TryOpenAt(dir, name, Interop.O_RDONLY | Interop.O_DIRECTORY | Interop.O_NOFOLLOW, 0, out int errno);
+        if (child is null || Fs.Stat(child).Inode != inode)
         {
-            return _store.PutStream(handle);
-        }
-
-        using System.Security.Cryptography.IncrementalHash sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(1024 * 1024);
-        try
-        {
-            long offset = 0;
-            int n;
-            while ((n = RandomAccess.Read(handle, buffer, offset)) > 0)
+            // Gone or swapped since statx: skip. Anything else (EACCES) must not silently shrink the
+            // snapshot, or a later restore would lose what it did not see.
+            if (child is not null || IsVanished(errno))
             {
-                sha.AppendData(buffer, 0, n);
-                offset += n;
+                entry.Vanished = true;
+                return;
             }
 
-            return (Convert.ToHexStringLower(sha.GetHashAndReset()), offset);
+            throw Fs.Error("openat", RawName.ToDisplay(entry.Raw), errno);
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
 
-    /// <summary>The entry disappeared or a path component became a symlink or non-directory during the scan.</summary>
-    private static bool IsVanished(int errno) =>
-        errno is (int)Interop.Errno.ENOENT or (int)Interop.Errno.ELOOP or (int)Interop.Errno.ENOTDIR or (int)Interop.Errno.EXDEV;
+        if (depth >= MaxDepth)
+        {
+            throw new Diagnostics.NonoException(Diagnostics.NonoErrorCode.Io, $"{RawName.ToDisplay(entry.Raw)} is nested deeper than {MaxDepth} directories; refusing to snapshot it", RawName.ToDisplay(entry.Raw));
+        }
+
+        Walk(child, entry.Raw, depth + 1, lists, cache, wantsContent, cancellationToken);
+    }
 }

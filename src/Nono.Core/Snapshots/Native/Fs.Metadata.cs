@@ -5,7 +5,9 @@ internal static partial class Fs
     /// <summary>lstat-like statx of one raw name in <paramref name="dir"/> (AT_SYMLINK_NOFOLLOW).</summary>
     public static unsafe bool TryStatAt(SafeFd dir, string name, out FileStatus status, out int errno)
     {
-        byte[] z = RawName.ToZ(name);
+        // A name from getdents is at most 255 bytes: no array per statx.
+        Span<byte> z = name.Length < 256 ? stackalloc byte[256] : new byte[name.Length + 1];
+        RawName.WriteZ(name, z);
         Interop.statx_buf buf;
         fixed (byte* p = z)
         {

@@ -24,14 +24,20 @@ internal static class RawName
     /// <summary>NUL-terminated bytes for a syscall. A raw string never contains NUL (the kernel forbids it in names).</summary>
     public static byte[] ToZ(string raw)
     {
-        if (raw.Contains('\0', StringComparison.Ordinal) || raw.Any(c => c > 0xFF))
+        byte[] z = new byte[raw.Length + 1];
+        WriteZ(raw, z);
+        return z;
+    }
+
+    /// <summary>Writes the NUL-terminated bytes of <paramref name="raw"/> into <paramref name="destination"/> (at least one byte longer).</summary>
+    public static void WriteZ(ReadOnlySpan<char> raw, Span<byte> destination)
+    {
+        if (raw.ContainsAnyExceptInRange('\u0001', '\u00ff'))
         {
             throw new ArgumentException("not a raw file name", nameof(raw));
         }
 
-        byte[] z = new byte[raw.Length + 1];
-        Encoding.Latin1.GetBytes(raw, z);
-        return z;
+        destination[Encoding.Latin1.GetBytes(raw, destination)] = 0;
     }
 
     /// <summary>The UTF-8 text of a raw name, or null when its bytes are not valid UTF-8.</summary>

@@ -11,7 +11,7 @@ namespace Nono.Core.Snapshots.Packs;
 /// </summary>
 internal static class PackIndexFormat
 {
-    private const int EntrySize = 32 + 8 + 4;
+    public const int EntrySize = 32 + 8 + 4;
     private static ReadOnlySpan<byte> Magic => "NONOPAK1"u8;
 
     public static byte[] Encode(IReadOnlyList<PackEntry> entries)
@@ -22,7 +22,7 @@ internal static class PackIndexFormat
         int at = Magic.Length + 4;
         foreach (PackEntry entry in entries)
         {
-            Convert.FromHexString(entry.Hash, bytes.AsSpan(at, 32), out _, out _);
+            entry.Key.WriteTo(bytes.AsSpan(at, 32));
             BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(at + 32), (ulong)entry.Offset);
             BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(at + 40), (uint)entry.Length);
             at += EntrySize;
@@ -69,7 +69,7 @@ internal static class PackIndexFormat
                 return null;
             }
 
-            entries.Add(new PackEntry(Convert.ToHexStringLower(bytes.Slice(at, 32)), (long)offset, (int)length));
+            entries.Add(new PackEntry(ObjectKey.FromBytes(bytes.Slice(at, 32)), (long)offset, (int)length));
         }
 
         return entries;

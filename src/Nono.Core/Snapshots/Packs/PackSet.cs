@@ -11,12 +11,13 @@ namespace Nono.Core.Snapshots.Packs;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal sealed class PackSet : IDisposable
 {
-    private readonly ConcurrentDictionary<string, (Pack Pack, PackEntry Entry)> _objects = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<ObjectKey, (Pack Pack, PackEntry Entry)> _objects;
     private readonly List<Pack> _packs = [];
 
-    private PackSet(string directory)
+    private PackSet(string directory, int capacity)
     {
         Directory = directory;
+        _objects = new ConcurrentDictionary<ObjectKey, (Pack Pack, PackEntry Entry)>(Environment.ProcessorCount, capacity);
     }
 
     public string Directory { get; }
@@ -39,13 +40,16 @@ internal sealed class PackSet : IDisposable
 
     public static PackSet Load(string directory)
     {
-        PackSet set = new(directory);
         if (!System.IO.Directory.Exists(directory))
         {
-            return set;
+            return new PackSet(directory, 0);
         }
 
-        foreach (string index in System.IO.Directory.EnumerateFiles(directory, Pack.Prefix + "*" + Pack.IndexExtension).Order(StringComparer.Ordinal))
+        // Sized up front from the index lengths: no rehashing while tens of thousands of entries go in.
+        string[] indexes = [.. System.IO.Directory.EnumerateFiles(directory, Pack.Prefix + "*" + Pack.IndexExtension).Order(StringComparer.Ordinal)];
+        long expected = indexes.Sum(index => new FileInfo(index).Length / PackIndexFormat.EntrySize);
+        PackSet set = new(directory, (int)Math.Min(expected + 1024, 1 << 24));
+        foreach (string index in indexes)
         {
             string name = Path.GetFileNameWithoutExtension(index);
             if (Pack.IsName(name))
@@ -59,14 +63,18 @@ internal sealed class PackSet : IDisposable
 
     public bool TryGet(string hash, out Pack pack, out PackEntry entry)
     {
-        bool found = _objects.TryGetValue(hash, out (Pack Pack, PackEntry Entry) hit);
-        (pack, entry) = hit;
+        (Pack Pack, PackEntry Entry) hit = default;
+        bool found = ObjectKey.TryParse(hash, out ObjectKey key) && _objects.TryGetValue(key, out hit);
+        pack = hit.Pack!; // null only when not found (as before): callers use it only when this returns true
+        entry = hit.Entry;
         return found;
     }
 
-    public bool Contains(string hash) => _objects.ContainsKey(hash);
+    public bool Contains(string hash) => ObjectKey.TryParse(hash, out ObjectKey key) && _objects.ContainsKey(key);
 
-    public IEnumerable<string> Hashes => _objects.Keys;
+    public bool Contains(ObjectKey key) => _objects.ContainsKey(key);
+
+    public IEnumerable<string> Hashes => _objects.Keys.Select(key => key.ToString());
 
     public void Add(Pack pack)
     {
@@ -77,7 +85,7 @@ internal sealed class PackSet : IDisposable
 
         foreach (PackEntry entry in pack.Entries)
         {
-            _objects.TryAdd(entry.Hash, (pack, entry));
+            _objects.TryAdd(entry.Key, (pack, entry));
         }
     }
 
