@@ -23,6 +23,7 @@ internal static class GitCli
         // Never let a repository's config run programs or prompt: this is the supervisor.
         psi.Environment["GIT_TERMINAL_PROMPT"] = "0";
         psi.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
+        psi.Environment.Remove(Nono.Core.Proxy.SocketContinuations.Variable); // the supervisor's own runtime setting
         using Process process = Process.Start(psi) ?? throw new NonoException(NonoErrorCode.Io, "could not start git");
         Task<string> stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         Task<string> stderr = process.StandardError.ReadToEndAsync(cancellationToken);

@@ -74,7 +74,7 @@ public sealed class DnsRefuser : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(sink);
         ArgumentNullException.ThrowIfNull(timeProvider);
-        sink.Record(Event(timeProvider, null, "dns-trap-unavailable:" + why));
+        sink.Record(Event(timeProvider, null, Audit.ViolationRules.DnsTrapUnavailableReason + why));
     }
 
     /// <summary>Stops answering and closes the socket.</summary>
@@ -94,8 +94,15 @@ public sealed class DnsRefuser : IAsyncDisposable
     {
         byte[] buffer = new byte[MaxDatagram];
         EndPoint any = _socket.AddressFamily == AddressFamily.InterNetworkV6 ? new IPEndPoint(IPAddress.IPv6Any, 0) : new IPEndPoint(IPAddress.Any, 0);
-        while (!_stop.IsCancellationRequested)
+        for (long served = 1; !_stop.IsCancellationRequested; served++)
         {
+            if (served % 64 == 0)
+            {
+                // Receives that complete at once (a flood) would otherwise keep this loop on the socket thread that
+                // ran its last continuation, which with inline continuations also serves the proxy's sockets.
+                await Task.Yield();
+            }
+
             SocketReceiveMessageFromResult received;
             try
             {

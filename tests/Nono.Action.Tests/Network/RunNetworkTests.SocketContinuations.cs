@@ -42,8 +42,7 @@ public sealed partial class RunNetworkTests
             Task<string> stderr = nono.StandardError.ReadToEndAsync(ct);
             string? first = await nono.StandardOutput.ReadLineAsync(ct);
             Assert.True(first?.StartsWith("child-sees ", StringComparison.Ordinal) == true, $"{first} {(nono.HasExited ? await stderr : "")}");
-            int epollThreads = Directory.GetDirectories($"/proc/{nono.Id}/task")
-                .Count(task => File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n') == ".NET Sockets");
+            int epollThreads = Directory.GetDirectories($"/proc/{nono.Id}/task").Count(task => ThreadName(task) == ".NET Sockets");
 
             await nono.StandardInput.WriteLineAsync("done".AsMemory(), ct);
             await nono.StandardInput.FlushAsync(ct);
@@ -61,6 +60,19 @@ public sealed partial class RunNetworkTests
             {
                 nono.Kill(entireProcessTree: true);
             }
+        }
+    }
+
+    /// <summary>A thread's name, or null when it exited between listing and reading.</summary>
+    private static string? ThreadName(string taskDirectory)
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine(taskDirectory, "comm")).TrimEnd('\n');
+        }
+        catch (IOException)
+        {
+            return null;
         }
     }
 }

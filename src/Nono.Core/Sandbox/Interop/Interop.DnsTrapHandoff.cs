@@ -69,10 +69,21 @@ internal static partial class Interop
 
         CheckIo(n, "recvmsg");
         cmsghdr_t* header = (cmsghdr_t*)control;
-        fd = n > 0 && msg.msg_controllen >= CmsgLenOneFd && header->cmsg_level == SOL_SOCKET && header->cmsg_type == SCM_RIGHTS
-            && header->cmsg_len == CmsgLenOneFd && (msg.msg_flags & 0x8 /* MSG_CTRUNC */) == 0
-            ? *(int*)(control + CmsgDataOffset)
-            : -1;
+        bool oneDescriptor = n > 0 && msg.msg_controllen >= CmsgLenOneFd && header->cmsg_level == SOL_SOCKET
+            && header->cmsg_type == SCM_RIGHTS && header->cmsg_len == CmsgLenOneFd;
+        if ((msg.msg_flags & 0x8 /* MSG_CTRUNC */) != 0)
+        {
+            // A descriptor was sent but not delivered whole (at RLIMIT_NOFILE, or refused by an LSM): fail now instead of
+            // reading the message as one that carried none (the DNS trap's failure code would then wait for bytes never sent).
+            if (oneDescriptor)
+            {
+                new SafeFdHandle(*(int*)(control + CmsgDataOffset)).Dispose();
+            }
+
+            throw new Diagnostics.NonoException(Diagnostics.NonoErrorCode.SandboxSetupFailed, "a descriptor sent by the sandbox child was dropped (control data truncated)");
+        }
+
+        fd = oneDescriptor ? *(int*)(control + CmsgDataOffset) : -1;
         return n;
     }
 }
