@@ -74,7 +74,10 @@ internal static partial class ActionCommand
         try
         {
             IReadOnlyList<string> args = RunArguments.For(inputs, runner, sessionId, signKey);
-            exitCode = NonoCli.Run([.. args], context with { Environment = childSide });
+            // On a thread-pool thread: after the awaits above (git's pipes are socket-backed) this method may be running on
+            // a socket thread, which with the supervisor's inline continuations also serves the proxy; the synchronous
+            // run must not block it for the whole session.
+            exitCode = await Task.Run(() => NonoCli.Run([.. args], context with { Environment = childSide }));
         }
         finally
         {
