@@ -60,7 +60,7 @@ internal static class AuditShowCommand
     {
         null => "(unreadable event)",
         SessionStartedEvent s => $"session started: {string.Join(' ', s.Command)}",
-        NetworkEvent { Reason: { } reason } when reason.StartsWith(ViolationRules.DnsTrapUnavailableReason, StringComparison.Ordinal) => $"network status: {reason}",
+        DnsTrapUnavailableEvent d => $"network status: dns-trap-unavailable:{d.Reason}",
         NetworkEvent n => $"network {n.Decision.ToString().ToLowerInvariant()}: {n.Method ?? "CONNECT"} {n.Host}:{n.Port}{n.Path}",
         FilesystemDeniedEvent f => $"filesystem denied: {f.Access} {f.Path}" + (f.Mechanism is null ? "" : $" [{f.Mechanism}]"),
         FilesystemObserversEvent o => $"filesystem observers: {string.Join("; ", o.Observers)}",

@@ -64,6 +64,7 @@ internal static class RunCommand
         ChildExit exit = Supervise(invocation, observers?.Apply(invocation.Spec) ?? invocation.Spec, context, recording.ProxySink, observers);
         observers?.Complete();
         recording.Observers = observers?.Reports();
+        recording.DnsTrapUnavailable = invocation.Network?.DnsTrapUnavailable;
         await recording.CompleteAsync(exit.ExitCode, exit.TermSignal, CancellationToken.None);
         if (!invocation.Silent && recording.SessionId is string id)
         {

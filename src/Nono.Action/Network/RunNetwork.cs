@@ -180,8 +180,7 @@ internal sealed class RunNetwork : IAsyncDisposable
             }
             else
             {
-                DnsTrapUnavailable = sockets.DnsTrapUnavailable ?? "no reason given";
-                DnsRefuser.RecordUnavailable(events, options.TimeProvider, DnsTrapUnavailable);
+                DnsTrapUnavailable = sockets.DnsTrapUnavailable ?? "no reason given"; // recorded by RunRecording
             }
 
             _proxy = EgressProxy.StartAsync(options, sockets.ProxyListener, events, CancellationToken.None).GetAwaiter().GetResult();

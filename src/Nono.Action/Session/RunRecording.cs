@@ -43,6 +43,9 @@ internal sealed class RunRecording : IAsyncDisposable
     /// <summary>Which filesystem observers ran (recorded before the end), once the run set it.</summary>
     public IReadOnlyList<Nono.Core.Audit.Observers.ObserverReport>? Observers { get; set; }
 
+    /// <summary>Why the network namespace's DNS trap was unavailable in this run, if it was; recorded at completion.</summary>
+    public string? DnsTrapUnavailable { get; set; }
+
     /// <summary>The diff between the baseline and the final snapshot, once completed with snapshots on.</summary>
     public SnapshotDiff? Diff { get; private set; }
 
@@ -90,6 +93,11 @@ internal sealed class RunRecording : IAsyncDisposable
         if (_audit is not null && Observers is not null)
         {
             await _audit.AppendAsync(new FilesystemObserversEvent { Observers = Observers }, cancellationToken);
+        }
+
+        if (_audit is not null && DnsTrapUnavailable is not null)
+        {
+            await _audit.AppendAsync(new DnsTrapUnavailableEvent { Reason = DnsTrapUnavailable }, cancellationToken);
         }
 
         if (_snapshots is not null)

@@ -17,16 +17,10 @@ public static class ViolationRules
     /// <summary>The session ran with weaker protection than the default.</summary>
     public const string PolicyWeakened = "policy-weakened";
 
-    /// <summary>
-    /// Reason prefix of the network-namespace DNS trap's status event: lookups were not recorded, nothing was denied or
-    /// weakened (isolation does not depend on the trap), so it is not a violation and does not fail a gate.
-    /// </summary>
-    public const string DnsTrapUnavailableReason = "dns-trap-unavailable:";
-
     /// <summary>The violation an event represents, or null when it is not one.</summary>
     public static AuditViolation? Evaluate(long seq, AuditEvent auditEvent) => auditEvent switch
     {
-        NetworkEvent { Decision: NetworkDecision.Denied } n when n.Reason?.StartsWith(DnsTrapUnavailableReason, StringComparison.Ordinal) != true => new AuditViolation(
+        NetworkEvent { Decision: NetworkDecision.Denied } n => new AuditViolation(
             NetworkDenied, ViolationSeverity.Medium, $"{n.Host}:{n.Port}",
             $"{n.Method ?? "CONNECT"} {n.Host}:{n.Port}{n.Path} denied" + (n.Reason is null ? "" : $" ({n.Reason})"), seq),
         FilesystemDeniedEvent f => new AuditViolation(

@@ -66,17 +66,6 @@ public sealed class DnsRefuser : IAsyncDisposable
         return new DnsRefuser(socket, sink, timeProvider);
     }
 
-    /// <summary>
-    /// Records that the namespace's DNS trap could not be set up (<paramref name="why"/>: the failed step and its error), so
-    /// lookups in this session fail unrecorded. The isolation is the namespace's and does not depend on the trap.
-    /// </summary>
-    public static void RecordUnavailable(IProxyEventSink sink, TimeProvider timeProvider, string why)
-    {
-        ArgumentNullException.ThrowIfNull(sink);
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        sink.Record(Event(timeProvider, null, Audit.ViolationRules.DnsTrapUnavailableReason + why));
-    }
-
     /// <summary>Stops answering and closes the socket.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -21,8 +21,7 @@ internal static partial class ReplySourceInterop
     private const int MSG_DONTWAIT = 0x40;
     private const int SockaddrIn6Bytes = 28;
     private const int PktinfoBytes = 20;                 // struct in6_pktinfo: in6_addr + int ifindex
-    private const int CmsgHeaderBytes = 16;              // struct cmsghdr on LP64: size_t len, int level, int type
-    private const int CmsgSpace = CmsgHeaderBytes + 24;  // CMSG_SPACE(20): the data padded to 8 bytes
+    private const int CmsgSpace = CmsgDataOffset + 24;   // CMSG_SPACE(20): the data padded to 8 bytes
 
     /// <summary>
     /// Sends <paramref name="datagram"/> to <paramref name="to"/> (IPv6) from <paramref name="from"/> without blocking.
@@ -38,10 +37,8 @@ internal static partial class ReplySourceInterop
         *(ushort*)(name + 2) = (ushort)IPAddress.HostToNetworkOrder((short)to.Port);
         _ = to.Address.TryWriteBytes(new Span<byte>(name + 8, 16), out _);
         *(uint*)(name + 24) = (uint)to.Address.ScopeId;
-        *(nuint*)control = CmsgHeaderBytes + PktinfoBytes; // cmsg_len = CMSG_LEN(20)
-        *(int*)(control + 8) = IPPROTO_IPV6;
-        *(int*)(control + 12) = IPV6_PKTINFO;
-        _ = from.TryWriteBytes(new Span<byte>(control + CmsgHeaderBytes, 16), out _); // ipi6_ifindex 0: any interface
+        *(cmsghdr_t*)control = new() { cmsg_len = CmsgDataOffset + PktinfoBytes, cmsg_level = IPPROTO_IPV6, cmsg_type = IPV6_PKTINFO };
+        _ = from.TryWriteBytes(new Span<byte>(control + CmsgDataOffset, 16), out _); // ipi6_ifindex 0: any interface
         fixed (byte* data = datagram)
         {
             iovec_t iov = new() { iov_base = data, iov_len = (nuint)datagram.Length };

@@ -38,7 +38,7 @@ public sealed class ViolationRulesTests
     [Fact]
     public void Evaluate_DnsTrapUnavailableStatus_IsNotAViolation_ADeniedLookupIs()
     {
-        AuditViolation? status = ViolationRules.Evaluate(3, new Nono.Core.Audit.Events.NetworkEvent { Host = "(unknown)", Port = 53, Method = "DNS", Decision = Nono.Core.Audit.Events.NetworkDecision.Denied, Reason = ViolationRules.DnsTrapUnavailableReason + "route: ENODEV (errno 19)" });
+        AuditViolation? status = ViolationRules.Evaluate(3, new Nono.Core.Audit.Events.DnsTrapUnavailableEvent { Reason = "route: ENODEV (errno 19)" });
         AuditViolation? lookup = ViolationRules.Evaluate(4, new Nono.Core.Audit.Events.NetworkEvent { Host = "evil.example", Port = 53, Method = "DNS", Decision = Nono.Core.Audit.Events.NetworkDecision.Denied, Reason = "dns-refused" });
 
         Assert.Null(status);

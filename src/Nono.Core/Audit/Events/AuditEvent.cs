@@ -11,6 +11,7 @@ namespace Nono.Core.Audit.Events;
 [JsonDerivedType(typeof(NetworkEvent), "network")]
 [JsonDerivedType(typeof(FilesystemDeniedEvent), "filesystem_denied")]
 [JsonDerivedType(typeof(FilesystemObserversEvent), "filesystem_observers")]
+[JsonDerivedType(typeof(DnsTrapUnavailableEvent), "dns_trap_unavailable")]
 [JsonDerivedType(typeof(ProcessStartedEvent), "process_started")]
 [JsonDerivedType(typeof(ProcessExitedEvent), "process_exited")]
 [JsonDerivedType(typeof(FileChangedEvent), "file_changed")]
