@@ -29,10 +29,16 @@ internal static class CommandCatalog
 
     /// <summary>
     /// Only the command the first argument names, when it names one: building the whole tree costs several
-    /// milliseconds of start-up on every sandboxed run. Anything else (help, typos) gets the full tree.
+    /// milliseconds of start-up on every sandboxed run. A lone <c>--version</c> needs none (the root answers it);
+    /// anything else (help, typos) gets the full tree.
     /// </summary>
     public static IEnumerable<Command> CreateFor(string[] args, CliContext context)
     {
+        if (args is ["--version"])
+        {
+            return [];
+        }
+
         foreach ((string name, Func<CliContext, Command> create) in s_commands)
         {
             if (args.Length > 0 && args[0] == name)
