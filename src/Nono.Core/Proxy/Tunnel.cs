@@ -15,6 +15,14 @@ internal static class Tunnel
     private const int BufferSize = 64 * 1024;
     private const int SpliceChunk = 1024 * 1024;
 
+    /// <summary>
+    /// Bytes one direction splices before it lets other work run. A socket that stays readable (a bulk download) would
+    /// otherwise keep the loop going for the whole transfer on whatever thread resumed it; with inline socket
+    /// continuations (<see cref="SocketContinuations"/>) that is the socket engine's thread, and every other tunnel
+    /// and request it serves would wait.
+    /// </summary>
+    internal const long SpliceBurst = 4 * 1024 * 1024;
+
     public static async Task<(long Up, long Down)> RunAsync(Socket client, Socket upstream, IdleTimeout idle)
     {
         StrongBox<long> upBytes = new();
@@ -76,10 +84,17 @@ internal static class Tunnel
             while (pipe is { } p)
             {
                 await from.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, ct);
-                if (!await SpliceAvailableAsync(from, to, p, idle, total, ct))
+                SpliceResult result = await SpliceAvailableAsync(from, to, p, idle, total, SpliceBurst, ct);
+                if (result == SpliceResult.EndOfStream)
                 {
                     to.Shutdown(SocketShutdown.Send);
                     return;
+                }
+
+                if (result == SpliceResult.BurstSpent)
+                {
+                    // The zero-byte receive above completes at once while data is waiting, so it would not yield.
+                    await Task.Yield();
                 }
             }
         }
@@ -98,25 +113,41 @@ internal static class Tunnel
         }
     }
 
-    /// <summary>Splices whatever is readable now from <paramref name="from"/> to <paramref name="to"/>. False on end of stream.</summary>
-    private static async Task<bool> SpliceAvailableAsync(Socket from, Socket to, (SafeFdHandle Read, SafeFdHandle Write) pipe, IdleTimeout idle, StrongBox<long> total, CancellationToken ct)
+    internal enum SpliceResult
+    {
+        /// <summary>Nothing more to read now: wait for readability.</summary>
+        Drained,
+
+        /// <summary>The burst's bytes were moved and more may be waiting: let other work run first.</summary>
+        BurstSpent,
+
+        /// <summary>The source ended its side.</summary>
+        EndOfStream,
+    }
+
+    /// <summary>
+    /// Splices what is readable now from <paramref name="from"/> to <paramref name="to"/>, stopping once at least
+    /// <paramref name="burst"/> bytes have moved.
+    /// </summary>
+    internal static async Task<SpliceResult> SpliceAvailableAsync(Socket from, Socket to, (SafeFdHandle Read, SafeFdHandle Write) pipe, IdleTimeout idle, StrongBox<long> total, long burst, CancellationToken ct)
     {
         if (!OperatingSystem.IsLinux())
         {
             throw new PlatformNotSupportedException();
         }
 
-        while (true)
+        long moved = 0;
+        while (moved < burst)
         {
             long n = SpliceInterop.Splice(from.SafeHandle, pipe.Write, SpliceChunk);
             if (n == 0)
             {
-                return false;
+                return SpliceResult.EndOfStream;
             }
 
             if (n == -SpliceInterop.EAGAIN)
             {
-                return true; // drained: wait for readability again
+                return SpliceResult.Drained;
             }
 
             if (n < 0)
@@ -160,6 +191,9 @@ internal static class Tunnel
             }
 
             Volatile.Write(ref total.Value, total.Value + n);
+            moved += n;
         }
+
+        return SpliceResult.BurstSpent;
     }
 }
