@@ -62,6 +62,8 @@ internal static unsafe partial class ChildInit
             // Warm-up call in the parent: compile and bind the helpers too, so the child never JITs or patches code.
             _ = EnterPidNamespace(null);
             _ = EnterCgroup(null);
+            _ = SpawnCommand(null);
+            RunCommand(null);
             _ = StartCommand(null);
             Relay(null, 0, false);
             CloseAllExcept(null, -1, -1, -1);
@@ -82,7 +84,19 @@ internal static unsafe partial class ChildInit
         }
 
         int stage = (int)ChildStage.PidnsUnshare;
-        if ((c->Flags & ChildContext.FlagNetns) == 0)
+        if ((c->Flags & ChildContext.FlagPidnsDirect) != 0)
+        {
+            // Cloned into the namespaces already (this process is pid 1): only the user namespace's maps are left to write.
+            if ((c->Flags & ChildContext.FlagPidnsUserns) != 0)
+            {
+                long mapped = ChildNetns.EnterUserNamespace(c, 0, ChildStage.PidnsUnshare);
+                if (mapped != 0)
+                {
+                    return mapped;
+                }
+            }
+        }
+        else if ((c->Flags & ChildContext.FlagNetns) == 0)
         {
             // With the network tier, ChildNetns already unshared PID and mount namespaces along with user + net.
             if ((c->Flags & ChildContext.FlagPidnsUserns) != 0)
@@ -104,6 +118,12 @@ internal static unsafe partial class ChildInit
         if (c->Sigprocmask(SIG_SETMASK, c->FullSignalSet, null) != 0)
         {
             goto Fail;
+        }
+
+        byte probe;
+        if ((c->Flags & ChildContext.FlagPidnsDirect) != 0)
+        {
+            goto Init; // its parent-death signal and parent check were ChildProcess's, against nono itself
         }
 
         stage = (int)ChildStage.PidnsFork;
@@ -139,7 +159,6 @@ internal static unsafe partial class ChildInit
 
         // The init, pid 1 of the new namespace. Die with the relay; the alive pipe reads EOF if it died before the prctl.
         c->Close(c->AliveWrite);
-        byte probe;
         stage = (int)ChildStage.PidnsRelayGone;
         if (c->Prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
         {
@@ -154,6 +173,7 @@ internal static unsafe partial class ChildInit
 
         c->Close(c->AliveRead);
 
+    Init:
         // A private copy of the mount tree (nothing propagates back to the host), then a /proc of this namespace only.
         stage = (int)ChildStage.PidnsMountPrivate;
         if (c->Mount(null, c->RootPath, null, MS_REC | MS_PRIVATE, null) != 0)
@@ -169,6 +189,11 @@ internal static unsafe partial class ChildInit
 
         if ((c->Flags & ChildContext.FlagPidnsProbe) != 0)
         {
+            if ((c->Flags & ChildContext.FlagPidnsDirect) != 0)
+            {
+                return 0; // ChildProcess.Fork reports it
+            }
+
             c->Exit(0);
         }
 
@@ -179,15 +204,10 @@ internal static unsafe partial class ChildInit
         }
 
         stage = (int)ChildStage.ContainmentForkCommand;
-        int command = c->Fork();
+        int command = SpawnCommand(c);
         if (command < 0)
         {
             goto InitFail;
-        }
-
-        if (command == 0)
-        {
-            return StartCommand(c);
         }
 
         CloseAllExcept(c, c->StatusPipe, -1, -1);
@@ -232,63 +252,15 @@ internal static unsafe partial class ChildInit
 
         c->RelayPid = c->Getpid();
         stage = (int)ChildStage.ContainmentForkCommand;
-        int command = c->Fork();
+        int command = SpawnCommand(c);
         if (command < 0)
         {
             goto Fail;
         }
 
-        if (command == 0)
-        {
-            // Into the leaf before anything else: whatever the command starts is born there.
-            byte zero = (byte)'0';
-            stage = (int)ChildStage.CgroupEnter;
-            if (c->Write(c->CgroupProcsFd, &zero, 1) != 1)
-            {
-                goto Fail;
-            }
-
-            return StartCommand(c);
-        }
-
         CloseAllExcept(c, c->StatusPipe, c->CgroupKillFd, -1);
         Harden(c);
         Relay(c, command, true);
-
-    Fail:
-        return ((long)*c->ErrnoLocation() << 32) | (uint)stage;
-    }
-
-    /// <summary>The command's side of the fork: dies with its parent, gets a clean signal mask, and no namespace capabilities.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static long StartCommand(ChildContext* c)
-    {
-        if (c == null)
-        {
-            return 0;
-        }
-
-        int stage = (int)ChildStage.ContainmentForkCommand;
-        if (c->Prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 || c->Sigprocmask(SIG_SETMASK, c->EmptySignalSet, null) != 0)
-        {
-            goto Fail;
-        }
-
-        if ((c->Flags & ChildContext.FlagCgroup) != 0 && c->Getppid() != c->RelayPid)
-        {
-            stage = (int)ChildStage.ParentGone; // in the PID namespace the kernel ends us with the init instead
-            goto Fail;
-        }
-
-        if (c->StatusPipe >= 0)
-        {
-            c->Close(c->StatusPipe);
-        }
-
-        // The user namespace made for the PID namespace (or shared with the network one) granted a full set: drop it.
-        return (c->Flags & (ChildContext.FlagPidnsUserns | ChildContext.FlagNetns)) != 0 && (c->Flags & ChildContext.FlagPidns) != 0
-            ? ChildNetns.DropCapabilities(c)
-            : 0;
 
     Fail:
         return ((long)*c->ErrnoLocation() << 32) | (uint)stage;
