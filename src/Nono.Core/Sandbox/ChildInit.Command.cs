@@ -12,7 +12,8 @@ internal static unsafe partial class ChildInit
 {
     /// <summary>
     /// Starts the command's process, under NativeAOT with vfork: no copy of nono's address space (the parent's page tables,
-    /// its copy-on-write faults, the teardown at exec). Returns its pid, or -1 with errno; only the parent returns.
+    /// its copy-on-write faults, the teardown at exec); under the JIT with a raw clone (a copy, like fork, without glibc's
+    /// fork handlers). Returns its pid, or -1 with errno; only the parent returns.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static int SpawnCommand(ChildContext* c)
@@ -22,7 +23,10 @@ internal static unsafe partial class ChildInit
             return 0;
         }
 
-        int command = (c->Flags & ChildContext.FlagVforkCommand) != 0 ? c->VFork() : c->Fork();
+        // Never glibc's fork: the direct init is a raw clone of a multithreaded nono, where glibc's fork would wait for malloc
+        // and stdio locks another thread held at that clone (seen: a JIT-hosted run stuck until the 30 s setup timeout).
+        // A raw clone without CLONE_VM is a plain copy, which the JIT's call stubs need (see ChildContext.VFork).
+        int command = (c->Flags & ChildContext.FlagVforkCommand) != 0 ? c->VFork() : (int)c->Syscall(c->SysClone, SIGCHLD, 0, 0);
         if (command == 0)
         {
             RunCommand(c);
