@@ -6,13 +6,15 @@ namespace Nono.Core.Sandbox;
 /// The child's process-containment step (<see cref="ProcessContainment"/>), run by <see cref="ChildProcess"/> after the
 /// network namespace step and before no_new_privs, Landlock and seccomp, which the command applies to itself as before.
 /// Same rules as the rest of the child: no allocation, no runtime, only the prepared <see cref="ChildContext"/> and libc
-/// through function pointers. The forked child (the "relay") stays nono's direct child and never execs; below it:
+/// through function pointers. The forked child stays nono's direct child and never execs; below it:
 /// <list type="bullet">
-/// <item>PID namespace: the relay unshares CLONE_NEWPID|CLONE_NEWNS (in a user namespace when unprivileged) and forks the
-/// init, pid 1 of the new namespace, which mounts a private /proc, re-adds the Landlock rules under /proc for the new
-/// mount, forks the command, forwards signals to it, reaps every orphan, and reports the command's exact wait status on
-/// the status pipe. When pid 1 exits the kernel kills everything left in the namespace. The chain supervisor thread →
-/// relay → init is held by PR_SET_PDEATHSIG=SIGKILL at each link, so killing nono (even with SIGKILL) ends the tree.</item>
+/// <item>PID namespace: the init, pid 1 of the new namespace, mounts a private /proc, re-adds the Landlock rules under /proc
+/// for the new mount, starts the command (<see cref="SpawnCommand"/>), forwards signals to it, reaps every orphan, and
+/// reports the command's exact wait status on the status pipe. When pid 1 exits the kernel kills everything left in the
+/// namespace. Without the network tier nono clones the init straight into the PID + mount (+ user, when unprivileged)
+/// namespaces (<see cref="ChildContext.FlagPidnsDirect"/>); with it, the forked child is a relay that made the
+/// namespaces (<see cref="ChildNetns"/>) and forks the init. Each link (supervisor thread → [relay →] init → command) is
+/// held by PR_SET_PDEATHSIG=SIGKILL, so killing nono (even with SIGKILL) ends the tree.</item>
 /// <item>cgroup: the relay forks the command, which moves itself into the run's cgroup leaf before exec. The relay's
 /// parent-death signal is a queued real-time signal: when nono dies, the relay writes <c>cgroup.kill</c>.</item>
 /// </list>
