@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Where `nono run -- /bin/true` spends CPU and page faults in the launcher's fork chain (supervisor thread -> relay ->
+# Where `nono run -- /bin/true` spends CPU and page faults in the launcher's fork chain (supervisor thread -> [relay ->]
 # init -> command), per process, from perf samples: counts and CPU shares, not wall time, so it reads the same on a
 # shared machine. Usage: bash bench/sandbox/forkchain.sh [nono binary] (default: $NONO, else the repository's AOT
 # publish in artifacts/publish/linux-x64); RUNS=10 by default.
@@ -35,7 +35,8 @@ def role_map(rows):
     """(pid, tid, comm) rows -> role per (pid, tid): the main process, its supervisor thread, relay, init, command."""
     main = rows[0][0]
     children = sorted({p for p, t, c in rows if p != main})
-    names = ["relay", "init", "command"] if len(children) >= 3 else ["child", "command"][: len(children)]
+    # Session 5: the PID-namespace tier clones its init straight from the supervisor (no relay): two children.
+    names = ["relay", "init", "command"] if len(children) >= 3 else ["init", "command"] if len(children) == 2 else ["child"]
     roles = {}
     for p, t, c in rows:
         if p == main:

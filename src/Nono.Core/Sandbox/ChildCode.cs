@@ -42,6 +42,8 @@ internal static unsafe class ChildCode
         // SAFETY: a null context makes every child method return before touching any pointer.
         _ = ChildProcess.Fork(null);
         _ = ChildProcess.ConfineAndExec(null);
+        _ = ChildProcess.ConfineCommand(null);
+        ChildProcess.ReportAndExit(null, 0);
         _ = ChildNetns.Enter(null);
         _ = ChildInit.Enter(null);
         _ = ChildObserver.Install(null);
@@ -101,6 +103,8 @@ internal static unsafe class ChildCode
             _ = h->Usleep(0);
             _ = h->Syscall4(0, 0, 0, 0, 0);
             _ = h->Getpid();
+            _ = h->VFork();
+            _ = h->Poll(null, 0, 0);
         }
         finally
         {

@@ -128,4 +128,17 @@ internal unsafe struct ChildContext
     public int NetlinkAckSize;
     public void* DnsAddress6;           // struct sockaddr_in6 [::]:53 (dual stack), or null without IPv6
     public void* DnsAddress4;           // struct sockaddr_in 0.0.0.0:53, used when AF_INET6 is unavailable
+    // vfork(2): the contained tiers start the command with it (ChildInit.SpawnCommand), sharing the parent's memory until exec.
+    // Only under NativeAOT, where a function-pointer call is a direct call: a JIT host in Debug calls it through an IL stub
+    // whose frame the vforked child overwrites before the parent returns through it (seen: the parent got pid 0 back).
+    public const int FlagVforkCommand = 1 << 25;
+    public delegate* unmanaged[SuppressGCTransition]<int> VFork;
+
+    // The PID namespace without a network namespace: the supervisor clones the init straight into the new PID + mount (+ user)
+    // namespaces (no relay process); ChildProcess.Fork, ChildInit.EnterPidNamespace.
+    public const int FlagPidnsDirect = 1 << 24;
+    public delegate* unmanaged[SuppressGCTransition]<void*, nuint, int, int> Poll;
+    public nint SysClone;
+    public int CloneFlags;              // SIGCHLD | CLONE_NEWPID | CLONE_NEWNS, with CLONE_NEWUSER when unprivileged
+    public int ParentPidfd;             // pidfd of nono: the init's parent check (getppid is 0 across the namespace boundary)
 }

@@ -6,13 +6,15 @@ namespace Nono.Core.Sandbox;
 /// The child's process-containment step (<see cref="ProcessContainment"/>), run by <see cref="ChildProcess"/> after the
 /// network namespace step and before no_new_privs, Landlock and seccomp, which the command applies to itself as before.
 /// Same rules as the rest of the child: no allocation, no runtime, only the prepared <see cref="ChildContext"/> and libc
-/// through function pointers. The forked child (the "relay") stays nono's direct child and never execs; below it:
+/// through function pointers. The forked child stays nono's direct child and never execs; below it:
 /// <list type="bullet">
-/// <item>PID namespace: the relay unshares CLONE_NEWPID|CLONE_NEWNS (in a user namespace when unprivileged) and forks the
-/// init, pid 1 of the new namespace, which mounts a private /proc, re-adds the Landlock rules under /proc for the new
-/// mount, forks the command, forwards signals to it, reaps every orphan, and reports the command's exact wait status on
-/// the status pipe. When pid 1 exits the kernel kills everything left in the namespace. The chain supervisor thread →
-/// relay → init is held by PR_SET_PDEATHSIG=SIGKILL at each link, so killing nono (even with SIGKILL) ends the tree.</item>
+/// <item>PID namespace: the init, pid 1 of the new namespace, mounts a private /proc, re-adds the Landlock rules under /proc
+/// for the new mount, starts the command (<see cref="SpawnCommand"/>), forwards signals to it, reaps every orphan, and
+/// reports the command's exact wait status on the status pipe. When pid 1 exits the kernel kills everything left in the
+/// namespace. Without the network tier nono clones the init straight into the PID + mount (+ user, when unprivileged)
+/// namespaces (<see cref="ChildContext.FlagPidnsDirect"/>); with it, the forked child is a relay that made the
+/// namespaces (<see cref="ChildNetns"/>) and forks the init. Each link (supervisor thread → [relay →] init → command) is
+/// held by PR_SET_PDEATHSIG=SIGKILL, so killing nono (even with SIGKILL) ends the tree.</item>
 /// <item>cgroup: the relay forks the command, which moves itself into the run's cgroup leaf before exec. The relay's
 /// parent-death signal is a queued real-time signal: when nono dies, the relay writes <c>cgroup.kill</c>.</item>
 /// </list>
@@ -62,6 +64,8 @@ internal static unsafe partial class ChildInit
             // Warm-up call in the parent: compile and bind the helpers too, so the child never JITs or patches code.
             _ = EnterPidNamespace(null);
             _ = EnterCgroup(null);
+            _ = SpawnCommand(null);
+            RunCommand(null);
             _ = StartCommand(null);
             Relay(null, 0, false);
             CloseAllExcept(null, -1, -1, -1);
@@ -82,7 +86,19 @@ internal static unsafe partial class ChildInit
         }
 
         int stage = (int)ChildStage.PidnsUnshare;
-        if ((c->Flags & ChildContext.FlagNetns) == 0)
+        if ((c->Flags & ChildContext.FlagPidnsDirect) != 0)
+        {
+            // Cloned into the namespaces already (this process is pid 1): only the user namespace's maps are left to write.
+            if ((c->Flags & ChildContext.FlagPidnsUserns) != 0)
+            {
+                long mapped = ChildNetns.EnterUserNamespace(c, 0, ChildStage.PidnsUnshare);
+                if (mapped != 0)
+                {
+                    return mapped;
+                }
+            }
+        }
+        else if ((c->Flags & ChildContext.FlagNetns) == 0)
         {
             // With the network tier, ChildNetns already unshared PID and mount namespaces along with user + net.
             if ((c->Flags & ChildContext.FlagPidnsUserns) != 0)
@@ -104,6 +120,12 @@ internal static unsafe partial class ChildInit
         if (c->Sigprocmask(SIG_SETMASK, c->FullSignalSet, null) != 0)
         {
             goto Fail;
+        }
+
+        byte probe;
+        if ((c->Flags & ChildContext.FlagPidnsDirect) != 0)
+        {
+            goto Init; // its parent-death signal and parent check were ChildProcess's, against nono itself
         }
 
         stage = (int)ChildStage.PidnsFork;
@@ -139,7 +161,6 @@ internal static unsafe partial class ChildInit
 
         // The init, pid 1 of the new namespace. Die with the relay; the alive pipe reads EOF if it died before the prctl.
         c->Close(c->AliveWrite);
-        byte probe;
         stage = (int)ChildStage.PidnsRelayGone;
         if (c->Prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
         {
@@ -154,6 +175,7 @@ internal static unsafe partial class ChildInit
 
         c->Close(c->AliveRead);
 
+    Init:
         // A private copy of the mount tree (nothing propagates back to the host), then a /proc of this namespace only.
         stage = (int)ChildStage.PidnsMountPrivate;
         if (c->Mount(null, c->RootPath, null, MS_REC | MS_PRIVATE, null) != 0)
@@ -169,6 +191,11 @@ internal static unsafe partial class ChildInit
 
         if ((c->Flags & ChildContext.FlagPidnsProbe) != 0)
         {
+            if ((c->Flags & ChildContext.FlagPidnsDirect) != 0)
+            {
+                return 0; // ChildProcess.Fork reports it
+            }
+
             c->Exit(0);
         }
 
@@ -179,15 +206,10 @@ internal static unsafe partial class ChildInit
         }
 
         stage = (int)ChildStage.ContainmentForkCommand;
-        int command = c->Fork();
+        int command = SpawnCommand(c);
         if (command < 0)
         {
             goto InitFail;
-        }
-
-        if (command == 0)
-        {
-            return StartCommand(c);
         }
 
         CloseAllExcept(c, c->StatusPipe, -1, -1);
@@ -232,63 +254,15 @@ internal static unsafe partial class ChildInit
 
         c->RelayPid = c->Getpid();
         stage = (int)ChildStage.ContainmentForkCommand;
-        int command = c->Fork();
+        int command = SpawnCommand(c);
         if (command < 0)
         {
             goto Fail;
         }
 
-        if (command == 0)
-        {
-            // Into the leaf before anything else: whatever the command starts is born there.
-            byte zero = (byte)'0';
-            stage = (int)ChildStage.CgroupEnter;
-            if (c->Write(c->CgroupProcsFd, &zero, 1) != 1)
-            {
-                goto Fail;
-            }
-
-            return StartCommand(c);
-        }
-
         CloseAllExcept(c, c->StatusPipe, c->CgroupKillFd, -1);
         Harden(c);
         Relay(c, command, true);
-
-    Fail:
-        return ((long)*c->ErrnoLocation() << 32) | (uint)stage;
-    }
-
-    /// <summary>The command's side of the fork: dies with its parent, gets a clean signal mask, and no namespace capabilities.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static long StartCommand(ChildContext* c)
-    {
-        if (c == null)
-        {
-            return 0;
-        }
-
-        int stage = (int)ChildStage.ContainmentForkCommand;
-        if (c->Prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 || c->Sigprocmask(SIG_SETMASK, c->EmptySignalSet, null) != 0)
-        {
-            goto Fail;
-        }
-
-        if ((c->Flags & ChildContext.FlagCgroup) != 0 && c->Getppid() != c->RelayPid)
-        {
-            stage = (int)ChildStage.ParentGone; // in the PID namespace the kernel ends us with the init instead
-            goto Fail;
-        }
-
-        if (c->StatusPipe >= 0)
-        {
-            c->Close(c->StatusPipe);
-        }
-
-        // The user namespace made for the PID namespace (or shared with the network one) granted a full set: drop it.
-        return (c->Flags & (ChildContext.FlagPidnsUserns | ChildContext.FlagNetns)) != 0 && (c->Flags & ChildContext.FlagPidns) != 0
-            ? ChildNetns.DropCapabilities(c)
-            : 0;
 
     Fail:
         return ((long)*c->ErrnoLocation() << 32) | (uint)stage;

@@ -20,6 +20,7 @@ internal static unsafe class ChildProcess
     private const int CLOSE_RANGE_CLOEXEC = 1 << 2;
     private const int SECCOMP_SET_MODE_FILTER = 1;
     private const int ENOENT = 2;
+    private const int POLLIN = 1;
 
     /// <summary>Forks; the child confines itself and execs. Returns the child's pid (or -1) in the parent only.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
@@ -30,7 +31,10 @@ internal static unsafe class ChildProcess
             return -2; // warm-up call in the parent, see ChildCode.Prepare
         }
 
-        int pid = c->Fork();
+        // The direct PID-namespace init: a raw clone with namespace flags, which a multithreaded process may do (unlike
+        // unshare of a user namespace). glibc's fork handlers do not run: the child calls nothing that takes a glibc lock,
+        // and starts the command with vfork, never fork (ChildInit).
+        int pid = (c->Flags & ChildContext.FlagPidnsDirect) != 0 ? (int)c->Syscall(c->SysClone, c->CloneFlags, 0, 0) : c->Fork();
         if (pid != 0)
         {
             return pid;
@@ -39,11 +43,22 @@ internal static unsafe class ChildProcess
         // Child. First sign of life: the parent's watchdog knows exec has not happened before this byte.
         byte alive = (byte)'A';
         c->Write(c->ErrorPipe, &alive, 1);
-        long failure = ConfineAndExec(c);
+        ReportAndExit(c, ConfineAndExec(c));
+        return 0;
+    }
+
+    /// <summary>Sends <paramref name="failure"/> on the error pipe and exits 127 (not found) or 126. Never returns.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    internal static void ReportAndExit(ChildContext* c, long failure)
+    {
+        if (c == null)
+        {
+            return;
+        }
+
         c->Write(c->ErrorPipe, &failure, sizeof(long));
         bool notFound = (int)failure == (int)ChildStage.Execve && (int)(failure >> 32) == ENOENT;
         c->Exit(notFound ? 127 : 126);
-        return 0;
     }
 
     /// <summary>
@@ -68,7 +83,9 @@ internal static unsafe class ChildProcess
                 goto Fail;
             }
 
-            if (c->Getppid() != c->ParentPid)
+            // The direct init's parent is outside its PID namespace (getppid is 0): poll nono's pidfd, readable once it exited.
+            ulong pollfd = (uint)c->ParentPidfd | ((ulong)POLLIN << 32); // struct pollfd { int fd; short events, revents; }
+            if ((c->Flags & ChildContext.FlagPidnsDirect) != 0 ? c->Poll(&pollfd, 1, 0) != 0 : c->Getppid() != c->ParentPid)
             {
                 stage = (int)ChildStage.ParentGone;
                 goto Fail;
@@ -122,14 +139,31 @@ internal static unsafe class ChildProcess
 
         if ((c->Flags & (ChildContext.FlagPidns | ChildContext.FlagCgroup)) != 0)
         {
-            // Only the command's process returns here; the relay and the init stay in ChildInit.
-            long contained = ChildInit.Enter(c);
-            if (contained != 0 || (c->Flags & ChildContext.FlagPidnsProbe) != 0)
-            {
-                return contained; // 0 from a probe: the PID namespace works
-            }
+            // The relay, the init and the command (ChildInit.RunCommand) never come back here: this is a failure before
+            // anything was forked, or 0 from a probe (the PID namespace works).
+            return ChildInit.Enter(c);
         }
 
+        return ConfineCommand(c);
+
+    Fail:
+        return ((long)*c->ErrnoLocation() << 32) | (uint)stage;
+    }
+
+    /// <summary>
+    /// The command's own confinement, after any containment step: drops CAP_SYS_PTRACE, sets no_new_privs, Landlock, the
+    /// observer, seccomp, then execs. Returns only on failure: (errno &lt;&lt; 32) | stage. The contained tiers run it in the
+    /// command's process, which <see cref="ChildInit"/> starts with vfork.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    internal static long ConfineCommand(ChildContext* c)
+    {
+        if (c == null)
+        {
+            return 0;
+        }
+
+        int stage;
         // Root keeps CAP_SYS_PTRACE across exec, which overrides the supervisor's PR_SET_DUMPABLE 0 and would
         // let the sandbox read /proc/<nono>/environ (Landlock's ptrace check does not stop PTRACE_MODE_READ on
         // the kernels tested). Dropping it from the bounding set removes it at exec. EPERM means we lack

@@ -15,6 +15,7 @@ internal static class LibcFunctions
         SetEntryPoints(context, harmless: false);
         context->SysLandlockAddRule = Interop.Interop.SyscallNumbers.landlock_add_rule;
         context->SysCapset = System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 91 : 126;
+        context->SysClone = System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 220 : 56;
         context->SysCloseRange = Interop.Interop.SyscallNumbers.close_range;
         context->SysLandlockRestrictSelf = Interop.Interop.SyscallNumbers.landlock_restrict_self;
         context->SysSeccomp = Interop.Interop.SyscallNumbers.Current.seccomp;
@@ -80,5 +81,7 @@ internal static class LibcFunctions
         context->Usleep = (delegate* unmanaged[SuppressGCTransition]<uint, int>)Get("usleep");
         context->Syscall4 = (delegate* unmanaged[SuppressGCTransition]<nint, nint, nint, nint, nint, nint>)Get("syscall");
         context->Getpid = (delegate* unmanaged[SuppressGCTransition]<int>)Get("getpid");
+        context->VFork = (delegate* unmanaged[SuppressGCTransition]<int>)Get("vfork");
+        context->Poll = (delegate* unmanaged[SuppressGCTransition]<void*, nuint, int, int>)Get("poll");
     }
 }

@@ -7,6 +7,11 @@ namespace Nono.Core.Sandbox;
 // access per /proc rule).
 internal sealed unsafe partial class NativeLaunchState
 {
+    private const int SIGCHLD = 17;
+    private const int CLONE_NEWNS = 0x00020000;
+    private const int CLONE_NEWUSER = 0x10000000;
+    private const int CLONE_NEWPID = 0x20000000;
+
     private readonly List<IDisposable> _owned = [];
     private SafeFdHandle? _statusRead;
 
@@ -108,6 +113,11 @@ internal sealed unsafe partial class NativeLaunchState
         c->FullSignalSet = full;
         c->SignalInfo = _memory.Allocate(128);
         PrepareUserNamespace(); // the relay and the init drop capabilities with these buffers, namespace or not
+        if (!System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeCompiled)
+        {
+            c->Flags |= ChildContext.FlagVforkCommand; // see ChildContext.VFork
+        }
+
         if (containment == ProcessContainment.Cgroup)
         {
             c->Flags |= ChildContext.FlagCgroup;
@@ -117,11 +127,16 @@ internal sealed unsafe partial class NativeLaunchState
         c->Flags |= ChildContext.FlagPidns;
         if ((c->Flags & ChildContext.FlagNetns) != 0)
         {
-            c->PidnsUnshareFlags = 0x20000000 | 0x00020000; // CLONE_NEWPID | CLONE_NEWNS with the user + net namespaces
+            c->PidnsUnshareFlags = CLONE_NEWPID | CLONE_NEWNS; // with the user + net namespaces
         }
-        else if (Interop.Interop.GetUid() != 0)
+        else
         {
-            c->Flags |= ChildContext.FlagPidnsUserns;
+            // No relay: the supervisor clones the init into the namespaces, and the init checks nono through this pidfd.
+            c->Flags |= ChildContext.FlagPidnsDirect | (Interop.Interop.GetUid() != 0 ? ChildContext.FlagPidnsUserns : 0);
+            c->CloneFlags = SIGCHLD | CLONE_NEWPID | CLONE_NEWNS | (Interop.Interop.GetUid() != 0 ? CLONE_NEWUSER : 0);
+            SafeFdHandle self = Interop.Interop.PidfdOpen(Environment.ProcessId);
+            _owned.Add(self);
+            c->ParentPidfd = self.Fd;
         }
 
         c->RootPath = _memory.String("/");

@@ -36,7 +36,7 @@ public static partial class SandboxLauncher
     /// </summary>
     // SAFETY: the probe state (and its context) lives until the caller's using ends, after the child has been reaped; the
     // child only runs the probed steps on it and exits (a probe flag), it never execs.
-    private static unsafe long? RunProbe(NativeLaunchState state, string what, out string? problem)
+    internal static unsafe long? RunProbe(NativeLaunchState state, string what, out string? problem)
     {
         problem = null;
         (SafeFdHandle read, SafeFdHandle write) = Interop.Interop.Pipe();

@@ -84,6 +84,47 @@ public sealed class ChildCodeTests
         }
     }
 
+    [Fact]
+    public void VforkedCommand_OnlySpawnCommandVforksAndItsChildNeverReturnsIntoThatFrame()
+    {
+        // vfork shares the parent's stack: the child may not return from the frame that called it, nor store anything in it
+        // the parent reads later. SpawnCommand is the only caller; between vfork and RunCommand only its own locals move.
+        FieldInfo vfork = typeof(ChildContext).GetField(nameof(ChildContext.VFork))!;
+        MethodInfo spawn = typeof(ChildInit).GetMethod("SpawnCommand", AnyStatic)!;
+        MethodInfo run = typeof(ChildInit).GetMethod("RunCommand", AnyStatic)!;
+        MethodInfo reportAndExit = typeof(ChildProcess).GetMethod(nameof(ChildProcess.ReportAndExit), AnyStatic)!;
+        FieldInfo exit = typeof(ChildContext).GetField(nameof(ChildContext.Exit))!;
+
+        List<MethodBase> loadsVfork = [.. Reachable().Where(m => LoadedFields(m).Contains(vfork))];
+        Assert.Equal([spawn], loadsVfork);
+
+        IlInstruction[] il = [.. IlReader.Read(spawn)];
+        int afterVfork = Array.FindLastIndex(il, i => i.OpCode == OpCodes.Calli) + 1;
+        int runCall = Array.FindIndex(il, i => i.OpCode == OpCodes.Call && spawn.Module.ResolveMethod(i.Token) == run);
+        Assert.True(afterVfork > 0 && runCall > afterVfork, "SpawnCommand must call RunCommand after vfork");
+        string[] localOnly = ["stloc", "ldloc", "ldarg", "ldc.i4", "ceq", "nop"];
+        Assert.All(il[afterVfork..runCall], i => Assert.True(
+            localOnly.Any(p => i.OpCode.Name!.StartsWith(p, StringComparison.Ordinal)) || i.OpCode.FlowControl is FlowControl.Cond_Branch or FlowControl.Branch,
+            $"SpawnCommand does {i.OpCode.Name} between vfork and RunCommand"));
+
+        // Both ways out end in _exit: RunCommand ends in ReportAndExit, which ends in the Exit call (the other ret is the
+        // warm-up's null guard).
+        AssertEndsIn(run, i => i.OpCode == OpCodes.Call && run.Module.ResolveMethod(i.Token) == reportAndExit);
+        AssertEndsIn(reportAndExit, i => i.OpCode == OpCodes.Calli);
+        Assert.Contains(exit, LoadedFields(reportAndExit));
+    }
+
+    private static void AssertEndsIn(MethodBase method, Func<IlInstruction, bool> lastCall)
+    {
+        IlInstruction[] il = [.. IlReader.Read(method).Where(i => i.OpCode != OpCodes.Nop)];
+        Assert.InRange(il.Count(i => i.OpCode == OpCodes.Ret), 1, 2); // a Debug build merges them into one
+        Assert.Equal(OpCodes.Ret, il[^1].OpCode);
+        Assert.True(lastCall(il[^2]), $"{Name(method)} must end in its exit call, found {il[^2].OpCode.Name}");
+    }
+
+    private static HashSet<FieldInfo> LoadedFields(MethodBase method) =>
+        [.. IlReader.Read(method).Where(i => i.OpCode == OpCodes.Ldfld || i.OpCode == OpCodes.Ldflda).Select(i => method.Module.ResolveField(i.Token)!)];
+
     /// <summary>The types whose <c>typeof</c> ChildCode.Prepare passes to PrepareType.</summary>
     private static HashSet<Type> PreparedTypes()
     {
