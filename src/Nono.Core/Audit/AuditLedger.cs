@@ -49,7 +49,7 @@ internal static partial class AuditLedger
 
         byte[] previous = tail.LastHash ?? AuditHashing.LedgerGenesis();
         entry = entry with { Seq = tail.LastSeq + 1 };
-        byte[] line = FormatLine(previous, JsonSerializer.SerializeToUtf8Bytes(entry, AuditJsonContext.Default.LedgerEntry));
+        byte[] line = FormatLine(previous, AuditJsonWriter.Ledger(entry));
 
         // One write(2) of the whole line at the end, then fsync: a crash leaves the old file or a torn tail, which the
         // next append sets aside.
