@@ -1,6 +1,6 @@
 using System.Buffers;
-using System.Runtime.InteropServices;
 using System.Text.Json;
+using Microsoft.Win32.SafeHandles;
 using Nono.Core.Diagnostics;
 
 namespace Nono.Core.Audit;
@@ -9,9 +9,18 @@ namespace Nono.Core.Audit;
 /// The append-only ledger of finished sessions (<c>ledger.ndjson</c> under the audit root). Each
 /// line is <c>{"prev":"hex","hash":"hex","entry":{…}}</c> with
 /// <c>hash = LedgerLink(prev, entry bytes)</c>, so removing, editing or reordering entries breaks
-/// the chain. Appends take an exclusive lock and replace the file atomically.
+/// the chain (found by <see cref="Read(byte[])"/>, which <c>nono audit verify</c> runs over the whole file).
 /// </summary>
-internal static class AuditLedger
+/// <remarks>
+/// An append costs the same at any ledger size: under an exclusive lock it reads only the file's tail, checks the
+/// last link (its hash follows from its own <c>prev</c> and entry, its <c>prev</c> is the line before's hash, its
+/// <c>seq</c> follows that line's) and writes one line after it. It does not re-verify the whole chain: the chain is
+/// unkeyed, so it guards against accidents and edits that do not recompute the hashes after them, and a link added
+/// after such a break does not hide it (verification walks from the genesis and still reports it); what an append
+/// must not do is compute its link from a broken last link, and that is checked every time. A torn last line (a crash
+/// or power loss during the write) is moved to a side file and cut off before the append, never chained onto.
+/// </remarks>
+internal static partial class AuditLedger
 {
     private const UnixFileMode PrivateFile = FileModes.PrivateFile;
 
@@ -19,21 +28,40 @@ internal static class AuditLedger
     {
         string path = Path.Combine(auditRoot, AuditFormat.LedgerFile);
         await using FileStream lockFile = await AcquireLockAsync(Path.Combine(auditRoot, ".ledger.lock"), cancellationToken);
-        // Synchronous: a small file, and async file I/O would hop to the thread pool.
-        byte[] existing = File.Exists(path) ? File.ReadAllBytes(path) : [];
-        LedgerReadResult current = Read(existing);
-        if (current.Problems.Count > 0)
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // Synchronous: a few small reads and one write, and async file I/O would hop to the thread pool.
+        FileStreamOptions options = FileModes.Options(FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite, PrivateFile);
+        options.BufferSize = 0;
+        using FileStream stream = new(path, options);
+        SafeFileHandle ledger = stream.SafeFileHandle;
+        LedgerTail tail = LedgerTail.Read(ledger);
+        if (tail.LastProblem is { } problem)
         {
-            // Never extend a broken chain: that would launder the tampering into a "valid" suffix.
-            throw new NonoException(NonoErrorCode.StateCorrupt, $"audit ledger is corrupt: {current.Problems[0]}", path);
+            // Never extend a broken chain: that would compute the new link from a value nobody can check.
+            throw new NonoException(NonoErrorCode.StateCorrupt, $"audit ledger is corrupt: {problem}", path);
         }
 
-        byte[] previous = current.Records.Count == 0 ? AuditHashing.LedgerGenesis() : Convert.FromHexString(current.Records[^1].Hash);
-        entry = entry with { Seq = current.Records.Count };
-        byte[] entryJson = JsonSerializer.SerializeToUtf8Bytes(entry, AuditJsonContext.Default.LedgerEntry);
-        byte[] hash = AuditHashing.LedgerLink(previous, entryJson);
+        if (tail.TornBytes > 0)
+        {
+            SetTornTailAside(ledger, path, tail);
+        }
 
-        ArrayBufferWriter<byte> buffer = new();
+        byte[] previous = tail.LastHash ?? AuditHashing.LedgerGenesis();
+        entry = entry with { Seq = tail.LastSeq + 1 };
+        byte[] line = FormatLine(previous, AuditJsonWriter.Ledger(entry));
+
+        // One write(2) of the whole line at the end, then fsync: a crash leaves the old file or a torn tail, which the
+        // next append sets aside.
+        RandomAccess.Write(ledger, line, tail.CompleteLength);
+        RandomAccess.FlushToDisk(ledger);
+    }
+
+    /// <summary>One ledger line, newline included, linking <paramref name="entryJson"/> to <paramref name="previous"/>.</summary>
+    internal static byte[] FormatLine(byte[] previous, byte[] entryJson)
+    {
+        byte[] hash = AuditHashing.LedgerLink(previous, entryJson);
+        ArrayBufferWriter<byte> buffer = new(entryJson.Length + 180);
         using (Utf8JsonWriter writer = new(buffer))
         {
             writer.WriteStartObject();
@@ -44,97 +72,20 @@ internal static class AuditLedger
             writer.WriteEndObject();
         }
 
-        byte[] content = [.. existing, .. buffer.WrittenSpan, (byte)'\n'];
-        await AtomicFile.WriteAsync(path, content, PrivateFile, cancellationToken);
+        return [.. buffer.WrittenSpan, (byte)'\n'];
     }
 
-    /// <summary>Reads and verifies the whole ledger chain, collecting every problem.</summary>
-    public static LedgerReadResult Read(byte[] content)
+    /// <summary>
+    /// Copies the unterminated tail to <c>ledger.ndjson.torn-&lt;offset&gt;-&lt;random&gt;</c> (durably) and only then cuts it
+    /// off, so the bytes are kept for inspection but never become part of the chain.
+    /// </summary>
+    private static void SetTornTailAside(SafeFileHandle ledger, string path, LedgerTail tail)
     {
-        List<LedgerRecord> records = [];
-        List<string> problems = [];
-        byte[] previous = AuditHashing.LedgerGenesis();
-        int lineNumber = 0;
-        foreach ((byte[] line, bool terminated) in AuditEventLog.ReadLines(content))
-        {
-            lineNumber++;
-            if (!terminated)
-            {
-                problems.Add($"ledger line {lineNumber}: truncated (no newline)");
-            }
-
-            LedgerRecord? record = ParseLine(line);
-            if (record is null)
-            {
-                problems.Add($"ledger line {lineNumber}: malformed");
-                continue;
-            }
-
-            if (record.Previous != AuditHashing.Hex(previous))
-            {
-                problems.Add($"ledger line {lineNumber}: previous hash does not match line {lineNumber - 1}");
-            }
-
-            byte[] expected = AuditHashing.LedgerLink(Convert.FromHexString(record.Previous), record.EntryJson);
-            if (record.Hash != AuditHashing.Hex(expected))
-            {
-                problems.Add($"ledger line {lineNumber}: hash does not match its entry");
-            }
-
-            if (record.Entry.Seq != lineNumber - 1)
-            {
-                problems.Add($"ledger line {lineNumber}: seq {record.Entry.Seq}, expected {lineNumber - 1}");
-            }
-
-            records.Add(record);
-            previous = expected;
-        }
-
-        return new LedgerReadResult(records, problems);
-    }
-
-    public static LedgerReadResult Read(string auditRoot)
-    {
-        string path = Path.Combine(auditRoot, AuditFormat.LedgerFile);
-        return Read(File.Exists(path) ? File.ReadAllBytes(path) : []);
-    }
-
-    private static LedgerRecord? ParseLine(byte[] line)
-    {
-        try
-        {
-            using JsonDocument document = JsonDocument.Parse(line);
-            JsonElement root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object
-                || !root.TryGetProperty("prev", out JsonElement prev) || prev.GetString() is not { Length: 64 } prevHex
-                || !root.TryGetProperty("hash", out JsonElement hash) || hash.GetString() is not { Length: 64 } hashHex
-                || !root.TryGetProperty("entry", out JsonElement entry) || entry.ValueKind != JsonValueKind.Object
-                || !IsHex(prevHex))
-            {
-                return null;
-            }
-
-            byte[] entryJson = JsonMarshal.GetRawUtf8Value(entry).ToArray();
-            LedgerEntry? parsed = JsonSerializer.Deserialize(entryJson, AuditJsonContext.Default.LedgerEntry);
-            return parsed is null ? null : new LedgerRecord(parsed, entryJson, prevHex, hashHex);
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
-        {
-            return null;
-        }
-    }
-
-    private static bool IsHex(string value)
-    {
-        foreach (char c in value)
-        {
-            if (!char.IsAsciiHexDigitLower(c) && !char.IsAsciiDigit(c))
-            {
-                return false;
-            }
-        }
-
-        return true;
+        byte[] torn = new byte[tail.TornBytes];
+        int read = RandomAccess.Read(ledger, torn, tail.CompleteLength);
+        string aside = $"{path}.torn-{tail.CompleteLength}-{Guid.NewGuid():N}";
+        AtomicFile.WriteAsync(aside, torn.AsMemory(0, read), PrivateFile, CancellationToken.None).GetAwaiter().GetResult();
+        RandomAccess.SetLength(ledger, tail.CompleteLength);
     }
 
     private static async Task<FileStream> AcquireLockAsync(string path, CancellationToken cancellationToken)

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Nono.Core.Audit.Events;
 using Nono.Core.Diagnostics;
 using Nono.Core.Trust;
@@ -211,7 +210,7 @@ public sealed class AuditSession : IAsyncDisposable
 
     internal static byte[] SerializeMetadata(SessionMetadata metadata)
     {
-        byte[] json = JsonSerializer.SerializeToUtf8Bytes(metadata, AuditJsonContext.Default.SessionMetadata);
+        byte[] json = AuditJsonWriter.Metadata(metadata);
         return [.. json, (byte)'\n'];
     }
 
@@ -236,7 +235,7 @@ public sealed class AuditSession : IAsyncDisposable
         }
 
         long seq = _leaves.Count;
-        byte[] eventJson = JsonSerializer.SerializeToUtf8Bytes(auditEvent, AuditJsonContext.Default.AuditEvent);
+        byte[] eventJson = AuditJsonWriter.Event(auditEvent);
         byte[] leaf = AuditHashing.Leaf(seq, eventJson);
         byte[] chain = AuditHashing.Chain(_chain, leaf);
         byte[] line = AuditEventLog.FormatLine(seq, leaf, chain, eventJson);

@@ -6,6 +6,10 @@ namespace Nono.Core.Policy;
 internal sealed class FilesystemRules
 {
     private readonly List<FsGrant> _grants = [];
+
+    /// <summary>The resolution's path lookups, shared by every rule it canonicalises.</summary>
+    public PathLookups Paths { get; } = new();
+
     private readonly List<FsDeny> _denies = [];
     private readonly List<FsDeny> _patterns = [];
     private readonly List<SkippedRule> _skipped = [];

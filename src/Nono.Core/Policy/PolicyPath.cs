@@ -12,7 +12,10 @@ public static class PolicyPath
     /// Makes <paramref name="path"/> absolute and resolves symbolic links component by component for the
     /// part that exists; a missing remainder is appended lexically. <c>..</c> applies after links, as the kernel does.
     /// </summary>
-    public static string Canonicalize(string path)
+    public static string Canonicalize(string path) => Canonicalize(path, null);
+
+    /// <summary>Like <see cref="Canonicalize(string)"/>, taking each lookup from <paramref name="lookups"/> when given.</summary>
+    internal static string Canonicalize(string path, PathLookups? lookups)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (path[0] != '/')
@@ -46,10 +49,10 @@ public static class PolicyPath
             // Links under /proc (self, thread-self, fd/N, cwd, root, exe) are per-process magic links: resolving them
             // here would bake nono's own pid into the policy, so /proc paths stay as written.
             bool procfs = resolved.Count > 0 && resolved[0] == "proc";
-            string? target = missing || procfs ? null : LinkTargetOrNull(candidate);
+            string? target = missing || procfs ? null : lookups is null ? LinkTargetOrNull(candidate) : lookups.LinkTargetOrNull(candidate);
             if (target is null)
             {
-                missing = missing || !Path.Exists(candidate);
+                missing = missing || !(lookups is null ? Path.Exists(candidate) : lookups.Exists(candidate));
                 resolved.Add(part);
                 continue;
             }
@@ -77,7 +80,7 @@ public static class PolicyPath
     /// The link target, or null for a non-link. A component this user cannot look up (a parent without search
     /// permission) is treated as missing: the rest is kept lexically, so a deny still names the path.
     /// </summary>
-    private static string? LinkTargetOrNull(string path)
+    internal static string? LinkTargetOrNull(string path)
     {
         try
         {

@@ -53,15 +53,16 @@ public static class ProfileParser
     }
 
     /// <summary>
-    /// Parses a profile embedded in the executable, straight into the model: no document tree and no structure check,
-    /// which cost about 2 % of every <c>nono run</c>'s CPU (docs/benchmarks.md, "Session 4"). The tests run every
-    /// embedded profile through <see cref="ParseProfile"/> and require the same result, so the check still guards them.
+    /// Parses a profile embedded in the executable, straight into the model (<see cref="EmbeddedProfileReader"/>): no
+    /// document tree, no structure check and no serializer metadata, which together were most of profile resolution's
+    /// CPU on every <c>nono run</c> (docs/notes/s5-policy-audit.md). The tests run every embedded profile through
+    /// <see cref="ParseProfile"/> and require the same result, so the check still guards them.
     /// </summary>
     public static ParsedProfile ParseEmbeddedProfile(string json, string origin)
     {
         ArgumentNullException.ThrowIfNull(json);
         List<PolicyProblem> problems = [];
-        Profile? profile = DeserializeText(json, PolicyJsonContext.Default.Profile, origin, problems);
+        Profile? profile = ReadEmbedded(json, EmbeddedProfileReader.ReadProfile, origin, problems);
         return new ParsedProfile(profile ?? new Profile(), problems);
     }
 
@@ -69,7 +70,7 @@ public static class ProfileParser
     public static IReadOnlyDictionary<string, PolicyGroup> ParseEmbeddedGroups(string json, string origin, List<PolicyProblem> problems)
     {
         ArgumentNullException.ThrowIfNull(json);
-        return DeserializeText(json, PolicyJsonContext.Default.DictionaryStringPolicyGroup, origin, problems) ?? [];
+        return ReadEmbedded(json, EmbeddedProfileReader.ReadGroups, origin, problems) ?? [];
     }
 
     /// <summary>
@@ -115,18 +116,14 @@ public static class ProfileParser
         }
     }
 
-    private static T? DeserializeText<T>(string json, JsonTypeInfo<T> typeInfo, string origin, List<PolicyProblem> problems)
+    private static T? ReadEmbedded<T>(string json, Func<string, T> read, string origin, List<PolicyProblem> problems)
+        where T : class
     {
         ArgumentNullException.ThrowIfNull(origin);
+        ArgumentNullException.ThrowIfNull(problems);
         try
         {
-            T? value = JsonSerializer.Deserialize(json, typeInfo);
-            if (value is null)
-            {
-                problems.Add(new PolicyProblem(origin, JsonPathText.Root, "the document is null; expected an object"));
-            }
-
-            return value;
+            return read(json);
         }
         catch (JsonException ex)
         {

@@ -19,7 +19,7 @@ public sealed partial class ProfileResolver
     private FilesystemRules CollectRules(List<LoadedProfile> chain, List<string> groups, PolicyContext context, PolicyOverrides overrides, List<PolicyProblem> problems)
     {
         FilesystemRules rules = new();
-        string? state = CanonicalOrProblem(context.StateDirectory, "context", "$.state_directory", problems);
+        string? state = CanonicalOrProblem(context.StateDirectory, "context", "$.state_directory", rules.Paths, problems);
         if (state is not null)
         {
             rules.AddDeny(state, StateDirectorySource);
@@ -106,7 +106,7 @@ public sealed partial class ProfileResolver
             return;
         }
 
-        string? canonical = CanonicalOrProblem(expanded, origin, jsonPath, problems);
+        string? canonical = CanonicalOrProblem(expanded, origin, jsonPath, rules.Paths, problems);
         if (canonical is null)
         {
             return;
@@ -153,7 +153,7 @@ public sealed partial class ProfileResolver
             return;
         }
 
-        string? canonicalDirectory = CanonicalOrProblem(directory, origin, jsonPath, problems);
+        string? canonicalDirectory = CanonicalOrProblem(directory, origin, jsonPath, rules.Paths, problems);
         if (canonicalDirectory is null)
         {
             return;
@@ -174,7 +174,7 @@ public sealed partial class ProfileResolver
                 if (FileSystemName.MatchesSimpleExpression(pattern, Path.GetFileName(entry), ignoreCase: false))
                 {
                     rules.AddDeny(entry, source);
-                    rules.AddDeny(PolicyPath.Canonicalize(entry), source);
+                    rules.AddDeny(PolicyPath.Canonicalize(entry, rules.Paths), source);
                 }
             }
         }
@@ -183,11 +183,11 @@ public sealed partial class ProfileResolver
         }
     }
 
-    private static string? CanonicalOrProblem(string path, string origin, string jsonPath, List<PolicyProblem> problems)
+    private static string? CanonicalOrProblem(string path, string origin, string jsonPath, PathLookups lookups, List<PolicyProblem> problems)
     {
         try
         {
-            return PolicyPath.Canonicalize(path);
+            return PolicyPath.Canonicalize(path, lookups);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
         {

@@ -42,7 +42,7 @@ public sealed partial class ProfileResolver
         CheckProfiles(chain, context, problems);
         FilesystemRules rules = CollectRules(chain, groups, context, overrides, problems);
         WorkdirAccess workdirAccess = overrides.AllowCwd ? WorkdirAccess.ReadWrite : merged.Workdir.Access ?? WorkdirAccess.None;
-        string workdir = CanonicalOrProblem(context.Workdir, "context", "$.workdir", problems) ?? context.Workdir;
+        string workdir = CanonicalOrProblem(context.Workdir, "context", "$.workdir", rules.Paths, problems) ?? context.Workdir;
         if (problems.Count > 0)
         {
             return new PolicyResolution(null, Ordered(problems));
@@ -73,7 +73,7 @@ public sealed partial class ProfileResolver
             Environment = merged.Environment,
             Network = merged.Network,
             Rollback = merged.Rollback,
-            ProtectedPaths = ExpandProtectedPaths(merged.Rollback, context),
+            ProtectedPaths = ExpandProtectedPaths(merged.Rollback, context, rules.Paths),
             Skipped = rules.Skipped,
             Digest = "",
         };
@@ -140,7 +140,7 @@ public sealed partial class ProfileResolver
         return ProfileMerger.Merge(merged, parsed.Profile);
     }
 
-    private static List<string> ExpandProtectedPaths(RollbackSection rollback, PolicyContext context)
+    private static List<string> ExpandProtectedPaths(RollbackSection rollback, PolicyContext context, PathLookups lookups)
     {
         List<string> result = [];
         foreach (string raw in rollback.ProtectedPaths)
@@ -148,7 +148,7 @@ public sealed partial class ProfileResolver
             // Already validated by CheckProfiles; a failure here cannot happen without a problem being reported.
             if (PathExpander.TryExpand(RelativeToWorkdir(raw, context), context, out string expanded, out _))
             {
-                string canonical = PolicyPath.Canonicalize(expanded);
+                string canonical = PolicyPath.Canonicalize(expanded, lookups);
                 if (!result.Contains(canonical, StringComparer.Ordinal))
                 {
                     result.Add(canonical);

@@ -36,6 +36,31 @@ public sealed class PolicyPathTests
     }
 
     [Fact]
+    public void Canonicalize_SharedLookups_GiveTheUncachedResultsAndAreReused()
+    {
+        using TempDirectory temp = new();
+        Directory.CreateDirectory(temp.Combine("a", "b", "c"));
+        Directory.CreateSymbolicLink(temp.Combine("link"), temp.Combine("a", "b"));
+        Directory.CreateSymbolicLink(temp.Combine("a", "rel"), "b/c");
+        string[] paths =
+        [
+            temp.Combine("link", "c"), temp.Combine("link", ".."), temp.Combine("a", "rel", "x"), temp.Combine("missing", "y"),
+            temp.Combine("link", "c", "missing"), temp.Path, "/proc/self/status", "/",
+        ];
+        PathLookups lookups = new();
+        string[] uncached = [.. paths.Select(PolicyPath.Canonicalize), .. paths.Select(PolicyPath.Canonicalize)];
+
+        string[] cached = [.. paths.Select(p => PolicyPath.Canonicalize(p, lookups)), .. paths.Select(p => PolicyPath.Canonicalize(p, lookups))];
+        Directory.Delete(temp.Combine("link"));
+        string afterRemoval = PolicyPath.Canonicalize(temp.Combine("link", "c"), lookups);
+
+        Assert.Equal(uncached, cached);
+        // Within one resolution the first look at a component is the one that counts.
+        Assert.Equal(cached[0], afterRemoval);
+        Assert.NotEqual(afterRemoval, PolicyPath.Canonicalize(temp.Combine("link", "c")));
+    }
+
+    [Fact]
     public void Canonicalize_RelativeLinkTarget_ResolvedFromLinkDirectory()
     {
         using TempDirectory temp = new();

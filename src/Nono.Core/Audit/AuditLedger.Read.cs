@@ -1,0 +1,96 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+
+namespace Nono.Core.Audit;
+
+internal static partial class AuditLedger
+{
+    /// <summary>Reads and verifies the whole ledger chain, collecting every problem.</summary>
+    public static LedgerReadResult Read(byte[] content)
+    {
+        List<LedgerRecord> records = [];
+        List<string> problems = [];
+        byte[] previous = AuditHashing.LedgerGenesis();
+        int lineNumber = 0;
+        foreach ((byte[] line, bool terminated) in AuditEventLog.ReadLines(content))
+        {
+            lineNumber++;
+            if (!terminated)
+            {
+                problems.Add($"ledger line {lineNumber}: truncated (no newline)");
+            }
+
+            LedgerRecord? record = ParseLine(line);
+            if (record is null)
+            {
+                problems.Add($"ledger line {lineNumber}: malformed");
+                continue;
+            }
+
+            if (record.Previous != AuditHashing.Hex(previous))
+            {
+                problems.Add($"ledger line {lineNumber}: previous hash does not match line {lineNumber - 1}");
+            }
+
+            byte[] expected = AuditHashing.LedgerLink(Convert.FromHexString(record.Previous), record.EntryJson);
+            if (record.Hash != AuditHashing.Hex(expected))
+            {
+                problems.Add($"ledger line {lineNumber}: hash does not match its entry");
+            }
+
+            if (record.Entry.Seq != lineNumber - 1)
+            {
+                problems.Add($"ledger line {lineNumber}: seq {record.Entry.Seq}, expected {lineNumber - 1}");
+            }
+
+            records.Add(record);
+            previous = expected;
+        }
+
+        return new LedgerReadResult(records, problems);
+    }
+
+    public static LedgerReadResult Read(string auditRoot)
+    {
+        string path = Path.Combine(auditRoot, AuditFormat.LedgerFile);
+        return Read(File.Exists(path) ? File.ReadAllBytes(path) : []);
+    }
+
+    internal static bool IsHex(string value)
+    {
+        foreach (char c in value)
+        {
+            if (!char.IsAsciiHexDigitLower(c) && !char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static LedgerRecord? ParseLine(byte[] line)
+    {
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(line);
+            JsonElement root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object
+                || !root.TryGetProperty("prev", out JsonElement prev) || prev.GetString() is not { Length: 64 } prevHex
+                || !root.TryGetProperty("hash", out JsonElement hash) || hash.GetString() is not { Length: 64 } hashHex
+                || !root.TryGetProperty("entry", out JsonElement entry) || entry.ValueKind != JsonValueKind.Object
+                || !IsHex(prevHex))
+            {
+                return null;
+            }
+
+            byte[] entryJson = JsonMarshal.GetRawUtf8Value(entry).ToArray();
+            LedgerEntry? parsed = JsonSerializer.Deserialize(entryJson, AuditJsonContext.Default.LedgerEntry);
+            return parsed is null ? null : new LedgerRecord(parsed, entryJson, prevHex, hashHex);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+}
