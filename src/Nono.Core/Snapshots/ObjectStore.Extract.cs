@@ -88,7 +88,7 @@ internal sealed partial class ObjectStore
 
             Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
             SHA256.HashData(content.AsSpan(0, length), digest);
-            if (!string.Equals(Convert.ToHexStringLower(digest), hash, StringComparison.Ordinal))
+            if (!ObjectKey.TryParse(hash, out ObjectKey expected) || ObjectKey.FromBytes(digest) != expected) // no hex string per object
             {
                 throw Corrupt(hash, "content hash mismatch");
             }

@@ -130,6 +130,7 @@ internal sealed partial class Restorer
         if (staged.Sole is ManifestEntry entry)
         {
             SetMetadata(handle, entry);
+            Fs.StartWriteback(handle); // it will be renamed into the tree; shared content is copied from here instead
         }
     }
 
