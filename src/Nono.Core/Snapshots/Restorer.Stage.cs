@@ -101,7 +101,7 @@ internal sealed partial class Restorer
 
             ParallelWork.ForEach(direct, pair =>
             {
-                KeepVerified(pair.Key, _objects.RentVerified(pair.Key, pair.Value, out int length), length);
+                KeepVerified(pair.Key, pair.Value);
                 Done(pair.Value);
             }, cancellationToken);
             ParallelWork.ForEach(staged, pair =>
