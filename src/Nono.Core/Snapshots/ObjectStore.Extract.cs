@@ -73,26 +73,30 @@ internal sealed partial class ObjectStore
         }
     }
 
+    /// <summary>
+    /// Reads, decompresses and verifies an object of at most <see cref="SmallFileLimit"/> bytes into
+    /// <paramref name="destination"/>, which must hold <paramref name="expectedSize"/> + 1 bytes; returns the length.
+    /// </summary>
+    public int DecodeVerified(string hash, long expectedSize, Span<byte> destination)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(expectedSize, SmallFileLimit);
+        byte[] compressed = ReadCompressed(hash, expectedSize, out int compressedLength);
+        try
+        {
+            return DecodeVerified(hash, compressed.AsSpan(0, compressedLength), expectedSize, destination);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(compressed);
+        }
+    }
+
     private static byte[] DecodeVerified(string hash, ReadOnlySpan<byte> compressed, long expectedSize, out int length)
     {
         byte[] content = ArrayPool<byte>.Shared.Rent((int)expectedSize + 1);
         try
         {
-            // One spare byte in the destination: content longer than recorded fails the size check below
-            // instead of hiding behind "destination too small".
-            length = Decompress(hash, compressed, content.AsSpan(0, (int)expectedSize + 1));
-            if (length != expectedSize)
-            {
-                throw Corrupt(hash, length > expectedSize ? "longer than recorded" : "shorter than recorded");
-            }
-
-            Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-            SHA256.HashData(content.AsSpan(0, length), digest);
-            if (!string.Equals(Convert.ToHexStringLower(digest), hash, StringComparison.Ordinal))
-            {
-                throw Corrupt(hash, "content hash mismatch");
-            }
-
+            length = DecodeVerified(hash, compressed, expectedSize, content.AsSpan(0, (int)expectedSize + 1));
             return content;
         }
         catch
@@ -100,6 +104,26 @@ internal sealed partial class ObjectStore
             ArrayPool<byte>.Shared.Return(content);
             throw;
         }
+    }
+
+    private static int DecodeVerified(string hash, ReadOnlySpan<byte> compressed, long expectedSize, Span<byte> destination)
+    {
+        // One spare byte in the destination: content longer than recorded fails the size check below
+        // instead of hiding behind "destination too small".
+        int length = Decompress(hash, compressed, destination[..((int)expectedSize + 1)]);
+        if (length != expectedSize)
+        {
+            throw Corrupt(hash, length > expectedSize ? "longer than recorded" : "shorter than recorded");
+        }
+
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(destination[..length], digest);
+        if (!ObjectKey.TryParse(hash, out ObjectKey expected) || ObjectKey.FromBytes(digest) != expected) // no hex string per object
+        {
+            throw Corrupt(hash, "content hash mismatch");
+        }
+
+        return length;
     }
 
     /// <summary>The compressed bytes of an object, from its pack or its own file, in a pooled buffer.</summary>

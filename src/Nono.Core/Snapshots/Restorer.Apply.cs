@@ -169,6 +169,7 @@ internal sealed partial class Restorer
                 using SafeFileHandle to = Fs.Borrow(target);
                 CopyContent(from, to);
                 SetMetadata(to, entry);
+                Fs.StartWriteback(to);
             }
             catch
             {

@@ -101,7 +101,7 @@ internal sealed partial class Restorer
 
             ParallelWork.ForEach(direct, pair =>
             {
-                KeepVerified(pair.Key, _objects.RentVerified(pair.Key, pair.Value, out int length), length);
+                KeepVerified(pair.Key, pair.Value);
                 Done(pair.Value);
             }, cancellationToken);
             ParallelWork.ForEach(staged, pair =>
@@ -130,6 +130,7 @@ internal sealed partial class Restorer
         if (staged.Sole is ManifestEntry entry)
         {
             SetMetadata(handle, entry);
+            Fs.StartWriteback(handle); // it will be renamed into the tree; shared content is copied from here instead
         }
     }
 

@@ -34,7 +34,11 @@ internal sealed partial class Restorer : IDisposable
         _progress = progress;
     }
 
-    public void Dispose() => _objects.Dispose();
+    public void Dispose()
+    {
+        _verified.Dispose();
+        _objects.Dispose();
+    }
 
     /// <summary>Permission bits restore applies: setuid and setgid are dropped, sticky kept.</summary>
     public static uint SafeMode(uint mode) => mode & 0x3FF; // 01777

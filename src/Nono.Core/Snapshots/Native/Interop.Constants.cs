@@ -40,6 +40,10 @@ internal static partial class Interop
 
     internal const uint STATX_BASIC_STATS = 0x7FF;
 
+    internal const uint SYNC_FILE_RANGE_WRITE = 2;
+
+    internal const int MADV_HUGEPAGE = 14;
+
     internal const int LOCK_SH = 1;
     internal const int LOCK_EX = 2;
 

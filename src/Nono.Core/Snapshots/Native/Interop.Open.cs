@@ -34,5 +34,11 @@ internal static partial class Interop
 
         [LibraryImport(Libraries.Libc, EntryPoint = "fsync", SetLastError = true)]
         internal static partial int fsync(int fd);
+
+        [LibraryImport(Libraries.Libc, EntryPoint = "madvise", SetLastError = true)]
+        internal static partial int madvise(nint address, nuint length, int advice);
+
+        [LibraryImport(Libraries.Libc, EntryPoint = "sync_file_range", SetLastError = true)]
+        internal static partial int sync_file_range(int fd, long offset, long nbytes, uint flags);
     }
 }
