@@ -1,5 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using Nono.Core.Diagnostics;
+using Nono.Core.Snapshots.Native;
 
 namespace Nono.Core.Audit;
 
@@ -50,10 +52,54 @@ internal static partial class AuditLedger
         return new LedgerReadResult(records, problems);
     }
 
-    public static LedgerReadResult Read(string auditRoot)
+    public static LedgerReadResult Read(string auditRoot) => Read(ReadBytes(auditRoot));
+
+    /// <summary>
+    /// The ledger's bytes, read under a shared lock on the append lock: appends write in place, so without it a reader
+    /// could see a line half-written, or a torn tail between being set aside and replaced, and report a break.
+    /// </summary>
+    public static byte[] ReadBytes(string auditRoot)
     {
-        string path = Path.Combine(auditRoot, AuditFormat.LedgerFile);
-        return Read(File.Exists(path) ? File.ReadAllBytes(path) : []);
+        using SafeFd? shared = TryLockShared(auditRoot);
+        try
+        {
+            return File.ReadAllBytes(Path.Combine(auditRoot, AuditFormat.LedgerFile));
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>Null where there is no lock file to take (nothing was ever appended here, or a copied session folder).</summary>
+    private static SafeFd? TryLockShared(string auditRoot)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        SafeFd directory;
+        try
+        {
+            directory = Fs.OpenDirectory(Path.GetFullPath(auditRoot));
+        }
+        catch (NonoException)
+        {
+            return null;
+        }
+
+        using (directory)
+        {
+            SafeFd? lockFile = Fs.TryOpenAt(directory, LockFile, Interop.O_RDONLY | Interop.O_NOFOLLOW, 0, out _);
+            if (lockFile is not null)
+            {
+                // flock is per open file description, so this waits for an append's exclusive lock (AcquireLockAsync).
+                Fs.Flock(lockFile, exclusive: false);
+            }
+
+            return lockFile;
+        }
     }
 
     internal static bool IsHex(string value)

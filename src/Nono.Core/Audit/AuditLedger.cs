@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using Microsoft.Win32.SafeHandles;
 using Nono.Core.Diagnostics;
+using Nono.Core.Snapshots.Native;
 
 namespace Nono.Core.Audit;
 
@@ -24,10 +25,13 @@ internal static partial class AuditLedger
 {
     private const UnixFileMode PrivateFile = FileModes.PrivateFile;
 
+    /// <summary>Appends hold it exclusively (<see cref="AcquireLockAsync"/>); whole-ledger readers hold it shared.</summary>
+    private const string LockFile = ".ledger.lock";
+
     public static async Task AppendAsync(string auditRoot, LedgerEntry entry, CancellationToken cancellationToken)
     {
         string path = Path.Combine(auditRoot, AuditFormat.LedgerFile);
-        await using FileStream lockFile = await AcquireLockAsync(Path.Combine(auditRoot, ".ledger.lock"), cancellationToken);
+        await using FileStream lockFile = await AcquireLockAsync(Path.Combine(auditRoot, LockFile), cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
 
         // Synchronous: a few small reads and one write, and async file I/O would hop to the thread pool.
@@ -55,6 +59,11 @@ internal static partial class AuditLedger
         // next append sets aside.
         RandomAccess.Write(ledger, line, tail.CompleteLength);
         RandomAccess.FlushToDisk(ledger);
+        if (tail.CompleteLength == 0)
+        {
+            // The first line may also be the file's creation: make its name durable too.
+            FlushDirectory(auditRoot);
+        }
     }
 
     /// <summary>One ledger line, newline included, linking <paramref name="entryJson"/> to <paramref name="previous"/>.</summary>
@@ -85,7 +94,23 @@ internal static partial class AuditLedger
         int read = RandomAccess.Read(ledger, torn, tail.CompleteLength);
         string aside = $"{path}.torn-{tail.CompleteLength}-{Guid.NewGuid():N}";
         AtomicFile.WriteAsync(aside, torn.AsMemory(0, read), PrivateFile, CancellationToken.None).GetAwaiter().GetResult();
+        // The side file's name must be on disk before the cut is: otherwise a crash could keep the cut and lose the bytes.
+        FlushDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         RandomAccess.SetLength(ledger, tail.CompleteLength);
+    }
+
+    private static void FlushDirectory(string directory)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        using SafeFd handle = Fs.OpenDirectory(Path.GetFullPath(directory));
+        if (Interop.Libc.fsync(handle.Fd) != 0)
+        {
+            throw Fs.Error("fsync", directory, Fs.LastErrno);
+        }
     }
 
     private static async Task<FileStream> AcquireLockAsync(string path, CancellationToken cancellationToken)

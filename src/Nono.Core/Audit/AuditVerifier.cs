@@ -24,7 +24,7 @@ public static partial class AuditVerifier
         string directory = Path.Combine(auditRoot, sessionId);
         byte[]? metadataBytes = await ReadIfExistsAsync(Path.Combine(directory, AuditFormat.SessionFile), cancellationToken);
         byte[]? eventBytes = await ReadIfExistsAsync(Path.Combine(directory, AuditFormat.EventsFile), cancellationToken);
-        byte[] ledgerBytes = await ReadIfExistsAsync(Path.Combine(auditRoot, AuditFormat.LedgerFile), cancellationToken) ?? [];
+        byte[] ledgerBytes = AuditLedger.ReadBytes(auditRoot);
         byte[]? attestationBytes = await ReadIfExistsAsync(Path.Combine(directory, AuditFormat.AttestationFile), cancellationToken);
 
         // Metadata.

@@ -5,7 +5,7 @@ using Nono.Testing;
 
 namespace Nono.Core.Tests.Audit;
 
-public sealed class AuditLedgerTests
+public sealed partial class AuditLedgerTests
 {
     [Fact]
     public async Task AppendAsync_TornTail_SetsTheBytesAsideAndChainsFromTheLastCompleteLine()
