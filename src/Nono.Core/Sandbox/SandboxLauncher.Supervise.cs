@@ -93,6 +93,11 @@ public static partial class SandboxLauncher
                 pid = ForkWithoutGc(state);
                 if (pid < 0)
                 {
+                    if (RefusedClone(state) is long refused)
+                    {
+                        ThrowChildFailure(refused, executable);
+                    }
+
                     Interop.Interop.ThrowSetupFailed("fork", *state.Context->ErrnoLocation());
                 }
             }

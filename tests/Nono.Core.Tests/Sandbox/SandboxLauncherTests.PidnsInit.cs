@@ -32,4 +32,27 @@ public sealed partial class SandboxLauncherTests
         Assert.NotNull(failure);
         Assert.Equal(ChildStage.ParentGone, (ChildStage)(int)failure.Value);
     }
+
+    /// <summary>
+    /// A direct clone the kernel refuses (here EINVAL: CLONE_FS with CLONE_NEWUSER; elsewhere EPERM under Docker's
+    /// seccomp profile or ENOSPC at a namespace limit) is a probe answer, not an exception: the tier is not available,
+    /// with the stage and errno, as a refused unshare was; a launch chooser can fall back on it.
+    /// </summary>
+    [Fact]
+    public unsafe void PidnsProbe_CloneRefusedByTheKernel_IsNotAvailableWithAReasonNotAnException()
+    {
+        const int CLONE_FS = 0x200, CLONE_NEWUSER = 0x10000000, EINVAL = 22;
+        using NativeLaunchState refused = NativeLaunchState.ForPidnsProbe();
+        refused.Context->CloneFlags |= CLONE_FS | CLONE_NEWUSER;
+
+        Assert.Equal(((long)EINVAL << 32) | (uint)ChildStage.PidnsUnshare, SandboxLauncher.RunProbe(refused, "PID namespace", out string? problem));
+        Assert.Null(problem);
+        (bool available, string reason) = SandboxLauncher.ProbePidNamespaceOn(refused);
+        Assert.False(available);
+        Assert.Contains("clone(CLONE_NEWPID|CLONE_NEWNS) failed", reason, StringComparison.Ordinal);
+        Assert.Contains("errno 22", reason, StringComparison.Ordinal);
+
+        using NativeLaunchState works = NativeLaunchState.ForPidnsProbe(); // the same probe, unaltered, works here
+        Assert.Equal((true, ""), SandboxLauncher.ProbePidNamespaceOn(works));
+    }
 }
