@@ -147,7 +147,7 @@ internal static unsafe class ChildProcess
         {
             if (signal != SIGKILL && signal != 19)
             {
-                c->Signal(signal, SIG_DFL); // EINVAL for glibc-internal signals is expected and harmless.
+                c->Signal(signal, SIG_DFL); // EINVAL for glibc's internal 32 and 33, see ChildInit.Command.cs
             }
         }
 

@@ -227,7 +227,7 @@ public static partial class SandboxLauncher
         string syscall = stage switch
         {
             ChildStage.ParentDeathSignal => "prctl(PR_SET_PDEATHSIG)",
-            ChildStage.ParentGone => "getppid",
+            ChildStage.ParentGone => "getppid (the direct PID-namespace init: PPid in /proc/self/status)",
             ChildStage.SignalMask => "sigprocmask",
             ChildStage.Stdio => "dup2",
             ChildStage.ChangeDirectory => "chdir",
