@@ -44,6 +44,7 @@ public static partial class SandboxLauncher
     // child only runs the probed steps on it and exits (a probe flag), it never execs.
     internal static unsafe long? RunProbe(NativeLaunchState state, string what, out string? problem)
     {
+        _ = s_prepared.Value; // also for callers that build the state themselves: a child that reached the JIT could hang
         problem = null;
         (SafeFdHandle read, SafeFdHandle write) = Interop.Interop.Pipe();
         using (read)
