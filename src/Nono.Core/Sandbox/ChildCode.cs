@@ -44,6 +44,7 @@ internal static unsafe class ChildCode
         _ = ChildProcess.ConfineAndExec(null);
         _ = ChildProcess.ConfineCommand(null);
         ChildProcess.ReportAndExit(null, 0);
+        _ = ChildProcess.ReadParentPid(null);
         _ = ChildNetns.Enter(null);
         _ = ChildInit.Enter(null);
         _ = ChildObserver.Install(null);
@@ -104,7 +105,6 @@ internal static unsafe class ChildCode
             _ = h->Syscall4(0, 0, 0, 0, 0);
             _ = h->Getpid();
             _ = h->VFork();
-            _ = h->Poll(null, 0, 0);
         }
         finally
         {

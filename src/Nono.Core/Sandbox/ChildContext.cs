@@ -137,8 +137,10 @@ internal unsafe struct ChildContext
     // The PID namespace without a network namespace: the supervisor clones the init straight into the new PID + mount (+ user)
     // namespaces (no relay process); ChildProcess.Fork, ChildInit.EnterPidNamespace.
     public const int FlagPidnsDirect = 1 << 24;
-    public delegate* unmanaged[SuppressGCTransition]<void*, nuint, int, int> Poll;
     public nint SysClone;
     public int CloneFlags;              // SIGCHLD | CLONE_NEWPID | CLONE_NEWNS, with CLONE_NEWUSER when unprivileged
-    public int ParentPidfd;             // pidfd of nono: the init's parent check (getppid is 0 across the namespace boundary)
+    // The init's parent check (getppid is 0 across the namespace boundary): PPid of the host's /proc/self/status.
+    public const int StatusBufferBytes = 4096;
+    public byte* StatusPath;            // "/proc/self/status"
+    public byte* StatusBuffer;          // StatusBufferBytes
 }

@@ -6,8 +6,11 @@ namespace Nono.Core.Sandbox;
 // stack until its execve or _exit, while that parent is suspended. RunCommand therefore never returns into SpawnCommand's
 // frame (which the parent goes on using): every way out of it is execve or _exit. What it writes to shared memory (errno,
 // scratch buffers of the ChildContext) the parent does not read afterwards: the parent reads errno only when vfork failed,
-// and the relay loop uses none of the command's buffers. All signal dispositions are SIG_DFL by then (ChildProcess reset
-// them), so no handler can run on the shared stack.
+// and the relay loop uses none of the command's buffers. Every signal disposition but glibc's internal SIGCANCEL (32) and
+// SIGSETXID (33), which its signal() refuses to change, is SIG_DFL by then (ChildProcess reset them). Those two handlers act
+// only on a signal glibc sent inside its own process (they check si_pid and si_code, and nothing here cancels a thread or
+// calls set*id) and otherwise return at once; a returning handler writes only below the vforked task's stack pointer, under
+// the frames of the suspended parent, which stay intact.
 internal static unsafe partial class ChildInit
 {
     /// <summary>

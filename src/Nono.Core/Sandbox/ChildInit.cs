@@ -23,8 +23,10 @@ namespace Nono.Core.Sandbox;
 /// no_new_privs, and keep no descriptor but the pipes they report on.
 /// </summary>
 // SAFETY: every pointer read here comes from the ChildContext that NativeLaunchState.PrepareContainment filled before the
-// fork (FullSignalSet 128 bytes, RuleAttr 16 bytes, ProcRulePaths/ProcRuleAccess ProcRuleCount entries); each forked
-// process owns its copy of that memory, so its writes stay in it.
+// fork (FullSignalSet 128 bytes, RuleAttr 16 bytes, ProcRulePaths/ProcRuleAccess ProcRuleCount entries). The relay and the
+// init own their copy of that memory, so their writes stay in it. The command's process does too under the JIT; under
+// NativeAOT it is vforked and shares its parent's memory until execve or _exit: it writes only errno and scratch buffers
+// the parent never reads afterwards, and never returns into the parent's frames (ChildInit.Command.cs).
 internal static unsafe partial class ChildInit
 {
     private const int CLONE_NEWNS = 0x00020000;

@@ -20,7 +20,7 @@ internal static unsafe class ChildProcess
     private const int CLOSE_RANGE_CLOEXEC = 1 << 2;
     private const int SECCOMP_SET_MODE_FILTER = 1;
     private const int ENOENT = 2;
-    private const int POLLIN = 1;
+    private const int O_RDONLY_CLOEXEC = 0x80000;
 
     /// <summary>Forks; the child confines itself and execs. Returns the child's pid (or -1) in the parent only.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
@@ -45,6 +45,49 @@ internal static unsafe class ChildProcess
         c->Write(c->ErrorPipe, &alive, 1);
         ReportAndExit(c, ConfineAndExec(c));
         return 0;
+    }
+
+    /// <summary>
+    /// The <c>PPid:</c> of /proc/self/status (<see cref="ChildContext.StatusPath"/>) read into
+    /// <see cref="ChildContext.StatusBuffer"/>, or -1 when unreadable. The host's procfs shows the parent's pid in its own
+    /// PID namespace, i.e. nono's pid as nono sees it, also from inside the init's new PID namespace.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    internal static int ReadParentPid(ChildContext* c)
+    {
+        if (c == null)
+        {
+            return 0;
+        }
+
+        int fd = c->Open(c->StatusPath, O_RDONLY_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            return -1;
+        }
+
+        byte* b = c->StatusBuffer;
+        nint n = c->Read(fd, b, ChildContext.StatusBufferBytes); // PPid is in the first few hundred bytes
+        c->Close(fd);
+        for (nint i = 0; i + 6 < n; i++)
+        {
+            if (b[i] == '\n' && b[i + 1] == 'P' && b[i + 2] == 'P' && b[i + 3] == 'i' && b[i + 4] == 'd' && b[i + 5] == ':')
+            {
+                int pid = 0;
+                for (i += 6; i < n && (b[i] == '\t' || b[i] == ' '); i++)
+                {
+                }
+
+                for (; i < n && b[i] >= '0' && b[i] <= '9'; i++)
+                {
+                    pid = (pid * 10) + (b[i] - '0');
+                }
+
+                return pid;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>Sends <paramref name="failure"/> on the error pipe and exits 127 (not found) or 126. Never returns.</summary>
@@ -83,9 +126,10 @@ internal static unsafe class ChildProcess
                 goto Fail;
             }
 
-            // The direct init's parent is outside its PID namespace (getppid is 0): poll nono's pidfd, readable once it exited.
-            ulong pollfd = (uint)c->ParentPidfd | ((ulong)POLLIN << 32); // struct pollfd { int fd; short events, revents; }
-            if ((c->Flags & ChildContext.FlagPidnsDirect) != 0 ? c->Poll(&pollfd, 1, 0) != 0 : c->Getppid() != c->ParentPid)
+            // The direct init's parent is outside its PID namespace (getppid is 0), so it reads its parent from the host's
+            // procfs, still mounted at /proc here: the reparenting and the death signal happen together under the tasklist
+            // lock, so either the prctl above was in time or the parent read here is no longer nono.
+            if ((c->Flags & ChildContext.FlagPidnsDirect) != 0 ? ReadParentPid(c) != c->ParentPid : c->Getppid() != c->ParentPid)
             {
                 stage = (int)ChildStage.ParentGone;
                 goto Fail;
@@ -103,7 +147,7 @@ internal static unsafe class ChildProcess
         {
             if (signal != SIGKILL && signal != 19)
             {
-                c->Signal(signal, SIG_DFL); // EINVAL for glibc-internal signals is expected and harmless.
+                c->Signal(signal, SIG_DFL); // EINVAL for glibc's internal 32 and 33, see ChildInit.Command.cs
             }
         }
 

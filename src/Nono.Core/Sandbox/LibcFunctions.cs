@@ -82,6 +82,5 @@ internal static class LibcFunctions
         context->Syscall4 = (delegate* unmanaged[SuppressGCTransition]<nint, nint, nint, nint, nint, nint>)Get("syscall");
         context->Getpid = (delegate* unmanaged[SuppressGCTransition]<int>)Get("getpid");
         context->VFork = (delegate* unmanaged[SuppressGCTransition]<int>)Get("vfork");
-        context->Poll = (delegate* unmanaged[SuppressGCTransition]<void*, nuint, int, int>)Get("poll");
     }
 }

@@ -131,12 +131,11 @@ internal sealed unsafe partial class NativeLaunchState
         }
         else
         {
-            // No relay: the supervisor clones the init into the namespaces, and the init checks nono through this pidfd.
+            // No relay: the supervisor clones the init into the namespaces, and the init checks nono's pid in /proc/self/status.
             c->Flags |= ChildContext.FlagPidnsDirect | (Interop.Interop.GetUid() != 0 ? ChildContext.FlagPidnsUserns : 0);
             c->CloneFlags = SIGCHLD | CLONE_NEWPID | CLONE_NEWNS | (Interop.Interop.GetUid() != 0 ? CLONE_NEWUSER : 0);
-            SafeFdHandle self = Interop.Interop.PidfdOpen(Environment.ProcessId);
-            _owned.Add(self);
-            c->ParentPidfd = self.Fd;
+            c->StatusPath = _memory.String("/proc/self/status");
+            c->StatusBuffer = (byte*)_memory.Allocate(ChildContext.StatusBufferBytes);
         }
 
         c->RootPath = _memory.String("/");

@@ -14,6 +14,12 @@ public static partial class SandboxLauncher
         ForkSafety.ThrowIfUnsafe();
         _ = s_prepared.Value;
         using NativeLaunchState state = NativeLaunchState.ForPidnsProbe();
+        return ProbePidNamespaceOn(state);
+    }
+
+    /// <summary>The probe on a prepared <see cref="NativeLaunchState.ForPidnsProbe"/> state (tests adjust it first).</summary>
+    internal static (bool Available, string Problem) ProbePidNamespaceOn(NativeLaunchState state)
+    {
         long? failure = RunProbe(state, "PID namespace", out string? problem);
         if (failure is null)
         {
@@ -38,6 +44,7 @@ public static partial class SandboxLauncher
     // child only runs the probed steps on it and exits (a probe flag), it never execs.
     internal static unsafe long? RunProbe(NativeLaunchState state, string what, out string? problem)
     {
+        _ = s_prepared.Value; // also for callers that build the state themselves: a child that reached the JIT could hang
         problem = null;
         (SafeFdHandle read, SafeFdHandle write) = Interop.Interop.Pipe();
         using (read)
@@ -49,6 +56,11 @@ public static partial class SandboxLauncher
                 pid = ForkWithoutGc(state);
                 if (pid < 0)
                 {
+                    if (RefusedClone(state) is long refused)
+                    {
+                        return refused;
+                    }
+
                     Interop.Interop.ThrowSetupFailed("fork", *state.Context->ErrnoLocation());
                 }
             }
@@ -84,6 +96,17 @@ public static partial class SandboxLauncher
             return BitConverter.ToInt64(report[1..]);
         }
     }
+
+    /// <summary>
+    /// The report for a direct PID-namespace clone the kernel refused (EPERM under a seccomp profile or with unprivileged
+    /// user namespaces off, ENOSPC at a namespace limit, EINVAL): the same value as the relay's refused unshare, so the
+    /// probe says why the tier is not available and a launch fails with the containment hint. Null for any other fork.
+    /// </summary>
+    // SAFETY: reads the calling thread's errno right after the failed clone, through the live context of state.
+    private static unsafe long? RefusedClone(NativeLaunchState state) =>
+        (state.Context->Flags & ChildContext.FlagPidnsDirect) != 0
+            ? ((long)*state.Context->ErrnoLocation() << 32) | (uint)ChildStage.PidnsUnshare
+            : null;
 
     /// <summary>
     /// How the command ended: in the contained tiers the relay is nono's child and the command's exact wait status comes
@@ -123,7 +146,7 @@ public static partial class SandboxLauncher
 
     private static string? ContainmentStageName(ChildStage stage) => stage switch
     {
-        ChildStage.PidnsUnshare => "unshare(CLONE_NEWPID|CLONE_NEWNS)",
+        ChildStage.PidnsUnshare => "unshare or clone(CLONE_NEWPID|CLONE_NEWNS)",
         ChildStage.ContainmentSignals => "sigprocmask(block all) for the relay",
         ChildStage.PidnsFork => "fork the PID namespace's init",
         ChildStage.PidnsRelayGone => "init: parent-death signal (the relay was gone)",

@@ -93,6 +93,11 @@ public static partial class SandboxLauncher
                 pid = ForkWithoutGc(state);
                 if (pid < 0)
                 {
+                    if (RefusedClone(state) is long refused)
+                    {
+                        ThrowChildFailure(refused, executable);
+                    }
+
                     Interop.Interop.ThrowSetupFailed("fork", *state.Context->ErrnoLocation());
                 }
             }
@@ -222,7 +227,7 @@ public static partial class SandboxLauncher
         string syscall = stage switch
         {
             ChildStage.ParentDeathSignal => "prctl(PR_SET_PDEATHSIG)",
-            ChildStage.ParentGone => "getppid",
+            ChildStage.ParentGone => "getppid (the direct PID-namespace init: PPid in /proc/self/status)",
             ChildStage.SignalMask => "sigprocmask",
             ChildStage.Stdio => "dup2",
             ChildStage.ChangeDirectory => "chdir",

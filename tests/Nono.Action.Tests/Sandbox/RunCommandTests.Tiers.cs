@@ -49,4 +49,32 @@ public sealed partial class RunCommandTests
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("unknown weaker mode 'everything'", result.StandardError);
     }
+
+    /// <summary>
+    /// Where the kernel refuses a new PID namespace (here: user.max_pid_namespaces = 0 in a user namespace made for the test;
+    /// elsewhere Docker's seccomp profile or unprivileged user namespaces turned off), the default choice falls back to the
+    /// next tier that works and runs the command, and a forced <c>pidns</c> is refused with the reason, not a fork error.
+    /// </summary>
+    [Fact]
+    public async Task Run_PidNamespaceRefusedByTheKernel_FallsBackOrForcedSaysWhy()
+    {
+        Assert.SkipUnless(ProcessRunner.IsRoot, "the cgroup tier it falls back to needs root");
+        using NonoSandbox sb = new(TestUser.Current);
+        string[] noPidNamespaces = ["--user", "--map-root-user", "sh", "-c", "echo 0 > /proc/sys/user/max_pid_namespaces && exec \"$0\" \"$@\"", NonoExecutable.Path];
+        string[] run = ["run", .. SandboxSystemPaths.CliFlags, "--", "/bin/echo", "hi"];
+        CancellationToken ct = TestContext.Current.CancellationToken;
+
+        ProcessResult chosen = await ProcessRunner.RunAsync("unshare", [.. noPidNamespaces, .. run], TestUser.Current, sb.Environment, sb.Home.Path, cancellationToken: ct);
+        ProcessResult dry = await ProcessRunner.RunAsync("unshare", [.. noPidNamespaces, "run", "--dry-run", "--", "/bin/true"], TestUser.Current, sb.Environment, sb.Home.Path, cancellationToken: ct);
+        sb.Environment["NONO_CONTAINMENT"] = "pidns";
+        ProcessResult forced = await ProcessRunner.RunAsync("unshare", [.. noPidNamespaces, .. run], TestUser.Current, sb.Environment, sb.Home.Path, cancellationToken: ct);
+
+        Assert.Equal(0, chosen.ExitCode);
+        Assert.Equal("hi", chosen.StandardOutput.Trim());
+        Assert.Contains("process containment: cgroup", dry.StandardOutput);
+        Assert.Equal(1, forced.ExitCode);
+        Assert.Contains("NONO_CONTAINMENT=pidns, but it is not available: unshare or clone(CLONE_NEWPID|CLONE_NEWNS) failed", forced.StandardError);
+        Assert.Contains("(errno 28)", forced.StandardError); // ENOSPC: the namespace limit
+        Assert.DoesNotContain("fork failed", chosen.StandardError + forced.StandardError);
+    }
 }
