@@ -58,12 +58,13 @@ internal sealed class NonoSandbox : IDisposable
     public Task<ProcessResult> SandboxedAsync(string verb, IEnumerable<string> options, params string[] command) =>
         RunAsync([verb, .. SandboxSystemPaths.CliFlags, .. options, "--", .. command]);
 
-    /// <summary>Starts nono without waiting, for signal tests.</summary>
-    public Process Start(IEnumerable<string> args)
+    /// <summary>Starts nono (or <paramref name="executable"/>, e.g. the NativeAOT build) without waiting.</summary>
+    public Process Start(IEnumerable<string> args, string? executable = null)
     {
+        executable ??= NonoExecutable.Path;
         ProcessStartInfo psi = new()
         {
-            FileName = User == TestUser.Nobody ? "setpriv" : NonoExecutable.Path,
+            FileName = User == TestUser.Nobody ? "setpriv" : executable,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
@@ -72,7 +73,7 @@ internal sealed class NonoSandbox : IDisposable
         };
         if (User == TestUser.Nobody)
         {
-            foreach (string a in new[] { $"--reuid={ProcessRunner.NobodyId}", $"--regid={ProcessRunner.NobodyId}", "--clear-groups", "--", NonoExecutable.Path })
+            foreach (string a in new[] { $"--reuid={ProcessRunner.NobodyId}", $"--regid={ProcessRunner.NobodyId}", "--clear-groups", "--", executable })
             {
                 psi.ArgumentList.Add(a);
             }
