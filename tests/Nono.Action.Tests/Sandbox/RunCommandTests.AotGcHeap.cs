@@ -11,8 +11,8 @@ public sealed partial class RunCommandTests
 
     /// <summary>
     /// The NativeAOT nono puts its GC heap on transparent huge pages (src/Nono.Action/Native/gc_hugepages.c): the GC's
-    /// reservation carries the huge-page advice, its commits are whole 2 MiB blocks, and (unless THP is off) they are
-    /// backed by huge pages. malloc's arenas (MAP_NORESERVE) are left alone, and the sandboxed command runs as before.
+    /// reservation carries the huge-page advice, its commits are whole 2 MiB blocks, and (unless THP is off) each can take
+    /// huge pages. malloc's arenas (MAP_NORESERVE) are left alone, and the sandboxed command runs as before.
     /// Read from /proc/PID/smaps of the running nono while its command waits on stdin.
     /// </summary>
     [Theory]
@@ -46,7 +46,9 @@ public sealed partial class RunCommandTests
             Assert.All(committed, m => Assert.True(m.Start % HugePageBytes == 0, $"commit at {m.Start:x} is not a whole 2 MiB block"));
             if (!File.ReadAllText(thpMode).Contains("[never]", StringComparison.Ordinal))
             {
-                Assert.True(committed.Sum(m => m.AnonHugePagesKb) > 0, "no GC heap memory is on huge pages");
+                // Eligible, not necessarily backed: whether the kernel finds a free 2 MiB page depends on the machine's
+                // memory, and fork splits the parent's huge pages on its next write.
+                Assert.All(committed, m => Assert.True(m.ThpEligible, $"GC commit at {m.Start:x} cannot take huge pages"));
             }
 
             Assert.All(maps.Where(m => m.Flags.Contains("nr")), m => Assert.DoesNotContain("hg", m.Flags));
@@ -64,7 +66,7 @@ public sealed partial class RunCommandTests
     private static List<Mapping> GcHeapRun(List<Mapping> maps)
     {
         List<Mapping> current = [];
-        foreach (Mapping m in maps.Append(new Mapping(0, 0, "", "", [], 0)))
+        foreach (Mapping m in maps.Append(new Mapping(0, 0, "", "", [], false)))
         {
             bool advised = m.Path.Length == 0 && m.Flags.Contains("hg");
             if (advised && (current.Count == 0 || current[^1].End == m.Start))
@@ -85,7 +87,7 @@ public sealed partial class RunCommandTests
         return current;
     }
 
-    private sealed record Mapping(long Start, long End, string Permissions, string Path, string[] Flags, long AnonHugePagesKb)
+    private sealed record Mapping(long Start, long End, string Permissions, string Path, string[] Flags, bool ThpEligible)
     {
         public static List<Mapping> Parse(string smaps)
         {
@@ -97,12 +99,12 @@ public sealed partial class RunCommandTests
                 if (fields[0].Contains('-', StringComparison.Ordinal) && !fields[0].EndsWith(':'))
                 {
                     string[] range = fields[0].Split('-');
-                    open = new Mapping(Hex(range[0]), Hex(range[1]), fields[1], fields.Length > 5 ? fields[5] : "", [], 0);
+                    open = new Mapping(Hex(range[0]), Hex(range[1]), fields[1], fields.Length > 5 ? fields[5] : "", [], false);
                     maps.Add(open);
                 }
-                else if (open is not null && fields[0] == "AnonHugePages:")
+                else if (open is not null && fields[0] == "THPeligible:")
                 {
-                    maps[^1] = open = open with { AnonHugePagesKb = long.Parse(fields[1], CultureInfo.InvariantCulture) };
+                    maps[^1] = open = open with { ThpEligible = fields[1] == "1" };
                 }
                 else if (open is not null && fields[0] == "VmFlags:")
                 {
