@@ -10,10 +10,14 @@
 // DODUMP like the rest, so the block stays one mapping). The extra pages are zero-filled memory the GC does not know
 // is accessible: it never writes where it has not committed, its decommit (mmap MAP_FIXED PROT_NONE) still gives it
 // fresh zero pages, and nothing relies on a fault there (the regions heap has no guard pages). Cost: a touched block is
-// backed whole, so RSS grows by up to 2 MiB per partly used block (measured: +7 MB for a run).
+// backed whole, so RSS grows by up to 2 MiB per partly used block (measured: +7 MB for a run). A decommit covers only
+// what the GC committed, so the widened tail of a block stays mapped (zero pages the GC never wrote) until exit: real
+// RSS can exceed the GC's hard limit by up to 2 MiB per region ever committed. Freeing that tail is not an option: with
+// a GCRegionSize under 2 MiB one block would hold live objects of the next region.
 //
-// Everything else passes through unchanged: file mappings, fixed mappings outside the reservation, stacks, malloc's
-// arenas (MAP_NORESERVE), every other protection. madvise is advice: where THP is off ("never") or a call fails, pages
+// Everything else passes through unchanged: file mappings, fixed mappings outside the reservation, every other
+// protection. `--wrap` only sees calls from objects in this link (the GC, the NativeAOT PAL, System.Native); glibc's own
+// mappings (thread stacks, malloc arenas) never reach it. madvise is advice: where THP is off ("never") or a call fails, pages
 // stay small; a widened mprotect that fails is retried exactly as the GC asked.
 #define _GNU_SOURCE
 #include <stdatomic.h>
@@ -28,8 +32,10 @@ int __real_mprotect(void *address, size_t length, int protection);
 #define HUGE_PAGE_SIZE ((uintptr_t)2 * 1024 * 1024)
 
 // The GC's regions range is the first anonymous PROT_NONE reservation of this size or more with exactly these flags; its
-// size is min(256 GiB, 2 x RAM), or 5 x the heap hard limit in a memory-limited container. Reservations made before
-// it (thread stacks: MAP_STACK; malloc arenas: MAP_NORESERVE) have other flags; its bookkeeping is reserved after it.
+// size is min(256 GiB, 2 x RAM), or 5 x the heap hard limit in a memory-limited container. The PAL's own PAGE_NOACCESS
+// reservations use the same flags but are smaller (4 MiB seen); the GC reserves during runtime init, before anything
+// else of this size, and its bookkeeping is a separate reservation made after it. A regions range under 64 MiB (small
+// GCHeapHardLimit or GCRegionRange) is never claimed, so nothing is widened there.
 #define MIN_GC_RESERVATION ((size_t)64 * 1024 * 1024)
 #define GC_RESERVATION_FLAGS (MAP_PRIVATE | MAP_ANONYMOUS)
 
