@@ -47,6 +47,10 @@ public static partial class SandboxLauncher
     /// </summary>
     private static void ReceiveListener(SafeFdHandle channel, Func<NamespaceSockets, IReadOnlyDictionary<string, string>> handoff, int pid, SafeFdHandle pidfd)
     {
+        // Every received descriptor is owned here until the hand-over has succeeded, and closed on every failure path
+        // (the handoff's owner may hold them too by then; a second dispose is harmless, and the launch has failed).
+        Socket? listener = null;
+        Socket? dns = null;
         try
         {
             if (!Interop.Interop.WaitReadable(channel, ChildSetupTimeoutMilliseconds))
@@ -60,56 +64,65 @@ public static partial class SandboxLauncher
                 return; // the child failed; ForkOnce reads and reports why
             }
 
-            Socket listener = new(new SafeSocketHandle(fd, ownsHandle: true));
-            int dnsFd;
-            long trapFailure;
-            try
-            {
-                dnsFd = Interop.Interop.WaitReadable(channel, ChildSetupTimeoutMilliseconds)
-                    ? Interop.Interop.ReceiveDnsTrap(channel, out trapFailure)
-                    : throw new NonoException(NonoErrorCode.SandboxSetupFailed, "the sandbox child did not hand over the DNS socket");
-            }
-            catch
-            {
-                listener.Dispose();
-                throw;
-            }
-
+            listener = Adopt(fd);
+            int dnsFd = Interop.Interop.WaitReadable(channel, ChildSetupTimeoutMilliseconds)
+                ? Interop.Interop.ReceiveDnsTrap(channel, out long trapFailure)
+                : throw new NonoException(NonoErrorCode.SandboxSetupFailed, "the sandbox child did not hand over the DNS socket");
             if (dnsFd == -1)
             {
                 listener.Dispose();
                 return; // the child failed after the listener; ForkOnce reports why
             }
 
-            Socket? dns = dnsFd >= 0 ? new(new SafeSocketHandle(dnsFd, ownsHandle: true)) : null;
+            dns = dnsFd >= 0 ? Adopt(dnsFd) : null;
             string? unavailable = dns is null ? DnsTrapFailure(trapFailure) : null;
             IReadOnlyDictionary<string, string> environment = handoff(new NamespaceSockets(listener, dns, unavailable));
-            StringBuilder block = new();
-            foreach ((string key, string value) in environment)
-            {
-                if (key.Length == 0 || key.Contains('=', StringComparison.Ordinal) || key.Contains('\0', StringComparison.Ordinal) || value.Contains('\0', StringComparison.Ordinal))
-                {
-                    throw new NonoException(NonoErrorCode.SandboxSetupFailed, $"invalid variable for the sandbox environment: {key}");
-                }
-
-                block.Append(key).Append('=').Append(value).Append('\0');
-            }
-
-            if (block.Length == 0)
-            {
-                throw new NonoException(NonoErrorCode.SandboxSetupFailed, "the proxy gave no environment for the sandbox");
-            }
-
-            Interop.Interop.SendAll(channel, Encoding.UTF8.GetBytes(block.ToString()));
+            Interop.Interop.SendAll(channel, EnvironmentBlock(environment));
             // End of stream: the child goes on to exec. shutdown, not close: the child still holds a copy of this end
             // until its exec (CLOEXEC), so closing ours alone would never reach EOF.
             Interop.Interop.ShutdownSend(channel);
         }
         catch
         {
+            listener?.Dispose();
+            dns?.Dispose();
             KillAndReap(pid, pidfd);
             throw;
         }
+    }
+
+    /// <summary>A socket that owns <paramref name="fd"/>, which is closed also when the wrapping fails.</summary>
+    private static Socket Adopt(int fd)
+    {
+        SafeSocketHandle handle = new(fd, ownsHandle: true);
+        try
+        {
+            return new Socket(handle);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The proxy's variables as NAME=VALUE\0 entries, checked for what envp cannot carry.</summary>
+    private static byte[] EnvironmentBlock(IReadOnlyDictionary<string, string> environment)
+    {
+        StringBuilder block = new();
+        foreach ((string key, string value) in environment)
+        {
+            if (key.Length == 0 || key.Contains('=', StringComparison.Ordinal) || key.Contains('\0', StringComparison.Ordinal) || value.Contains('\0', StringComparison.Ordinal))
+            {
+                throw new NonoException(NonoErrorCode.SandboxSetupFailed, $"invalid variable for the sandbox environment: {key}");
+            }
+
+            block.Append(key).Append('=').Append(value).Append('\0');
+        }
+
+        return block.Length == 0
+            ? throw new NonoException(NonoErrorCode.SandboxSetupFailed, "the proxy gave no environment for the sandbox")
+            : Encoding.UTF8.GetBytes(block.ToString());
     }
 
     /// <summary>The failed step of the DNS trap and its error, from the child's (errno &lt;&lt; 32) | stage code.</summary>
