@@ -174,11 +174,12 @@ internal sealed class RunNetwork : IAsyncDisposable
         return SandboxLauncher.Start(plan, spec with { Environment = environment }, sockets =>
         {
             // Supervisor thread, child waiting before exec: the proxy runs here, outside the namespace.
-            if (sockets.DnsSocket is { } dnsSocket)
+            if (sockets.DnsSocket is not null || sockets.DnsTcpListener is not null)
             {
-                _dns = DnsRefuser.Start(dnsSocket, events, options.TimeProvider);
+                _dns = DnsRefuser.Start(sockets.DnsSocket, sockets.DnsTcpListener, events, options.TimeProvider);
             }
-            else
+
+            if (sockets.DnsSocket is null || sockets.DnsTcpListener is null)
             {
                 DnsTrapUnavailable = sockets.DnsTrapUnavailable ?? "no reason given"; // recorded by RunRecording
             }

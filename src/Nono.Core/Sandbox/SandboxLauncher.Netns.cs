@@ -51,6 +51,7 @@ public static partial class SandboxLauncher
         // (the handoff's owner may hold them too by then; a second dispose is harmless, and the launch has failed).
         Socket? listener = null;
         Socket? dns = null;
+        Socket? dnsTcp = null;
         try
         {
             if (!Interop.Interop.WaitReadable(channel, ChildSetupTimeoutMilliseconds))
@@ -65,18 +66,26 @@ public static partial class SandboxLauncher
             }
 
             listener = Adopt(fd);
-            int dnsFd = Interop.Interop.WaitReadable(channel, ChildSetupTimeoutMilliseconds)
-                ? Interop.Interop.ReceiveDnsTrap(channel, out long trapFailure)
-                : throw new NonoException(NonoErrorCode.SandboxSetupFailed, "the sandbox child did not hand over the DNS socket");
-            if (dnsFd == -1)
+            int dnsFd = ReceiveDnsTrap(channel, "DNS socket", out long udpFailure);
+            dns = dnsFd >= 0 ? Adopt(dnsFd) : null;
+            long tcpFailure = 0;
+            int tcpFd = dnsFd == -1 ? -1 : ReceiveDnsTrap(channel, "DNS TCP socket", out tcpFailure);
+            if (tcpFd == -1)
             {
                 listener.Dispose();
+                dns?.Dispose();
                 return; // the child failed after the listener; ForkOnce reports why
             }
 
-            dns = dnsFd >= 0 ? Adopt(dnsFd) : null;
-            string? unavailable = dns is null ? DnsTrapFailure(trapFailure) : null;
-            IReadOnlyDictionary<string, string> environment = handoff(new NamespaceSockets(listener, dns, unavailable));
+            dnsTcp = tcpFd >= 0 ? Adopt(tcpFd) : null;
+            string? unavailable = (dns, dnsTcp) switch
+            {
+                (not null, not null) => null,
+                (null, not null) => DnsTrapFailure(udpFailure),
+                (not null, null) => DnsTrapFailure(tcpFailure),
+                _ => udpFailure == tcpFailure ? DnsTrapFailure(udpFailure) : $"{DnsTrapFailure(udpFailure)}; {DnsTrapFailure(tcpFailure)}",
+            };
+            IReadOnlyDictionary<string, string> environment = handoff(new NamespaceSockets(listener, dns, unavailable, dnsTcp));
             Interop.Interop.SendAll(channel, EnvironmentBlock(environment));
             // End of stream: the child goes on to exec. shutdown, not close: the child still holds a copy of this end
             // until its exec (CLOEXEC), so closing ours alone would never reach EOF.
@@ -86,9 +95,19 @@ public static partial class SandboxLauncher
         {
             listener?.Dispose();
             dns?.Dispose();
+            dnsTcp?.Dispose();
             KillAndReap(pid, pidfd);
             throw;
         }
+    }
+
+    /// <summary>One trap's hand-over (<see cref="Interop.Interop.ReceiveDnsTrap"/>): a descriptor, -1 at end of stream, or -2 with the failure.</summary>
+    private static int ReceiveDnsTrap(SafeFdHandle channel, string what, out long failure)
+    {
+        failure = 0;
+        return Interop.Interop.WaitReadable(channel, ChildSetupTimeoutMilliseconds)
+            ? Interop.Interop.ReceiveDnsTrap(channel, out failure)
+            : throw new NonoException(NonoErrorCode.SandboxSetupFailed, $"the sandbox child did not hand over the {what}");
     }
 
     /// <summary>A socket that owns <paramref name="fd"/>, which is closed also when the wrapping fails.</summary>
@@ -147,6 +166,8 @@ public static partial class SandboxLauncher
         ChildStage.NetnsLocalRoutes => "netlink RTM_NEWROUTE (local 0.0.0.0/0 dev lo)",
         ChildStage.NetnsDnsSocket => "bind the DNS socket on port 53 in the namespace",
         ChildStage.NetnsDnsHandoff => "sendmsg(SCM_RIGHTS DNS socket)",
+        ChildStage.NetnsDnsTcpSocket => "bind/listen the DNS TCP socket on port 53 in the namespace",
+        ChildStage.NetnsDnsTcpHandoff => "sendmsg(SCM_RIGHTS DNS TCP socket)",
         _ => null,
     };
 }
