@@ -70,6 +70,45 @@ public sealed partial class SandboxLauncherTests
         Assert.True(listener.Poll(0, SelectMode.SelectRead)); // the child's connection waits in its backlog
     }
 
+    /// <summary>
+    /// The trap's fault knob, passed in through the launch spec: the kernel refuses the step, the launch goes on without
+    /// that socket and says why (the route failure once, though both traps need the route), and the proxy listener
+    /// still arrives. Without a fault both trap sockets arrive.
+    /// </summary>
+    [Theory]
+    [InlineData(DnsTrapFault.None, null)]
+    [InlineData(DnsTrapFault.Route, "netlink RTM_NEWROUTE (local 0.0.0.0/0 dev lo): ")]
+    [InlineData(DnsTrapFault.Bind, "bind the DNS socket on port 53 in the namespace: ")]
+    public async Task Start_NetnsDnsTrapFault_SocketsMissingAndReasonGiven_ListenerStillHandedOver(DnsTrapFault fault, string? reason)
+    {
+        SandboxPlan plan = NetnsProxyPlan();
+        NamespaceSockets? handed = null;
+
+        using (SandboxedProcess process = StartNetns(plan, "/bin/true", [], sockets =>
+        {
+            handed = sockets;
+            return new Dictionary<string, string> { ["T_MARK"] = "1" };
+        }, dnsTrapFault: fault))
+        {
+            Assert.Equal(0, (await process.WaitForExitAsync(TestContext.Current.CancellationToken)).ShellExitCode);
+        }
+
+        Assert.NotNull(handed);
+        using Socket listener = handed.ProxyListener;
+        using Socket? udp = handed.DnsSocket;
+        using Socket? tcp = handed.DnsTcpListener;
+        Assert.Equal(fault == DnsTrapFault.None, udp is not null);
+        Assert.Equal(fault == DnsTrapFault.None, tcp is not null);
+        if (reason is null)
+        {
+            Assert.Null(handed.DnsTrapUnavailable);
+            return;
+        }
+
+        Assert.StartsWith(reason, handed.DnsTrapUnavailable, StringComparison.Ordinal);
+        Assert.Equal(fault == DnsTrapFault.Bind, handed.DnsTrapUnavailable!.Contains("; bind/listen the DNS TCP socket on port 53 in the namespace: ", StringComparison.Ordinal));
+    }
+
     private static SandboxPlan NetnsProxyPlan()
     {
         NetworkNamespaceSupport ns = SandboxLauncher.ProbeNetworkNamespace();
@@ -87,7 +126,7 @@ public sealed partial class SandboxLauncherTests
         return result.Plan;
     }
 
-    private static SandboxedProcess StartNetns(SandboxPlan plan, string command, string[] arguments, Func<NamespaceSockets, IReadOnlyDictionary<string, string>> handoff, Microsoft.Win32.SafeHandles.SafeFileHandle? stdout = null) =>
+    private static SandboxedProcess StartNetns(SandboxPlan plan, string command, string[] arguments, Func<NamespaceSockets, IReadOnlyDictionary<string, string>> handoff, Microsoft.Win32.SafeHandles.SafeFileHandle? stdout = null, DnsTrapFault dnsTrapFault = DnsTrapFault.None) =>
         SandboxLauncher.Start(plan, new LaunchSpec
         {
             Command = command,
@@ -95,6 +134,7 @@ public sealed partial class SandboxLauncherTests
             Environment = new Dictionary<string, string> { ["PATH"] = "/usr/bin:/bin", ["LC_ALL"] = "C" },
             WorkingDirectory = "/",
             StandardOutput = stdout,
+            DnsTrapFault = dnsTrapFault,
         }, handoff);
 
     private static string SocketInode(Socket socket) => new FileInfo($"/proc/self/fd/{socket.Handle}").LinkTarget ?? "";
