@@ -12,7 +12,7 @@ public sealed partial class DnsRefuserTests
     public async Task Tcp_QueriesOnOneConnection_AnsweredRefused_RecordedOnceWithTheUdpOnes()
     {
         CapturingSink sink = new();
-        await using TcpRefuser refuser = new(sink, TimeProvider.System);
+        await using TcpRefuser refuser = new(sink, new ManualTimeProvider()); // a clock that never moves: no connection reaches its lifetime under load
         using Socket client = await refuser.ConnectAsync();
 
         byte[] a = await TcpRefuser.ExchangeAsync(client, Query(0x4242, "Tcp.Example.TEST", 1));
@@ -59,7 +59,7 @@ public sealed partial class DnsRefuserTests
     public async Task Tcp_ConnectionsBeyondTheBound_ClosedUnread_CountedAtTheEnd_ServedOnesStillAnswered()
     {
         CapturingSink sink = new();
-        TcpRefuser refuser = new(sink, TimeProvider.System);
+        TcpRefuser refuser = new(sink, new ManualTimeProvider()); // a clock that never moves: no connection reaches its lifetime under load
         List<Socket> held = [];
         try
         {
