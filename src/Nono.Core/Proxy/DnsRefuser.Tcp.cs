@@ -24,6 +24,8 @@ public sealed partial class DnsRefuser
     /// <summary>How long one connection may live, whatever it sends.</summary>
     public static readonly TimeSpan TcpConnectionLifetime = TimeSpan.FromSeconds(10);
 
+    private static readonly TimeSpan s_acceptRetryDelay = TimeSpan.FromMilliseconds(100);
+
     private readonly Socket? _tcpListener;
     private readonly Task _tcpLoop;
     private readonly HashSet<Task> _tcpConnections = [];
@@ -48,9 +50,23 @@ public sealed partial class DnsRefuser
             {
                 return;
             }
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionAborted or SocketError.ConnectionReset)
+            {
+                continue; // the client reset before the accept: the connection is gone
+            }
             catch (SocketException)
             {
-                continue; // the client reset before the accept, or descriptors ran out: the connection is gone
+                // Out of descriptors or memory: the connection stays queued, and accepting again at once would spin.
+                try
+                {
+                    await Task.Delay(s_acceptRetryDelay, _time, _stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                continue;
             }
 
             if (Interlocked.Increment(ref _tcpOpen) > MaxTcpConnections)
