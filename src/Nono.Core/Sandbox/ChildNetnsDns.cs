@@ -5,8 +5,9 @@ namespace Nono.Core.Sandbox;
 /// <summary>
 /// The namespace's DNS trap (netns tier, proxy mode), run by <see cref="ChildNetns"/> after the proxy listener is handed
 /// over and before the capabilities are dropped. It makes every address local to the namespace's <c>lo</c>
-/// (<c>ip route add local 0.0.0.0/0 dev lo</c>, and <c>::/0</c> when IPv6 exists) and binds a UDP socket on port 53 of
-/// every address, which goes to the supervisor like the listener. A resolver query from a tool that ignores the proxy
+/// (<c>ip route add local 0.0.0.0/0 dev lo</c>, and <c>::/0</c> when IPv6 exists) and binds a UDP socket and a listening
+/// TCP socket on port 53 of every address, which go to the supervisor like the listener. A resolver query from a tool
+/// that ignores the proxy
 /// variables then reaches the supervisor, which answers REFUSED and records it, instead of failing unseen with
 /// ENETUNREACH. Nothing leaves the namespace either way: it still holds only <c>lo</c>.
 /// The trap only records, so it is best effort: when the kernel refuses a step (gVisor, an LSM rule on netlink) the child
