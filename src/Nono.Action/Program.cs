@@ -14,7 +14,10 @@ internal static class Program
         // process that still has to re-exec itself for fork safety sets it after the re-exec, so it is not carried along.
         if (args is ["run", ..] or ["action", ..] && ForkSafety.IsForkSafe)
         {
-            SocketContinuations.PreferInline();
+            if (SocketContinuations.ValueToSet(context.GetEnv(SocketContinuations.Variable)) is string inline)
+            {
+                Environment.SetEnvironmentVariable(SocketContinuations.Variable, inline);
+            }
         }
 
         return NonoCli.Run(args, context);

@@ -23,6 +23,12 @@ internal sealed class RunNetwork : IAsyncDisposable
     /// <summary>Forces a tier for tests and diagnosis: <c>netns</c> (refuse unless it works) or <c>landlock-tcp</c>.</summary>
     public const string TierVariable = "NONO_NETWORK_TIER";
 
+    /// <summary>
+    /// Test knob: <c>route</c> or <c>bind</c> makes that step of the namespace's DNS trap fail in the kernel
+    /// (<see cref="DnsTrapFault"/>); other values are ignored.
+    /// </summary>
+    public const string DnsTrapFailVariable = "NONO_TEST_DNS_TRAP_FAIL";
+
     /// <summary>Proxy-related names never taken from the host: the child gets nono's values or none.</summary>
     private static readonly string[] s_proxyVariables =
         ["HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "NODE_USE_ENV_PROXY"];
@@ -33,9 +39,12 @@ internal sealed class RunNetwork : IAsyncDisposable
     private DnsRefuser? _dns;
     private AuditProxySink? _ownSink;
 
-    private RunNetwork(NetworkMode mode, ProxyOptions? proxyOptions, NetworkNamespaceSupport ns)
+    private readonly DnsTrapFault _dnsTrapFault;
+
+    private RunNetwork(NetworkMode mode, ProxyOptions? proxyOptions, NetworkNamespaceSupport ns, DnsTrapFault dnsTrapFault)
     {
         Mode = mode;
+        _dnsTrapFault = dnsTrapFault;
         _proxyOptions = proxyOptions;
         Namespace = ns;
     }
@@ -73,7 +82,13 @@ internal sealed class RunNetwork : IAsyncDisposable
         }
 
         NetworkNamespaceSupport ns = ProbeNamespace(context, problems);
-        return new RunNetwork(request.WantsProxy ? NetworkMode.Proxy : NetworkMode.Block, proxy, ns);
+        DnsTrapFault fault = context.GetEnv(DnsTrapFailVariable) switch
+        {
+            "route" => DnsTrapFault.Route,
+            "bind" => DnsTrapFault.Bind,
+            _ => DnsTrapFault.None,
+        };
+        return new RunNetwork(request.WantsProxy ? NetworkMode.Proxy : NetworkMode.Block, proxy, ns, fault);
     }
 
     /// <summary>
@@ -171,14 +186,15 @@ internal sealed class RunNetwork : IAsyncDisposable
         }
 
         IProxyEventSink events = sink;
-        return SandboxLauncher.Start(plan, spec with { Environment = environment }, sockets =>
+        return SandboxLauncher.Start(plan, spec with { Environment = environment, DnsTrapFault = _dnsTrapFault }, sockets =>
         {
             // Supervisor thread, child waiting before exec: the proxy runs here, outside the namespace.
-            if (sockets.DnsSocket is { } dnsSocket)
+            if (sockets.DnsSocket is not null || sockets.DnsTcpListener is not null)
             {
-                _dns = DnsRefuser.Start(dnsSocket, events, options.TimeProvider);
+                _dns = DnsRefuser.Start(sockets.DnsSocket, sockets.DnsTcpListener, events, options.TimeProvider);
             }
-            else
+
+            if (sockets.DnsSocket is null || sockets.DnsTcpListener is null)
             {
                 DnsTrapUnavailable = sockets.DnsTrapUnavailable ?? "no reason given"; // recorded by RunRecording
             }

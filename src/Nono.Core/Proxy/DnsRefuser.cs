@@ -11,45 +11,60 @@ namespace Nono.Core.Proxy;
 /// resolvers retry a refused query on every configured server. Recording is bounded: after
 /// <see cref="DistinctQueriesRecordedOnce"/> distinct pairs (or malformed queries), further queries are still refused but
 /// only counted, and one <c>dns-queries-not-recorded:N</c> event reports the count when the refuser stops, so a flood of
-/// random names cannot grow the audit log or the supervisor's memory without bound.
+/// random names cannot grow the audit log or the supervisor's memory without bound. Queries over TCP
+/// (<see cref="Sandbox.NamespaceSockets.DnsTcpListener"/>) are answered and recorded the same way, within the same bound.
 /// </summary>
-public sealed class DnsRefuser : IAsyncDisposable
+public sealed partial class DnsRefuser : IAsyncDisposable
 {
     /// <summary>How many distinct (name, type) pairs (and malformed queries) are recorded, each once.</summary>
     public const int DistinctQueriesRecordedOnce = 4096;
 
     private const int MaxDatagram = 65_535;
 
-    private readonly Socket _socket;
+    private readonly Socket? _socket;
     private readonly IProxyEventSink _sink;
     private readonly TimeProvider _time;
     private readonly HashSet<(string Name, ushort Type)> _recorded = [];
+    private readonly Lock _recordLock = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private int _malformed;
     private long _notRecorded;
 
-    private DnsRefuser(Socket socket, IProxyEventSink sink, TimeProvider time)
+    private DnsRefuser(Socket? socket, Socket? tcpListener, IProxyEventSink sink, TimeProvider time)
     {
         _socket = socket;
+        _tcpListener = tcpListener;
         _sink = sink;
         _time = time;
-        _loop = Task.Run(ServeAsync);
+        _loop = socket is null ? Task.CompletedTask : Task.Run(ServeAsync);
+        _tcpLoop = tcpListener is null ? Task.CompletedTask : Task.Run(AcceptAsync);
     }
 
     /// <summary>Starts answering on <paramref name="socket"/> (a bound UDP socket; the refuser takes ownership).</summary>
     public static DnsRefuser Start(Socket socket, IProxyEventSink sink, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(socket);
+        return Start(socket, null, sink, timeProvider);
+    }
+
+    /// <summary>
+    /// Starts answering on <paramref name="socket"/> (a bound UDP socket) and on the connections of
+    /// <paramref name="tcpListener"/> (a listening TCP socket), either of which may be missing; the refuser takes
+    /// ownership of both.
+    /// </summary>
+    public static DnsRefuser Start(Socket? socket, Socket? tcpListener, IProxyEventSink sink, TimeProvider timeProvider)
+    {
         ArgumentNullException.ThrowIfNull(sink);
         ArgumentNullException.ThrowIfNull(timeProvider);
-        if (socket.SocketType != SocketType.Dgram)
+        if (socket is not null && socket.SocketType != SocketType.Dgram || tcpListener is not null && tcpListener.SocketType != SocketType.Stream)
         {
-            socket.Dispose();
-            throw new ArgumentException("the DNS socket must be a UDP socket", nameof(socket));
+            socket?.Dispose();
+            tcpListener?.Dispose();
+            throw new ArgumentException("the DNS sockets must be a UDP socket and a TCP listener");
         }
 
-        if (socket.AddressFamily == AddressFamily.InterNetworkV6)
+        if (socket is not null && socket.AddressFamily == AddressFamily.InterNetworkV6)
         {
             try
             {
@@ -63,15 +78,17 @@ public sealed class DnsRefuser : IAsyncDisposable
             }
         }
 
-        return new DnsRefuser(socket, sink, timeProvider);
+        return new DnsRefuser(socket, tcpListener, sink, timeProvider);
     }
 
     /// <summary>Stops answering and closes the socket.</summary>
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
-        _socket.Dispose();
+        _socket?.Dispose();
+        _tcpListener?.Dispose();
         await _loop;
+        await StopTcpAsync();
         _stop.Dispose();
         if (_notRecorded > 0)
         {
@@ -81,8 +98,9 @@ public sealed class DnsRefuser : IAsyncDisposable
 
     private async Task ServeAsync()
     {
+        Socket socket = _socket!; // this loop runs only with a UDP socket
         byte[] buffer = new byte[MaxDatagram];
-        EndPoint any = _socket.AddressFamily == AddressFamily.InterNetworkV6 ? new IPEndPoint(IPAddress.IPv6Any, 0) : new IPEndPoint(IPAddress.Any, 0);
+        EndPoint any = socket.AddressFamily == AddressFamily.InterNetworkV6 ? new IPEndPoint(IPAddress.IPv6Any, 0) : new IPEndPoint(IPAddress.Any, 0);
         for (long served = 1; !_stop.IsCancellationRequested; served++)
         {
             if (served % 64 == 0)
@@ -96,7 +114,7 @@ public sealed class DnsRefuser : IAsyncDisposable
             try
             {
                 // With the destination address, so an IPv6 answer can leave from it (ReplySourceInterop).
-                received = await _socket.ReceiveMessageFromAsync(buffer, SocketFlags.None, any, _stop.Token);
+                received = await socket.ReceiveMessageFromAsync(buffer, SocketFlags.None, any, _stop.Token);
             }
             catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
             {
@@ -120,11 +138,11 @@ public sealed class DnsRefuser : IAsyncDisposable
                 if (OperatingSystem.IsLinux() && received.RemoteEndPoint is IPEndPoint { Address: { AddressFamily: AddressFamily.InterNetworkV6, IsIPv4MappedToIPv6: false } } client
                     && received.PacketInformation.Address is { AddressFamily: AddressFamily.InterNetworkV6 } queried && !queried.Equals(IPAddress.IPv6Any))
                 {
-                    _ = ReplySourceInterop.SendFrom(_socket, buffer.AsSpan(0, length), client, queried); // EAGAIN: the resolver asks again
+                    _ = ReplySourceInterop.SendFrom(socket, buffer.AsSpan(0, length), client, queried); // EAGAIN: the resolver asks again
                     continue;
                 }
 
-                await _socket.SendToAsync(buffer.AsMemory(0, length), SocketFlags.None, received.RemoteEndPoint, _stop.Token);
+                await socket.SendToAsync(buffer.AsMemory(0, length), SocketFlags.None, received.RemoteEndPoint, _stop.Token);
             }
             catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
             {
@@ -146,28 +164,47 @@ public sealed class DnsRefuser : IAsyncDisposable
         }
 
         bool parsed = DnsQuestion.TryParse(packet, out string name, out ushort type, out int end);
-        bool retry = parsed && _recorded.Contains((name, type)); // recorded already
-        if (retry)
-        {
-            return DnsQuestion.WriteRefusal(packet, end);
-        }
+        Record(parsed, name, type);
+        return DnsQuestion.WriteRefusal(packet, parsed ? end : 0);
+    }
 
-        if (_recorded.Count + _malformed >= DistinctQueriesRecordedOnce)
+    /// <summary>
+    /// Records a query once per (name, type), or a malformed one, within <see cref="DistinctQueriesRecordedOnce"/>;
+    /// beyond it only counts. The UDP and TCP loops share it.
+    /// </summary>
+    private void Record(bool parsed, string name, ushort type)
+    {
+        lock (_recordLock)
+        {
+            if (parsed && _recorded.Contains((name, type)))
+            {
+                return; // a retry: recorded already
+            }
+
+            if (_recorded.Count + _malformed >= DistinctQueriesRecordedOnce)
+            {
+                _notRecorded++;
+            }
+            else if (parsed)
+            {
+                _recorded.Add((name, type));
+                _sink.Record(Event(name, "dns-query-refused:" + DnsQuestion.TypeName(type)));
+            }
+            else
+            {
+                _malformed++;
+                _sink.Record(Event(null, "dns-query-malformed"));
+            }
+        }
+    }
+
+    /// <summary>Counts a query that could not even be read (a connection beyond the TCP bound) as not recorded.</summary>
+    private void CountUnrecorded()
+    {
+        lock (_recordLock)
         {
             _notRecorded++;
         }
-        else if (parsed)
-        {
-            _recorded.Add((name, type));
-            _sink.Record(Event(name, "dns-query-refused:" + DnsQuestion.TypeName(type)));
-        }
-        else
-        {
-            _malformed++;
-            _sink.Record(Event(null, "dns-query-malformed"));
-        }
-
-        return DnsQuestion.WriteRefusal(packet, parsed ? end : 0);
     }
 
     private ProxyEvent Event(string? name, string reason) => Event(_time, name, reason);

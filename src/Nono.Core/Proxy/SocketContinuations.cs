@@ -13,7 +13,7 @@ namespace Nono.Core.Proxy;
 /// there blocks inside a socket continuation: proxy events go to a channel, DNS and connects are asynchronous, the
 /// observers run on their own threads, and the credential routes' TLS (certificate chain building may fetch
 /// intermediates) is moved off the epoll thread by <see cref="ThreadPoolReadStream"/>. Set through the managed
-/// environment only, so the sandboxed command (whose environment was captured at start) does not inherit it.
+/// environment only (by the CLI), so the sandboxed command (whose environment was captured at start) does not inherit it.
 /// </remarks>
 public static class SocketContinuations
 {
@@ -21,18 +21,9 @@ public static class SocketContinuations
     public const string Variable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
 
     /// <summary>
-    /// Asks for inline continuations unless the user chose otherwise. Call before the process's first asynchronous socket
-    /// operation. True when they will be inline.
+    /// The value to set for <see cref="Variable"/> before the process's first asynchronous socket operation, given the
+    /// value the user set (read by the caller from nono's own environment): <c>1</c> when the user set none, else null
+    /// (the user's choice is kept).
     /// </summary>
-    public static bool PreferInline()
-    {
-        string? chosen = Environment.GetEnvironmentVariable(Variable);
-        if (chosen is not null)
-        {
-            return chosen == "1";
-        }
-
-        Environment.SetEnvironmentVariable(Variable, "1");
-        return true;
-    }
+    public static string? ValueToSet(string? chosen) => chosen is null ? "1" : null;
 }

@@ -28,6 +28,8 @@ internal enum ChildStage
     NetnsLocalRoutes = 22,
     NetnsDnsSocket = 23,
     NetnsDnsHandoff = 24,
+    NetnsDnsTcpSocket = 25,
+    NetnsDnsTcpHandoff = 26,
 
     // Process containment (ChildInit); numbered apart so other tiers can add stages above without renumbering.
     PidnsUnshare = 40,

@@ -27,6 +27,11 @@ internal static class LandlockRulesetBuilder
                 Interop.Interop.LandlockAddNetRule(ruleset, LandlockRights.NetConnectTcp, port);
             }
 
+            foreach (int port in plan.BindPorts)
+            {
+                Interop.Interop.LandlockAddNetRule(ruleset, LandlockRights.NetBindTcp, port);
+            }
+
             return ruleset;
         }
         catch

@@ -34,4 +34,7 @@ public sealed record LaunchSpec
 
     /// <summary>Asks Landlock (ABI 7+) to keep logging denials to the kernel audit log after execve.</summary>
     public bool LandlockAuditLog { get; init; }
+
+    /// <summary>Test knob: a step of the namespace's DNS trap to make fail in the kernel (netns tier, proxy mode).</summary>
+    public DnsTrapFault DnsTrapFault { get; init; }
 }

@@ -11,18 +11,10 @@ internal sealed unsafe partial class NativeLaunchState
     private const ushort DnsPort = 53;
 
     /// <summary>
-    /// Test knob: <c>route</c> or <c>bind</c> makes that step of the DNS trap fail in the kernel (a route to an
-    /// interface that does not exist: ENODEV; a port-53 address of the wrong family: EAFNOSUPPORT), to exercise the
-    /// "trap unavailable" branch on a host where both work. The trap only records, so the knob weakens nothing but the
-    /// record, and the run reports it.
-    /// </summary>
-    internal const string DnsTrapFailVariable = "NONO_TEST_DNS_TRAP_FAIL";
-
-    /// <summary>
     /// Prepares <see cref="ChildNetnsDns"/>: the RTM_NEWROUTE requests for <c>local 0.0.0.0/0 dev lo</c> (and
-    /// <c>local ::/0 dev lo</c> when the host has IPv6) and the port-53 addresses.
+    /// <c>local ::/0 dev lo</c> when the host has IPv6) and the port-53 addresses, with <paramref name="fault"/> built in.
     /// </summary>
-    private void PrepareDnsRecorder()
+    private void PrepareDnsRecorder(DnsTrapFault fault)
     {
         ChildContext* c = Context;
         bool ipv6 = System.Net.Sockets.Socket.OSSupportsIPv6;
@@ -34,8 +26,7 @@ internal sealed unsafe partial class NativeLaunchState
             WriteLocalRouteRequest(requests + RouteRequestBytes, family: 10 /* AF_INET6 */, sequence: 2);
         }
 
-        string? fail = Environment.GetEnvironmentVariable(DnsTrapFailVariable);
-        if (fail == "route")
+        if (fault == DnsTrapFault.Route)
         {
             *(uint*)(requests + 32) = int.MaxValue; // RTA_OIF: no such interface
         }
@@ -58,7 +49,7 @@ internal sealed unsafe partial class NativeLaunchState
             c->DnsAddress6 = sin6;
         }
 
-        if (fail == "bind")
+        if (fault == DnsTrapFault.Bind)
         {
             *(ushort*)sin = 1; // AF_UNIX: not an address for a UDP socket
             if (c->DnsAddress6 != null)

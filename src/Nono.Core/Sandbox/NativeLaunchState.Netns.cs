@@ -35,7 +35,7 @@ internal sealed unsafe partial class NativeLaunchState
     public static NativeLaunchState ForNetnsProbe() => new();
 
     /// <summary>Prepares every buffer the namespace step needs. <paramref name="proxyPort"/> null: block mode (lo stays down).</summary>
-    private void PrepareNetns(int? proxyPort, string[] environment)
+    private void PrepareNetns(int? proxyPort, string[] environment, DnsTrapFault dnsTrapFault = DnsTrapFault.None)
     {
         ChildContext* c = Context;
         c->Flags |= ChildContext.FlagNetns | (proxyPort is null ? 0 : ChildContext.FlagNetnsProxy);
@@ -73,7 +73,7 @@ internal sealed unsafe partial class NativeLaunchState
             c->EnvExtraCapacity = EnvExtraEntries;
             c->EnvBuffer = (byte*)_memory.Allocate(EnvBufferBytes);
             c->EnvBufferSize = EnvBufferBytes;
-            PrepareDnsRecorder();
+            PrepareDnsRecorder(dnsTrapFault);
         }
     }
 

@@ -56,7 +56,7 @@ internal sealed unsafe partial class NativeLaunchState : IDisposable
             PrepareObserver(plan, spec);
             if (plan.NetworkTier == NetworkTier.IsolatedNamespace)
             {
-                PrepareNetns(plan.Capabilities.Network == Capabilities.NetworkMode.Proxy ? plan.Capabilities.ProxyPort : null, environment);
+                PrepareNetns(plan.Capabilities.Network == Capabilities.NetworkMode.Proxy ? plan.Capabilities.ProxyPort : null, environment, spec.DnsTrapFault);
             }
 
             PrepareContainment(supervised ? plan.Containment : ProcessContainment.DirectChild, plan.PathRules);

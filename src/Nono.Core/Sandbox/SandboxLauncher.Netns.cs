@@ -47,6 +47,11 @@ public static partial class SandboxLauncher
     /// </summary>
     private static void ReceiveListener(SafeFdHandle channel, Func<NamespaceSockets, IReadOnlyDictionary<string, string>> handoff, int pid, SafeFdHandle pidfd)
     {
+        // Every received descriptor is owned here until the hand-over has succeeded, and closed on every failure path
+        // (the handoff's owner may hold them too by then; a second dispose is harmless, and the launch has failed).
+        Socket? listener = null;
+        Socket? dns = null;
+        Socket? dnsTcp = null;
         try
         {
             if (!Interop.Interop.WaitReadable(channel, ChildSetupTimeoutMilliseconds))
@@ -60,56 +65,83 @@ public static partial class SandboxLauncher
                 return; // the child failed; ForkOnce reads and reports why
             }
 
-            Socket listener = new(new SafeSocketHandle(fd, ownsHandle: true));
-            int dnsFd;
-            long trapFailure;
-            try
-            {
-                dnsFd = Interop.Interop.WaitReadable(channel, ChildSetupTimeoutMilliseconds)
-                    ? Interop.Interop.ReceiveDnsTrap(channel, out trapFailure)
-                    : throw new NonoException(NonoErrorCode.SandboxSetupFailed, "the sandbox child did not hand over the DNS socket");
-            }
-            catch
+            listener = Adopt(fd);
+            int dnsFd = ReceiveDnsTrap(channel, "DNS socket", out long udpFailure);
+            dns = dnsFd >= 0 ? Adopt(dnsFd) : null;
+            long tcpFailure = 0;
+            int tcpFd = dnsFd == -1 ? -1 : ReceiveDnsTrap(channel, "DNS TCP socket", out tcpFailure);
+            if (tcpFd == -1)
             {
                 listener.Dispose();
-                throw;
-            }
-
-            if (dnsFd == -1)
-            {
-                listener.Dispose();
+                dns?.Dispose();
                 return; // the child failed after the listener; ForkOnce reports why
             }
 
-            Socket? dns = dnsFd >= 0 ? new(new SafeSocketHandle(dnsFd, ownsHandle: true)) : null;
-            string? unavailable = dns is null ? DnsTrapFailure(trapFailure) : null;
-            IReadOnlyDictionary<string, string> environment = handoff(new NamespaceSockets(listener, dns, unavailable));
-            StringBuilder block = new();
-            foreach ((string key, string value) in environment)
+            dnsTcp = tcpFd >= 0 ? Adopt(tcpFd) : null;
+            string? unavailable = (dns, dnsTcp) switch
             {
-                if (key.Length == 0 || key.Contains('=', StringComparison.Ordinal) || key.Contains('\0', StringComparison.Ordinal) || value.Contains('\0', StringComparison.Ordinal))
-                {
-                    throw new NonoException(NonoErrorCode.SandboxSetupFailed, $"invalid variable for the sandbox environment: {key}");
-                }
-
-                block.Append(key).Append('=').Append(value).Append('\0');
-            }
-
-            if (block.Length == 0)
-            {
-                throw new NonoException(NonoErrorCode.SandboxSetupFailed, "the proxy gave no environment for the sandbox");
-            }
-
-            Interop.Interop.SendAll(channel, Encoding.UTF8.GetBytes(block.ToString()));
+                (not null, not null) => null,
+                (null, not null) => DnsTrapFailure(udpFailure),
+                (not null, null) => DnsTrapFailure(tcpFailure),
+                _ => udpFailure == tcpFailure ? DnsTrapFailure(udpFailure) : $"{DnsTrapFailure(udpFailure)}; {DnsTrapFailure(tcpFailure)}",
+            };
+            IReadOnlyDictionary<string, string> environment = handoff(new NamespaceSockets(listener, dns, unavailable, dnsTcp));
+            Interop.Interop.SendAll(channel, EnvironmentBlock(environment));
             // End of stream: the child goes on to exec. shutdown, not close: the child still holds a copy of this end
             // until its exec (CLOEXEC), so closing ours alone would never reach EOF.
             Interop.Interop.ShutdownSend(channel);
         }
         catch
         {
+            listener?.Dispose();
+            dns?.Dispose();
+            dnsTcp?.Dispose();
             KillAndReap(pid, pidfd);
             throw;
         }
+    }
+
+    /// <summary>One trap's hand-over (<see cref="Interop.Interop.ReceiveDnsTrap"/>): a descriptor, -1 at end of stream, or -2 with the failure.</summary>
+    private static int ReceiveDnsTrap(SafeFdHandle channel, string what, out long failure)
+    {
+        failure = 0;
+        return Interop.Interop.WaitReadable(channel, ChildSetupTimeoutMilliseconds)
+            ? Interop.Interop.ReceiveDnsTrap(channel, out failure)
+            : throw new NonoException(NonoErrorCode.SandboxSetupFailed, $"the sandbox child did not hand over the {what}");
+    }
+
+    /// <summary>A socket that owns <paramref name="fd"/>, which is closed also when the wrapping fails.</summary>
+    private static Socket Adopt(int fd)
+    {
+        SafeSocketHandle handle = new(fd, ownsHandle: true);
+        try
+        {
+            return new Socket(handle);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The proxy's variables as NAME=VALUE\0 entries, checked for what envp cannot carry.</summary>
+    private static byte[] EnvironmentBlock(IReadOnlyDictionary<string, string> environment)
+    {
+        StringBuilder block = new();
+        foreach ((string key, string value) in environment)
+        {
+            if (key.Length == 0 || key.Contains('=', StringComparison.Ordinal) || key.Contains('\0', StringComparison.Ordinal) || value.Contains('\0', StringComparison.Ordinal))
+            {
+                throw new NonoException(NonoErrorCode.SandboxSetupFailed, $"invalid variable for the sandbox environment: {key}");
+            }
+
+            block.Append(key).Append('=').Append(value).Append('\0');
+        }
+
+        return block.Length == 0
+            ? throw new NonoException(NonoErrorCode.SandboxSetupFailed, "the proxy gave no environment for the sandbox")
+            : Encoding.UTF8.GetBytes(block.ToString());
     }
 
     /// <summary>The failed step of the DNS trap and its error, from the child's (errno &lt;&lt; 32) | stage code.</summary>
@@ -134,6 +166,8 @@ public static partial class SandboxLauncher
         ChildStage.NetnsLocalRoutes => "netlink RTM_NEWROUTE (local 0.0.0.0/0 dev lo)",
         ChildStage.NetnsDnsSocket => "bind the DNS socket on port 53 in the namespace",
         ChildStage.NetnsDnsHandoff => "sendmsg(SCM_RIGHTS DNS socket)",
+        ChildStage.NetnsDnsTcpSocket => "bind/listen the DNS TCP socket on port 53 in the namespace",
+        ChildStage.NetnsDnsTcpHandoff => "sendmsg(SCM_RIGHTS DNS TCP socket)",
         _ => null,
     };
 }

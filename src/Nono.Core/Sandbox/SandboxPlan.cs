@@ -43,6 +43,9 @@ public sealed record SandboxPlan
     /// <summary>TCP ports the sandbox may connect to (Landlock NET_CONNECT_TCP rules).</summary>
     internal IReadOnlyList<int> ConnectPorts { get; init; } = [];
 
+    /// <summary>TCP ports the sandbox may bind (Landlock NET_BIND_TCP rules; 0 is "an ephemeral port").</summary>
+    internal IReadOnlyList<int> BindPorts { get; init; } = [];
+
     /// <summary>Human-readable lines for <c>--dry-run</c>.</summary>
     public IEnumerable<string> Describe()
     {
@@ -62,7 +65,7 @@ public sealed record SandboxPlan
 
             yield return HandledNet == 0
                 ? "landlock network: not handled"
-                : $"landlock network: {string.Join(",", LandlockRights.NetRightNames(HandledNet))} handled; connect allowed to: {(ConnectPorts.Count == 0 ? "none" : string.Join(",", ConnectPorts))}; bind: none";
+                : $"landlock network: {string.Join(",", LandlockRights.NetRightNames(HandledNet))} handled; connect allowed to: {(ConnectPorts.Count == 0 ? "none" : string.Join(",", ConnectPorts))}; bind: {(BindPorts.Count == 0 ? "none" : string.Join(",", BindPorts.Select(p => p == 0 ? "ephemeral" : p.ToString(System.Globalization.CultureInfo.InvariantCulture))))}";
             yield return $"landlock scopes: {(Scoped == 0 ? "none" : string.Join(",", LandlockRights.ScopeNames(Scoped)))}";
         }
         else

@@ -8,6 +8,9 @@ namespace Nono.Core.Sandbox;
 /// </summary>
 public static partial class SandboxPlanner
 {
+    /// <summary>The DNS port: the namespace tier's TCP trap listens on it (see <see cref="NamespaceSockets.DnsTcpListener"/>).</summary>
+    private const int DnsPort = 53;
+
     /// <summary>Plans enforcement of <paramref name="capabilities"/>. Never throws for a bad policy: problems are returned.</summary>
     public static PlanResult Plan(CapabilitySet capabilities, EnforcementOptions options)
     {
@@ -82,12 +85,26 @@ public static partial class SandboxPlanner
 
         ulong handledNet = 0;
         List<int> ports = [];
+        List<int> bindPorts = [];
         if (abi >= 4 && capabilities.Network != NetworkMode.Allow)
         {
             handledNet = LandlockRights.NetRights(abi);
             if (capabilities.Network == NetworkMode.Proxy && capabilities.ProxyPort is int port)
             {
                 ports.Add(port);
+                if (networkTier == NetworkTier.IsolatedNamespace)
+                {
+                    // The DNS trap's TCP listener: every address in the namespace is local to its lo, so port 53
+                    // reaches only the trap (never the host, unlike the fallback tier, where it stays denied). Resolvers
+                    // such as dig bind an ephemeral port before they connect; a socket bound in the namespace is
+                    // reachable only from inside it, where connects go to these two ports alone.
+                    if (port != DnsPort)
+                    {
+                        ports.Add(DnsPort);
+                    }
+
+                    bindPorts.Add(0);
+                }
             }
         }
 
@@ -113,6 +130,7 @@ public static partial class SandboxPlanner
                 Scoped = LandlockRights.Scopes(abi),
                 PathRules = rules,
                 ConnectPorts = ports,
+                BindPorts = bindPorts,
             },
         };
     }

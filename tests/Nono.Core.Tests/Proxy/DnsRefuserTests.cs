@@ -10,7 +10,7 @@ namespace Nono.Core.Tests.Proxy;
 /// The supervisor's DNS refuser on real UDP sockets on loopback (its socket bound to port 0, as the namespace hands it one
 /// on port 53): every query is answered REFUSED or FORMERR, recorded, and never forwarded (the refuser has no upstream).
 /// </summary>
-public sealed class DnsRefuserTests
+public sealed partial class DnsRefuserTests
 {
     [Fact]
     public async Task Query_AnsweredRefusedWithTheQuestion_RecordedOncePerNameAndType()

@@ -28,6 +28,8 @@ public sealed class SandboxPlannerNetworkTests
         Assert.Equal(NetworkTier.IsolatedNamespace, plan.NetworkTier);
         Assert.Empty(plan.WeakerModes);
         Assert.Contains(plan.Describe(), l => l.StartsWith("network tier: netns", StringComparison.Ordinal));
+        Assert.Equal([3128, 53], plan.ConnectPorts); // 53: the DNS trap's TCP listener, the only one on that port in the namespace
+        Assert.Equal([0], plan.BindPorts); // an ephemeral port inside the namespace (dig binds before it connects)
     }
 
     [Fact]
@@ -49,6 +51,8 @@ public sealed class SandboxPlannerNetworkTests
         Assert.Equal(NetworkTier.LandlockTcpPort, plan.NetworkTier);
         Assert.Equal([WeakerMode.ProxyWithoutNetns], plan.WeakerModes);
         Assert.Contains(plan.Describe(), l => l.Contains("landlock-tcp (WEAKER", StringComparison.Ordinal));
+        Assert.Equal([3128], plan.ConnectPorts); // never port 53 here: it would reach the host's resolvers
+        Assert.Empty(plan.BindPorts); // a bound port here would be on the host's network
     }
 
     [Fact]
