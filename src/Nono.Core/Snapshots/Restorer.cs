@@ -27,8 +27,12 @@ internal sealed partial class Restorer : IDisposable
     private long _steps;
     private long _totalSteps;
 
-    public Restorer(SnapshotSession session, IProgress<SnapshotProgress>? progress)
+    /// <param name="session">The session to restore.</param>
+    /// <param name="progress">Progress reports, or null.</param>
+    /// <param name="verifiedBudget">Memory for verified small content kept until it is written (tests set it low to exercise the second decode).</param>
+    public Restorer(SnapshotSession session, IProgress<SnapshotProgress>? progress, long verifiedBudget = VerifiedCacheBudget)
     {
+        _verified = new VerifiedContent(verifiedBudget);
         _session = session;
         _objects = session.Store.Objects(session.Info.Options.CompressionLevel);
         _progress = progress;
