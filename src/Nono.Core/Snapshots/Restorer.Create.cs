@@ -33,8 +33,7 @@ internal sealed partial class Restorer
         }
 
         // Hashes were checked in Stage; the verified cache does not change while the tree is written.
-        bool IsKept(ManifestEntry entry) => _verified.TryGet(entry.Hash!, out _);
-        List<ManifestEntry> decodeAgain = [.. plan.Files.Where(e => !staged.ContainsKey(e.Hash!) && !IsKept(e))];
+        List<ManifestEntry> decodeAgain = [.. plan.Files.Where(e => !staged.ContainsKey(e.Hash!) && !TryGetKept(e, out _))];
         using (ContentPrefetch prefetch = new(_objects, decodeAgain, Environment.ProcessorCount, PrefetchWindow, cancellationToken))
         {
             ForEachInParent(root, plan.Files, (dir, name, entry) =>
@@ -43,7 +42,7 @@ internal sealed partial class Restorer
                 {
                     PlaceFile(dir, name, entry, staging, stagedObject);
                 }
-                else if (_verified.TryGet(entry.Hash!, out ReadOnlySpan<byte> kept))
+                else if (TryGetKept(entry, out ReadOnlySpan<byte> kept))
                 {
                     WriteFile(dir, name, entry, kept);
                 }
@@ -61,6 +60,10 @@ internal sealed partial class Restorer
             ReplaceWith(dir, temp, name);
         }, cancellationToken);
     }
+
+    /// <summary>Verified content kept in memory for the entry, of exactly its recorded size.</summary>
+    private bool TryGetKept(ManifestEntry entry, out ReadOnlySpan<byte> kept) =>
+        _verified.TryGet(entry.Hash!, out kept) && kept.Length == entry.Size;
 
     /// <summary>
     /// Writes content that was verified but not kept. Nothing is created before its second decode succeeded,
