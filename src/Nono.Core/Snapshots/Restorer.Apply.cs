@@ -9,11 +9,12 @@ internal sealed partial class Restorer
     private static readonly int s_dirFlags = Interop.O_RDONLY | Interop.O_DIRECTORY;
 
     /// <summary>
-    /// Applies one root's plan on all cores. The phases keep the order a single thread would need:
-    /// removals, then directories level by level (a parent exists before its children are made),
-    /// then files and symlinks (their parents all exist), then modes, and directory modes and times
-    /// last, deepest level first (writing inside a directory changes its mtime, and a read-only
-    /// parent must stay writable until its children are done). Within a phase entries are independent.
+    /// Applies one root's plan. The phases keep the order a single thread would need: removals, then
+    /// directories level by level (a parent exists before its children are made), then files and
+    /// symlinks (their parents all exist), then modes, and directory modes and times last, deepest level
+    /// first (writing inside a directory changes its mtime, and a read-only parent must stay writable
+    /// until its children are done). Removals and metadata run on all cores; everything that creates an
+    /// inode runs on this one thread (see <see cref="CreateEntries"/>).
     /// </summary>
     private void ApplyRoot(SafeFd root, RootPlan plan, SafeFd staging, Dictionary<string, StagedObject> staged, CancellationToken cancellationToken)
     {
@@ -25,32 +26,7 @@ internal sealed partial class Restorer
             Tick();
         }, cancellationToken);
 
-        foreach (List<ManifestEntry> level in ByDepth(plan.Mkdirs.Where(e => e.Raw.Length > 0), deepestFirst: false))
-        {
-            ParallelWork.ForEach(level, entry =>
-            {
-                MakeDirectory(root, entry);
-                Tick();
-            }, cancellationToken);
-        }
-
-        ForEachByParent(root, plan.Files, (dir, name, entry) =>
-        {
-            if (staged.TryGetValue(entry.Hash!, out StagedObject? stagedObject)) // Hash checked in Stage.
-            {
-                PlaceFile(dir, name, entry, staging, stagedObject);
-            }
-            else
-            {
-                WriteFile(dir, name, entry);
-            }
-        }, cancellationToken);
-        ForEachByParent(root, plan.Symlinks, (dir, name, entry) =>
-        {
-            string temp = TempName();
-            Fs.SymlinkAt(entry.RawTarget ?? "", dir, temp);
-            ReplaceWith(dir, temp, name);
-        }, cancellationToken);
+        CreateEntries(root, plan, staging, staged, cancellationToken);
 
         ParallelWork.ForEach(plan.FileModes, entry =>
         {
@@ -67,41 +43,35 @@ internal sealed partial class Restorer
     }
 
     /// <summary>
-    /// Runs <paramref name="body"/> for entries in parallel ranges of the sorted list; within a range,
-    /// siblings share one parent descriptor (opened beneath the root without following symlinks)
-    /// instead of one openat2 per entry.
+    /// Runs <paramref name="body"/> for entries of the sorted list in order on this thread; siblings share
+    /// one parent descriptor (opened beneath the root without following symlinks) instead of one openat2 per entry.
     /// </summary>
-    private void ForEachByParent(SafeFd root, List<ManifestEntry> entries, Action<SafeFd, string, ManifestEntry> body, CancellationToken cancellationToken)
+    private void ForEachInParent(SafeFd root, List<ManifestEntry> entries, Action<SafeFd, string, ManifestEntry> body, CancellationToken cancellationToken)
     {
-        int chunk = Math.Clamp(entries.Count / (Environment.ProcessorCount * 8), 16, 512);
-        List<(int Start, int End)> ranges = [.. Enumerable.Range(0, (entries.Count + chunk - 1) / chunk).Select(i => (i * chunk, Math.Min(entries.Count, (i + 1) * chunk)))];
-        ParallelWork.ForEach(ranges, range =>
+        string? openParent = null;
+        SafeFd? dir = null;
+        try
         {
-            string? openParent = null;
-            SafeFd? dir = null;
-            try
+            foreach (ManifestEntry entry in entries)
             {
-                for (int i = range.Start; i < range.End; i++)
+                cancellationToken.ThrowIfCancellationRequested();
+                (string parent, string name) = RawName.Split(entry.Raw);
+                if (dir is null || !string.Equals(parent, openParent, StringComparison.Ordinal))
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    (string parent, string name) = RawName.Split(entries[i].Raw);
-                    if (dir is null || !string.Equals(parent, openParent, StringComparison.Ordinal))
-                    {
-                        dir?.Dispose();
-                        dir = null;
-                        dir = OpenParent(root, parent);
-                        openParent = parent;
-                    }
-
-                    body(dir, name, entries[i]);
-                    Tick();
+                    dir?.Dispose();
+                    dir = null;
+                    dir = OpenParent(root, parent);
+                    openParent = parent;
                 }
+
+                body(dir, name, entry);
+                Tick();
             }
-            finally
-            {
-                dir?.Dispose();
-            }
-        }, cancellationToken);
+        }
+        finally
+        {
+            dir?.Dispose();
+        }
     }
 
     private void Tick()

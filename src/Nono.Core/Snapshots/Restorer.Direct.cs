@@ -27,7 +27,7 @@ internal sealed partial class Restorer
     /// <summary>Verified small content kept in memory between the check and the write (see <see cref="KeepVerified"/>).</summary>
     private const long VerifiedCacheBudget = 256L * 1024 * 1024;
 
-    private readonly VerifiedContent _verified = new(VerifiedCacheBudget);
+    private readonly VerifiedContent _verified;
 
     private static readonly string s_tempPrefix = TempPrefix + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6)) + "-";
     private static long s_tempCounter;
@@ -82,25 +82,6 @@ internal sealed partial class Restorer
     }
 
     private void ReleaseVerified() => _verified.Dispose();
-
-    private void WriteFile(SafeFd dir, string name, ManifestEntry entry)
-    {
-        if (_verified.TryGet(entry.Hash!, out ReadOnlySpan<byte> kept) && kept.Length == entry.Size)
-        {
-            WriteFile(dir, name, entry, kept);
-            return;
-        }
-
-        byte[] content = _objects.RentVerified(entry.Hash!, entry.Size, out int length); // hash checked in Stage
-        try
-        {
-            WriteFile(dir, name, entry, content.AsSpan(0, length));
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(content);
-        }
-    }
 
     private void WriteFile(SafeFd dir, string name, ManifestEntry entry, ReadOnlySpan<byte> content)
     {

@@ -12,7 +12,8 @@ namespace Nono.Core.Snapshots;
 /// Phase 1 scans and plans; phase 2 extracts and verifies every needed object into the store's
 /// private staging area on all cores (a corrupt store aborts before the tree is touched), already
 /// carrying its final mode, owner and mtime when one entry uses it; phase 3 renames staged files
-/// into place (temp file + rename for shared content and symlinks), also on all cores, so an
+/// into place (temp file + rename for shared content and symlinks), creating every inode on one
+/// thread (see <see cref="CreateEntries"/>) while removals and metadata run on all cores, so an
 /// interruption leaves only complete files and stray temp files, which the next run removes as
 /// "created since". Durability: see <see cref="Apply"/>.
 /// </summary>
@@ -27,8 +28,12 @@ internal sealed partial class Restorer : IDisposable
     private long _steps;
     private long _totalSteps;
 
-    public Restorer(SnapshotSession session, IProgress<SnapshotProgress>? progress)
+    /// <param name="session">The session to restore.</param>
+    /// <param name="progress">Progress reports, or null.</param>
+    /// <param name="verifiedBudget">Memory for verified small content kept until it is written (tests set it low to exercise the second decode).</param>
+    public Restorer(SnapshotSession session, IProgress<SnapshotProgress>? progress, long verifiedBudget = VerifiedCacheBudget)
     {
+        _verified = new VerifiedContent(verifiedBudget);
         _session = session;
         _objects = session.Store.Objects(session.Info.Options.CompressionLevel);
         _progress = progress;
