@@ -1,4 +1,3 @@
-using System.IO.Enumeration;
 using Nono.Core.Capabilities;
 
 namespace Nono.Core.Sandbox;
@@ -19,9 +18,18 @@ public static partial class SandboxPlanner
         // and grants produced for a later deny lie inside grants that no longer contain an earlier one.
         foreach (FsDeny deny in capabilities.Denies)
         {
-            List<FsGrant> next = new(grants.Count);
-            foreach (FsGrant grant in grants)
+            // Most grants are unrelated to a given deny (a carved grant leaves thousands of siblings, and a profile has
+            // dozens of denies): the list is rebuilt only from the first grant the deny touches.
+            int first = grants.FindIndex(grant => IsRelated(grant, deny));
+            if (first < 0)
             {
+                continue;
+            }
+
+            List<FsGrant> next = grants.GetRange(0, first);
+            for (int i = first; i < grants.Count; i++)
+            {
+                FsGrant grant = grants[i];
                 if (SandboxPath.IsSameOrAncestor(deny.Path, grant.Path))
                 {
                     notes.Add($"grant {grant.Path} [{grant.Source}] removed: deny {deny.Path} [{deny.Source}] covers it");
@@ -42,6 +50,10 @@ public static partial class SandboxPlanner
         return grants;
     }
 
+    /// <summary>Whether <paramref name="deny"/> removes or carves <paramref name="grant"/>.</summary>
+    private static bool IsRelated(FsGrant grant, FsDeny deny) =>
+        SandboxPath.IsSameOrAncestor(deny.Path, grant.Path) || (!grant.IsFile && SandboxPath.IsSameOrAncestor(grant.Path, deny.Path));
+
     private static List<FsGrant> Expand(FsGrant grant, FsDeny deny, List<string> notes, List<string> problems)
     {
         List<FsGrant> result = [];
@@ -57,10 +69,10 @@ public static partial class SandboxPlanner
             }
 
             expanded.Add(current);
-            List<(string Name, string FullName, bool IsDirectory)> entries;
+            List<ListedEntry> entries;
             try
             {
-                entries = Entries(current);
+                entries = DirectoryListing.Read(current);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -68,37 +80,21 @@ public static partial class SandboxPlanner
                 return result;
             }
 
-            entries.Sort((x, y) => string.CompareOrdinal(x.Name, y.Name));
-            foreach ((string name, string fullName, bool isDirectory) in entries)
+            // Every full name starts with the same "current/", so ordering by it orders by name.
+            entries.Sort((x, y) => string.CompareOrdinal(x.FullName, y.FullName));
+            string onTheWay = Path.Join(current, component);
+            foreach ((string fullName, bool isDirectory) in entries)
             {
-                if (!string.Equals(name, component, StringComparison.Ordinal))
+                if (!string.Equals(fullName, onTheWay, StringComparison.Ordinal))
                 {
                     result.Add(new FsGrant(fullName, grant.Access, !isDirectory, source));
                 }
             }
 
-            current = Path.Combine(current, component);
+            current = onTheWay;
         }
 
         notes.Add($"deny {deny.Path} [{deny.Source}] carved out of grant {grant.Path}: no entry can be listed, created, removed or renamed directly in {string.Join(", ", expanded)}");
         return result;
-    }
-
-    /// <summary>
-    /// The entries of <paramref name="directory"/> except symbolic links, typed from the directory listing itself
-    /// (no stat or readlink per entry). A symlink needs no rule: Landlock checks the target where it really lives,
-    /// exactly as under the original grant; following it here would grant its target instead.
-    /// </summary>
-    private static List<(string Name, string FullName, bool IsDirectory)> Entries(string directory)
-    {
-        EnumerationOptions options = new() { AttributesToSkip = 0, IgnoreInaccessible = false, RecurseSubdirectories = false };
-        FileSystemEnumerable<(string, string, bool)> listing = new(
-            directory,
-            (ref FileSystemEntry entry) => (entry.FileName.ToString(), entry.ToFullPath(), entry.IsDirectory),
-            options)
-        {
-            ShouldIncludePredicate = (ref FileSystemEntry entry) => (entry.Attributes & FileAttributes.ReparsePoint) == 0,
-        };
-        return [.. listing];
     }
 }
