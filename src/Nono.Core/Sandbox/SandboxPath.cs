@@ -48,6 +48,17 @@ internal static class SandboxPath
         }
     }
 
+    /// <summary>
+    /// <paramref name="path"/> in the usual form (one leading '/', single slashes, no trailing slash): two paths in this
+    /// form compare component by component as <see cref="IsSameOrAncestorNormalized"/> does, with one ordinal prefix test.
+    /// </summary>
+    public static string Normalize(string path) =>
+        IsSimple(path) ? (path.Length > 1 && path[^1] == '/' ? path[..^1] : path) : "/" + string.Join('/', Components(path));
+
+    /// <summary><see cref="IsSameOrAncestor"/> for two paths already in the form <see cref="Normalize"/> gives.</summary>
+    public static bool IsSameOrAncestorNormalized(string ancestor, string path) =>
+        ancestor.Length == 1 || (path.StartsWith(ancestor, StringComparison.Ordinal) && (path.Length == ancestor.Length || path[ancestor.Length] == '/'));
+
     private static bool IsSimple(string path) => path.StartsWith('/') && !path.Contains("//", StringComparison.Ordinal);
 
     private static ReadOnlySpan<char> TrimOneTrailingSlash(string path) =>

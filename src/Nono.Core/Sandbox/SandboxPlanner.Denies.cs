@@ -8,51 +8,78 @@ public static partial class SandboxPlanner
     /// Landlock can only add rights, never subtract. A deny equal to or above a grant removes the grant; a deny
     /// strictly inside a directory grant replaces the grant by grants on every sibling along the way from the
     /// grant down to the deny. The directories on that way get no rule of their own, so nothing can be listed,
-    /// created, removed or renamed directly in them.
+    /// created, removed or renamed directly in them. The sibling grants are added to <paramref name="listed"/>: what a
+    /// listing found may be gone or replaced by the time the ruleset is built, and is opened accordingly.
     /// </summary>
-    private static List<FsGrant> ApplyDenies(CapabilitySet capabilities, List<string> notes, List<string> problems)
+    private static List<FsGrant> ApplyDenies(CapabilitySet capabilities, HashSet<FsGrant> listed, List<string> notes, List<string> problems)
     {
-        List<FsGrant> grants = [.. capabilities.Grants];
+        // Every deny meets every grant, and a carved grant leaves thousands of siblings: both sides are compared by
+        // their normalised path (one ordinal prefix test), and the list is rebuilt only from the first grant a deny touches.
+        List<(FsGrant Grant, string Key)> grants = new(capabilities.Grants.Count);
+        foreach (FsGrant grant in capabilities.Grants)
+        {
+            grants.Add((grant, SandboxPath.Normalize(grant.Path)));
+        }
 
         // One pass per deny is enough: every grant that contains the deny is replaced by siblings that do not,
         // and grants produced for a later deny lie inside grants that no longer contain an earlier one.
         foreach (FsDeny deny in capabilities.Denies)
         {
-            // Most grants are unrelated to a given deny (a carved grant leaves thousands of siblings, and a profile has
-            // dozens of denies): the list is rebuilt only from the first grant the deny touches.
-            int first = grants.FindIndex(grant => IsRelated(grant, deny));
+            string denyKey = SandboxPath.Normalize(deny.Path);
+            int first = FirstRelated(grants, denyKey);
             if (first < 0)
             {
                 continue;
             }
 
-            List<FsGrant> next = grants.GetRange(0, first);
+            List<(FsGrant Grant, string Key)> next = grants.GetRange(0, first);
             for (int i = first; i < grants.Count; i++)
             {
-                FsGrant grant = grants[i];
-                if (SandboxPath.IsSameOrAncestor(deny.Path, grant.Path))
+                (FsGrant grant, string key) = grants[i];
+                if (SandboxPath.IsSameOrAncestorNormalized(denyKey, key))
                 {
                     notes.Add($"grant {grant.Path} [{grant.Source}] removed: deny {deny.Path} [{deny.Source}] covers it");
                 }
-                else if (!grant.IsFile && SandboxPath.IsStrictAncestor(grant.Path, deny.Path))
+                else if (!grant.IsFile && SandboxPath.IsSameOrAncestorNormalized(key, denyKey))
                 {
-                    next.AddRange(Expand(grant, deny, notes, problems));
+                    foreach (FsGrant sibling in Expand(grant, deny, notes, problems))
+                    {
+                        listed.Add(sibling);
+                        next.Add((sibling, SandboxPath.Normalize(sibling.Path)));
+                    }
                 }
                 else
                 {
-                    next.Add(grant);
+                    next.Add((grant, key));
                 }
             }
 
             grants = next;
         }
 
-        return grants;
+        List<FsGrant> result = new(grants.Count);
+        foreach ((FsGrant grant, _) in grants)
+        {
+            result.Add(grant);
+        }
+
+        return result;
     }
 
-    /// <summary>Whether <paramref name="deny"/> removes or carves <paramref name="grant"/>.</summary>
-    private static bool IsRelated(FsGrant grant, FsDeny deny) =>
-        SandboxPath.IsSameOrAncestor(deny.Path, grant.Path) || (!grant.IsFile && SandboxPath.IsSameOrAncestor(grant.Path, deny.Path));
+    /// <summary>The index of the first grant <paramref name="denyKey"/> removes or carves, or -1.</summary>
+    private static int FirstRelated(List<(FsGrant Grant, string Key)> grants, string denyKey)
+    {
+        for (int i = 0; i < grants.Count; i++)
+        {
+            (FsGrant grant, string key) = grants[i];
+            if (SandboxPath.IsSameOrAncestorNormalized(denyKey, key) || (!grant.IsFile && SandboxPath.IsSameOrAncestorNormalized(key, denyKey)))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
 
     private static List<FsGrant> Expand(FsGrant grant, FsDeny deny, List<string> notes, List<string> problems)
     {

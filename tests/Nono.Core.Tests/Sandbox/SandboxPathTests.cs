@@ -20,7 +20,7 @@ public sealed class SandboxPathTests
     }
 
     [Fact]
-    public void IsSameOrAncestor_AgreesWithComponentPrefix_OnEveryShortPath()
+    public void IsSameOrAncestor_AndNormalizedForm_AgreeWithComponentPrefix_OnEveryShortPath()
     {
         List<string> paths = AllShortPaths();
         string[][] components = [.. paths.Select(p => p.Split('/', StringSplitOptions.RemoveEmptyEntries))];
@@ -31,7 +31,8 @@ public sealed class SandboxPathTests
             for (int j = 0; j < paths.Count; j++)
             {
                 bool expected = components[i].Length <= components[j].Length && components[i].SequenceEqual(components[j].Take(components[i].Length));
-                if (SandboxPath.IsSameOrAncestor(paths[i], paths[j]) != expected)
+                bool normalized = SandboxPath.IsSameOrAncestorNormalized(SandboxPath.Normalize(paths[i]), SandboxPath.Normalize(paths[j]));
+                if (SandboxPath.IsSameOrAncestor(paths[i], paths[j]) != expected || normalized != expected)
                 {
                     mismatches++;
                     firstMismatch ??= $"'{paths[i]}' above '{paths[j]}' should be {expected}";
