@@ -31,7 +31,7 @@ internal static class PolicyContextFactory
         }
 
         ReadOnlySpan<byte> rest = buffer[..length];
-        ReadOnlySpan<byte> uidLine = [];
+        scoped ReadOnlySpan<byte> uidLine = [];
         while (!rest.IsEmpty && uidLine.IsEmpty)
         {
             int end = rest.IndexOf((byte)'\n');

@@ -14,7 +14,7 @@ public static partial class SandboxPlanner
     private static List<FsGrant> ApplyDenies(CapabilitySet capabilities, HashSet<FsGrant> listed, List<string> notes, List<string> problems)
     {
         // Every deny meets every grant, and a carved grant leaves thousands of siblings: both sides are compared by
-        // their normalised path (one ordinal prefix test), and the list is rebuilt only from the first grant a deny touches.
+        // their normalised path (one ordinal prefix test), and the list is edited in place where a deny touches it.
         List<(FsGrant Grant, string Key)> grants = new(capabilities.Grants.Count);
         foreach (FsGrant grant in capabilities.Grants)
         {
@@ -26,35 +26,34 @@ public static partial class SandboxPlanner
         foreach (FsDeny deny in capabilities.Denies)
         {
             string denyKey = SandboxPath.Normalize(deny.Path);
-            int first = FirstRelated(grants, denyKey);
-            if (first < 0)
-            {
-                continue;
-            }
-
-            List<(FsGrant Grant, string Key)> next = grants.GetRange(0, first);
-            for (int i = first; i < grants.Count; i++)
+            int i = 0;
+            while (i < grants.Count)
             {
                 (FsGrant grant, string key) = grants[i];
                 if (SandboxPath.IsSameOrAncestorNormalized(denyKey, key))
                 {
                     notes.Add($"grant {grant.Path} [{grant.Source}] removed: deny {deny.Path} [{deny.Source}] covers it");
+                    grants.RemoveAt(i);
                 }
                 else if (!grant.IsFile && SandboxPath.IsSameOrAncestorNormalized(key, denyKey))
                 {
-                    foreach (FsGrant sibling in Expand(grant, deny, notes, problems))
+                    List<FsGrant> siblings = Expand(grant, deny, notes, problems);
+                    grants.RemoveAt(i);
+                    (FsGrant, string)[] keyed = new (FsGrant, string)[siblings.Count];
+                    for (int k = 0; k < keyed.Length; k++)
                     {
-                        listed.Add(sibling);
-                        next.Add((sibling, SandboxPath.Normalize(sibling.Path)));
+                        keyed[k] = (siblings[k], SandboxPath.Normalize(siblings[k].Path));
                     }
+
+                    grants.InsertRange(i, keyed);
+                    listed.UnionWith(siblings);
+                    i += siblings.Count; // in place of the grant, already clear of this deny
                 }
                 else
                 {
-                    next.Add((grant, key));
+                    i++;
                 }
             }
-
-            grants = next;
         }
 
         List<FsGrant> result = new(grants.Count);
@@ -64,21 +63,6 @@ public static partial class SandboxPlanner
         }
 
         return result;
-    }
-
-    /// <summary>The index of the first grant <paramref name="denyKey"/> removes or carves, or -1.</summary>
-    private static int FirstRelated(List<(FsGrant Grant, string Key)> grants, string denyKey)
-    {
-        for (int i = 0; i < grants.Count; i++)
-        {
-            (FsGrant grant, string key) = grants[i];
-            if (SandboxPath.IsSameOrAncestorNormalized(denyKey, key) || (!grant.IsFile && SandboxPath.IsSameOrAncestorNormalized(key, denyKey)))
-            {
-                return i;
-            }
-        }
-
-        return -1;
     }
 
     private static List<FsGrant> Expand(FsGrant grant, FsDeny deny, List<string> notes, List<string> problems)
