@@ -11,8 +11,9 @@ internal static partial class Interop
     private const int S_IFDIR = 0x4000;
     private const int S_IFLNK = 0xA000;
 
-    // O_NOFOLLOW differs by architecture: 0400000 on x86-64, 0100000 on arm64.
+    // O_NOFOLLOW and O_DIRECTORY differ by architecture: 0400000 and 0200000 on x86-64, 0100000 and 040000 on arm64.
     private static readonly int s_noFollow = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 0x8000 : 0x20000;
+    private static readonly int s_directory = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 0x4000 : 0x10000;
 
     internal static partial class Libc
     {
@@ -29,11 +30,13 @@ internal static partial class Interop
     /// </summary>
     internal static unsafe SafeFdHandle? TryOpenListedEntry(string path, bool isDirectory)
     {
-        int fd = Libc.open(path, O_PATH | O_CLOEXEC | s_noFollow, 0);
+        // A directory is checked by the open itself (O_DIRECTORY with O_NOFOLLOW fails with ENOTDIR on a link or a
+        // non-directory); anything else needs one statx, since no open flag refuses a directory.
+        int fd = Libc.open(path, O_PATH | O_CLOEXEC | s_noFollow | (isDirectory ? s_directory : 0), 0);
         if (fd < 0)
         {
             int errno = LastErrno;
-            if (errno == (int)Errno.ENOENT)
+            if (errno == (int)Errno.ENOENT || (isDirectory && errno == (int)Errno.ENOTDIR))
             {
                 return null;
             }
@@ -42,6 +45,11 @@ internal static partial class Interop
         }
 
         SafeFdHandle handle = new(fd);
+        if (isDirectory)
+        {
+            return handle;
+        }
+
         byte* buffer = stackalloc byte[256];
         if (Libc.statx(fd, "", AT_EMPTY_PATH, STATX_TYPE, buffer) != 0)
         {
@@ -51,7 +59,7 @@ internal static partial class Interop
         }
 
         int type = *(ushort*)(buffer + StatxModeOffset) & S_IFMT;
-        if (type == S_IFLNK || (type == S_IFDIR) != isDirectory)
+        if (type is S_IFLNK or S_IFDIR)
         {
             handle.Dispose();
             return null;
