@@ -73,7 +73,20 @@ internal static class BuiltinProfiles
             return null;
         }
 
+        if (stream is UnmanagedMemoryStream image)
+        {
+            // A resource is mapped with the executable: decode it in place instead of through a reader's buffers.
+            return Decode(image);
+        }
+
         using StreamReader reader = new(stream);
         return reader.ReadToEnd();
+    }
+
+    private static unsafe string Decode(UnmanagedMemoryStream image)
+    {
+        // SAFETY: the stream covers Length bytes of the executable's mapped image, which lives as long as the process.
+        ReadOnlySpan<byte> bytes = new(image.PositionPointer, checked((int)(image.Length - image.Position)));
+        return System.Text.Encoding.UTF8.GetString(bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? bytes[3..] : bytes);
     }
 }

@@ -53,7 +53,7 @@ internal sealed class FilesystemRules
         Dictionary<(string Path, bool IsFile), int> indexOf = [];
         foreach (FsGrant grant in _grants)
         {
-            FsDeny? deny = _denies.FirstOrDefault(d => PolicyPath.IsWithin(grant.Path, d.Path));
+            FsDeny? deny = CoveringDeny(grant.Path);
             if (deny is not null)
             {
                 Skip(grant.Path, grant.Source, $"overridden by deny of {deny.Path} ({deny.Source})");
@@ -75,5 +75,18 @@ internal sealed class FilesystemRules
         }
 
         return result;
+    }
+
+    private FsDeny? CoveringDeny(string path)
+    {
+        foreach (FsDeny deny in _denies)
+        {
+            if (PolicyPath.IsWithin(path, deny.Path))
+            {
+                return deny;
+            }
+        }
+
+        return null;
     }
 }

@@ -18,6 +18,13 @@ internal static class PathExpander
             return false;
         }
 
+        if (raw[0] != '~' && !raw.Contains('$', StringComparison.Ordinal))
+        {
+            // Nothing to expand (most rules): no copy.
+            expanded = raw;
+            return IsAbsolute(raw, out error);
+        }
+
         StringBuilder builder = new();
         int i = 0;
         if (raw[0] == '~')
@@ -59,13 +66,14 @@ internal static class PathExpander
         }
 
         expanded = builder.ToString();
-        if (expanded.Length == 0 || expanded[0] != '/')
-        {
-            error = $"'{raw}' is not an absolute path (start it with /, ~ or a $VARIABLE)";
-            return false;
-        }
+        return IsAbsolute(expanded, out error, raw);
+    }
 
-        return true;
+    private static bool IsAbsolute(string expanded, out string error, string? raw = null)
+    {
+        bool absolute = expanded.Length > 0 && expanded[0] == '/';
+        error = absolute ? "" : $"'{raw ?? expanded}' is not an absolute path (start it with /, ~ or a $VARIABLE)";
+        return absolute;
     }
 
     private static bool TryReadName(string raw, int dollar, out string name, out int next)

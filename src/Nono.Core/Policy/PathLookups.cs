@@ -10,25 +10,30 @@ internal sealed class PathLookups
     private readonly Dictionary<string, string?> _links = new(StringComparer.Ordinal);
     private readonly Dictionary<string, bool> _exists = new(StringComparer.Ordinal);
 
-    public string? LinkTargetOrNull(string path)
+    public string? LinkTargetOrNull(ReadOnlySpan<char> path)
     {
-        if (!_links.TryGetValue(path, out string? target))
+        // Looked up by span: a key string is made only the first time a path is seen.
+        Dictionary<string, string?>.AlternateLookup<ReadOnlySpan<char>> links = _links.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (!links.TryGetValue(path, out string? target))
         {
-            target = PolicyPath.LinkTargetOrNull(path);
-            _links[path] = target;
+            string key = path.ToString();
+            target = PolicyPath.LinkTargetOrNull(key);
+            _links[key] = target;
         }
 
         return target;
     }
 
-    public bool Exists(string path)
+    public bool Exists(ReadOnlySpan<char> path)
     {
-        if (!_exists.TryGetValue(path, out bool exists))
+        Dictionary<string, bool>.AlternateLookup<ReadOnlySpan<char>> exists = _exists.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (!exists.TryGetValue(path, out bool found))
         {
-            exists = Path.Exists(path);
-            _exists[path] = exists;
+            string key = path.ToString();
+            found = Path.Exists(key);
+            _exists[key] = found;
         }
 
-        return exists;
+        return found;
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Nono.Core.Capabilities;
 using Nono.Core.Trust;
@@ -7,66 +8,108 @@ namespace Nono.Core.Policy;
 /// <summary>
 /// SHA-256 over a canonical JSON form of everything a policy enforces: sorted grants, denies, network, environment,
 /// rollback and workdir. Sources, origins and names are excluded, so the same effective policy has the same digest.
+/// Computed on every run: sorted in place on copied arrays and written to one buffer (no LINQ, no stream copy).
 /// </summary>
 internal static class PolicyDigest
 {
     public static string Compute(ResolvedPolicy policy)
     {
-        using MemoryStream stream = new();
-        using (Utf8JsonWriter w = new(stream))
+        ArrayBufferWriter<byte> buffer = new(4096);
+        using (Utf8JsonWriter w = new(buffer))
         {
             w.WriteStartObject();
             w.WriteNumber("v", 1);
             w.WriteStartArray("grants");
-            foreach (FsGrant g in policy.Capabilities.Grants.OrderBy(g => g.Path, StringComparer.Ordinal).ThenBy(g => g.IsFile))
+            FsGrant[] grants = [.. policy.Capabilities.Grants];
+            // Stable, as OrderBy(Path).ThenBy(IsFile) was: ties keep their original order.
+            int[] order = new int[grants.Length];
+            for (int i = 0; i < order.Length; i++)
+            {
+                order[i] = i;
+            }
+
+            Array.Sort(order, (x, y) => CompareGrants(grants, x, y));
+            foreach (int i in order)
             {
                 w.WriteStartArray();
-                w.WriteStringValue(g.Path);
-                w.WriteNumberValue((int)g.Access);
-                w.WriteBooleanValue(g.IsFile);
+                w.WriteStringValue(grants[i].Path);
+                w.WriteNumberValue((int)grants[i].Access);
+                w.WriteBooleanValue(grants[i].IsFile);
                 w.WriteEndArray();
             }
 
             w.WriteEndArray();
-            Strings(w, "denies", policy.Capabilities.Denies.Select(d => d.Path));
-            Strings(w, "deny_patterns", policy.DenyPatterns.Select(d => d.Path));
+            Strings(w, "denies", Paths(policy.Capabilities.Denies));
+            Strings(w, "deny_patterns", Paths(policy.DenyPatterns));
             w.WriteString("network", policy.Capabilities.Network.ToString());
             w.WriteBoolean("unix_sockets", policy.Capabilities.AllowUnixSockets);
-            Strings(w, "allow_domain", policy.Network.AllowDomain);
-            Strings(w, "credentials", policy.Network.Credentials);
-            Strings(w, "resolve", policy.Network.Resolve);
+            Strings(w, "allow_domain", [.. policy.Network.AllowDomain]);
+            Strings(w, "credentials", [.. policy.Network.Credentials]);
+            Strings(w, "resolve", [.. policy.Network.Resolve]);
             w.WriteString("network_profile", policy.Network.NetworkProfile);
             w.WriteStartObject("custom_credentials");
-            foreach (KeyValuePair<string, CustomCredential> c in policy.Network.CustomCredentials.OrderBy(c => c.Key, StringComparer.Ordinal))
+            foreach (KeyValuePair<string, CustomCredential> c in SortedByKey(policy.Network.CustomCredentials))
             {
                 Strings(w, c.Key, [c.Value.Upstream ?? "", c.Value.CredentialKey ?? "", c.Value.InjectMode?.ToString() ?? "", c.Value.InjectHeader ?? "", c.Value.CredentialFormat ?? "", c.Value.EnvVar ?? ""], sort: false);
             }
 
             w.WriteEndObject();
-            Strings(w, "allow_vars", policy.Environment.AllowVars);
+            Strings(w, "allow_vars", [.. policy.Environment.AllowVars]);
             w.WriteStartObject("set");
-            foreach (KeyValuePair<string, string> s in policy.Environment.Set.OrderBy(s => s.Key, StringComparer.Ordinal))
+            foreach (KeyValuePair<string, string> s in SortedByKey(policy.Environment.Set))
             {
                 w.WriteString(s.Key, s.Value);
             }
 
             w.WriteEndObject();
             w.WriteBoolean("rollback", policy.Rollback.Enabled ?? false);
-            Strings(w, "exclude_patterns", policy.Rollback.ExcludePatterns);
-            Strings(w, "exclude_globs", policy.Rollback.ExcludeGlobs);
-            Strings(w, "protected_paths", policy.ProtectedPaths);
+            Strings(w, "exclude_patterns", [.. policy.Rollback.ExcludePatterns]);
+            Strings(w, "exclude_globs", [.. policy.Rollback.ExcludeGlobs]);
+            Strings(w, "protected_paths", [.. policy.ProtectedPaths]);
             w.WriteString("workdir", policy.Workdir);
             w.WriteString("workdir_access", policy.WorkdirAccess.ToString());
             w.WriteEndObject();
         }
 
-        return Convert.ToHexStringLower(ManagedSha256.HashData(stream.ToArray()));
+        return Convert.ToHexStringLower(ManagedSha256.HashData(buffer.WrittenSpan));
     }
 
-    private static void Strings(Utf8JsonWriter w, string name, IEnumerable<string> values, bool sort = true)
+    private static int CompareGrants(FsGrant[] grants, int x, int y)
     {
+        int byPath = string.CompareOrdinal(grants[x].Path, grants[y].Path);
+        int byKind = byPath != 0 ? byPath : grants[x].IsFile.CompareTo(grants[y].IsFile);
+        return byKind != 0 ? byKind : x.CompareTo(y);
+    }
+
+    private static string[] Paths(IReadOnlyList<FsDeny> denies)
+    {
+        string[] paths = new string[denies.Count];
+        for (int i = 0; i < paths.Length; i++)
+        {
+            paths[i] = denies[i].Path;
+        }
+
+        return paths;
+    }
+
+    private static KeyValuePair<string, T>[] SortedByKey<T>(IReadOnlyDictionary<string, T> entries)
+    {
+        // Keys are unique, so an unstable sort gives the same order as OrderBy.
+        KeyValuePair<string, T>[] sorted = [.. entries];
+        Array.Sort(sorted, (x, y) => string.CompareOrdinal(x.Key, y.Key));
+        return sorted;
+    }
+
+    /// <summary>Writes <paramref name="values"/> (a copy the caller owns: it is sorted in place) as an array.</summary>
+    private static void Strings(Utf8JsonWriter w, string name, string[] values, bool sort = true)
+    {
+        if (sort)
+        {
+            Array.Sort(values, StringComparer.Ordinal);
+        }
+
         w.WriteStartArray(name);
-        foreach (string v in sort ? values.Order(StringComparer.Ordinal) : values)
+        foreach (string v in values)
         {
             w.WriteStringValue(v);
         }

@@ -23,57 +23,98 @@ public static class PolicyPath
             throw new ArgumentException($"path '{path}' is not absolute", nameof(path));
         }
 
-        Stack<string> pending = new(Components(path).Reverse());
-        List<string> resolved = [];
-        bool missing = false;
-        int hops = 0;
-        while (pending.Count > 0)
+        // The resolved part lives in one growing buffer, and each candidate is looked up as a span of it: a string
+        // is made only for a lookup not made before in this resolution (rules share most of their prefixes).
+        char[] resolved = System.Buffers.ArrayPool<char>.Shared.Rent(Math.Max(256, path.Length * 2));
+        try
         {
-            string part = pending.Pop();
-            if (part == ".")
+            int length = 0;
+            string pending = path;
+            int position = 0;
+            bool missing = false;
+            int hops = 0;
+            while (NextComponent(pending, ref position) is { Length: > 0 } part)
             {
-                continue;
-            }
-
-            if (part == "..")
-            {
-                if (resolved.Count > 0)
+                if (part is ".")
                 {
-                    resolved.RemoveAt(resolved.Count - 1);
+                    continue;
                 }
 
-                continue;
+                if (part is "..")
+                {
+                    length = Math.Max(0, resolved.AsSpan(0, length).LastIndexOf('/'));
+                    continue;
+                }
+
+                // Links under /proc (self, thread-self, fd/N, cwd, root, exe) are per-process magic links: resolving them
+                // here would bake nono's own pid into the policy, so /proc paths stay as written.
+                bool procfs = length > 0 && NextComponent(resolved.AsSpan(0, length)) is "proc";
+                if (length + 1 + part.Length > resolved.Length)
+                {
+                    char[] larger = System.Buffers.ArrayPool<char>.Shared.Rent((length + 1 + part.Length) * 2);
+                    resolved.AsSpan(0, length).CopyTo(larger);
+                    System.Buffers.ArrayPool<char>.Shared.Return(resolved);
+                    resolved = larger;
+                }
+
+                int before = length;
+                resolved[length++] = '/';
+                part.CopyTo(resolved.AsSpan(length));
+                length += part.Length;
+                ReadOnlySpan<char> candidate = resolved.AsSpan(0, length);
+                string? target = missing || procfs ? null : lookups is null ? LinkTargetOrNull(candidate.ToString()) : lookups.LinkTargetOrNull(candidate);
+                if (target is null)
+                {
+                    missing = missing || !(lookups is null ? Path.Exists(candidate.ToString()) : lookups.Exists(candidate));
+                    continue;
+                }
+
+                length = before;
+                if (++hops > MaxLinkHops)
+                {
+                    throw new IOException($"too many levels of symbolic links resolving '{path}'");
+                }
+
+                if (target.StartsWith('/'))
+                {
+                    length = 0;
+                }
+
+                // Walk the target's components next, then what was left.
+                pending = string.Concat(target, "/", pending.AsSpan(position));
+                position = 0;
             }
 
-            string candidate = resolved.Count == 0 ? "/" + part : Join(resolved) + "/" + part;
-            // Links under /proc (self, thread-self, fd/N, cwd, root, exe) are per-process magic links: resolving them
-            // here would bake nono's own pid into the policy, so /proc paths stay as written.
-            bool procfs = resolved.Count > 0 && resolved[0] == "proc";
-            string? target = missing || procfs ? null : lookups is null ? LinkTargetOrNull(candidate) : lookups.LinkTargetOrNull(candidate);
-            if (target is null)
-            {
-                missing = missing || !(lookups is null ? Path.Exists(candidate) : lookups.Exists(candidate));
-                resolved.Add(part);
-                continue;
-            }
+            return length == 0 ? "/" : new string(resolved, 0, length);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<char>.Shared.Return(resolved);
+        }
+    }
 
-            if (++hops > MaxLinkHops)
-            {
-                throw new IOException($"too many levels of symbolic links resolving '{path}'");
-            }
-
-            if (target.StartsWith('/'))
-            {
-                resolved.Clear();
-            }
-
-            foreach (string t in Components(target).Reverse())
-            {
-                pending.Push(t);
-            }
+    /// <summary>The next component of <paramref name="path"/> from <paramref name="position"/> (empty at the end), moving past it.</summary>
+    private static ReadOnlySpan<char> NextComponent(string path, ref int position)
+    {
+        while (position < path.Length && path[position] == '/')
+        {
+            position++;
         }
 
-        return Join(resolved);
+        int start = position;
+        while (position < path.Length && path[position] != '/')
+        {
+            position++;
+        }
+
+        return path.AsSpan(start, position - start);
+    }
+
+    private static ReadOnlySpan<char> NextComponent(ReadOnlySpan<char> path)
+    {
+        path = path.TrimStart('/');
+        int end = path.IndexOf('/');
+        return end < 0 ? path : path[..end];
     }
 
     /// <summary>
@@ -105,5 +146,4 @@ public static class PolicyPath
 
     internal static string[] Components(string path) => path.Split('/', StringSplitOptions.RemoveEmptyEntries);
 
-    private static string Join(List<string> parts) => "/" + string.Join('/', parts);
 }

@@ -51,7 +51,7 @@ public sealed partial class ProfileResolver
 
         foreach (PathOverride o in overrides.Paths)
         {
-            AddRule(RelativeToWorkdir(o.Path, context), o.Access, o.IsFile, isDeny: false, required: true, o.Source, o.Source, "", context, rules, problems);
+            AddRule(RelativeToWorkdir(o.Path, context), o.Access, o.IsFile, isDeny: false, required: true, o.Source, o.Source, "", -1, context, rules, problems);
         }
 
         return rules;
@@ -71,6 +71,11 @@ public sealed partial class ProfileResolver
                 "write_file" => section.WriteFile,
                 _ => section.Deny,
             };
+            if (entries.Count == 0)
+            {
+                continue;
+            }
+
             string listPath = JsonPathText.Property(JsonPathText.Property(root, "filesystem"), key);
             for (int i = 0; i < entries.Count; i++)
             {
@@ -79,16 +84,19 @@ public sealed partial class ProfileResolver
                     continue;
                 }
 
-                AddRule(entries[i], access, isFile, isDeny, required: false, source, origin, JsonPathText.Index(listPath, i), context, rules, problems);
+                AddRule(entries[i], access, isFile, isDeny, required: false, source, origin, listPath, i, context, rules, problems);
             }
         }
     }
 
-    private static void AddRule(string raw, FsAccess access, bool fileRule, bool isDeny, bool required, string source, string origin, string jsonPath, PolicyContext context, FilesystemRules rules, List<PolicyProblem> problems)
+    /// <summary>Adds one rule; its JSONPath (<paramref name="listPath"/>[<paramref name="index"/>]) is spelled out only for a problem.</summary>
+    private static void AddRule(string raw, FsAccess access, bool fileRule, bool isDeny, bool required, string source, string origin, string listPath, int index, PolicyContext context, FilesystemRules rules, List<PolicyProblem> problems)
     {
+        string JsonPath() => JsonPathAt(listPath, index);
+
         if (!PathExpander.TryExpand(raw, context, out string expanded, out string error))
         {
-            problems.Add(new PolicyProblem(origin, jsonPath, error));
+            problems.Add(new PolicyProblem(origin, JsonPath(), error));
             return;
         }
 
@@ -96,17 +104,17 @@ public sealed partial class ProfileResolver
         {
             if (isDeny)
             {
-                AddDenyPattern(expanded, source, origin, jsonPath, rules, problems);
+                AddDenyPattern(expanded, source, origin, JsonPath(), rules, problems);
             }
             else
             {
-                problems.Add(new PolicyProblem(origin, jsonPath, $"'{raw}': wildcards are only allowed in filesystem.deny"));
+                problems.Add(new PolicyProblem(origin, JsonPath(), $"'{raw}': wildcards are only allowed in filesystem.deny"));
             }
 
             return;
         }
 
-        string? canonical = CanonicalOrProblem(expanded, origin, jsonPath, rules.Paths, problems);
+        string? canonical = CanonicalOrProblem(expanded, origin, listPath, rules.Paths, problems, index);
         if (canonical is null)
         {
             return;
@@ -124,7 +132,7 @@ public sealed partial class ProfileResolver
         {
             if (required)
             {
-                problems.Add(new PolicyProblem(origin, jsonPath, $"'{raw}' does not exist"));
+                problems.Add(new PolicyProblem(origin, JsonPath(), $"'{raw}' does not exist"));
             }
             else
             {
@@ -136,7 +144,7 @@ public sealed partial class ProfileResolver
 
         if (fileRule && isDirectory)
         {
-            problems.Add(new PolicyProblem(origin, jsonPath, $"'{raw}' is a directory; use a directory rule (allow, read, write)"));
+            problems.Add(new PolicyProblem(origin, JsonPath(), $"'{raw}' is a directory; use a directory rule (allow, read, write)"));
             return;
         }
 
@@ -183,7 +191,7 @@ public sealed partial class ProfileResolver
         }
     }
 
-    private static string? CanonicalOrProblem(string path, string origin, string jsonPath, PathLookups lookups, List<PolicyProblem> problems)
+    private static string? CanonicalOrProblem(string path, string origin, string jsonPath, PathLookups lookups, List<PolicyProblem> problems, int index = -1)
     {
         try
         {
@@ -191,8 +199,10 @@ public sealed partial class ProfileResolver
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
         {
-            problems.Add(new PolicyProblem(origin, jsonPath, $"'{path}': {ex.Message}"));
+            problems.Add(new PolicyProblem(origin, JsonPathAt(jsonPath, index), $"'{path}': {ex.Message}"));
             return null;
         }
     }
+
+    private static string JsonPathAt(string path, int index) => index < 0 ? path : JsonPathText.Index(path, index);
 }

@@ -18,7 +18,12 @@ internal static class LandlockRulesetBuilder
         {
             foreach (LandlockPathRule rule in plan.PathRules)
             {
-                using SafeFdHandle fd = Interop.Interop.OpenPath(rule.Path);
+                using SafeFdHandle? fd = rule.Listed ? Interop.Interop.TryOpenListedEntry(rule.Path, !rule.IsFile) : Interop.Interop.OpenPath(rule.Path);
+                if (fd is null)
+                {
+                    continue; // a listed entry removed or replaced since the plan: nothing there was granted
+                }
+
                 Interop.Interop.LandlockAddPathRule(ruleset, fd, (ulong)rule.Access, rule.Path);
             }
 

@@ -103,15 +103,26 @@ public static class NamespaceEvidence
 
     private static string? StatusField(string status, string name)
     {
-        foreach (string line in status.Split('\n'))
+        ReadOnlySpan<char> rest = status;
+        while (!rest.IsEmpty)
         {
+            ReadOnlySpan<char> line = NextLine(ref rest);
             if (line.StartsWith(name, StringComparison.Ordinal) && line.Length > name.Length && line[name.Length] == ':')
             {
-                return line[(name.Length + 1)..].Trim();
+                return line[(name.Length + 1)..].Trim().ToString();
             }
         }
 
         return null;
+    }
+
+    /// <summary>The text up to the next '\n' (or the end), and <paramref name="rest"/> moved past it.</summary>
+    private static ReadOnlySpan<char> NextLine(ref ReadOnlySpan<char> rest)
+    {
+        int end = rest.IndexOf('\n');
+        ReadOnlySpan<char> line = end < 0 ? rest : rest[..end];
+        rest = end < 0 ? [] : rest[(end + 1)..];
+        return line;
     }
 
     /// <summary>The initial user namespace maps every id: <c>0 0 4294967295</c>.</summary>
@@ -125,27 +136,22 @@ public static class NamespaceEvidence
     /// <summary>Whether anything is mounted strictly below /proc (mountinfo's fifth field is the mount point).</summary>
     private static bool HasMountsUnderProc(string mountInfo)
     {
-        foreach (string line in mountInfo.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        ReadOnlySpan<char> rest = mountInfo;
+        while (!rest.IsEmpty)
         {
-            string[] fields = line.Split(' ');
-            if (fields.Length > 4 && fields[4].StartsWith("/proc/", StringComparison.Ordinal))
+            ReadOnlySpan<char> field = NextLine(ref rest);
+            for (int skipped = 0; skipped < 4 && field.IndexOf(' ') is int space and >= 0; skipped++)
             {
-                return true;
+                field = field[(space + 1)..];
+                if (skipped == 3 && field.StartsWith("/proc/", StringComparison.Ordinal))
+                {
+                    return true;
+                }
             }
         }
 
         return false;
     }
 
-    private static string? Read(string path)
-    {
-        try
-        {
-            return File.ReadAllText(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    private static string? Read(string path) => ProcText.Read(path);
 }

@@ -163,5 +163,5 @@ internal sealed unsafe partial class NativeLaunchState
         _owned.Clear();
     }
 
-    private static bool IsUnderProc(string path) => SandboxPath.Components(path) is ["proc", ..];
+    private static bool IsUnderProc(string path) => SandboxPath.IsSameOrAncestor("/proc", path);
 }

@@ -8,7 +8,16 @@ internal static class SandboxPath
     /// <summary>True when <paramref name="ancestor"/> equals <paramref name="path"/> or is above it.</summary>
     public static bool IsSameOrAncestor(string ancestor, string path)
     {
-        // Component by component, without allocating: the planner compares every deny with every grant.
+        // The planner compares every deny with every grant. In the usual form (a leading '/', no empty component) the
+        // components are the text between single slashes, so one vectorised prefix compare decides.
+        if (IsSimple(ancestor) && IsSimple(path))
+        {
+            ReadOnlySpan<char> x = TrimOneTrailingSlash(ancestor);
+            ReadOnlySpan<char> y = TrimOneTrailingSlash(path);
+            return x.Length == 1 || (y.StartsWith(x, StringComparison.Ordinal) && (y.Length == x.Length || y[x.Length] == '/'));
+        }
+
+        // Component by component, without allocating.
         ReadOnlySpan<char> a = ancestor;
         ReadOnlySpan<char> p = path;
         while (true)
@@ -38,6 +47,22 @@ internal static class SandboxPath
             p = p[pPart.Length..];
         }
     }
+
+    /// <summary>
+    /// <paramref name="path"/> in the usual form (one leading '/', single slashes, no trailing slash): two paths in this
+    /// form compare component by component as <see cref="IsSameOrAncestorNormalized"/> does, with one ordinal prefix test.
+    /// </summary>
+    public static string Normalize(string path) =>
+        IsSimple(path) ? (path.Length > 1 && path[^1] == '/' ? path[..^1] : path) : "/" + string.Join('/', Components(path));
+
+    /// <summary><see cref="IsSameOrAncestor"/> for two paths already in the form <see cref="Normalize"/> gives.</summary>
+    public static bool IsSameOrAncestorNormalized(string ancestor, string path) =>
+        ancestor.Length == 1 || (path.StartsWith(ancestor, StringComparison.Ordinal) && (path.Length == ancestor.Length || path[ancestor.Length] == '/'));
+
+    private static bool IsSimple(string path) => path.StartsWith('/') && !path.Contains("//", StringComparison.Ordinal);
+
+    private static ReadOnlySpan<char> TrimOneTrailingSlash(string path) =>
+        path.Length > 1 && path[^1] == '/' ? path.AsSpan(0, path.Length - 1) : path;
 
     public static bool IsStrictAncestor(string ancestor, string path) =>
         IsSameOrAncestor(ancestor, path) && ComponentCount(ancestor) < ComponentCount(path);

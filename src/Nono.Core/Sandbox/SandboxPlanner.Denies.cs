@@ -1,4 +1,3 @@
-using System.IO.Enumeration;
 using Nono.Core.Capabilities;
 
 namespace Nono.Core.Sandbox;
@@ -9,37 +8,61 @@ public static partial class SandboxPlanner
     /// Landlock can only add rights, never subtract. A deny equal to or above a grant removes the grant; a deny
     /// strictly inside a directory grant replaces the grant by grants on every sibling along the way from the
     /// grant down to the deny. The directories on that way get no rule of their own, so nothing can be listed,
-    /// created, removed or renamed directly in them.
+    /// created, removed or renamed directly in them. The sibling grants are added to <paramref name="listed"/>: what a
+    /// listing found may be gone or replaced by the time the ruleset is built, and is opened accordingly.
     /// </summary>
-    private static List<FsGrant> ApplyDenies(CapabilitySet capabilities, List<string> notes, List<string> problems)
+    private static List<FsGrant> ApplyDenies(CapabilitySet capabilities, HashSet<FsGrant> listed, List<string> notes, List<string> problems)
     {
-        List<FsGrant> grants = [.. capabilities.Grants];
+        // Every deny meets every grant, and a carved grant leaves thousands of siblings: both sides are compared by
+        // their normalised path (one ordinal prefix test), and the list is edited in place where a deny touches it.
+        List<(FsGrant Grant, string Key)> grants = new(capabilities.Grants.Count);
+        foreach (FsGrant grant in capabilities.Grants)
+        {
+            grants.Add((grant, SandboxPath.Normalize(grant.Path)));
+        }
 
         // One pass per deny is enough: every grant that contains the deny is replaced by siblings that do not,
         // and grants produced for a later deny lie inside grants that no longer contain an earlier one.
         foreach (FsDeny deny in capabilities.Denies)
         {
-            List<FsGrant> next = new(grants.Count);
-            foreach (FsGrant grant in grants)
+            string denyKey = SandboxPath.Normalize(deny.Path);
+            int i = 0;
+            while (i < grants.Count)
             {
-                if (SandboxPath.IsSameOrAncestor(deny.Path, grant.Path))
+                (FsGrant grant, string key) = grants[i];
+                if (SandboxPath.IsSameOrAncestorNormalized(denyKey, key))
                 {
                     notes.Add($"grant {grant.Path} [{grant.Source}] removed: deny {deny.Path} [{deny.Source}] covers it");
+                    grants.RemoveAt(i);
                 }
-                else if (!grant.IsFile && SandboxPath.IsStrictAncestor(grant.Path, deny.Path))
+                else if (!grant.IsFile && SandboxPath.IsSameOrAncestorNormalized(key, denyKey))
                 {
-                    next.AddRange(Expand(grant, deny, notes, problems));
+                    List<FsGrant> siblings = Expand(grant, deny, notes, problems);
+                    grants.RemoveAt(i);
+                    (FsGrant, string)[] keyed = new (FsGrant, string)[siblings.Count];
+                    for (int k = 0; k < keyed.Length; k++)
+                    {
+                        keyed[k] = (siblings[k], SandboxPath.Normalize(siblings[k].Path));
+                    }
+
+                    grants.InsertRange(i, keyed);
+                    listed.UnionWith(siblings);
+                    i += siblings.Count; // in place of the grant, already clear of this deny
                 }
                 else
                 {
-                    next.Add(grant);
+                    i++;
                 }
             }
-
-            grants = next;
         }
 
-        return grants;
+        List<FsGrant> result = new(grants.Count);
+        foreach ((FsGrant grant, _) in grants)
+        {
+            result.Add(grant);
+        }
+
+        return result;
     }
 
     private static List<FsGrant> Expand(FsGrant grant, FsDeny deny, List<string> notes, List<string> problems)
@@ -57,10 +80,10 @@ public static partial class SandboxPlanner
             }
 
             expanded.Add(current);
-            List<(string Name, string FullName, bool IsDirectory)> entries;
+            List<ListedEntry> entries;
             try
             {
-                entries = Entries(current);
+                entries = DirectoryListing.Read(current);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -68,37 +91,21 @@ public static partial class SandboxPlanner
                 return result;
             }
 
-            entries.Sort((x, y) => string.CompareOrdinal(x.Name, y.Name));
-            foreach ((string name, string fullName, bool isDirectory) in entries)
+            // Every full name starts with the same "current/", so ordering by it orders by name.
+            entries.Sort((x, y) => string.CompareOrdinal(x.FullName, y.FullName));
+            string onTheWay = Path.Join(current, component);
+            foreach ((string fullName, bool isDirectory) in entries)
             {
-                if (!string.Equals(name, component, StringComparison.Ordinal))
+                if (!string.Equals(fullName, onTheWay, StringComparison.Ordinal))
                 {
                     result.Add(new FsGrant(fullName, grant.Access, !isDirectory, source));
                 }
             }
 
-            current = Path.Combine(current, component);
+            current = onTheWay;
         }
 
         notes.Add($"deny {deny.Path} [{deny.Source}] carved out of grant {grant.Path}: no entry can be listed, created, removed or renamed directly in {string.Join(", ", expanded)}");
         return result;
-    }
-
-    /// <summary>
-    /// The entries of <paramref name="directory"/> except symbolic links, typed from the directory listing itself
-    /// (no stat or readlink per entry). A symlink needs no rule: Landlock checks the target where it really lives,
-    /// exactly as under the original grant; following it here would grant its target instead.
-    /// </summary>
-    private static List<(string Name, string FullName, bool IsDirectory)> Entries(string directory)
-    {
-        EnumerationOptions options = new() { AttributesToSkip = 0, IgnoreInaccessible = false, RecurseSubdirectories = false };
-        FileSystemEnumerable<(string, string, bool)> listing = new(
-            directory,
-            (ref FileSystemEntry entry) => (entry.FileName.ToString(), entry.ToFullPath(), entry.IsDirectory),
-            options)
-        {
-            ShouldIncludePredicate = (ref FileSystemEntry entry) => (entry.Attributes & FileAttributes.ReparsePoint) == 0,
-        };
-        return [.. listing];
     }
 }

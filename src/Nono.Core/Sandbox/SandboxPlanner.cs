@@ -66,7 +66,8 @@ public static partial class SandboxPlanner
             Require(abi >= 4, WeakerMode.ProxyAnyTcpPort, $"Landlock ABI {abi} cannot limit TCP connects to the proxy port (needs ABI 4)");
         }
 
-        IReadOnlyList<FsGrant> grants = ApplyDenies(capabilities, notes, problems);
+        HashSet<FsGrant> listed = new(ReferenceEqualityComparer.Instance);
+        IReadOnlyList<FsGrant> grants = ApplyDenies(capabilities, listed, notes, problems);
         LandlockFs handled = LandlockRights.FsRights(abi);
         List<LandlockPathRule> rules = [];
         foreach (FsGrant grant in grants)
@@ -74,7 +75,7 @@ public static partial class SandboxPlanner
             LandlockFs access = RightsFor(grant, handled);
             if (access != LandlockFs.None)
             {
-                rules.Add(new LandlockPathRule(grant.Path, access, grant.IsFile, grant.Source));
+                rules.Add(new LandlockPathRule(grant.Path, access, grant.IsFile, grant.Source, listed.Contains(grant)));
             }
         }
 

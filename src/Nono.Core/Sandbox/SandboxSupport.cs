@@ -128,15 +128,5 @@ public sealed record SandboxSupport
         return (true, $"user.max_user_namespaces={max}");
     }
 
-    private static string? ReadSysctl(string path)
-    {
-        try
-        {
-            return File.ReadAllText(path).Trim();
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    private static string? ReadSysctl(string path) => ProcText.Read(path)?.Trim();
 }
