@@ -34,11 +34,18 @@ internal sealed class ContentPrefetch : IDisposable
     }
 
     /// <summary>
-    /// The verified content of the next entry of the list, which the caller hands back with
+    /// The verified content of <paramref name="entry"/>, the next entry of the list, which the caller hands back with
     /// <see cref="Return"/>; throws what decoding it threw (the store changed after it was verified).
     /// </summary>
-    public (byte[] Buffer, int Length) Take()
+    public (byte[] Buffer, int Length) Take(ManifestEntry entry)
     {
+        // Content is matched to files by position: a caller that skipped or repeated an entry would write another
+        // file's content into this one and still report success.
+        if (_taken >= _entries.Count || !ReferenceEquals(_entries[_taken], entry))
+        {
+            throw new InvalidOperationException("restore content prefetch is out of step with the files being created");
+        }
+
         Task<(byte[] Buffer, int Length)> next = _slots[_taken].Task;
         try
         {

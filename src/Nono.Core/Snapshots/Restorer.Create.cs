@@ -75,7 +75,7 @@ internal sealed partial class Restorer
         int length;
         try
         {
-            (content, length) = prefetch.Take();
+            (content, length) = prefetch.Take(entry);
         }
         catch (NonoException ex) when (ex.Code == NonoErrorCode.VerificationFailed)
         {
