@@ -20,6 +20,7 @@ internal static class SeccompFilterBuilder
     private const uint IPPROTO_TCP = 6;
     private const uint SOCK_DGRAM = 2;
     private const uint IPPROTO_UDP = 17;
+    private const uint MSG_FASTOPEN = 0x20000000;
 
     /// <summary>The syscalls denied in every sandbox, each with the reason.</summary>
     public static IReadOnlyList<(int Number, string Name, string Reason)> DeniedSyscalls(ArchSyscalls t) =>
@@ -99,7 +100,19 @@ internal static class SeccompFilterBuilder
             p.Add(Ret(SECCOMP_RET_ERRNO | EPERM));
         }
 
-        // 4. socket(2): everything else is allowed. socketpair(2) stays allowed: it only connects the
+        // 4. TCP Fast Open: sendto/sendmsg/sendmmsg with MSG_FASTOPEN and an address connect from inside the kernel,
+        //    without the LSM connect hook Landlock's TCP port rule relies on (landlock-lsm/linux#41), so wherever
+        //    Landlock limits connects (proxy and block mode, in every tier) the flag is denied. TCP_FASTOPEN_CONNECT
+        //    needs nothing: its connect(2) passes the hook. The kernel reads flags as an unsigned int, so only the low
+        //    word of the 64-bit argument counts.
+        if (network != NetworkMode.Allow)
+        {
+            DenyFlag(p, arch.sendto, flagsArgument: 3, MSG_FASTOPEN);
+            DenyFlag(p, arch.sendmsg, flagsArgument: 2, MSG_FASTOPEN);
+            DenyFlag(p, arch.sendmmsg, flagsArgument: 3, MSG_FASTOPEN);
+        }
+
+        // 5. socket(2): everything else is allowed. socketpair(2) stays allowed: it only connects the
         //    process to itself.
         p.Add(Jeq((uint)arch.socket, 1, 0));
         p.Add(Ret(SECCOMP_RET_ALLOW));
@@ -159,6 +172,20 @@ internal static class SeccompFilterBuilder
         }
 
         return [.. p];
+    }
+
+    /// <summary>
+    /// Syscall <paramref name="number"/> fails with EPERM when <paramref name="flag"/> is set in the low word of argument
+    /// <paramref name="flagsArgument"/>, and is allowed otherwise. Expects the syscall number in the accumulator and
+    /// leaves it there for the next check when the number does not match.
+    /// </summary>
+    private static void DenyFlag(List<sock_filter> p, int number, int flagsArgument, uint flag)
+    {
+        p.Add(Jeq((uint)number, 0, 4));
+        p.Add(Load(OffsetArgLow(flagsArgument)));
+        p.Add(new sock_filter { code = BPF_JMP_JSET_K, jt = 0, jf = 1, k = flag });
+        p.Add(Ret(SECCOMP_RET_ERRNO | EPERM));
+        p.Add(Ret(SECCOMP_RET_ALLOW));
     }
 
     internal static sock_filter Load(uint offset) => new() { code = BPF_LD_W_ABS, k = offset };

@@ -44,7 +44,7 @@ public sealed partial class RunNetworkTests
     /// In the namespace tier's proxy mode, DNS over TCP reaches the trap's TCP listener (the only thing on port 53 there):
     /// REFUSED at once and each name in the audit, as over UDP. The fallback tier refuses the connect (Landlock: EACCES),
     /// and --block-net refuses the socket (seccomp: EPERM), both at once and unrecorded, since no query exists. The proxy
-    /// path works throughout, and no lookup reaches the host.
+    /// path works throughout.
     /// </summary>
     [Theory]
     [MemberData(nameof(UsersTiersAndBlock))]
@@ -64,7 +64,6 @@ public sealed partial class RunNetworkTests
         Assert.True(run.ExitCode == 0, run.StandardError);
         Assert.True(show.ExitCode == 0, show.StandardError);
         Assert.Contains("getent-vc=2", run.StandardOutput); // not found, at once
-        Assert.Equal(0, servers.DnsQueries);
         Assert.DoesNotContain("DNS trap unavailable", run.StandardError);
         if (block)
         {

@@ -27,6 +27,11 @@ public sealed partial class SandboxLauncherTests
                 received.Add(SocketInode(dns));
             }
 
+            if (sockets.DnsTcpListener is { } dnsTcp)
+            {
+                received.Add(SocketInode(dnsTcp));
+            }
+
             throw new InvalidOperationException("proxy failed to start (test)");
         }));
 
@@ -64,6 +69,7 @@ public sealed partial class SandboxLauncherTests
         Assert.NotNull(handed);
         using Socket listener = handed.ProxyListener;
         using Socket? dns = handed.DnsSocket;
+        using Socket? dnsTcp = handed.DnsTcpListener;
         Assert.Equal(0, exit.ShellExitCode);
         Assert.Contains("connected handed-over", await File.ReadAllTextAsync(stdoutPath, TestContext.Current.CancellationToken));
         Assert.Contains(SocketInode(listener), OpenSocketInodes()); // still open: the caller owns it now

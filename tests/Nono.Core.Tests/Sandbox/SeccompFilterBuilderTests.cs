@@ -4,7 +4,7 @@ using Nono.Core.Sandbox.Interop;
 
 namespace Nono.Core.Tests.Sandbox;
 
-public sealed class SeccompFilterBuilderTests
+public sealed partial class SeccompFilterBuilderTests
 {
     [Theory]
     [InlineData(NetworkMode.Allow, false)]

@@ -16,6 +16,9 @@ internal sealed record ArchSyscalls
 
     public required int seccomp { get; init; }
     public required int socket { get; init; }
+    public required int sendto { get; init; }
+    public required int sendmsg { get; init; }
+    public required int sendmmsg { get; init; }
     public required int ptrace { get; init; }
     public required int process_vm_readv { get; init; }
     public required int process_vm_writev { get; init; }

@@ -10,6 +10,9 @@ internal static class SyscallNumbersX64
         X32SyscallBit = 0x40000000, // __X32_SYSCALL_BIT
         seccomp = 317,
         socket = 41,
+        sendto = 44,
+        sendmsg = 46,
+        sendmmsg = 307,
         ptrace = 101,
         process_vm_readv = 310,
         process_vm_writev = 311,
