@@ -40,6 +40,12 @@ public sealed record SandboxPlan
 
     internal IReadOnlyList<LandlockPathRule> PathRules { get; init; } = [];
 
+    /// <summary>Denies carved out of a directory grant (their siblings are the listed rules), each once.</summary>
+    internal IReadOnlyList<string> CarvedDenies { get; init; } = [];
+
+    /// <summary>The inodes of <see cref="CarvedDenies"/> and the directories above them when planned.</summary>
+    internal IReadOnlyCollection<Interop.FileIdentity> CarvedDenyIdentities { get; init; } = [];
+
     /// <summary>TCP ports the sandbox may connect to (Landlock NET_CONNECT_TCP rules).</summary>
     internal IReadOnlyList<int> ConnectPorts { get; init; } = [];
 

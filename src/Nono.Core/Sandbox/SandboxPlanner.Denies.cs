@@ -9,9 +9,10 @@ public static partial class SandboxPlanner
     /// strictly inside a directory grant replaces the grant by grants on every sibling along the way from the
     /// grant down to the deny. The directories on that way get no rule of their own, so nothing can be listed,
     /// created, removed or renamed directly in them. The sibling grants are added to <paramref name="listed"/>: what a
-    /// listing found may be gone or replaced by the time the ruleset is built, and is opened accordingly.
+    /// listing found may be gone or replaced by the time the ruleset is built, and is opened accordingly; each deny
+    /// carved is added to <paramref name="carved"/>, so the builder can keep its inode out of the sibling rules.
     /// </summary>
-    private static List<FsGrant> ApplyDenies(CapabilitySet capabilities, HashSet<FsGrant> listed, List<string> notes, List<string> problems)
+    private static List<FsGrant> ApplyDenies(CapabilitySet capabilities, HashSet<FsGrant> listed, List<string> carved, List<string> notes, List<string> problems)
     {
         // Every deny meets every grant, and a carved grant leaves thousands of siblings: both sides are compared by
         // their normalised path (one ordinal prefix test), and the list is edited in place where a deny touches it.
@@ -26,6 +27,7 @@ public static partial class SandboxPlanner
         foreach (FsDeny deny in capabilities.Denies)
         {
             string denyKey = SandboxPath.Normalize(deny.Path);
+            bool carvedThisDeny = false;
             int i = 0;
             while (i < grants.Count)
             {
@@ -47,6 +49,12 @@ public static partial class SandboxPlanner
 
                     grants.InsertRange(i, keyed);
                     listed.UnionWith(siblings);
+                    if (!carvedThisDeny)
+                    {
+                        carved.Add(deny.Path);
+                        carvedThisDeny = true;
+                    }
+
                     i += siblings.Count; // in place of the grant, already clear of this deny
                 }
                 else

@@ -67,7 +67,18 @@ public static partial class SandboxPlanner
         }
 
         HashSet<FsGrant> listed = new(ReferenceEqualityComparer.Instance);
-        IReadOnlyList<FsGrant> grants = ApplyDenies(capabilities, listed, notes, problems);
+        List<string> carvedDenies = [];
+        IReadOnlyList<FsGrant> grants = ApplyDenies(capabilities, listed, carvedDenies, notes, problems);
+        HashSet<Interop.FileIdentity> carvedIdentities = [];
+        try
+        {
+            DeniedIdentities.Collect(carvedDenies, carvedIdentities);
+        }
+        catch (Diagnostics.NonoException ex)
+        {
+            problems.Add($"cannot identify a carved deny: {ex.Message}");
+        }
+
         LandlockFs handled = LandlockRights.FsRights(abi);
         List<LandlockPathRule> rules = [];
         foreach (FsGrant grant in grants)
@@ -130,6 +141,8 @@ public static partial class SandboxPlanner
                 HandledNet = handledNet,
                 Scoped = LandlockRights.Scopes(abi),
                 PathRules = rules,
+                CarvedDenies = carvedDenies,
+                CarvedDenyIdentities = carvedIdentities,
                 ConnectPorts = ports,
                 BindPorts = bindPorts,
             },

@@ -44,4 +44,57 @@ public sealed partial class SandboxLauncherTests
         Assert.Contains("file-denied", result.StandardOutput);
         Assert.Contains("dir-denied", result.StandardOutput);
     }
+
+    [Fact]
+    public async Task Start_DenyRenamedOntoAListedSiblingAfterThePlan_NotGranted()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        using TempDirectory home = new();
+        string secret = Guid.NewGuid().ToString("N");
+        Directory.CreateDirectory(home.Combine(".ssh"));
+        await File.WriteAllTextAsync(home.Combine(".ssh", "id_ed25519"), secret, ct);
+        Directory.CreateDirectory(home.Combine("alpha"));
+        await File.WriteAllTextAsync(home.Combine("alpha", "kept"), "alpha-ok", ct);
+        Directory.CreateDirectory(home.Combine("beta"));
+        SandboxPlan plan = SandboxRun.Plan(SandboxRun.With(SandboxRun.Write(home.Path)) with
+        {
+            Denies = [new FsDeny(home.Combine(".ssh"), "test")],
+        });
+
+        // Between the listing and the ruleset the deny takes the name of a listed directory: same kind, so only its
+        // identity tells it apart (Landlock would attach the sibling's rule to the deny's inode).
+        Directory.Delete(home.Combine("beta"));
+        Directory.Move(home.Combine(".ssh"), home.Combine("beta"));
+        ProcessResult result = await SandboxRun.RunAsync(plan, SandboxRun.Sh, ["-c",
+            $"cat {home.Combine("alpha", "kept")}; echo; cat {home.Combine("beta", "id_ed25519")} || echo renamed-denied"]);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("alpha-ok", result.StandardOutput);
+        Assert.DoesNotContain(secret, result.StandardOutput);
+        Assert.Contains("renamed-denied", result.StandardOutput);
+    }
+
+    [Fact]
+    public async Task Start_ListedSiblingIsAHardLinkToTheDeniedFile_NeitherNameGranted()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        using TempDirectory home = new();
+        string secret = Guid.NewGuid().ToString("N");
+        await File.WriteAllTextAsync(home.Combine("shadow"), secret, ct);
+        Assert.Equal(0, (await ProcessRunner.RunAsync("ln", [home.Combine("shadow"), home.Combine("alias")], cancellationToken: ct)).ExitCode);
+        await File.WriteAllTextAsync(home.Combine("other"), "other-ok", ct);
+        SandboxPlan plan = SandboxRun.Plan(SandboxRun.With(SandboxRun.Write(home.Path)) with
+        {
+            Denies = [new FsDeny(home.Combine("shadow"), "test")],
+        });
+
+        ProcessResult result = await SandboxRun.RunAsync(plan, SandboxRun.Sh, ["-c",
+            $"cat {home.Combine("other")}; echo; cat {home.Combine("alias")} || echo alias-denied; cat {home.Combine("shadow")} || echo deny-denied"]);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("other-ok", result.StandardOutput);
+        Assert.DoesNotContain(secret, result.StandardOutput);
+        Assert.Contains("alias-denied", result.StandardOutput);
+        Assert.Contains("deny-denied", result.StandardOutput);
+    }
 }

@@ -5,8 +5,16 @@ namespace Nono.Core.Sandbox.Interop;
 internal static partial class Interop
 {
     private const int AT_EMPTY_PATH = 0x1000;
+    private const int AT_FDCWD = -100;
     private const uint STATX_TYPE = 0x1;
-    private const int StatxModeOffset = 28; // struct statx: u32 mask, u32 blksize, u64 attributes, u32 nlink, u32 uid, u32 gid, u16 mode
+    private const uint STATX_INO = 0x100;
+
+    // struct statx (include/uapi/linux/stat.h): u32 mask @0, u32 blksize, u64 attributes, u32 nlink, u32 uid, u32 gid,
+    // u16 mode @28, u16 spare, u64 ino @32, ..., u32 rdev_major @128, u32 rdev_minor @132, u32 dev_major @136, u32 dev_minor @140.
+    private const int StatxModeOffset = 28;
+    private const int StatxInoOffset = 32;
+    private const int StatxDevMajorOffset = 136;
+    private const int StatxDevMinorOffset = 140;
     private const int S_IFMT = 0xF000;
     private const int S_IFDIR = 0x4000;
     private const int S_IFLNK = 0xA000;
@@ -27,11 +35,14 @@ internal static partial class Interop
     /// Opens an entry found by a directory listing as O_PATH|O_CLOEXEC without following a link in its last component.
     /// Null when it is gone or no longer of the listed kind (it changed since the listing): a link, or a directory where
     /// a non-directory was listed or the other way round. A rule on what is there now could grant something never listed.
+    /// <paramref name="identity"/> is the inode opened (Landlock attaches the rule to it, whatever its name).
     /// </summary>
-    internal static unsafe SafeFdHandle? TryOpenListedEntry(string path, bool isDirectory)
+    internal static unsafe SafeFdHandle? TryOpenListedEntry(string path, bool isDirectory, out FileIdentity identity)
     {
         // A directory is checked by the open itself (O_DIRECTORY with O_NOFOLLOW fails with ENOTDIR on a link or a
-        // non-directory); anything else needs one statx, since no open flag refuses a directory.
+        // non-directory); anything else is checked by the one statx that also reads the identity, since no open flag
+        // refuses a directory.
+        identity = default;
         int fd = Libc.open(path, O_PATH | O_CLOEXEC | s_noFollow | (isDirectory ? s_directory : 0), 0);
         if (fd < 0)
         {
@@ -45,13 +56,8 @@ internal static partial class Interop
         }
 
         SafeFdHandle handle = new(fd);
-        if (isDirectory)
-        {
-            return handle;
-        }
-
         byte* buffer = stackalloc byte[256];
-        if (Libc.statx(fd, "", AT_EMPTY_PATH, STATX_TYPE, buffer) != 0)
+        if (Libc.statx(fd, "", AT_EMPTY_PATH, STATX_TYPE | STATX_INO, buffer) != 0)
         {
             int errno = LastErrno;
             handle.Dispose();
@@ -59,12 +65,50 @@ internal static partial class Interop
         }
 
         int type = *(ushort*)(buffer + StatxModeOffset) & S_IFMT;
-        if (type is S_IFLNK or S_IFDIR)
+        if (!isDirectory && type is S_IFLNK or S_IFDIR)
         {
             handle.Dispose();
             return null;
         }
 
+        identity = ReadIdentity(buffer, path);
         return handle;
     }
+
+    /// <summary>
+    /// The identity of what <paramref name="path"/> names now, following links (the inode an access through it reaches);
+    /// false when it does not exist. Other failures throw: the caller cannot tell what to keep away from.
+    /// </summary>
+    internal static unsafe bool TryGetIdentity(string path, out FileIdentity identity)
+    {
+        identity = default;
+        byte* buffer = stackalloc byte[256];
+        if (Libc.statx(AT_FDCWD, path, 0, STATX_INO, buffer) != 0)
+        {
+            int errno = LastErrno;
+            if (errno is (int)Errno.ENOENT or (int)Errno.ENOTDIR)
+            {
+                return false;
+            }
+
+            ThrowSetupFailed("statx", errno, path);
+        }
+
+        identity = ReadIdentity(buffer, path);
+        return true;
+    }
+
+    private static unsafe FileIdentity ReadIdentity(byte* buffer, string path)
+    {
+        if ((*(uint*)buffer & STATX_INO) == 0)
+        {
+            ThrowSetupFailed("statx (no inode number returned)", (int)Errno.EOPNOTSUPP, path);
+        }
+
+        ulong device = ((ulong)*(uint*)(buffer + StatxDevMajorOffset) << 32) | *(uint*)(buffer + StatxDevMinorOffset);
+        return new FileIdentity(device, *(ulong*)(buffer + StatxInoOffset));
+    }
 }
+
+/// <summary>An inode: device (major, minor) and inode number, as statx reports them.</summary>
+internal readonly record struct FileIdentity(ulong Device, ulong Inode);
