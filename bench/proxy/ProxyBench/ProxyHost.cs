@@ -9,7 +9,13 @@ internal static class ProxyHost
     public static async Task<int> RunAsync(string portFile)
     {
         // As `nono run` does before its first socket operation: inline continuations unless the environment says otherwise.
-        bool inline = SocketContinuations.PreferInline();
+        string? chosen = Environment.GetEnvironmentVariable(SocketContinuations.Variable);
+        if (SocketContinuations.ValueToSet(chosen) is string value)
+        {
+            Environment.SetEnvironmentVariable(SocketContinuations.Variable, value);
+        }
+
+        bool inline = Environment.GetEnvironmentVariable(SocketContinuations.Variable) == "1";
         await Console.Error.WriteLineAsync($"socket continuations: {(inline ? "inline" : "thread pool")}");
         CountingSink sink = new();
         await using RunningProxy proxy = await EgressProxy.StartAsync(
