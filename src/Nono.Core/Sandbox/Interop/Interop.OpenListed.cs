@@ -1,34 +1,22 @@
 using System.Runtime.InteropServices;
+using Fs = Nono.Core.Snapshots.Native.Interop;
 
 namespace Nono.Core.Sandbox.Interop;
 
 internal static partial class Interop
 {
-    private const int AT_EMPTY_PATH = 0x1000;
-    private const int AT_FDCWD = -100;
     private const uint STATX_TYPE = 0x1;
     private const uint STATX_INO = 0x100;
-
-    // struct statx (include/uapi/linux/stat.h): u32 mask @0, u32 blksize, u64 attributes, u32 nlink, u32 uid, u32 gid,
-    // u16 mode @28, u16 spare, u64 ino @32, ..., u32 rdev_major @128, u32 rdev_minor @132, u32 dev_major @136, u32 dev_minor @140.
-    private const int StatxModeOffset = 28;
-    private const int StatxInoOffset = 32;
-    private const int StatxDevMajorOffset = 136;
-    private const int StatxDevMinorOffset = 140;
     private const int S_IFMT = 0xF000;
     private const int S_IFDIR = 0x4000;
     private const int S_IFLNK = 0xA000;
 
-    // O_NOFOLLOW and O_DIRECTORY differ by architecture: 0400000 and 0200000 on x86-64, 0100000 and 040000 on arm64.
-    private static readonly int s_noFollow = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 0x8000 : 0x20000;
-    private static readonly int s_directory = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 0x4000 : 0x10000;
-
     internal static partial class Libc
     {
-        // SAFETY: the path is marshalled to a NUL-terminated UTF-8 copy for the call; buffer points at 256 writable bytes
-        // (sizeof(struct statx)) owned by the caller for the call.
+        // SAFETY: the path is marshalled to a NUL-terminated UTF-8 copy for the call; buffer points at a struct statx
+        // owned by the caller for the call.
         [LibraryImport(Libraries.Libc, EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-        internal static unsafe partial int statx(int dirfd, string path, int flags, uint mask, byte* buffer);
+        internal static unsafe partial int statx(int dirfd, string path, int flags, uint mask, Fs.statx_buf* buffer);
     }
 
     /// <summary>
@@ -43,7 +31,7 @@ internal static partial class Interop
         // non-directory); anything else is checked by the one statx that also reads the identity, since no open flag
         // refuses a directory.
         identity = default;
-        int fd = Libc.open(path, O_PATH | O_CLOEXEC | s_noFollow | (isDirectory ? s_directory : 0), 0);
+        int fd = Libc.open(path, O_PATH | O_CLOEXEC | Fs.O_NOFOLLOW | (isDirectory ? Fs.O_DIRECTORY : 0), 0);
         if (fd < 0)
         {
             int errno = LastErrno;
@@ -56,15 +44,15 @@ internal static partial class Interop
         }
 
         SafeFdHandle handle = new(fd);
-        byte* buffer = stackalloc byte[256];
-        if (Libc.statx(fd, "", AT_EMPTY_PATH, STATX_TYPE | STATX_INO, buffer) != 0)
+        Fs.statx_buf buffer;
+        if (Libc.statx(fd, "", Fs.AT_EMPTY_PATH, STATX_TYPE | STATX_INO, &buffer) != 0)
         {
             int errno = LastErrno;
             handle.Dispose();
             ThrowSetupFailed("statx", errno, path);
         }
 
-        int type = *(ushort*)(buffer + StatxModeOffset) & S_IFMT;
+        int type = buffer.stx_mode & S_IFMT;
         if (!isDirectory && type is S_IFLNK or S_IFDIR)
         {
             handle.Dispose();
@@ -82,8 +70,8 @@ internal static partial class Interop
     internal static unsafe bool TryGetIdentity(string path, out FileIdentity identity)
     {
         identity = default;
-        byte* buffer = stackalloc byte[256];
-        if (Libc.statx(AT_FDCWD, path, 0, STATX_INO, buffer) != 0)
+        Fs.statx_buf buffer;
+        if (Libc.statx(Fs.AT_FDCWD, path, 0, STATX_INO, &buffer) != 0)
         {
             int errno = LastErrno;
             if (errno is (int)Errno.ENOENT or (int)Errno.ENOTDIR)
@@ -98,15 +86,14 @@ internal static partial class Interop
         return true;
     }
 
-    private static unsafe FileIdentity ReadIdentity(byte* buffer, string path)
+    private static FileIdentity ReadIdentity(in Fs.statx_buf buffer, string path)
     {
-        if ((*(uint*)buffer & STATX_INO) == 0)
+        if ((buffer.stx_mask & STATX_INO) == 0)
         {
             ThrowSetupFailed("statx (no inode number returned)", (int)Errno.EOPNOTSUPP, path);
         }
 
-        ulong device = ((ulong)*(uint*)(buffer + StatxDevMajorOffset) << 32) | *(uint*)(buffer + StatxDevMinorOffset);
-        return new FileIdentity(device, *(ulong*)(buffer + StatxInoOffset));
+        return new FileIdentity(((ulong)buffer.stx_dev_major << 32) | buffer.stx_dev_minor, buffer.stx_ino);
     }
 }
 
