@@ -25,7 +25,7 @@ sandbox() { run nono run -s $SYS "$@"; }
 # 1. setup: built for and running on arm64, with an enforceable Landlock ABI.
 run nono setup --check-only
 abi=$(echo "$o" | sed -n 's/^landlock ABI: \([0-9]*\).*/\1/p')
-echo "INFO $who setup: $(echo "$o" | grep -E '^(kernel|landlock ABI|tier|sandbox|network tier|process containment):' | tr '\n' ';')"
+echo "INFO $who setup: $(echo "$o" | grep -E '^(kernel|landlock ABI|seccomp filter|tier|sandbox|network tier[^:]*|process containment):' | tr '\n' ';')"
 verdict setup "rc=$rc $o $e" all '[ $rc -eq 0 ]' 'echo "$o" | grep -q "^kernel: .*(arm64)$"' '[ "${abi:-0}" -ge 1 ]' 'has "sandbox: enforceable" "$o"'
 
 # 2. Read grant: the granted file reads; a file outside every grant and a write into the read-only grant do not.

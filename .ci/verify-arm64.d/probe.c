@@ -124,8 +124,11 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "ptrace-child")) return ptrace_child();
     if (!strcmp(cmd, "ptrace-pid") && argc == 3)
     {
-        long rc = ptrace(PTRACE_ATTACH, atoi(argv[2]), 0, 0);
+        pid_t pid = atoi(argv[2]);
+        long rc = ptrace(PTRACE_ATTACH, pid, 0, 0);
         printf("ptrace-pid %ld %d\n", rc, rc == 0 ? 0 : errno);
+        // An attach that worked (a failing check) must not leave the target stopped: wait for the stop, detach.
+        if (rc == 0) { waitpid(pid, NULL, __WALL); ptrace(PTRACE_DETACH, pid, 0, 0); }
         return 0;
     }
     if (!strcmp(cmd, "kernel-calls")) return kernel_calls();
