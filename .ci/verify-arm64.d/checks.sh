@@ -69,6 +69,13 @@ run probe kernel-calls
 base_calls=$o
 sandbox -- probe kernel-calls
 verdict seccomp-io-uring-keyctl "outside: $base_calls; inside: rc=$rc $o $e" all 'has "io_uring 0" "$base_calls"' 'has "keyctl 0" "$base_calls"' 'has "io_uring 1" "$o"' 'has "keyctl 1" "$o"'
+# A 32-bit ARM executable reaches the kernel through the compat entry, where the numbers mean other calls: it runs
+# outside, and inside the filter's architecture check kills it (SIGSYS, 128 + 31) before it can make one.
+probe aarch32 "$H/data/a32"
+run "$H/data/a32"
+base_a32="rc=$rc $o"
+sandbox --read "$H/data" -- "$H/data/a32"
+verdict seccomp-foreign-arch-killed "outside: $base_a32; inside: rc=$rc $o $e" all 'has aarch32-ran "$base_a32"' '[ $rc -eq 159 ]' 'lacks aarch32-ran "$o"'
 # The supervisor itself (the direct parent in the direct-child containment) is out of reach too.
 run NONO_CONTAINMENT=direct-child nono run -s $SYS -- sh -c 'probe ptrace-pid $PPID; echo parent=$PPID'
 verdict ptrace-supervisor-refused "rc=$rc $o $e" all '[ $rc -eq 0 ]' 'has "ptrace-pid -1 1" "$o"' 'lacks "parent=0" "$o"'

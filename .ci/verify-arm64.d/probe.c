@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -113,6 +114,29 @@ static int kernel_calls(void)
     return 0;
 }
 
+// aarch32 PATH: writes a minimal 32-bit ARM (EABI) executable that prints "aarch32-ran" through the compat syscall
+// entry (write = 4, exit = 1 there). The arm64 kernel runs it natively (CONFIG_COMPAT); nono's seccomp filter must kill it,
+// because its first instruction rejects every audit architecture but AARCH64 (compat numbers mean other calls).
+static int aarch32(const char *path)
+{
+    static const unsigned char elf[] = {
+        0x7f, 'E', 'L', 'F', 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, // ELFCLASS32, little-endian
+        2, 0, 0x28, 0, 1, 0, 0, 0, 0x54, 0, 1, 0, 0x34, 0, 0, 0, // ET_EXEC, EM_ARM, entry 0x10054, phoff 52
+        0, 0, 0, 0, 0, 0, 0, 5, 0x34, 0, 0x20, 0, 1, 0, 0, 0,    // EABI5, ehsize 52, one 32-byte phdr
+        0, 0, 0, 0,
+        1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0,          // PT_LOAD offset 0 at 0x10000
+        0x80, 0, 0, 0, 0x80, 0, 0, 0, 5, 0, 0, 0, 0, 0x10, 0, 0, // 128 bytes, R+X
+        0x01, 0x00, 0xa0, 0xe3, 0x14, 0x10, 0x8f, 0xe2,          // mov r0, #1; add r1, pc, #20 (the text)
+        0x0c, 0x20, 0xa0, 0xe3, 0x04, 0x70, 0xa0, 0xe3,          // mov r2, #12; mov r7, #4 (write)
+        0x00, 0x00, 0x00, 0xef, 0x00, 0x00, 0xa0, 0xe3,          // svc 0; mov r0, #0
+        0x01, 0x70, 0xa0, 0xe3, 0x00, 0x00, 0x00, 0xef,          // mov r7, #1 (exit); svc 0
+        'a', 'a', 'r', 'c', 'h', '3', '2', '-', 'r', 'a', 'n', '\n',
+    };
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(elf, 1, sizeof elf, f) != sizeof elf || fclose(f) || chmod(path, 0755)) { perror(path); return 1; }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -132,6 +156,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (!strcmp(cmd, "kernel-calls")) return kernel_calls();
+    if (!strcmp(cmd, "aarch32") && argc == 3) return aarch32(argv[2]);
     // as UID GID CMD...: what setpriv --reuid --regid --clear-groups does (busybox's setpriv has no such options).
     if (!strcmp(cmd, "as") && argc > 4)
     {
@@ -141,6 +166,6 @@ int main(int argc, char **argv)
         perror(argv[4]);
         return 127;
     }
-    fprintf(stderr, "usage: probe tcp|udp PORT PAYLOAD | serve PORTFILE | unix | ptrace-child | ptrace-pid PID | kernel-calls | as UID GID CMD...\n");
+    fprintf(stderr, "usage: probe tcp|udp PORT PAYLOAD | serve PORTFILE | unix | ptrace-child | ptrace-pid PID | kernel-calls | aarch32 PATH | as UID GID CMD...\n");
     return 2;
 }
