@@ -78,7 +78,7 @@ sandbox --read "$H/data" -- "$H/data/a32"
 verdict seccomp-foreign-arch-killed "outside: $base_a32; inside: rc=$rc $o $e" all 'has aarch32-ran "$base_a32"' '[ $rc -eq 159 ]' 'lacks aarch32-ran "$o"'
 # The supervisor itself (the direct parent in the direct-child containment) is out of reach too.
 run NONO_CONTAINMENT=direct-child nono run -s $SYS -- sh -c 'probe ptrace-pid $PPID; echo parent=$PPID'
-verdict ptrace-supervisor-refused "rc=$rc $o $e" all '[ $rc -eq 0 ]' 'has "ptrace-pid -1 1" "$o"' 'lacks "parent=0" "$o"'
+verdict supervisor-ptrace-vmread-refused "rc=$rc $o $e" all '[ $rc -eq 0 ]' 'has "ptrace-pid -1 1" "$o"' 'has "vmread-pid -1 1" "$o"' 'lacks "parent=0" "$o"'
 
 # 6. Network: a listener on the guest's loopback, outside the sandbox. Attack payloads are sent before the legitimate
 #    ones, so once a legitimate payload has arrived an attack that got through would already be in the log.

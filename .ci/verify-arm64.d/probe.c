@@ -85,7 +85,7 @@ static int serve(const char *portfile)
 }
 
 // ptrace-child: attach to and read the memory of an own child. Outside a sandbox both work (same uid, the tracee is a
-// descendant), so EPERM here can only come from the seccomp filter. ptrace-pid PID: attach to another process.
+// descendant), so EPERM here can only come from the seccomp filter. ptrace-pid PID: attach to and read another process.
 static int ptrace_child(void)
 {
     static volatile long secret = 0x5ec2e7;
@@ -153,6 +153,11 @@ int main(int argc, char **argv)
         printf("ptrace-pid %ld %d\n", rc, rc == 0 ? 0 : errno);
         // An attach that worked (a failing check) must not leave the target stopped: wait for the stop, detach.
         if (rc == 0) { waitpid(pid, NULL, __WALL); ptrace(PTRACE_DETACH, pid, 0, 0); }
+        // Reading its memory: the address is this process's own stack, so "works" would mean EFAULT or data.
+        long word = 0;
+        struct iovec local = {.iov_base = &word, .iov_len = sizeof word}, remote = {.iov_base = &word, .iov_len = sizeof word};
+        ssize_t n = process_vm_readv(pid, &local, 1, &remote, 1, 0);
+        printf("vmread-pid %zd %d\n", n, n < 0 ? errno : 0);
         return 0;
     }
     if (!strcmp(cmd, "kernel-calls")) return kernel_calls();
