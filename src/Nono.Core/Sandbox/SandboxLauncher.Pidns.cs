@@ -117,9 +117,9 @@ public static partial class SandboxLauncher
     }
 
     /// <summary>
-    /// How the command ended: in the contained tiers the relay is nono's child and the command's exact wait status comes
-    /// over the status pipe (so 128+N and core flags pass through); without a report (the relay or init was killed
-    /// first), the relay's own status stands.
+    /// How the command ended: in the contained tiers the init (or the cgroup relay) is nono's child and the command's exact
+    /// wait status comes over the status pipe (so 128+N and core flags pass through); without a report (the init or relay
+    /// was killed first), that child's own status stands.
     /// </summary>
     private static ChildExit CommandExit(int relayStatus, SafeFdHandle? statusPipe)
     {
@@ -130,7 +130,7 @@ public static partial class SandboxLauncher
 
         using (statusPipe)
         {
-            // Every writer (relay, init) has exited by now, so this read cannot block for long; bounded all the same.
+            // Every writer (the init or relay) has exited by now, so this read cannot block for long; bounded all the same.
             Span<byte> status = stackalloc byte[sizeof(int)];
             int filled = 0;
             while (filled < status.Length && Interop.Interop.WaitReadable(statusPipe, 1_000))
@@ -159,7 +159,7 @@ public static partial class SandboxLauncher
         ChildStage.PidnsMountPrivate => "mount(/, MS_REC|MS_PRIVATE)",
         ChildStage.PidnsMountProc => "mount(proc, /proc)",
         ChildStage.PidnsProcRule => "landlock_add_rule for the new /proc",
-        ChildStage.ContainmentForkCommand => "fork the command under the relay",
+        ChildStage.ContainmentForkCommand => "start the command under the init or relay",
         ChildStage.CgroupEnter => "write cgroup.procs (join the run's cgroup)",
         ChildStage.ContainmentDeathSignal => "prctl(PR_SET_PDEATHSIG) for the relay",
         _ => null,
