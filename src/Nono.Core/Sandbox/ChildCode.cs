@@ -86,7 +86,6 @@ internal static unsafe class ChildCode
             _ = h->Syscall(0, 0, 0, 0);
             _ = h->Execve(null, null, null);
             _ = h->ErrnoLocation();
-            _ = h->Unshare(0);
             _ = h->Open(null, 0, 0);
             _ = h->Close(-1);
             _ = h->Read(-1, null, 0);

@@ -32,7 +32,6 @@ internal unsafe struct ChildContext
     public delegate* unmanaged[SuppressGCTransition]<nint, nint, nint, nint, nint> Syscall;
     public delegate* unmanaged[SuppressGCTransition]<byte*, byte**, byte**, int> Execve;
     public delegate* unmanaged[SuppressGCTransition]<int*> ErrnoLocation;
-    public delegate* unmanaged[SuppressGCTransition]<int, int> Unshare;
     public delegate* unmanaged[SuppressGCTransition]<byte*, int, int, int> Open;
     public delegate* unmanaged[SuppressGCTransition]<int, int> Close;
     public delegate* unmanaged[SuppressGCTransition]<int, void*, nint, nint> Read;
@@ -98,10 +97,7 @@ internal unsafe struct ChildContext
     public delegate* unmanaged[SuppressGCTransition]<int> Getpid;
     public delegate* unmanaged[SuppressGCTransition]<nint, nint, nint, nint, nint, nint> Syscall4;
     public nint SysLandlockAddRule;
-    public int PidnsUnshareFlags;     // CLONE_NEWPID|CLONE_NEWNS, added to the netns unshare when both tiers apply
     public int StatusPipe;            // write end: the command's raw wait status goes to the supervisor (set per attempt)
-    public int AliveRead;             // pipe2 pair: the init's check that the relay outlived its fork
-    public int AliveWrite;
     public int WaitStatus;            // scratch for waitpid
     public int RelayPid;              // the cgroup relay's pid, for its command's parent check
     public void* FullSignalSet;       // sigset_t with every bit set
@@ -134,11 +130,13 @@ internal unsafe struct ChildContext
     public const int FlagVforkCommand = 1 << 25;
     public delegate* unmanaged[SuppressGCTransition]<int> VFork;
 
-    // The PID namespace without a network namespace: the supervisor clones the init straight into the new PID + mount (+ user)
-    // namespaces (no relay process); ChildProcess.Fork, ChildInit.EnterPidNamespace.
+    // The supervisor clones the child straight into its namespaces with CloneFlags (no relay process, no unshare):
+    // ChildProcess.Fork. FlagPidnsDirect: the child is pid 1 of a new PID + mount namespace (ChildInit.EnterPidNamespace).
+    // FlagNetnsDirect: it is in a new user + network namespace whose id maps it writes itself (ChildNetns).
     public const int FlagPidnsDirect = 1 << 24;
+    public const int FlagNetnsDirect = 1 << 26;
     public nint SysClone;
-    public int CloneFlags;              // SIGCHLD | CLONE_NEWPID | CLONE_NEWNS, with CLONE_NEWUSER when unprivileged
+    public int CloneFlags;              // SIGCHLD and the CLONE_NEW* flags of the tiers (CLONE_NEWUSER when unprivileged or with netns)
     // The init's parent check (getppid is 0 across the namespace boundary): PPid of the host's /proc/self/status.
     public const int StatusBufferBytes = 4096;
     public byte* StatusPath;            // "/proc/self/status"

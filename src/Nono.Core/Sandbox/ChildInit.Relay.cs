@@ -9,12 +9,12 @@ internal static unsafe partial class ChildInit
     private const int SiCodeIndex = 2;
 
     /// <summary>
-    /// The relay and init loop: forwards the usual termination and job signals to <paramref name="target"/>, reaps every
-    /// child, and when <paramref name="target"/> ends reports its raw wait status (when <paramref name="report"/>) and
-    /// exits with its shell exit code. Never returns.
+    /// The cgroup relay's and the init's loop: forwards the usual termination and job signals to <paramref name="target"/>,
+    /// reaps every child, and when <paramref name="target"/> ends reports its raw wait status on the status pipe and exits
+    /// with its shell exit code. Never returns.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void Relay(ChildContext* c, int target, bool report)
+    private static void Relay(ChildContext* c, int target)
     {
         if (c == null)
         {
@@ -40,10 +40,7 @@ internal static unsafe partial class ChildInit
 
                 if (ended)
                 {
-                    if (report)
-                    {
-                        c->Write(c->StatusPipe, &status, sizeof(int));
-                    }
+                    c->Write(c->StatusPipe, &status, sizeof(int));
 
                     c->Exit((status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f));
                 }
@@ -70,7 +67,7 @@ internal static unsafe partial class ChildInit
     }
 
     /// <summary>
-    /// The init and the PID-namespace relay need no capability (kill of a same-uid child, waitpid, write): they drop them
+    /// The init needs no capability (kill of a same-uid child, waitpid, write): they drop them
     /// all. The cgroup relay keeps them: removing the leaf from nono's cgroup directory (mode 0555 at the root of the
     /// hierarchy) takes CAP_DAC_OVERRIDE, and it holds no more than the supervisor it was forked from.
     /// </summary>

@@ -6,16 +6,15 @@ namespace Nono.Core.Sandbox;
 /// <summary>
 /// The child's network-namespace step (<see cref="NetworkTier.IsolatedNamespace"/>), run by <see cref="ChildProcess"/>
 /// after the descriptors are marked CLOEXEC and before Landlock. Same rules as the rest of the child: no allocation,
-/// no runtime, only the prepared <see cref="ChildContext"/> and libc through function pointers. The child is
-/// single-threaded, which <c>unshare(CLONE_NEWUSER)</c> requires.
+/// no runtime, only the prepared <see cref="ChildContext"/> and libc through function pointers. The supervisor cloned the
+/// child straight into its new user + network namespace (<see cref="ChildContext.FlagNetnsDirect"/>; with the PID-namespace
+/// tier it is that namespace's init too): no relay process and no unshare.
 /// </summary>
 // SAFETY: every pointer read here comes from the ChildContext that NativeLaunchState.PrepareNetns filled before the
 // fork (sizes: ifreq 40, sockaddr_in 16, msghdr with a 24-byte control buffer, envp with EnvExtraCapacity spare slots,
 // EnvBuffer of EnvBufferSize bytes); the child owns its copy of that memory, so its writes stay in the child.
-internal static unsafe class ChildNetns
+internal static unsafe partial class ChildNetns
 {
-    private const int CLONE_NEWUSER = 0x10000000;
-    private const int CLONE_NEWNET = 0x40000000;
     private const int PR_SET_DUMPABLE = 4;
     private const int PR_CAPBSET_DROP = 24;
     private const int PR_CAP_AMBIENT = 47;
@@ -34,7 +33,7 @@ internal static unsafe class ChildNetns
     private const int ECANCELED = 125;
 
     /// <summary>
-    /// Enters a private user + network namespace mapping only the caller's ids; with <see cref="ChildContext.FlagNetnsProxy"/>
+    /// Maps only the caller's ids into the private user + network namespace; with <see cref="ChildContext.FlagNetnsProxy"/>
     /// brings <c>lo</c> up, listens on 127.0.0.1:port, hands the listener to the supervisor (SCM_RIGHTS) and receives the
     /// proxy variables to append to envp. Drops every capability (the namespace grants a full set). Returns 0 or
     /// (errno &lt;&lt; 32) | stage.
@@ -47,7 +46,7 @@ internal static unsafe class ChildNetns
             // Warm-up call in the parent: compile and bind the helpers too, so the child never JITs or patches code.
             _ = WriteFile(null, null, null);
             _ = ReceiveEnvironment(null);
-            _ = EnterUserNamespace(null, 0, ChildStage.None);
+            _ = MapUserNamespace(null);
             _ = DropCapabilities(null);
             _ = ChildNetnsDns.Install(null);
             return 0;
@@ -57,7 +56,7 @@ internal static unsafe class ChildNetns
         int fd;
         int saved;
 
-        long entered = EnterUserNamespace(c, CLONE_NEWUSER | CLONE_NEWNET | c->PidnsUnshareFlags, ChildStage.NetnsUnshare);
+        long entered = MapUserNamespace(c);
         if (entered != 0)
         {
             return entered;
@@ -66,7 +65,7 @@ internal static unsafe class ChildNetns
         if ((c->Flags & ChildContext.FlagNetnsProxy) != 0)
         {
             // A new namespace's lo is down: even 127.0.0.1 is unreachable until it is up. AppArmor's userns
-            // restriction (Ubuntu 24.04) lets unshare succeed but leaves no CAP_NET_ADMIN, and this is where it shows.
+            // restriction (Ubuntu 24.04) lets the clone succeed but leaves no CAP_NET_ADMIN, and this is where it shows.
             stage = (int)ChildStage.NetnsLoopbackUp;
             fd = c->Socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
             if (fd < 0)
@@ -139,117 +138,6 @@ internal static unsafe class ChildNetns
         *c->ErrnoLocation() = saved;
     Fail:
         return ((long)*c->ErrnoLocation() << 32) | (uint)stage;
-    }
-
-    /// <summary>
-    /// Unshares <paramref name="flags"/> (which include CLONE_NEWUSER) and maps only the caller's ids into the new user
-    /// namespace. Returns 0 or (errno &lt;&lt; 32) | stage, <paramref name="unshareStage"/> naming a failed unshare.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    internal static long EnterUserNamespace(ChildContext* c, int flags, ChildStage unshareStage)
-    {
-        if (c == null)
-        {
-            return 0;
-        }
-
-        // The supervisor is non-dumpable, which makes /proc/self/* root-owned: an unprivileged child could not open
-        // its own uid_map. Dumpable only around the map writes; execve resets it anyway.
-        int stage = (int)ChildStage.NetnsDumpable;
-        if (c->Prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) != 0)
-        {
-            goto Fail;
-        }
-
-        stage = (int)unshareStage;
-        if (c->Unshare(flags) != 0)
-        {
-            goto Fail;
-        }
-
-        stage = (int)ChildStage.NetnsSetgroups;
-        if (!WriteFile(c, c->SetgroupsPath, c->SetgroupsDeny))
-        {
-            goto Fail;
-        }
-
-        stage = (int)ChildStage.NetnsUidMap;
-        if (!WriteFile(c, c->UidMapPath, c->UidMap))
-        {
-            goto Fail;
-        }
-
-        stage = (int)ChildStage.NetnsGidMap;
-        if (!WriteFile(c, c->GidMapPath, c->GidMap))
-        {
-            goto Fail;
-        }
-
-        stage = (int)ChildStage.NetnsDumpable;
-        if (c->Prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == 0)
-        {
-            return 0;
-        }
-
-    Fail:
-        return ((long)*c->ErrnoLocation() << 32) | (uint)stage;
-    }
-
-    /// <summary>
-    /// Root of a new user namespace holds every capability in it: drops them all (bounding, ambient, then the sets), so
-    /// nothing in the sandbox can reconfigure its namespaces or regain them at exec. Returns 0 or (errno &lt;&lt; 32) | stage.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    internal static long DropCapabilities(ChildContext* c)
-    {
-        if (c == null)
-        {
-            return 0;
-        }
-
-        for (int cap = 0; cap <= c->CapLastCap; cap++)
-        {
-            if (c->Prctl(PR_CAPBSET_DROP, (nuint)cap, 0, 0, 0) != 0)
-            {
-                goto Fail;
-            }
-        }
-
-        if (c->Prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) == 0
-            && c->Syscall(c->SysCapset, (nint)c->CapHeader, (nint)c->CapData, 0) == 0)
-        {
-            return 0;
-        }
-
-    Fail:
-        return ((long)*c->ErrnoLocation() << 32) | (uint)ChildStage.NetnsDropCapabilities;
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static bool WriteFile(ChildContext* c, byte* path, byte* text)
-    {
-        if (c == null)
-        {
-            return false;
-        }
-
-        nint length = 0;
-        while (text[length] != 0)
-        {
-            length++;
-        }
-
-        int fd = c->Open(path, O_WRONLY | O_CLOEXEC, 0);
-        if (fd < 0)
-        {
-            return false;
-        }
-
-        bool ok = c->Write(fd, text, length) == length;
-        int saved = *c->ErrnoLocation();
-        c->Close(fd);
-        *c->ErrnoLocation() = saved;
-        return ok;
     }
 
     /// <summary>Reads "K=V\0..." until the supervisor closes its end, and appends the entries to envp.</summary>

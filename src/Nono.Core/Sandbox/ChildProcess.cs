@@ -31,10 +31,12 @@ internal static unsafe class ChildProcess
             return -2; // warm-up call in the parent, see ChildCode.Prepare
         }
 
-        // The direct PID-namespace init: a raw clone with namespace flags, which a multithreaded process may do (unlike
+        // The namespace tiers: a raw clone straight into the new namespaces, which a multithreaded process may do (unlike
         // unshare of a user namespace). glibc's fork handlers do not run: the child calls nothing that takes a glibc lock,
         // and starts the command with vfork, never fork (ChildInit).
-        int pid = (c->Flags & ChildContext.FlagPidnsDirect) != 0 ? (int)c->Syscall(c->SysClone, c->CloneFlags, 0, 0) : c->Fork();
+        int pid = (c->Flags & (ChildContext.FlagPidnsDirect | ChildContext.FlagNetnsDirect)) != 0
+            ? (int)c->Syscall(c->SysClone, c->CloneFlags, 0, 0)
+            : c->Fork();
         if (pid != 0)
         {
             return pid;
@@ -106,7 +108,7 @@ internal static unsafe class ChildProcess
 
     /// <summary>
     /// Confines the calling thread and execs. Returns only on failure: (errno &lt;&lt; 32) | stage.
-    /// Steps run in this order; a later tier (network namespace) adds its step before Landlock.
+    /// Steps run in this order; the namespace and containment tiers add their steps before Landlock.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static long ConfineAndExec(ChildContext* c)

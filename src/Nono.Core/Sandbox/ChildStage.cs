@@ -34,8 +34,7 @@ internal enum ChildStage
     // Process containment (ChildInit); numbered apart so other tiers can add stages above without renumbering.
     PidnsUnshare = 40,
     ContainmentSignals = 41,
-    PidnsFork = 42,
-    PidnsRelayGone = 43,
+    // 42, 43: the PID-namespace relay's fork of the init and the init's check of it (the relay is gone).
     PidnsMountPrivate = 44,
     PidnsMountProc = 45,
     PidnsProcRule = 46,

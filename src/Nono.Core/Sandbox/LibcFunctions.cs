@@ -63,7 +63,6 @@ internal static class LibcFunctions
         context->Syscall = (delegate* unmanaged[SuppressGCTransition]<nint, nint, nint, nint, nint>)Get("syscall");
         context->Execve = (delegate* unmanaged[SuppressGCTransition]<byte*, byte**, byte**, int>)Get("execve");
         context->ErrnoLocation = (delegate* unmanaged[SuppressGCTransition]<int*>)Get("__errno_location");
-        context->Unshare = (delegate* unmanaged[SuppressGCTransition]<int, int>)Get("unshare");
         context->Open = (delegate* unmanaged[SuppressGCTransition]<byte*, int, int, int>)Get("open");
         context->Close = (delegate* unmanaged[SuppressGCTransition]<int, int>)Get("close");
         context->Read = (delegate* unmanaged[SuppressGCTransition]<int, void*, nint, nint>)Get("read");

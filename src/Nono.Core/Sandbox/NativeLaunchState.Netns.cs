@@ -13,6 +13,8 @@ internal sealed unsafe partial class NativeLaunchState
 
     private const int EnvExtraEntries = 256;
 
+    private const int CLONE_NEWNET = 0x40000000;
+
     /// <summary>A context for <see cref="SandboxLauncher.ProbeNetworkNamespace"/>: the namespace steps with lo up, then stop.</summary>
     private NativeLaunchState()
     {
@@ -38,7 +40,9 @@ internal sealed unsafe partial class NativeLaunchState
     private void PrepareNetns(int? proxyPort, string[] environment, DnsTrapFault dnsTrapFault = DnsTrapFault.None)
     {
         ChildContext* c = Context;
-        c->Flags |= ChildContext.FlagNetns | (proxyPort is null ? 0 : ChildContext.FlagNetnsProxy);
+        // The supervisor clones the child into the new user + network namespace (the PID-namespace tier adds its flags).
+        c->Flags |= ChildContext.FlagNetns | ChildContext.FlagNetnsDirect | (proxyPort is null ? 0 : ChildContext.FlagNetnsProxy);
+        c->CloneFlags |= SIGCHLD | CLONE_NEWUSER | CLONE_NEWNET;
         PrepareUserNamespace();
 
         // struct ifreq: char ifr_name[16], then a 24-byte union whose first member is short ifr_flags.
@@ -77,7 +81,7 @@ internal sealed unsafe partial class NativeLaunchState
         }
     }
 
-    /// <summary>The id maps and capability buffers for a user namespace (<see cref="ChildNetns.EnterUserNamespace"/>, <see cref="ChildNetns.DropCapabilities"/>).</summary>
+    /// <summary>The id maps and capability buffers for a user namespace (<see cref="ChildNetns.MapUserNamespace"/>, <see cref="ChildNetns.DropCapabilities"/>).</summary>
     private void PrepareUserNamespace()
     {
         ChildContext* c = Context;

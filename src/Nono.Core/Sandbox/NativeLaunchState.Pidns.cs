@@ -124,19 +124,18 @@ internal sealed unsafe partial class NativeLaunchState
             return;
         }
 
-        c->Flags |= ChildContext.FlagPidns;
-        if ((c->Flags & ChildContext.FlagNetns) != 0)
+        // No relay: the supervisor clones the init into the namespaces, and the init checks nono's pid in /proc/self/status.
+        // Unprivileged, it needs a user namespace; with the network tier it has one (PrepareNetns), whose maps ChildNetns writes.
+        c->Flags |= ChildContext.FlagPidns | ChildContext.FlagPidnsDirect;
+        if ((c->Flags & ChildContext.FlagNetns) == 0 && Interop.Interop.GetUid() != 0)
         {
-            c->PidnsUnshareFlags = CLONE_NEWPID | CLONE_NEWNS; // with the user + net namespaces
+            c->Flags |= ChildContext.FlagPidnsUserns;
+            c->CloneFlags |= CLONE_NEWUSER;
         }
-        else
-        {
-            // No relay: the supervisor clones the init into the namespaces, and the init checks nono's pid in /proc/self/status.
-            c->Flags |= ChildContext.FlagPidnsDirect | (Interop.Interop.GetUid() != 0 ? ChildContext.FlagPidnsUserns : 0);
-            c->CloneFlags = SIGCHLD | CLONE_NEWPID | CLONE_NEWNS | (Interop.Interop.GetUid() != 0 ? CLONE_NEWUSER : 0);
-            c->StatusPath = _memory.String("/proc/self/status");
-            c->StatusBuffer = (byte*)_memory.Allocate(ChildContext.StatusBufferBytes);
-        }
+
+        c->CloneFlags |= SIGCHLD | CLONE_NEWPID | CLONE_NEWNS;
+        c->StatusPath = _memory.String("/proc/self/status");
+        c->StatusBuffer = (byte*)_memory.Allocate(ChildContext.StatusBufferBytes);
 
         c->RootPath = _memory.String("/");
         c->ProcPath = _memory.String("/proc");

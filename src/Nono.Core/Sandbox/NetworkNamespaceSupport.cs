@@ -10,6 +10,9 @@ public sealed record NetworkNamespaceSupport
     /// <summary>Path of the AppArmor sysctl that Ubuntu 23.10+ sets to restrict unprivileged user namespaces.</summary>
     public const string AppArmorSysctl = "/proc/sys/kernel/apparmor_restrict_unprivileged_userns";
 
+    /// <summary>The step that creates the namespaces, as failures name it (the PID-namespace tier's flags ride along).</summary>
+    public const string CloneStep = "clone(CLONE_NEWUSER|CLONE_NEWNET)";
+
     /// <summary>Whether the namespace (user + net, id maps, <c>lo</c> up) can be set up.</summary>
     public required bool Available { get; init; }
 
@@ -30,11 +33,11 @@ public sealed record NetworkNamespaceSupport
 
     /// <summary>
     /// Diagnoses a failed namespace step. The AppArmor case is named only when the sysctl is present and 1 and the
-    /// failure is EPERM/EACCES at the unshare or at a step after it (there the namespace exists but has no capabilities).
+    /// failure is EPERM/EACCES at the clone or at a step after it (there the namespace exists but has no capabilities).
     /// </summary>
     /// <param name="step">The failed step (syscall) as a user reads it.</param>
     /// <param name="errno">The kernel's errno.</param>
-    /// <param name="afterUnshare">Whether the failed step came after a successful unshare.</param>
+    /// <param name="afterUnshare">Whether the failed step came after the namespace was created (a successful clone).</param>
     /// <param name="appArmorSysctlValue">The sysctl's value, or null when absent.</param>
     /// <param name="executable">The nono binary an AppArmor profile would have to name.</param>
     public static NetworkNamespaceSupport FromFailure(string step, int errno, bool afterUnshare, string? appArmorSysctlValue, string executable)
@@ -61,9 +64,9 @@ public sealed record NetworkNamespaceSupport
 
         string? remedy = (step, errno) switch
         {
-            ("unshare(CLONE_NEWUSER|CLONE_NEWNET)", 28) => "raise user.max_user_namespaces (it is 0 or exhausted)",
-            ("unshare(CLONE_NEWUSER|CLONE_NEWNET)", 22) => "nono must create the namespace from a single-threaded child (nono run, not nono wrap)",
-            ("unshare(CLONE_NEWUSER|CLONE_NEWNET)", 1) => "user namespaces are disabled (kernel.unprivileged_userns_clone=0, a container's seccomp profile, or a nested user namespace limit); allow them for nono",
+            (CloneStep, 28) => "raise user.max_user_namespaces and user.max_net_namespaces (one is 0 or exhausted)",
+            (CloneStep, 22) => "the kernel lacks user or network namespace support (CONFIG_USER_NS, CONFIG_NET_NS)",
+            (CloneStep, 1) => "user namespaces are disabled (kernel.unprivileged_userns_clone=0, a container's seccomp profile, or a nested user namespace limit); allow them for nono",
             _ => null,
         };
         return new NetworkNamespaceSupport { Available = false, Reason = $"user namespaces unusable: {step} failed: {error}", Remedy = remedy };

@@ -8,15 +8,21 @@ namespace Nono.Core.Sandbox;
 public static partial class SandboxLauncher
 {
     /// <summary>
-    /// Tries, in a forked child, exactly what the <see cref="NetworkTier.IsolatedNamespace"/> tier does up to bringing
-    /// <c>lo</c> up (unshare user + net namespaces, setgroups, id maps, SIOCSIFFLAGS) and reports whether it works
-    /// and, if not, why and what would fix it. The calling process is not changed.
+    /// Tries, in a cloned child, exactly what the <see cref="NetworkTier.IsolatedNamespace"/> tier does up to bringing
+    /// <c>lo</c> up (clone into new user + net namespaces, setgroups, id maps, SIOCSIFFLAGS) and reports whether it works
+    /// and, if not, why and what would fix it. A clone the kernel refuses is such an answer. The calling process is not changed.
     /// </summary>
     public static NetworkNamespaceSupport ProbeNetworkNamespace()
     {
         ForkSafety.ThrowIfUnsafe();
         _ = s_prepared.Value;
         using NativeLaunchState state = NativeLaunchState.ForNetnsProbe();
+        return ProbeNetworkNamespaceOn(state);
+    }
+
+    /// <summary>The probe on a prepared <see cref="NativeLaunchState.ForNetnsProbe"/> state (tests adjust it first).</summary>
+    internal static NetworkNamespaceSupport ProbeNetworkNamespaceOn(NativeLaunchState state)
+    {
         long? failure = RunProbe(state, "network namespace", out string? problem);
         return failure is null ? NetworkNamespaceSupport.Unavailable(problem ?? "the network namespace probe failed")
             : failure == 0 ? NetworkNamespaceSupport.Works
@@ -154,7 +160,7 @@ public static partial class SandboxLauncher
     private static string? NetnsStageName(ChildStage stage) => stage switch
     {
         ChildStage.NetnsDumpable => "prctl(PR_SET_DUMPABLE)",
-        ChildStage.NetnsUnshare => "unshare(CLONE_NEWUSER|CLONE_NEWNET)",
+        ChildStage.NetnsUnshare => NetworkNamespaceSupport.CloneStep,
         ChildStage.NetnsSetgroups => "write /proc/self/setgroups",
         ChildStage.NetnsUidMap => "write /proc/self/uid_map",
         ChildStage.NetnsGidMap => "write /proc/self/gid_map",

@@ -5,9 +5,9 @@ namespace Nono.Core.Sandbox;
 public static partial class SandboxLauncher
 {
     /// <summary>
-    /// Tries, in a forked child, what the <see cref="ProcessContainment.PidNamespace"/> tier does up to mounting the private
-    /// /proc (unshare PID + mount namespaces, in a user namespace when unprivileged; fork the init; mount) and says whether
-    /// it works or why not. The calling process is not changed.
+    /// Tries, in a cloned child, what the <see cref="ProcessContainment.PidNamespace"/> tier does up to mounting the private
+    /// /proc (clone the init into new PID + mount namespaces, and a user namespace when unprivileged; mount) and says
+    /// whether it works or why not. The calling process is not changed.
     /// </summary>
     public static (bool Available, string Problem) ProbePidNamespace()
     {
@@ -98,20 +98,28 @@ public static partial class SandboxLauncher
     }
 
     /// <summary>
-    /// The report for a direct PID-namespace clone the kernel refused (EPERM under a seccomp profile or with unprivileged
-    /// user namespaces off, ENOSPC at a namespace limit, EINVAL): the same value as the relay's refused unshare, so the
-    /// probe says why the tier is not available and a launch fails with the containment hint. Null for any other fork.
+    /// The report for a clone into new namespaces that the kernel refused (EPERM under a seccomp profile or with unprivileged
+    /// user namespaces off, ENOSPC at a namespace limit, EINVAL): the value a refused unshare gave before the relays went, so
+    /// the probe says why the tier is not available and a launch fails with the tier's hint or diagnosis. The network
+    /// tier's step names it when its flags were in the clone. Null for a plain fork.
     /// </summary>
     // SAFETY: reads the calling thread's errno right after the failed clone, through the live context of state.
-    private static unsafe long? RefusedClone(NativeLaunchState state) =>
-        (state.Context->Flags & ChildContext.FlagPidnsDirect) != 0
-            ? ((long)*state.Context->ErrnoLocation() << 32) | (uint)ChildStage.PidnsUnshare
-            : null;
+    private static unsafe long? RefusedClone(NativeLaunchState state)
+    {
+        int flags = state.Context->Flags;
+        if ((flags & (ChildContext.FlagPidnsDirect | ChildContext.FlagNetnsDirect)) == 0)
+        {
+            return null;
+        }
+
+        ChildStage stage = (flags & ChildContext.FlagNetnsDirect) != 0 ? ChildStage.NetnsUnshare : ChildStage.PidnsUnshare;
+        return ((long)*state.Context->ErrnoLocation() << 32) | (uint)stage;
+    }
 
     /// <summary>
-    /// How the command ended: in the contained tiers the relay is nono's child and the command's exact wait status comes
-    /// over the status pipe (so 128+N and core flags pass through); without a report (the relay or init was killed
-    /// first), the relay's own status stands.
+    /// How the command ended: in the contained tiers the init (or the cgroup relay) is nono's child and the command's exact
+    /// wait status comes over the status pipe (so 128+N and core flags pass through); without a report (the init or relay
+    /// was killed first), that child's own status stands.
     /// </summary>
     private static ChildExit CommandExit(int relayStatus, SafeFdHandle? statusPipe)
     {
@@ -122,7 +130,7 @@ public static partial class SandboxLauncher
 
         using (statusPipe)
         {
-            // Every writer (relay, init) has exited by now, so this read cannot block for long; bounded all the same.
+            // Every writer (the init or relay) has exited by now, so this read cannot block for long; bounded all the same.
             Span<byte> status = stackalloc byte[sizeof(int)];
             int filled = 0;
             while (filled < status.Length && Interop.Interop.WaitReadable(statusPipe, 1_000))
@@ -147,13 +155,11 @@ public static partial class SandboxLauncher
     private static string? ContainmentStageName(ChildStage stage) => stage switch
     {
         ChildStage.PidnsUnshare => "unshare or clone(CLONE_NEWPID|CLONE_NEWNS)",
-        ChildStage.ContainmentSignals => "sigprocmask(block all) for the relay",
-        ChildStage.PidnsFork => "fork the PID namespace's init",
-        ChildStage.PidnsRelayGone => "init: parent-death signal (the relay was gone)",
+        ChildStage.ContainmentSignals => "sigprocmask(block all) for the relay or init",
         ChildStage.PidnsMountPrivate => "mount(/, MS_REC|MS_PRIVATE)",
         ChildStage.PidnsMountProc => "mount(proc, /proc)",
         ChildStage.PidnsProcRule => "landlock_add_rule for the new /proc",
-        ChildStage.ContainmentForkCommand => "fork the command under the relay",
+        ChildStage.ContainmentForkCommand => "start the command under the init or relay",
         ChildStage.CgroupEnter => "write cgroup.procs (join the run's cgroup)",
         ChildStage.ContainmentDeathSignal => "prctl(PR_SET_PDEATHSIG) for the relay",
         _ => null,

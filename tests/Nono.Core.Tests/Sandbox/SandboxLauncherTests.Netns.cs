@@ -115,6 +115,32 @@ public sealed partial class SandboxLauncherTests
         Assert.Equal(fault == DnsTrapFault.Bind, handed.DnsTrapUnavailable!.Contains("; bind/listen the DNS TCP socket on port 53 in the namespace: ", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// The network namespace probe clones its child straight into the new user + network namespace; a clone the kernel
+    /// refuses (here EINVAL: CLONE_FS with CLONE_NEWUSER; elsewhere EPERM under a seccomp profile or ENOSPC at a namespace
+    /// limit) is a "not available" answer naming the clone and its errno, not an exception, so the planner falls back as it
+    /// did for a refused unshare. The same probe unaltered works here.
+    /// </summary>
+    [Fact]
+    public unsafe void NetnsProbe_CloneRefusedByTheKernel_IsNotAvailableWithAReasonNotAnException()
+    {
+        const int CLONE_FS = 0x200, CLONE_NEWUSER = 0x10000000, CLONE_NEWNET = 0x40000000, EINVAL = 22;
+        using NativeLaunchState works = NativeLaunchState.ForNetnsProbe();
+        Assert.True((works.Context->Flags & ChildContext.FlagNetnsDirect) != 0, "the network namespace is made by the clone");
+        Assert.Equal(CLONE_NEWUSER | CLONE_NEWNET, works.Context->CloneFlags & (CLONE_NEWUSER | CLONE_NEWNET));
+        NetworkNamespaceSupport expected = SandboxLauncher.ProbeNetworkNamespaceOn(works);
+        Assert.SkipUnless(expected.Available, $"no private network namespace here: {expected}");
+
+        using NativeLaunchState refused = NativeLaunchState.ForNetnsProbe();
+        refused.Context->CloneFlags |= CLONE_FS;
+        Assert.Equal(((long)EINVAL << 32) | (uint)ChildStage.NetnsUnshare, SandboxLauncher.RunProbe(refused, "network namespace", out string? problem));
+        Assert.Null(problem);
+        NetworkNamespaceSupport ns = SandboxLauncher.ProbeNetworkNamespaceOn(refused);
+        Assert.False(ns.Available);
+        Assert.Contains("clone(CLONE_NEWUSER|CLONE_NEWNET) failed", ns.Reason, StringComparison.Ordinal);
+        Assert.Contains("errno 22", ns.Reason, StringComparison.Ordinal);
+    }
+
     private static SandboxPlan NetnsProxyPlan()
     {
         NetworkNamespaceSupport ns = SandboxLauncher.ProbeNetworkNamespace();

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using Nono.Testing;
+
+namespace Nono.Action.Tests.Sandbox;
+
+public sealed partial class RunCommandTests
+{
+    /// <summary>The command prints its pid and parent as it sees them, then waits; the marker names it in argv.</summary>
+    private const string ReportAndPause = "import os, signal, sys; print('ready', os.getpid(), os.getppid(), flush=True); signal.pause()";
+
+    public static TheoryData<TestUser, string, bool> NetnsChains => new()
+    {
+        { TestUser.Current, "pidns", false },
+        { TestUser.Nobody, "pidns", false },
+        { TestUser.Current, "pidns", true },
+        { TestUser.Nobody, "pidns", true },
+        { TestUser.Current, "direct-child", false },
+        { TestUser.Nobody, "direct-child", true },
+        { TestUser.Current, "cgroup", false },
+    };
+
+    /// <summary>
+    /// The network tier (block and proxy) is cloned straight into its namespaces: no relay between nono and the namespace's
+    /// first process. With the PID namespace nono's only child is the namespace's init (pid 1 there) and the command is its
+    /// only child (pid 2); with direct-child the command itself is nono's child; with cgroup the cgroup relay is, and the
+    /// command is its child. Each time the command is in a network namespace other than the host's, and the tree dies when
+    /// nono is killed (the parent-death links hold without the relay).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(NetnsChains))]
+    public async Task Run_NetworkNamespace_NoRelayBetweenNonoAndTheNamespace_TreeDiesWithNono(TestUser user, string containment, bool proxy)
+    {
+        Assert.SkipUnless(containment != "cgroup" || ProcessRunner.IsRoot, "the cgroup tier needs a writable cgroup (root)");
+        using NonoSandbox sb = new(user);
+        sb.Environment["NONO_CONTAINMENT"] = containment;
+        sb.Environment["NONO_NETWORK_TIER"] = "netns";
+        string marker = $"nono-netns-{Guid.NewGuid():N}";
+        string[] network = proxy ? ["--allow-domain", "example.test"] : ["--block-net"];
+        using Process nono = sb.Start(["run", .. SandboxSystemPaths.CliFlags, .. network, "--", NonoSandbox.Python, "-c", ReportAndPause, marker]);
+        string? ready = await nono.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken);
+        if (ready is null)
+        {
+            Assert.Fail($"no ready line; stderr: {await nono.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken)}");
+        }
+
+        try
+        {
+            int first = Assert.Single(ChildrenOf(nono.Id));
+            int command = containment == "direct-child" ? first : Assert.Single(ChildrenOf(first));
+            Assert.Contains(marker, File.ReadAllText($"/proc/{command}/cmdline"), StringComparison.Ordinal);
+            Assert.NotEqual(NetworkNamespace(Environment.ProcessId), NetworkNamespace(command));
+            string[] seen = ready.Split(' ');
+            if (containment == "pidns")
+            {
+                Assert.Equal(["ready", "2", "1"], seen);
+                Assert.Equal([first, 1], NamespacePids(first));
+                Assert.Equal([command, 2], NamespacePids(command));
+            }
+            else
+            {
+                Assert.Equal(["ready", command.ToString(), (containment == "direct-child" ? nono.Id : first).ToString()], seen);
+            }
+        }
+        finally
+        {
+            Signal(nono.Id, 9);
+            await nono.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
+
+        Assert.Empty(await SurvivorsAsync(marker, expectNone: true));
+    }
+
+    /// <summary>
+    /// Where the kernel refuses a new network namespace (here: user.max_net_namespaces = 0 in a user namespace made for the
+    /// test; elsewhere a seccomp profile or user namespaces turned off), the probe's refused clone is "not available": block
+    /// mode falls back to the seccomp tier and runs, proxy mode without the opt-in is refused as before, and a forced
+    /// <c>netns</c> is refused with the clone's reason and remedy, never a fork error.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(BothUsers))]
+    public async Task Run_NetworkNamespaceRefusedByTheKernel_BlockFallsBackProxyAndForcedSayWhy(TestUser user)
+    {
+        using NonoSandbox sb = new(user);
+        string[] noNetNamespaces = ["--user", "--map-root-user", "sh", "-c", "echo 0 > /proc/sys/user/max_net_namespaces && exec \"$0\" \"$@\"", NonoExecutable.Path];
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        Task<ProcessResult> Run(params string[] args) =>
+            ProcessRunner.RunAsync("unshare", [.. noNetNamespaces, .. args], user, sb.Environment, sb.Home.Path, cancellationToken: ct);
+
+        ProcessResult blocked = await Run(["run", .. SandboxSystemPaths.CliFlags, "--block-net", "--", "/bin/echo", "hi"]);
+        ProcessResult dry = await Run(["run", "--dry-run", "--block-net", "--", "/bin/true"]);
+        ProcessResult proxied = await Run(["run", .. SandboxSystemPaths.CliFlags, "--allow-domain", "example.test", "--", "/bin/true"]);
+        sb.Environment["NONO_NETWORK_TIER"] = "netns";
+        ProcessResult forced = await Run(["run", .. SandboxSystemPaths.CliFlags, "--block-net", "--", "/bin/true"]);
+
+        Assert.True(blocked.ExitCode == 0, blocked.StandardError);
+        Assert.Equal("hi", blocked.StandardOutput.Trim());
+        Assert.Contains("network tier: seccomp-block", dry.StandardOutput);
+        Assert.Equal(1, proxied.ExitCode);
+        Assert.Contains("clone(CLONE_NEWUSER|CLONE_NEWNET) failed", proxied.StandardError);
+        Assert.Contains("refusing to run (opt in with --allow-weaker proxy-without-netns)", proxied.StandardError);
+        Assert.Equal(1, forced.ExitCode);
+        Assert.Contains("NONO_NETWORK_TIER=netns, but user namespaces unusable: clone(CLONE_NEWUSER|CLONE_NEWNET) failed", forced.StandardError);
+        Assert.Contains("(errno 28)", forced.StandardError); // ENOSPC: the namespace limit
+        Assert.Contains("raise user.max_user_namespaces and user.max_net_namespaces", forced.StandardError);
+        Assert.DoesNotContain("fork failed", blocked.StandardError + proxied.StandardError + forced.StandardError);
+    }
+
+    /// <summary>The network namespace of <paramref name="pid"/> (its /proc/PID/ns/net link).</summary>
+    private static string NetworkNamespace(int pid) => new FileInfo($"/proc/{pid}/ns/net").LinkTarget ?? "";
+}
