@@ -46,7 +46,7 @@ public sealed record SandboxPlan
 
     internal IReadOnlyList<LandlockPathRule> PathRules { get; init; } = [];
 
-    /// <summary>Denies carved out of a directory grant (their siblings are the listed rules), each once.</summary>
+    /// <summary>Denies inside a carved directory grant (the one that carved it, and any that removed a listed sibling), each once.</summary>
     internal IReadOnlyList<string> CarvedDenies { get; init; } = [];
 
     /// <summary>The inodes of <see cref="CarvedDenies"/> and the directories above them when planned.</summary>

@@ -17,7 +17,8 @@ public static partial class SandboxPlanner
     /// grant down to the deny. The directories on that way get no rule of their own, so nothing can be listed,
     /// created, removed or renamed directly in them. The sibling grants are recorded in <paramref name="book"/>: what a
     /// listing found may be gone or replaced by the time the ruleset is built, and is opened accordingly; each deny
-    /// carved is added to <paramref name="carved"/>, so the builder can keep its inode out of the sibling rules.
+    /// carved, or that removes a listed sibling, is added to <paramref name="carved"/>, so the builder can keep its inode
+    /// (and the files inside it) out of the sibling rules.
     /// </summary>
     private static List<FsGrant> ApplyDenies(CapabilitySet capabilities, CarveBook book, List<string> carved, List<string> notes, List<string> problems)
     {
@@ -43,6 +44,14 @@ public static partial class SandboxPlanner
                 {
                     notes.Add($"grant {grant.Path} [{grant.Source}] removed: deny {deny.Path} [{deny.Source}] covers it");
                     grants.RemoveAt(i);
+
+                    // A deny that removes a listed sibling lies inside a carved grant as much as the one that carved
+                    // it (~/.ssh once the state directory has carved ~): its inode and tree are kept out of the rules too.
+                    if (!carvedThisDeny && book.Listed.ContainsKey(grant))
+                    {
+                        carved.Add(deny.Path);
+                        carvedThisDeny = true;
+                    }
                 }
                 else if (!grant.IsFile && SandboxPath.IsSameOrAncestorNormalized(key, denyKey))
                 {

@@ -45,6 +45,34 @@ public sealed partial class SandboxLauncherTests
     }
 
     [Fact]
+    public async Task Start_SecondDenyRenamedOntoAListedSiblingAfterThePlan_NotGranted()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        using TempDirectory home = new();
+        string secret = await WriteKey(home.Combine(".ssh"));
+        Directory.CreateDirectory(home.Combine("state", "nono"));
+        Directory.CreateDirectory(home.Combine("alpha"));
+        await File.WriteAllTextAsync(home.Combine("alpha", "kept"), "alpha-ok", ct);
+        Directory.CreateDirectory(home.Combine("beta"));
+
+        // The first deny carves the grant; the second only removes the sibling the carving listed for it (the order
+        // nono's own state directory and ~/.ssh come in with --allow ~). The second's inode is as denied as the first's.
+        SandboxPlan plan = SandboxRun.Plan(SandboxRun.With(SandboxRun.Write(home.Path)) with
+        {
+            Denies = [new FsDeny(home.Combine("state", "nono"), "test"), new FsDeny(home.Combine(".ssh"), "test")],
+        });
+        Directory.Delete(home.Combine("beta"));
+        Directory.Move(home.Combine(".ssh"), home.Combine("beta"));
+        ProcessResult result = await SandboxRun.RunAsync(plan, SandboxRun.Sh, ["-c",
+            $"cat {home.Combine("alpha", "kept")}; echo; cat {home.Combine("beta", "id_ed25519")} || echo renamed-denied"]);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("alpha-ok", result.StandardOutput);
+        Assert.DoesNotContain(secret, result.StandardOutput);
+        Assert.Contains("renamed-denied", result.StandardOutput);
+    }
+
+    [Fact]
     public async Task Start_ListedSiblingIsAHardLinkToAFileInsideTheDeniedDirectory_NotGranted()
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
