@@ -50,7 +50,7 @@ internal static partial class Interop
     /// Null when it is gone or no longer of the listed kind (it changed since the listing): a link, or a directory where
     /// a non-directory was listed or the other way round. A rule on what is there now could grant something never listed.
     /// <paramref name="identity"/> is the inode opened (Landlock attaches the rule to it, whatever its name) and
-    /// <paramref name="linkCount"/> its number of hard links.
+    /// <paramref name="linkCount"/> its number of hard links (0 for a directory).
     /// </summary>
     internal static unsafe SafeFdHandle? TryOpenListedEntry(SafeFdHandle directory, ReadOnlySpan<char> name, bool isDirectory, out FileIdentity identity, out uint linkCount)
     {
@@ -79,7 +79,7 @@ internal static partial class Interop
         }
 
         identity = ReadIdentity(buffer, name.ToString());
-        linkCount = buffer.stx_nlink;
+        linkCount = type == S_IFDIR ? 0 : buffer.stx_nlink; // a directory's count is its subdirectories, never hard links
         return handle;
     }
 
