@@ -25,6 +25,9 @@ internal sealed record SandboxInvocation(
     bool Silent,
     bool Verbose) : IDisposable
 {
+    /// <summary>Test hook: a FIFO read to its end after the plan is made and before the sandbox is built.</summary>
+    public const string PauseAfterPlanVariable = "NONO_TEST_PAUSE_AFTER_PLAN";
+
     /// <summary>The prepared invocation, or null after printing the problems (exit 1) or the dry run (exit 0).</summary>
     public static SandboxInvocation? Prepare(RunOptions options, ParseResult parse, CliContext context, out int exitCode, RunNetworkOptions? networkOptions = null)
     {
@@ -132,6 +135,19 @@ internal sealed record SandboxInvocation(
         {
             // Always printed, even with --silent: less protection is never silent.
             context.Error.WriteLine($"nono: warning: weaker mode in force: {WeakerModes.Name(mode)}");
+        }
+
+        foreach (string line in plan.Withheld)
+        {
+            context.Error.WriteLine($"nono: warning: {line}"); // always: the command sees less than the policy states
+        }
+
+        if (context.GetEnv(PauseAfterPlanVariable) is { Length: > 0 } pause)
+        {
+            // Test hook: blocks until a writer opens and closes this FIFO, so a test can change the tree between the
+            // plan and the ruleset without racing nono. It can only delay the run, never weaken it.
+            using FileStream wait = new(pause, FileMode.Open, FileAccess.Read);
+            wait.CopyTo(Stream.Null);
         }
 
         bool verbose = parse.GetValue(options.Verbose);

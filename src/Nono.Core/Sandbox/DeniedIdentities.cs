@@ -8,7 +8,7 @@ namespace Nono.Core.Sandbox;
 /// after the plan, a hard link to a denied file, a name that a case-insensitive directory folds onto the deny's, a
 /// bind mount of a directory above it) would grant the deny. Taken at plan time (the deny renamed away since then is
 /// no longer at its path) and again at ruleset build time (what the deny is when the rules are attached).
-/// Not covered: a hard link to a file inside a denied directory (that would need a walk of the whole denied tree).
+/// A hard link to a file inside a denied directory is caught by the link count and <see cref="DeniedLinks"/>.
 /// </summary>
 internal static class DeniedIdentities
 {

@@ -1,25 +1,50 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using Nono.Core.Sandbox.Interop;
+using Fs = Nono.Core.Snapshots.Native.Interop;
 
 namespace Nono.Core.Sandbox;
 
-/// <summary>One entry of a <see cref="DirectoryListing"/>: its full path and whether it is a directory.</summary>
-internal readonly record struct ListedEntry(string FullName, bool IsDirectory);
+/// <summary>
+/// One entry of a <see cref="DirectoryListing"/>: its full path, whether it is a directory, and for a non-directory
+/// with more than one hard link its identity (it could be another name of a denied file).
+/// </summary>
+internal readonly record struct ListedEntry(string FullName, bool IsDirectory, FileIdentity? MultiplyLinked = null);
 
 /// <summary>
-/// The entries of a directory except symbolic links (and . and ..), typed from the listing itself: one readdir pass,
-/// no stat or readlink per entry, and one string per entry (its full path). Only an entry whose file system reports
-/// no type is looked up with lstat.
+/// The entries of an open directory except symbolic links (and . and ..): one readdir pass, directories typed from
+/// the listing itself, one statx (relative to the directory, not following links) for each other entry for its type
+/// and link count, and one string per entry (its full path).
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal static class DirectoryListing
 {
-    public static unsafe List<ListedEntry> Read(string directory)
+    private const uint StatxType = 0x1;
+    private const uint StatxNlink = 0x4;
+    private const uint StatxIno = 0x100;
+
+    public static unsafe List<ListedEntry> Read(Snapshots.Native.SafeFd directory, string path)
     {
-        nint dir = Interop.Interop.Libc.opendir(directory);
+        // readdir needs a DIR* that owns its descriptor: a second one on the same directory, given to fdopendir.
+        int fd;
+        fixed (byte* dot = "."u8)
+        {
+            // SAFETY: "."u8 is a NUL-terminated literal; the directory's descriptor is kept alive below.
+            fd = Fs.Libc.openat(directory.Fd, dot, Fs.O_RDONLY | Fs.O_DIRECTORY | Fs.O_CLOEXEC, 0);
+        }
+
+        GC.KeepAlive(directory);
+        if (fd < 0)
+        {
+            throw new IOException($"openat: {Marshal.GetPInvokeErrorMessage(Interop.Interop.LastErrno)}");
+        }
+
+        nint dir = Interop.Interop.Libc.fdopendir(fd);
         if (dir == 0)
         {
-            throw new IOException($"opendir: {Marshal.GetPInvokeErrorMessage(Interop.Interop.LastErrno)}");
+            int errno = Interop.Interop.LastErrno;
+            _ = Fs.Libc.close(fd);
+            throw new IOException($"fdopendir: {Marshal.GetPInvokeErrorMessage(errno)}");
         }
 
         List<ListedEntry> entries = [];
@@ -35,26 +60,43 @@ internal static class DirectoryListing
                 }
 
                 // SAFETY: readdir returned a dirent that stays valid until the next readdir; d_name is NUL-terminated.
-                ReadOnlySpan<byte> name = MemoryMarshal.CreateReadOnlySpanFromNullTerminated(entry + Interop.Interop.DirentNameOffset);
+                byte* namePointer = entry + Interop.Interop.DirentNameOffset;
+                ReadOnlySpan<byte> name = MemoryMarshal.CreateReadOnlySpanFromNullTerminated(namePointer);
                 byte type = entry[Interop.Interop.DirentTypeOffset];
                 if (name.SequenceEqual("."u8) || name.SequenceEqual(".."u8) || type == Interop.Interop.DT_LNK)
                 {
                     continue;
                 }
 
-                string fullName = Join(directory, name);
-                if (type != Interop.Interop.DT_UNKNOWN)
+                if (type == Interop.Interop.DT_DIR)
                 {
-                    entries.Add(new ListedEntry(fullName, type == Interop.Interop.DT_DIR));
+                    entries.Add(new ListedEntry(Join(path, name), true));
+                    continue;
                 }
-                else
+
+                // Anything else (or a file system that reports no type) gets one statx for its type and link count.
+                Fs.statx_buf buffer;
+                // SAFETY: namePointer is the dirent's NUL-terminated name, valid until the next readdir; buffer is a
+                // stack struct statx.
+                if (Fs.Libc.statx(fd, namePointer, Fs.AT_SYMLINK_NOFOLLOW, StatxType | StatxNlink | StatxIno, &buffer) != 0)
                 {
-                    // Some file systems do not fill d_type: ask lstat (a missing entry answers -1, all flags, and is skipped).
-                    FileAttributes attributes = new FileInfo(fullName).Attributes;
-                    if ((attributes & FileAttributes.ReparsePoint) == 0)
+                    int errno = Interop.Interop.LastErrno;
+                    if (errno == (int)Interop.Interop.Errno.ENOENT)
                     {
-                        entries.Add(new ListedEntry(fullName, (attributes & FileAttributes.Directory) != 0));
+                        continue; // removed since readdir
                     }
+
+                    throw new IOException($"statx {Join(path, name)}: {Marshal.GetPInvokeErrorMessage(errno)}");
+                }
+
+                uint kind = buffer.stx_mode & Fs.S_IFMT;
+                if (kind != Fs.S_IFLNK)
+                {
+                    bool isDirectory = kind == Fs.S_IFDIR;
+                    FileIdentity? linked = !isDirectory && buffer.stx_nlink > 1
+                        ? new FileIdentity(((ulong)buffer.stx_dev_major << 32) | buffer.stx_dev_minor, buffer.stx_ino)
+                        : null;
+                    entries.Add(new ListedEntry(Join(path, name), isDirectory, linked));
                 }
             }
         }

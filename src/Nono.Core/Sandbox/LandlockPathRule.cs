@@ -1,8 +1,9 @@
 namespace Nono.Core.Sandbox;
 
 /// <summary>
-/// One Landlock path-beneath rule: the rights allowed at and below <see cref="Path"/>. <see cref="Listed"/>: an entry a
-/// directory listing found while carving a deny out of a grant; it is opened without following a link and skipped when
-/// it is gone or changed kind since the listing (see <c>Interop.TryOpenListedEntry</c>).
+/// One Landlock path-beneath rule: the rights allowed at and below <see cref="Path"/>. <see cref="ListedIn"/>: for an
+/// entry a directory listing found while carving a deny out of a grant, the directory listed; the entry is opened by
+/// name in that directory (reached from the grant without following a link) and skipped when it is gone or changed
+/// kind since the listing (see <c>Interop.TryOpenListedEntry</c>).
 /// </summary>
-internal sealed record LandlockPathRule(string Path, LandlockFs Access, bool IsFile, string Source, bool Listed = false);
+internal sealed record LandlockPathRule(string Path, LandlockFs Access, bool IsFile, string Source, CarvedDirectory? ListedIn = null);

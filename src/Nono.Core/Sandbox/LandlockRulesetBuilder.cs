@@ -8,7 +8,7 @@ internal static class LandlockRulesetBuilder
     /// <summary>The ruleset, or null when the plan runs without Landlock.</summary>
     public static SafeFdHandle? Build(SandboxPlan plan)
     {
-        if (plan.LandlockAbi < 1)
+        if (plan.LandlockAbi < 1 || !OperatingSystem.IsLinux())
         {
             return null;
         }
@@ -17,10 +17,11 @@ internal static class LandlockRulesetBuilder
         try
         {
             // Taken again now: what matters is also which inodes the denies are when the rules are attached.
-            HashSet<FileIdentity>? denied = plan.CarvedDenies.Count == 0 ? null : DeniedIdentities.Collect(plan.CarvedDenies, [.. plan.CarvedDenyIdentities]);
+            ListedCheck? check = plan.CarvedDenies.Count == 0 ? null : new(plan.CarvedDenies, DeniedIdentities.Collect(plan.CarvedDenies, [.. plan.CarvedDenyIdentities]));
+            using CarvedDirectoryWalk walk = new();
             foreach (LandlockPathRule rule in plan.PathRules)
             {
-                using SafeFdHandle? fd = rule.Listed ? OpenListed(rule, denied) : Interop.Interop.OpenPath(rule.Path);
+                using SafeFdHandle? fd = rule.ListedIn is CarvedDirectory directory ? OpenListed(rule, directory, walk, check) : Interop.Interop.OpenPath(rule.Path);
                 if (fd is null)
                 {
                     continue; // a listed entry removed or replaced since the plan, or a denied inode: nothing is granted
@@ -49,20 +50,31 @@ internal static class LandlockRulesetBuilder
     }
 
     /// <summary>
-    /// Opens a listed sibling unless it is gone, changed kind, or is the inode of a carved deny or of a directory above
-    /// one. Limitation: only the last component is opened without following links; a directory earlier in the path
-    /// replaced by a link after the plan is still followed, so the rule can land on an inode elsewhere (never on a
-    /// denied one, which the identity check refuses wherever it is reached from).
+    /// Opens a listed sibling by its name in the directory it was listed in (reached from the grant without following a
+    /// link, each level checked against the plan: <see cref="CarvedDirectoryWalk"/>), unless it is gone, changed kind,
+    /// is the inode of a carved deny or of a directory above one, or has more than one hard link and may be another name
+    /// of a file inside a denied directory (the plan withheld those it saw; this catches one made since).
     /// </summary>
-    private static SafeFdHandle? OpenListed(LandlockPathRule rule, HashSet<FileIdentity>? denied)
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    private static SafeFdHandle? OpenListed(LandlockPathRule rule, CarvedDirectory directory, CarvedDirectoryWalk walk, ListedCheck? check)
     {
-        SafeFdHandle? fd = Interop.Interop.TryOpenListedEntry(rule.Path, !rule.IsFile, out FileIdentity identity);
-        if (fd is not null && denied is not null && denied.Contains(identity))
+        SafeFdHandle? fd = Interop.Interop.TryOpenListedEntry(walk.Open(directory), directory.EntryName(rule.Path), !rule.IsFile, out FileIdentity identity, out uint links);
+        if (fd is not null && check is not null && !check.Allows(identity, links))
         {
             fd.Dispose();
             return null;
         }
 
         return fd;
+    }
+
+    /// <summary>The denied inodes, and the denied trees' multiply-linked files (walked on the first sibling that needs it).</summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    private sealed class ListedCheck(IReadOnlyList<string> carvedDenies, HashSet<FileIdentity> denied)
+    {
+        private DeniedLinks? _links;
+
+        public bool Allows(FileIdentity identity, uint linkCount) =>
+            !denied.Contains(identity) && (linkCount <= 1 || (_links ??= DeniedLinks.Scan(carvedDenies)).Refuses(identity) is null);
     }
 }

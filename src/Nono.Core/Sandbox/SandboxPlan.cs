@@ -32,6 +32,12 @@ public sealed record SandboxPlan
     /// <summary>Facts about how the policy was expressed (denies carved out, grants removed), one line each.</summary>
     public required IReadOnlyList<string> Notes { get; init; }
 
+    /// <summary>
+    /// Entries that carving would have granted but that are withheld because they may be another name of a denied file,
+    /// one line each. Reported on every run, not only with --verbose: the command sees less than the policy states.
+    /// </summary>
+    public IReadOnlyList<string> Withheld { get; init; } = [];
+
     internal LandlockFs HandledFs { get; init; }
 
     internal ulong HandledNet { get; init; }
@@ -40,7 +46,7 @@ public sealed record SandboxPlan
 
     internal IReadOnlyList<LandlockPathRule> PathRules { get; init; } = [];
 
-    /// <summary>Denies carved out of a directory grant (their siblings are the listed rules), each once.</summary>
+    /// <summary>Denies inside a carved directory grant (the one that carved it, and any that removed a listed sibling), each once.</summary>
     internal IReadOnlyList<string> CarvedDenies { get; init; } = [];
 
     /// <summary>The inodes of <see cref="CarvedDenies"/> and the directories above them when planned.</summary>
@@ -85,6 +91,11 @@ public sealed record SandboxPlan
         foreach (string note in Notes)
         {
             yield return $"note: {note}";
+        }
+
+        foreach (string line in Withheld)
+        {
+            yield return $"withheld: {line}";
         }
     }
 

@@ -66,13 +66,18 @@ public static partial class SandboxPlanner
             Require(abi >= 4, WeakerMode.ProxyAnyTcpPort, $"Landlock ABI {abi} cannot limit TCP connects to the proxy port (needs ABI 4)");
         }
 
-        HashSet<FsGrant> listed = new(ReferenceEqualityComparer.Instance);
+        CarveBook book = new();
         List<string> carvedDenies = [];
-        IReadOnlyList<FsGrant> grants = ApplyDenies(capabilities, listed, carvedDenies, notes, problems);
+        List<FsGrant> grants = ApplyDenies(capabilities, book, carvedDenies, notes, problems);
         HashSet<Interop.FileIdentity> carvedIdentities = [];
+        List<string> withheld = [];
         try
         {
             DeniedIdentities.Collect(carvedDenies, carvedIdentities);
+            if (OperatingSystem.IsLinux())
+            {
+                WithholdLinkedSiblings(grants, book, carvedDenies, carvedIdentities, withheld);
+            }
         }
         catch (Diagnostics.NonoException ex)
         {
@@ -86,7 +91,7 @@ public static partial class SandboxPlanner
             LandlockFs access = RightsFor(grant, handled);
             if (access != LandlockFs.None)
             {
-                rules.Add(new LandlockPathRule(grant.Path, access, grant.IsFile, grant.Source, listed.Contains(grant)));
+                rules.Add(new LandlockPathRule(grant.Path, access, grant.IsFile, grant.Source, book.Listed.GetValueOrDefault(grant)));
             }
         }
 
@@ -137,6 +142,7 @@ public static partial class SandboxPlanner
                 NetworkTier = networkTier,
                 Containment = options.Containment,
                 Notes = notes,
+                Withheld = withheld,
                 HandledFs = handled,
                 HandledNet = handledNet,
                 Scoped = LandlockRights.Scopes(abi),

@@ -15,17 +15,17 @@ internal static partial class Interop
 
     internal static partial class Libc
     {
-        // SAFETY: the path is marshalled to a NUL-terminated UTF-8 copy that lives for the call; the DIR* returned is
-        // owned by the caller and released with closedir exactly once.
-        [LibraryImport(Libraries.Libc, EntryPoint = "opendir", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-        internal static partial nint opendir(string name);
+        // SAFETY: takes ownership of an open directory descriptor (closed by closedir on the DIR* returned, once; left to
+        // the caller when NULL is returned).
+        [LibraryImport(Libraries.Libc, EntryPoint = "fdopendir", SetLastError = true)]
+        internal static partial nint fdopendir(int fd);
 
-        // SAFETY: takes a DIR* from opendir; the dirent returned stays valid until the next readdir or closedir on it.
+        // SAFETY: takes a DIR* from fdopendir; the dirent returned stays valid until the next readdir or closedir on it.
         // SetLastError clears errno before the call, so NULL with errno 0 is the end of the directory.
         [LibraryImport(Libraries.Libc, EntryPoint = "readdir", SetLastError = true)]
         internal static partial nint readdir(nint dir);
 
-        // SAFETY: takes a DIR* from opendir, once.
+        // SAFETY: takes a DIR* from fdopendir, once.
         [LibraryImport(Libraries.Libc, EntryPoint = "closedir", SetLastError = true)]
         internal static partial int closedir(nint dir);
     }

@@ -1,0 +1,124 @@
+using Nono.Core.Diagnostics;
+using Nono.Core.Sandbox.Interop;
+using Nono.Core.Snapshots.Native;
+using Errno = Nono.Core.Snapshots.Native.Interop.Errno;
+
+namespace Nono.Core.Sandbox;
+
+/// <summary>
+/// The multiply-linked files inside the carved denies' trees. A listed sibling that is a hard link to one of them is
+/// the same inode under another name, and Landlock would grant the denied file through the sibling's rule. The trees
+/// are walked only when a listed sibling has more than one link (rare), without following links, bounded in entries
+/// and depth; a walk that hits a bound or cannot read a directory is <see cref="Incomplete"/>, and then no
+/// multiply-linked sibling is granted (it could be a link to a file the walk did not see).
+/// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+internal sealed class DeniedLinks
+{
+    /// <summary>Entries looked at across all denied trees before the walk gives up.</summary>
+    internal const int MaxEntries = 20_000;
+
+    /// <summary>Directory levels below a deny the walk enters.</summary>
+    internal const int MaxDepth = 16;
+
+    private readonly HashSet<FileIdentity> _files = [];
+    private int _entries;
+
+    private DeniedLinks()
+    {
+    }
+
+    /// <summary>Why the walk is incomplete (one phrase), or null when every denied tree was read.</summary>
+    public string? Incomplete { get; private set; }
+
+    /// <summary>Walks the trees of <paramref name="denies"/> (a deny that is not a directory has no tree).</summary>
+    public static DeniedLinks Scan(IReadOnlyList<string> denies)
+    {
+        DeniedLinks links = new();
+        foreach (string deny in denies)
+        {
+            try
+            {
+                using SafeFd root = Fs.OpenDirectory(deny);
+                links.Walk(root, deny, 0);
+            }
+            catch (NonoException ex) when (ex.Errno is (int)Errno.ENOENT or (int)Errno.ENOTDIR or (int)Errno.ELOOP && ex.Syscall == "open")
+            {
+                // Gone, a file (its own identity is kept out by DeniedIdentities) or a link (its target is denied by
+                // its canonical path, which is in the list too).
+            }
+            catch (NonoException ex)
+            {
+                links.Incomplete ??= $"cannot read {deny}: {ex.Message}";
+            }
+
+            if (links.Incomplete is not null)
+            {
+                break;
+            }
+        }
+
+        return links;
+    }
+
+    /// <summary>
+    /// Why a sibling with this identity and more than one link must not be granted (one phrase), or null when it is
+    /// not a link to anything in the denied trees.
+    /// </summary>
+    public string? Refuses(FileIdentity identity) =>
+        Incomplete is not null ? $"the denied directories could not all be checked for it ({Incomplete})"
+        : _files.Contains(identity) ? "it is a hard link to a file inside a denied directory"
+        : null;
+
+    private void Walk(SafeFd directory, string path, int depth)
+    {
+        foreach (string name in Fs.ReadDirectory(directory))
+        {
+            if (++_entries > MaxEntries)
+            {
+                Incomplete = $"more than {MaxEntries} entries";
+                return;
+            }
+
+            if (!Fs.TryStatAt(directory, name, out FileStatus status, out int errno))
+            {
+                if (errno == (int)Errno.ENOENT)
+                {
+                    continue;
+                }
+
+                throw Fs.Error("statx", Path.Join(path, RawName.ToDisplay(name)), errno);
+            }
+
+            if (status.IsDirectory)
+            {
+                if (depth + 1 > MaxDepth)
+                {
+                    Incomplete = $"{path} is more than {MaxDepth} levels below a deny";
+                    return;
+                }
+
+                using SafeFd? child = Fs.TryOpenAt(directory, name, Snapshots.Native.Interop.O_RDONLY | Snapshots.Native.Interop.O_DIRECTORY | Snapshots.Native.Interop.O_NOFOLLOW, 0, out errno);
+                if (child is null)
+                {
+                    if (errno is (int)Errno.ENOENT or (int)Errno.ENOTDIR or (int)Errno.ELOOP)
+                    {
+                        continue; // removed or replaced since the listing: nothing of the deny is there any more
+                    }
+
+                    throw Fs.Error("openat", Path.Join(path, RawName.ToDisplay(name)), errno);
+                }
+
+                Walk(child, Path.Join(path, RawName.ToDisplay(name)), depth + 1);
+                if (Incomplete is not null)
+                {
+                    return;
+                }
+            }
+            else if (status.LinkCount > 1 && !status.IsSymlink)
+            {
+                _files.Add(new FileIdentity(status.Device, status.Inode));
+            }
+        }
+    }
+}
