@@ -16,11 +16,9 @@ internal sealed partial class Restorer
     /// checks it): content used after its release would then be written visibly wrong instead of silently right or,
     /// worse, with the next file's bytes.
     /// </summary>
-    internal bool PoisonReleasedContent { get; init; } =
+    internal bool PoisonReleasedContent { get; init; }
 #if DEBUG
-        true;
-#else
-        false;
+        = true;
 #endif
 
     /// <summary>
