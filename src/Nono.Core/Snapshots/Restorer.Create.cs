@@ -12,6 +12,16 @@ internal sealed partial class Restorer
     internal Action? AfterVerify { get; init; }
 
     /// <summary>
+    /// Overwrite decoded-again content when the creating thread releases it (on in debug builds, so every test restore
+    /// checks it): content used after its release would then be written visibly wrong instead of silently right or,
+    /// worse, with the next file's bytes.
+    /// </summary>
+    internal bool PoisonReleasedContent { get; init; }
+#if DEBUG
+        = true;
+#endif
+
+    /// <summary>
     /// Creates the plan's directories, files and symlinks on this one thread, in manifest order. On ext4,
     /// inodes of a directory's files come from one block group, and creating them from two threads made
     /// both scan the same group's bitmap (after a delete, every "recently deleted" free inode of it) and
@@ -34,7 +44,7 @@ internal sealed partial class Restorer
 
         // Hashes were checked in Stage; the verified cache does not change while the tree is written.
         List<ManifestEntry> decodeAgain = [.. plan.Files.Where(e => !staged.ContainsKey(e.Hash!) && !TryGetKept(e, out _))];
-        using (ContentPrefetch prefetch = new(_objects, decodeAgain, Environment.ProcessorCount, PrefetchWindow, cancellationToken))
+        using (ContentPrefetch prefetch = new(_objects, decodeAgain, Environment.ProcessorCount, PrefetchWindow, cancellationToken, PoisonReleasedContent))
         {
             ForEachInParent(root, plan.Files, (dir, name, entry) =>
             {
@@ -71,25 +81,19 @@ internal sealed partial class Restorer
     /// </summary>
     private void WriteDecodedAgain(SafeFd dir, string name, ManifestEntry entry, ContentPrefetch prefetch)
     {
-        byte[] content;
-        int length;
+        ContentPrefetch.Prefetched content;
         try
         {
-            (content, length) = prefetch.Take(entry);
+            content = prefetch.Take(entry);
         }
-        catch (NonoException ex) when (ex.Code == NonoErrorCode.VerificationFailed)
+        catch (Exception ex) when (IsObjectFailure(ex))
         {
-            string path = RawName.ToDisplay(entry.Raw);
-            throw new NonoException(NonoErrorCode.VerificationFailed, $"{ex.Message} on its second read, after the restore had verified it; stopped before writing {path} (every file written so far is complete); run the restore again", path, inner: ex);
+            throw ObjectFailure(entry, entry.Hash!, ex, $"stopped before writing {RawName.ToDisplay(entry.Raw)} (every file written so far is complete); run the restore again", secondRead: true);
         }
 
-        try
+        using (content)
         {
-            WriteFile(dir, name, entry, content.AsSpan(0, length));
-        }
-        finally
-        {
-            prefetch.Return(content);
+            WriteFile(dir, name, entry, content.Content);
         }
     }
 }

@@ -67,13 +67,13 @@ internal sealed partial class Restorer
     private Dictionary<string, StagedObject> Stage(SafeFd staging, IEnumerable<ManifestEntry> files, CancellationToken cancellationToken)
     {
         Dictionary<string, StagedObject> staged = new(StringComparer.Ordinal);
-        Dictionary<string, long> direct = new(StringComparer.Ordinal);
+        Dictionary<string, ManifestEntry> direct = new(StringComparer.Ordinal); // by content; the entry names it in errors
         foreach (ManifestEntry file in files)
         {
             string hash = file.Hash ?? throw new NonoException(NonoErrorCode.StateCorrupt, $"manifest entry {RawName.ToDisplay(file.Raw)} has no content hash");
             if (IsDirect(file))
             {
-                direct[hash] = file.Size;
+                direct.TryAdd(hash, file);
             }
             else if (staged.TryGetValue(hash, out StagedObject? existing))
             {
@@ -87,35 +87,45 @@ internal sealed partial class Restorer
 
         long done = 0;
         long bytes = 0;
-        try
+        int total = staged.Count + direct.Count;
+        void Done(long size)
         {
-            int total = staged.Count + direct.Count;
-            void Done(long size)
+            long n = Interlocked.Increment(ref done);
+            long b = Interlocked.Add(ref bytes, size);
+            if ((n & 255) == 0)
             {
-                long n = Interlocked.Increment(ref done);
-                long b = Interlocked.Add(ref bytes, size);
-                if ((n & 255) == 0)
-                {
-                    _progress?.Report(new SnapshotProgress("stage", n, b, total));
-                }
+                _progress?.Report(new SnapshotProgress("stage", n, b, total));
+            }
+        }
+
+        // Each body names the file behind a failed object; written out twice so no delegate is made per object.
+        const string Refused = "refusing to restore, nothing was changed";
+        ParallelWork.ForEach(direct, pair =>
+        {
+            try
+            {
+                KeepVerified(pair.Key, pair.Value.Size);
+            }
+            catch (Exception ex) when (IsObjectFailure(ex))
+            {
+                throw ObjectFailure(pair.Value, pair.Key, ex, Refused);
             }
 
-            ParallelWork.ForEach(direct, pair =>
-            {
-                KeepVerified(pair.Key, pair.Value);
-                Done(pair.Value);
-            }, cancellationToken);
-            ParallelWork.ForEach(staged, pair =>
+            Done(pair.Value.Size);
+        }, cancellationToken);
+        ParallelWork.ForEach(staged, pair =>
+        {
+            try
             {
                 StageOne(staging, pair.Key, pair.Value);
-                Done(pair.Value.Size);
-            }, cancellationToken);
-        }
-        catch (NonoException ex) when (ex.Code == NonoErrorCode.VerificationFailed)
-        {
-            throw new NonoException(NonoErrorCode.VerificationFailed, ex.Message + "; refusing to restore, nothing was changed", ex.Path, inner: ex);
-        }
+            }
+            catch (Exception ex) when (IsObjectFailure(ex))
+            {
+                throw ObjectFailure(pair.Value.First, pair.Key, ex, Refused);
+            }
 
+            Done(pair.Value.Size);
+        }, cancellationToken);
         return staged;
     }
 

@@ -6,6 +6,9 @@ internal sealed class StagedObject(ManifestEntry first)
 {
     public long Size { get; } = first.Size;
 
+    /// <summary>The first entry with this content (errors name it).</summary>
+    public ManifestEntry First { get; } = first;
+
     public int Uses { get; private set; } = 1;
 
     /// <summary>The only entry with this content, or null when several share it (each then gets a copy).</summary>

@@ -1,5 +1,6 @@
 using Nono.Core.Diagnostics;
 using Nono.Core.Snapshots;
+using Nono.Core.Snapshots.Native;
 using Nono.Testing;
 
 namespace Nono.Core.Tests.Snapshots;
@@ -17,7 +18,7 @@ public sealed class RestoreSecondDecodeTests
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
         using SnapshotFixture fx = new();
-        WriteTree(fx);
+        SmallFileTree.Write(fx, Files, "a", "b");
         File.WriteAllBytes(fx.Path("big.bin"), [.. Enumerable.Range(0, 3 * Restorer.DirectLimit).Select(i => (byte)(i * 7))]);
         SnapshotSession session = fx.Begin();
         await session.TakeSnapshotAsync(cancellationToken: ct);
@@ -26,7 +27,7 @@ public sealed class RestoreSecondDecodeTests
         File.WriteAllText(fx.Path("b", "f007.txt"), "changed");
         File.WriteAllText(fx.Path("b", "new.txt"), "created");
 
-        using (Restorer restorer = new(session, null, verifiedBudget: 0))
+        using (Restorer restorer = new(session, null, verifiedBudget: 0) { PoisonReleasedContent = true })
         {
             restorer.Restore(0, dryRun: false, ct);
         }
@@ -39,7 +40,7 @@ public sealed class RestoreSecondDecodeTests
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
         using SnapshotFixture fx = new();
-        Dictionary<string, byte[]> contents = WriteTree(fx);
+        Dictionary<string, byte[]> contents = SmallFileTree.Write(fx, Files, "a", "b");
         SnapshotSession session = fx.Begin(new SnapshotOptions { PackSmallObjects = false }); // loose objects, so one can be damaged alone
         await session.TakeSnapshotAsync(cancellationToken: ct);
         string snapshotted = await TreeListing.CaptureAsync(fx.Root);
@@ -71,23 +72,34 @@ public sealed class RestoreSecondDecodeTests
         Assert.Equal(snapshotted, await TreeListing.CaptureAsync(fx.Root));
     }
 
-    /// <summary>Two directories of small files with distinct content; returns content by relative path.</summary>
-    private static Dictionary<string, byte[]> WriteTree(SnapshotFixture fx)
+    [Fact]
+    public async Task Prefetch_ReleasedContent_IsPoisonedAndTheNextTakeNeedsTheRelease()
     {
-        Dictionary<string, byte[]> contents = [];
-        foreach (string dir in new[] { "a", "b" })
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        using SnapshotFixture fx = new();
+        Dictionary<string, byte[]> contents = SmallFileTree.Write(fx, Files, "a", "b");
+        SnapshotSession session = fx.Begin();
+        await session.TakeSnapshotAsync(cancellationToken: ct);
+        List<ManifestEntry> files = [.. session.LoadManifest(0).Roots[0].Entries.Where(e => e.Type == EntryType.File)];
+        using ObjectStore objects = fx.OpenObjects();
+        const int Window = 3;
+        using ContentPrefetch prefetch = new(objects, files, workers: 2, Window, ct, poisonReleased: true);
+
+        for (int i = 0; i < files.Count; i++)
         {
-            Directory.CreateDirectory(fx.Path(dir));
-            for (int i = 0; i < Files; i++)
+            ContentPrefetch.Prefetched taken = prefetch.Take(files[i]);
+            Assert.Equal(contents[RawName.ToDisplay(files[i].Raw)], taken.Content.ToArray());
+            Assert.Throws<InvalidOperationException>(() => { prefetch.Take(files[i]); }); // one at a time: its buffer is not reused yet
+            taken.Dispose();
+            if (i >= files.Count - Window)
             {
-                string relative = System.IO.Path.Combine(dir, $"f{i:D3}.txt");
-                byte[] content = System.Text.Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat($"{relative} line {i}\n", 1 + (i * 37 % 200))));
-                File.WriteAllBytes(fx.Path(relative), content);
-                contents[relative] = content;
+                // What a write after the release would see: the poison, or (earlier in the list, once a worker reused the
+                // buffer for the entry a window later) another file's content; never this file's.
+                Assert.True(taken.Content.IndexOfAnyExcept(ContentPrefetch.Poison) < 0);
             }
         }
 
-        return contents;
+        Assert.Equal(2 * Files, files.Count);
     }
 
     private static void Damage(string obj, byte[] original)
