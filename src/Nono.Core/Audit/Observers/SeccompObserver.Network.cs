@@ -55,7 +55,7 @@ public sealed partial class SeccompObserver
     {
         if (_refusalsNotRecorded > 0 && NetworkSink is not null)
         {
-            NetworkSink.Record(Refusal("socket", null, 0, $"network-refusals-not-recorded:{_refusalsNotRecorded.ToString(CultureInfo.InvariantCulture)}"));
+            NetworkSink.Record(Refusal(RefusedCallMethods.Socket, null, 0, $"network-refusals-not-recorded:{_refusalsNotRecorded.ToString(CultureInfo.InvariantCulture)}"));
         }
     }
 
@@ -66,13 +66,13 @@ public sealed partial class SeccompObserver
         {
             string family = FamilyName((uint)request.args[0]);
             string type = TypeName((uint)request.args[1] & 0xf); // without SOCK_NONBLOCK / SOCK_CLOEXEC
-            return Refusal("socket", $"{family}/{type}", 0, $"socket-refused:{family},{type},{ProtocolName((uint)request.args[2])}");
+            return Refusal(RefusedCallMethods.Socket, $"{family}/{type}", 0, $"socket-refused:{family},{type},{ProtocolName((uint)request.args[2])}");
         }
 
         string method = request.nr == arch.sendto ? "sendto" : request.nr == arch.sendmsg ? "sendmsg" : request.nr == arch.sendmmsg ? "sendmmsg" : "";
         if (method.Length == 0)
         {
-            return Refusal($"syscall-{request.nr.ToString(CultureInfo.InvariantCulture)}", null, 0, "refused");
+            return Refusal("syscall", null, 0, $"refused:nr-{request.nr.ToString(CultureInfo.InvariantCulture)}");
         }
 
         (IPAddress? address, int port) = ReadDestination(listener, request, request.nr == arch.sendto);

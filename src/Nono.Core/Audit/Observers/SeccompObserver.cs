@@ -102,8 +102,12 @@ public sealed partial class SeccompObserver : IDisposable
         }
 
         _listener = listener;
-        _evaluator = new Thread(EvaluatePending) { IsBackground = true, Name = "nono-fs-observer-policy" };
-        _evaluator.Start();
+        if (ObservesPaths)
+        {
+            _evaluator = new Thread(EvaluatePending) { IsBackground = true, Name = "nono-fs-observer-policy" };
+            _evaluator.Start();
+        }
+
         _loop = new Thread(Loop) { IsBackground = true, Name = "nono-fs-observer" };
         _loop.Start();
     }

@@ -112,6 +112,31 @@ public sealed class SeccompObserverNetworkTests
         Assert.Equal(0, loopback.Datagrams);
     }
 
+    [Fact]
+    public async Task Deferring_SandboxCannotCreateItsOwnListener()
+    {
+        // A listener of the sandbox's own would, once ours is closed, win a USER_NOTIF tie and could continue deferred calls.
+        const string listener = """
+            import ctypes, struct, sys
+            libc = ctypes.CDLL(None, use_errno=True)
+            insn = ctypes.create_string_buffer(struct.pack("HBBI", 0x06, 0, 0, 0x7fff0000))  # BPF_RET|BPF_K ALLOW
+            prog = ctypes.create_string_buffer(struct.pack("HxxxxxxQ", 1, ctypes.addressof(insn)))
+            fd = libc.syscall(int(sys.argv[1]), 1, 8, prog)  # SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER
+            print("listener", "created" if fd >= 0 else "failed %d" % ctypes.get_errno())
+            """;
+        string nr = Nono.Core.Sandbox.Interop.Interop.SyscallNumbers.Current.seccomp.ToString();
+        SandboxPlan plan = SandboxRun.Plan(SandboxRun.With() with { Network = NetworkMode.Block });
+        CapturingSink sink = new();
+        using SeccompObserver observer = SeccompObserver.ForNetworkRefusals(sink);
+
+        ProcessResult deferring = await SandboxRun.RunAsync(plan, SandboxRun.Python, ["-c", listener, nr], adjust: spec => spec with { Observer = observer });
+        observer.Stop();
+        ProcessResult plain = await SandboxRun.RunAsync(plan, SandboxRun.Python, ["-c", listener, nr]);
+
+        Assert.Contains("listener failed 1", deferring.StandardOutput); // EPERM from the enforcing filter
+        Assert.Contains("listener created", plain.StandardOutput); // the probe works where nothing is deferred
+    }
+
     private static int Count(string text, string line) => text.Split('\n').Count(l => l == line);
 
     /// <summary>A UDP "resolver" and a TCP "proxy" on loopback (port 0 each), and a granted output directory.</summary>
