@@ -40,10 +40,12 @@ internal sealed class RunObservers : IDisposable
     /// <paramref name="networkSink"/> in every mode (by the seccomp observer, or an observer of refusals only): that costs
     /// nothing on calls that are allowed.
     /// </summary>
-    public static RunObservers Open(FsObserverMode mode, bool seccompByDefault, SandboxPlan plan, ResolvedPolicy policy, IFilesystemObservationSink sink, IProxyEventSink networkSink)
+    public static RunObservers Open(FsObserverMode mode, bool seccompByDefault, SandboxPlan plan, ResolvedPolicy policy, IFilesystemObservationSink sink, IProxyEventSink networkSink, bool userNotification)
     {
         List<ObserverReport> reports = [];
-        IProxyEventSink? refusals = plan.Seccomp && plan.Capabilities.Network != NetworkMode.Allow ? networkSink : null;
+        // Without user notification (actions_avail) an observer could not be installed: the refusals then stay unrecorded
+        // EPERMs of the enforcing filter, as before.
+        IProxyEventSink? refusals = userNotification && plan.Seccomp && plan.Capabilities.Network != NetworkMode.Allow ? networkSink : null;
         if (mode == FsObserverMode.Off)
         {
             reports.Add(ObserverReport.Off(ObserverMechanisms.LandlockAudit, "--fs-observer off"));
