@@ -16,6 +16,9 @@ namespace Nono.Core.Audit.Observers;
 /// memory, answers <c>SECCOMP_USER_NOTIF_FLAG_CONTINUE</c> (always: Landlock decides, this only watches), and then
 /// asks the policy on a second thread, so the next caller does not wait for the policy check; an access the policy
 /// denies is recorded with mechanism <see cref="ObserverMechanisms.SeccompObserver"/>.
+/// With <see cref="NetworkSink"/> it is also notified of the network calls seccomp refuses (the enforcing filter defers
+/// them to this one, see <c>Nono.Core.Sandbox.NetworkRefusals</c>): those are answered with EPERM, never CONTINUE, and
+/// recorded; only a path call this observer was installed for is ever continued.
 /// If this observer stops, the listener closes and the kernel fails the remaining observed calls with ENOSYS: the
 /// sandbox never gains access and never waits forever.
 /// </summary>
