@@ -1,5 +1,6 @@
 using Nono.Core.Audit;
 using Nono.Core.Audit.Events;
+using Nono.Core.Proxy;
 using Nono.Reports.Model;
 
 namespace Nono.Action.ActionMode;
@@ -8,7 +9,7 @@ namespace Nono.Action.ActionMode;
 /// Builds the audit-mode proposal from a session's network events: every host the recording proxy let through
 /// becomes an allow-list entry. Credential-route requests are left out (their "host" is the service name, and the
 /// <c>credentials</c> input keeps those routes in enforce mode); the proxy records a path only for them.
-/// Refused direct DNS queries are left out too.
+/// Refused direct DNS queries and network calls seccomp refused are left out too.
 /// </summary>
 internal static class NetworkProposalBuilder
 {
@@ -25,9 +26,10 @@ internal static class NetworkProposalBuilder
     {
         SortedSet<string> allowed = new(StringComparer.Ordinal);
         SortedSet<string> refused = new(StringComparer.Ordinal);
-        // Direct DNS queries (method "DNS", refused in every mode) come from tools that ignore the proxy: allowing their
-        // name would change nothing, so they are not proposed either way.
-        foreach (NetworkEvent e in events.Where(e => e.Path is null && e.Method != "DNS"))
+        // Direct DNS queries (method "DNS") and network calls seccomp refused (method = the syscall) come from tools that
+        // ignore the proxy, refused in every mode: allowing their name or address would change nothing, so they are not
+        // proposed either way.
+        foreach (NetworkEvent e in events.Where(e => e.Path is null && e.Method != "DNS" && !RefusedCallMethods.All.Contains(e.Method ?? "")))
         {
             (e.Decision == NetworkDecision.Allowed ? allowed : refused).Add(e.Host.ToLowerInvariant());
         }

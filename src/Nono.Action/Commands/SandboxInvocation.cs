@@ -63,6 +63,9 @@ internal sealed record SandboxInvocation(
     /// <summary>The run's network (proxy mode or a blocking namespace); null when unrestricted or for wrap.</summary>
     public RunNetwork? Network { get; init; }
 
+    /// <summary>Whether the kernel offers seccomp user notification (the refused-network-call observer needs it).</summary>
+    public bool SeccompUserNotification { get; init; }
+
     public void Dispose() => Temp.Dispose();
 
     private static SandboxInvocation? Prepare(
@@ -171,6 +174,7 @@ internal sealed record SandboxInvocation(
             verbose)
         {
             Network = network,
+            SeccompUserNotification = support.SeccompUserNotification,
         };
     }
 

@@ -1,6 +1,8 @@
 using System.Runtime.Versioning;
 using Nono.Core.Audit.Observers;
+using Nono.Core.Capabilities;
 using Nono.Core.Policy;
+using Nono.Core.Proxy;
 using Nono.Core.Sandbox;
 
 namespace Nono.Action.Session;
@@ -21,24 +23,34 @@ internal sealed class RunObservers : IDisposable
 
     private readonly LandlockAuditReader? _landlock;
     private readonly SeccompObserver? _seccomp;
+    private readonly SeccompObserver? _networkOnly;
     private readonly List<ObserverReport> _fixed;
 
-    private RunObservers(LandlockAuditReader? landlock, SeccompObserver? seccomp, List<ObserverReport> fixedReports)
+    private RunObservers(LandlockAuditReader? landlock, SeccompObserver? seccomp, SeccompObserver? networkOnly, List<ObserverReport> fixedReports)
     {
         _landlock = landlock;
         _seccomp = seccomp;
+        _networkOnly = networkOnly;
         _fixed = fixedReports;
     }
 
-    /// <summary>Opens the observers <paramref name="mode"/> asks for; <paramref name="seccompByDefault"/> is the auto choice for the seccomp observer.</summary>
-    public static RunObservers Open(FsObserverMode mode, bool seccompByDefault, SandboxPlan plan, ResolvedPolicy policy, IFilesystemObservationSink sink)
+    /// <summary>
+    /// Opens the observers <paramref name="mode"/> asks for; <paramref name="seccompByDefault"/> is the auto choice for the
+    /// seccomp observer. Whenever seccomp restricts the network, network calls it refuses are recorded to
+    /// <paramref name="networkSink"/> in every mode (by the seccomp observer, or an observer of refusals only): that costs
+    /// nothing on calls that are allowed.
+    /// </summary>
+    public static RunObservers Open(FsObserverMode mode, bool seccompByDefault, SandboxPlan plan, ResolvedPolicy policy, IFilesystemObservationSink sink, IProxyEventSink networkSink, bool userNotification)
     {
         List<ObserverReport> reports = [];
+        // Without user notification (actions_avail) an observer could not be installed: the refusals then stay unrecorded
+        // EPERMs of the enforcing filter, as before.
+        IProxyEventSink? refusals = userNotification && plan.Seccomp && plan.Capabilities.Network != NetworkMode.Allow ? networkSink : null;
         if (mode == FsObserverMode.Off)
         {
             reports.Add(ObserverReport.Off(ObserverMechanisms.LandlockAudit, "--fs-observer off"));
             reports.Add(ObserverReport.Off(ObserverMechanisms.SeccompObserver, "--fs-observer off"));
-            return new RunObservers(null, null, reports);
+            return new RunObservers(null, null, NetworkOnly(refusals), reports);
         }
 
         LandlockAuditReader? landlock = null;
@@ -65,18 +77,20 @@ internal sealed class RunObservers : IDisposable
         {
             // The policy as enforced: the plan's capabilities (private TMPDIR, network grants) with the profile's deny patterns.
             ResolvedPolicy enforced = policy with { Capabilities = plan.Capabilities };
-            seccomp = new SeccompObserver((path, operation) => PolicyExplainer.Why(enforced, path, operation), sink);
+            seccomp = new SeccompObserver((path, operation) => PolicyExplainer.Why(enforced, path, operation), sink) { NetworkSink = refusals };
         }
         else
         {
             reports.Add(ObserverReport.Off(ObserverMechanisms.SeccompObserver, "enable with --fs-observer on"));
         }
 
-        return new RunObservers(landlock, seccomp, reports);
+        return new RunObservers(landlock, seccomp, seccomp is null ? NetworkOnly(refusals) : null, reports);
     }
 
-    /// <summary>The launch spec with the observers' parts: Landlock's post-exec logging and the seccomp observer.</summary>
-    public LaunchSpec Apply(LaunchSpec spec) => spec with { Observer = _seccomp, LandlockAuditLog = _landlock is not null };
+    private static SeccompObserver? NetworkOnly(IProxyEventSink? refusals) => refusals is null ? null : SeccompObserver.ForNetworkRefusals(refusals);
+
+    /// <summary>The launch spec with the observers' parts: Landlock's post-exec logging and the seccomp observer (one listener per launch).</summary>
+    public LaunchSpec Apply(LaunchSpec spec) => spec with { Observer = _seccomp ?? _networkOnly, LandlockAuditLog = _landlock is not null };
 
     /// <summary>Attributes Landlock records to the started child (the process that restricted itself).</summary>
     public void Track(int childPid) => _landlock?.Track(childPid);
@@ -85,6 +99,7 @@ internal sealed class RunObservers : IDisposable
     public void Complete()
     {
         _seccomp?.Stop();
+        _networkOnly?.Stop();
         _landlock?.Complete(s_releaseTimeout, s_grace);
     }
 
@@ -95,6 +110,7 @@ internal sealed class RunObservers : IDisposable
     public void Dispose()
     {
         _seccomp?.Dispose();
+        _networkOnly?.Dispose();
         _landlock?.Dispose();
     }
 }

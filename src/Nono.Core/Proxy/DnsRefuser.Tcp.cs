@@ -6,7 +6,7 @@ namespace Nono.Core.Proxy;
 /// <summary>
 /// DNS over TCP (RFC 1035 4.2.2: each message after a two-byte length): the same refusal and record as over UDP, with
 /// every resource bounded, because the sandbox controls the connections. At most <see cref="MaxTcpConnections"/> at once
-/// (a connection beyond that is closed unread and counted as not recorded), at most <see cref="MaxTcpQueriesPerConnection"/>
+/// (a connection beyond that is closed unread and counted in <c>dns-tcp-connections-refused:N</c>), at most <see cref="MaxTcpQueriesPerConnection"/>
 /// queries of at most <see cref="MaxTcpQueryBytes"/> each, and <see cref="TcpConnectionLifetime"/> per connection from
 /// its accept; then the connection is closed.
 /// </summary>
@@ -72,7 +72,7 @@ public sealed partial class DnsRefuser
             if (Interlocked.Increment(ref _tcpOpen) > MaxTcpConnections)
             {
                 Interlocked.Decrement(ref _tcpOpen);
-                CountUnrecorded();
+                Interlocked.Increment(ref _tcpConnectionsRefused);
                 client.Dispose(); // the client fails at once; the count is reported at the end
                 continue;
             }

@@ -11,7 +11,8 @@ namespace Nono.Core.Proxy;
 /// resolvers retry a refused query on every configured server. Recording is bounded: after
 /// <see cref="DistinctQueriesRecordedOnce"/> distinct pairs (or malformed queries), further queries are still refused but
 /// only counted, and one <c>dns-queries-not-recorded:N</c> event reports the count when the refuser stops, so a flood of
-/// random names cannot grow the audit log or the supervisor's memory without bound. Queries over TCP
+/// random names cannot grow the audit log or the supervisor's memory without bound. TCP connections beyond the bound are
+/// closed unread and counted apart (<c>dns-tcp-connections-refused:N</c>): what they would have asked is unknown. Queries over TCP
 /// (<see cref="Sandbox.NamespaceSockets.DnsTcpListener"/>) are answered and recorded the same way, within the same bound.
 /// </summary>
 public sealed partial class DnsRefuser : IAsyncDisposable
@@ -30,6 +31,7 @@ public sealed partial class DnsRefuser : IAsyncDisposable
     private readonly Task _loop;
     private int _malformed;
     private long _notRecorded;
+    private long _tcpConnectionsRefused; // beyond the TCP bound, closed unread: their queries (if any) were never seen
 
     private DnsRefuser(Socket? socket, Socket? tcpListener, IProxyEventSink sink, TimeProvider time)
     {
@@ -93,6 +95,12 @@ public sealed partial class DnsRefuser : IAsyncDisposable
         if (_notRecorded > 0)
         {
             _sink.Record(Event(null, $"dns-queries-not-recorded:{_notRecorded.ToString(System.Globalization.CultureInfo.InvariantCulture)}"));
+        }
+
+        long refused = Interlocked.Read(ref _tcpConnectionsRefused);
+        if (refused > 0)
+        {
+            _sink.Record(Event(null, $"dns-tcp-connections-refused:{refused.ToString(System.Globalization.CultureInfo.InvariantCulture)}"));
         }
     }
 
@@ -198,14 +206,6 @@ public sealed partial class DnsRefuser : IAsyncDisposable
         }
     }
 
-    /// <summary>Counts a query that could not even be read (a connection beyond the TCP bound) as not recorded.</summary>
-    private void CountUnrecorded()
-    {
-        lock (_recordLock)
-        {
-            _notRecorded++;
-        }
-    }
 
     private ProxyEvent Event(string? name, string reason) => Event(_time, name, reason);
 

@@ -20,4 +20,13 @@ public enum ProxyMode
     /// never forwarded. <see cref="ProxyEvent.Host"/> is the queried name, the reason names the query type.
     /// </summary>
     Dns,
+
+    /// <summary>
+    /// A network call the sandbox's seccomp filter refused, recorded by the seccomp observer (no proxy involved):
+    /// <c>socket(2)</c> of a refused family, type or protocol (e.g. a UDP socket for a DNS query in the <c>landlock-tcp</c>
+    /// tier or with <c>--block-net</c>), or a send with <c>MSG_FASTOPEN</c>. <see cref="ProxyEvent.Method"/> is the syscall;
+    /// <see cref="ProxyEvent.Host"/> and <see cref="ProxyEvent.Port"/> are the destination when the call names one that
+    /// could be read, else the socket's family and type.
+    /// </summary>
+    Socket,
 }

@@ -11,8 +11,22 @@ internal sealed unsafe partial class NativeLaunchState
     /// <summary>The filesystem observer the child hands its listener to, or null.</summary>
     public Audit.Observers.SeccompObserver? Observer { get; private set; }
 
+    /// <summary>Proxy mode in the private network namespace: plain UDP sockets are allowed (every destination is inside it).</summary>
+    private static bool NamespaceDatagrams(SandboxPlan plan) =>
+        plan.NetworkTier == NetworkTier.IsolatedNamespace && plan.Capabilities.Network == Capabilities.NetworkMode.Proxy;
+
+    /// <summary>
+    /// The network refusals the observer's filter notifies and the enforcing filter then defers to it, or null: only
+    /// when both filters are installed (the child fails before the enforcing filter if the observer's cannot be) and the
+    /// network is restricted. Both programs are built from the same inputs (<see cref="NetworkRefusals"/>).
+    /// </summary>
+    private static RecordedNetwork? RecordedNetworkFor(SandboxPlan plan, LaunchSpec spec) =>
+        OperatingSystem.IsLinux() && plan.Seccomp && spec.Observer is { RecordsNetwork: true } && plan.Capabilities.Network != Capabilities.NetworkMode.Allow
+            ? new RecordedNetwork(Interop.Interop.SyscallNumbers.Current, plan.Capabilities.Network, NamespaceDatagrams(plan))
+            : null;
+
     /// <summary>Landlock audit flags and, with an observer, the notify-only filter and the hand-over message.</summary>
-    private void PrepareObserver(SandboxPlan plan, LaunchSpec spec)
+    private void PrepareObserver(SandboxPlan plan, LaunchSpec spec, RecordedNetwork? recorded)
     {
         ChildContext* c = Context;
         c->ObserverFd = -1;
@@ -28,7 +42,8 @@ internal sealed unsafe partial class NativeLaunchState
         }
 
         Observer = spec.Observer;
-        sock_filter[] program = ObservedSyscalls.BuildFilter(Interop.Interop.SyscallNumbers.Current.AuditArch, ObservedSyscalls.Current);
+        sock_filter[] program = ObservedSyscalls.BuildFilter(Interop.Interop.SyscallNumbers.Current.AuditArch,
+            !OperatingSystem.IsLinux() || spec.Observer.ObservesPaths ? ObservedSyscalls.Current : ObservedSyscalls.None, recorded);
         sock_filter* filter = (sock_filter*)_memory.Allocate((nuint)(sizeof(sock_filter) * program.Length));
         program.AsSpan().CopyTo(new Span<sock_filter>(filter, program.Length));
         sock_fprog* fprog = (sock_fprog*)_memory.Allocate((nuint)sizeof(sock_fprog));

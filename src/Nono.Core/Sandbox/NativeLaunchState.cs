@@ -40,11 +40,12 @@ internal sealed unsafe partial class NativeLaunchState : IDisposable
             string[] environment = [.. spec.Environment.Select(kv => $"{kv.Key}={kv.Value}")];
             c->Envp = _memory.Array(environment);
             c->EmptySignalSet = _memory.Allocate(128); // sizeof(sigset_t) in glibc; zeroed = empty set
+            RecordedNetwork? recorded = RecordedNetworkFor(plan, spec);
             if (plan.Seccomp)
             {
                 sock_filter[] program = SeccompFilterBuilder.Build(
                     Interop.Interop.SyscallNumbers.Current, plan.Capabilities.Network, plan.Capabilities.AllowUnixSockets,
-                    namespaceDatagrams: plan.NetworkTier == NetworkTier.IsolatedNamespace && plan.Capabilities.Network == Capabilities.NetworkMode.Proxy);
+                    NamespaceDatagrams(plan), deferRefusals: recorded is not null);
                 sock_filter* filter = (sock_filter*)_memory.Allocate((nuint)(sizeof(sock_filter) * program.Length));
                 program.AsSpan().CopyTo(new Span<sock_filter>(filter, program.Length));
                 sock_fprog* fprog = (sock_fprog*)_memory.Allocate((nuint)sizeof(sock_fprog));
@@ -53,7 +54,7 @@ internal sealed unsafe partial class NativeLaunchState : IDisposable
                 c->SeccompProgram = fprog;
             }
 
-            PrepareObserver(plan, spec);
+            PrepareObserver(plan, spec, recorded);
             if (plan.NetworkTier == NetworkTier.IsolatedNamespace)
             {
                 PrepareNetns(plan.Capabilities.Network == Capabilities.NetworkMode.Proxy ? plan.Capabilities.ProxyPort : null, environment, spec.DnsTrapFault);

@@ -56,17 +56,29 @@ internal static class ObservedSyscalls
         [281] = new("execveat", ObservedKind.Execute, 1, 0, -1),
     };
 
+    /// <summary>No path calls: an observer of network refusals only.</summary>
+    public static IReadOnlyDictionary<int, ObservedSyscall> None { get; } = new Dictionary<int, ObservedSyscall>();
+
     /// <summary>The observed calls of the running architecture, by number.</summary>
     public static IReadOnlyDictionary<int, ObservedSyscall> Current => RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? s_arm64 : s_x64;
 
-    /// <summary>The notify-only program for <paramref name="auditArch"/> and <paramref name="calls"/>.</summary>
-    public static sock_filter[] BuildFilter(uint auditArch, IReadOnlyDictionary<int, ObservedSyscall> calls)
+    /// <summary>
+    /// The notify-only program for <paramref name="auditArch"/> and <paramref name="calls"/> (path calls, answered with
+    /// CONTINUE). With <paramref name="network"/> it also notifies the network calls the enforcing filter then defers
+    /// (<see cref="NetworkRefusals"/>), which the supervisor always answers with an error.
+    /// </summary>
+    public static sock_filter[] BuildFilter(uint auditArch, IReadOnlyDictionary<int, ObservedSyscall> calls, RecordedNetwork? network = null)
     {
         List<sock_filter> p = [];
         p.Add(SeccompFilterBuilder.Load(OffsetArch));
         p.Add(SeccompFilterBuilder.Jeq(auditArch, 1, 0));
         p.Add(SeccompFilterBuilder.Ret(SECCOMP_RET_ALLOW)); // the enforcing filter kills foreign architectures
         p.Add(SeccompFilterBuilder.Load(OffsetNr));
+        if (network is not null)
+        {
+            NetworkRefusals.EmitRecording(p, network.Arch, network.Mode, network.NamespaceDatagrams);
+        }
+
         foreach (int number in calls.Keys.Order())
         {
             p.Add(SeccompFilterBuilder.Jeq((uint)number, 0, 1));

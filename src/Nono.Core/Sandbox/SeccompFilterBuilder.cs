@@ -1,6 +1,7 @@
 using Nono.Core.Capabilities;
 using Nono.Core.Sandbox.Interop;
 using static Nono.Core.Sandbox.Interop.Interop.Seccomp;
+using static Nono.Core.Sandbox.Interop.Interop.SeccompNotify;
 
 namespace Nono.Core.Sandbox;
 
@@ -11,16 +12,6 @@ namespace Nono.Core.Sandbox;
 internal static class SeccompFilterBuilder
 {
     private const int EPERM = 1;
-    private const uint AF_UNIX = 1;
-    private const uint AF_INET = 2;
-    private const uint AF_INET6 = 10;
-    private const uint SOCK_STREAM = 1;
-    private const uint SOCK_TYPE_MASK = 0xf; // strips SOCK_NONBLOCK / SOCK_CLOEXEC
-    private const uint IPPROTO_IP = 0; // "default protocol": TCP for AF_INET[6] + SOCK_STREAM
-    private const uint IPPROTO_TCP = 6;
-    private const uint SOCK_DGRAM = 2;
-    private const uint IPPROTO_UDP = 17;
-    private const uint MSG_FASTOPEN = 0x20000000;
 
     /// <summary>The syscalls denied in every sandbox, each with the reason.</summary>
     public static IReadOnlyList<(int Number, string Name, string Reason)> DeniedSyscalls(ArchSyscalls t) =>
@@ -74,10 +65,16 @@ internal static class SeccompFilterBuilder
     /// Builds the program for <paramref name="arch"/>. <paramref name="namespaceDatagrams"/> (proxy mode in the private
     /// network namespace only) also allows plain UDP sockets: the namespace holds only <c>lo</c>, where every address is
     /// local, so a datagram can reach nothing but the namespace itself and the supervisor's DNS refuser on port 53.
+    /// <paramref name="deferRefusals"/> is set only when the recording filter (<see cref="NetworkRefusals.EmitRecording"/>)
+    /// is installed before this one in the same launch: the recordable network refusals then return ALLOW here, so that
+    /// filter's USER_NOTIF decides (the supervisor always answers with an error), and <c>seccomp(2)</c> may not create
+    /// another listener (the kernel allows one per filter chain only while ours is open; after it closes, a listener of
+    /// the sandbox's own would outrank ours on a tie and could continue the deferred calls).
     /// </summary>
-    public static sock_filter[] Build(ArchSyscalls arch, NetworkMode network, bool allowUnixSockets, bool namespaceDatagrams = false)
+    public static sock_filter[] Build(ArchSyscalls arch, NetworkMode network, bool allowUnixSockets, bool namespaceDatagrams = false, bool deferRefusals = false)
     {
         List<sock_filter> p = [];
+        bool defer = deferRefusals && network != NetworkMode.Allow;
 
         // 1. Architecture first: syscall numbers mean different things under another ABI (i386 via int 0x80),
         //    so anything but the native architecture is killed before a number is looked at.
@@ -100,16 +97,21 @@ internal static class SeccompFilterBuilder
             p.Add(Ret(SECCOMP_RET_ERRNO | EPERM));
         }
 
+        if (defer)
+        {
+            NetworkRefusals.EmitFlag(p, arch.seccomp, flagsArgument: 1, (uint)SECCOMP_FILTER_FLAG_NEW_LISTENER, SECCOMP_RET_ERRNO | EPERM);
+        }
+
         // 4. TCP Fast Open: sendto/sendmsg/sendmmsg with MSG_FASTOPEN and an address connect from inside the kernel,
         //    without the LSM connect hook Landlock's TCP port rule relies on (landlock-lsm/linux#41), so wherever
         //    Landlock limits connects (proxy and block mode, in every tier) the flag is denied. TCP_FASTOPEN_CONNECT
-        //    needs nothing: its connect(2) passes the hook. The kernel reads flags as an unsigned int, so only the low
-        //    word of the 64-bit argument counts.
+        //    needs nothing: its connect(2) passes the hook.
         if (network != NetworkMode.Allow)
         {
-            DenyFlag(p, arch.sendto, flagsArgument: 3, MSG_FASTOPEN);
-            DenyFlag(p, arch.sendmsg, flagsArgument: 2, MSG_FASTOPEN);
-            DenyFlag(p, arch.sendmmsg, flagsArgument: 3, MSG_FASTOPEN);
+            foreach ((int number, int flagsArgument) in NetworkRefusals.FastOpenCalls(arch))
+            {
+                NetworkRefusals.EmitFlag(p, number, flagsArgument, NetworkRefusals.MSG_FASTOPEN, NetworkRefusals.EnforcingAction(defer));
+            }
         }
 
         // 5. socket(2): everything else is allowed. socketpair(2) stays allowed: it only connects the
@@ -117,75 +119,22 @@ internal static class SeccompFilterBuilder
         p.Add(Jeq((uint)arch.socket, 1, 0));
         p.Add(Ret(SECCOMP_RET_ALLOW));
         p.Add(Load(OffsetArgLow(0)));
-        if (allowUnixSockets)
+        // Pathname UNIX sockets (docker.sock, the runner's services) are not covered by Landlock ABI <= 7.
+        p.Add(Jeq(NetworkRefusals.AF_UNIX, 0, 1));
+        p.Add(Ret(allowUnixSockets ? SECCOMP_RET_ALLOW : SECCOMP_RET_ERRNO | EPERM));
+        if (network == NetworkMode.Allow)
         {
-            p.Add(Jeq(AF_UNIX, 0, 1));
             p.Add(Ret(SECCOMP_RET_ALLOW));
         }
         else
         {
-            // Pathname UNIX sockets (docker.sock, the runner's services) are not covered by Landlock ABI <= 7.
-            p.Add(Jeq(AF_UNIX, 0, 1));
-            p.Add(Ret(SECCOMP_RET_ERRNO | EPERM));
-        }
-
-        switch (network)
-        {
-            case NetworkMode.Allow:
-                p.Add(Ret(SECCOMP_RET_ALLOW));
-                break;
-            case NetworkMode.Block:
-                // No network of any kind: every other family (INET, INET6, PACKET, NETLINK, VSOCK, ...) is denied,
-                // which also covers raw sockets and MPTCP.
-                p.Add(Ret(SECCOMP_RET_ERRNO | EPERM));
-                break;
-            case NetworkMode.Proxy:
-            {
-                // Only plain TCP stream sockets (Landlock then limits connects to the proxy port). MPTCP
-                // (IPPROTO_MPTCP = 262) is not TCP to Landlock ABI <= 7 and is denied, as are raw sockets. In the
-                // namespace tier plain UDP datagrams are allowed too (every destination is inside the namespace);
-                // ICMP "ping" datagram sockets and UDP-Lite stay denied. The jumps skip the datagram check when absent.
-                byte datagramCheck = namespaceDatagrams ? (byte)4 : (byte)0;
-                p.Add(Jeq(AF_INET, 1, 0));
-                p.Add(Jeq(AF_INET6, 0, (byte)(6 + datagramCheck)));
-                p.Add(Load(OffsetArgLow(1)));
-                p.Add(new sock_filter { code = BPF_ALU_AND_K, k = SOCK_TYPE_MASK });
-                p.Add(Jeq(SOCK_STREAM, 0, 3));
-                p.Add(Load(OffsetArgLow(2)));
-                p.Add(Jeq(IPPROTO_IP, (byte)(2 + datagramCheck), 0));
-                p.Add(Jeq(IPPROTO_TCP, (byte)(1 + datagramCheck), datagramCheck));
-                if (namespaceDatagrams)
-                {
-                    p.Add(Jeq(SOCK_DGRAM, 0, 3));
-                    p.Add(Load(OffsetArgLow(2)));
-                    p.Add(Jeq(IPPROTO_IP, 2, 0));
-                    p.Add(Jeq(IPPROTO_UDP, 1, 0));
-                }
-
-                p.Add(Ret(SECCOMP_RET_ERRNO | EPERM));
-                p.Add(Ret(SECCOMP_RET_ALLOW));
-                break;
-            }
-
-            default:
-                throw new ArgumentOutOfRangeException(nameof(network));
+            // Block: no network of any kind (every other family: PACKET, NETLINK, VSOCK, ..., raw sockets, MPTCP).
+            // Proxy: plain TCP streams only (and plain UDP in the namespace tier).
+            NetworkRefusals.EmitInetSocket(p, network, namespaceDatagrams,
+                refused: NetworkRefusals.EnforcingAction(defer), allowed: SECCOMP_RET_ALLOW, otherFamilies: SECCOMP_RET_ERRNO | EPERM);
         }
 
         return [.. p];
-    }
-
-    /// <summary>
-    /// Syscall <paramref name="number"/> fails with EPERM when <paramref name="flag"/> is set in the low word of argument
-    /// <paramref name="flagsArgument"/>, and is allowed otherwise. Expects the syscall number in the accumulator and
-    /// leaves it there for the next check when the number does not match.
-    /// </summary>
-    private static void DenyFlag(List<sock_filter> p, int number, int flagsArgument, uint flag)
-    {
-        p.Add(Jeq((uint)number, 0, 4));
-        p.Add(Load(OffsetArgLow(flagsArgument)));
-        p.Add(new sock_filter { code = BPF_JMP_JSET_K, jt = 0, jf = 1, k = flag });
-        p.Add(Ret(SECCOMP_RET_ERRNO | EPERM));
-        p.Add(Ret(SECCOMP_RET_ALLOW));
     }
 
     internal static sock_filter Load(uint offset) => new() { code = BPF_LD_W_ABS, k = offset };

@@ -4,11 +4,11 @@ using Nono.Reports.Model;
 
 namespace Nono.Action.Tests.ActionMode;
 
-/// <summary>The audit-mode proposal: proxied hosts are proposed, refused ones listed, direct DNS queries neither.</summary>
+/// <summary>The audit-mode proposal: proxied hosts are proposed, refused ones listed, direct DNS queries and refused socket calls neither.</summary>
 public sealed class NetworkProposalBuilderTests
 {
     [Fact]
-    public void From_ProxiedHostsAndDirectDnsQueries_ProposesOnlyTheProxiedOnes()
+    public void From_ProxiedHostsDirectDnsQueriesAndRefusedCalls_ProposesOnlyTheProxiedOnes()
     {
         DateTimeOffset now = DateTimeOffset.UnixEpoch;
         NetworkEvent[] events =
@@ -16,6 +16,8 @@ public sealed class NetworkProposalBuilderTests
             new() { Timestamp = now, Host = "API.example.test", Port = 443, Method = "CONNECT", Decision = NetworkDecision.Allowed },
             new() { Timestamp = now, Host = "169.254.169.254", Port = 80, Method = "GET", Decision = NetworkDecision.Denied, Reason = "metadata" },
             new() { Timestamp = now, Host = "tracker.example.test", Port = 53, Method = "DNS", Decision = NetworkDecision.Denied, Reason = "dns-query-refused:A" },
+            new() { Timestamp = now, Host = "AF_INET/SOCK_DGRAM", Port = 0, Method = "socket", Decision = NetworkDecision.Denied, Reason = "socket-refused:AF_INET,SOCK_DGRAM,0" },
+            new() { Timestamp = now, Host = "192.0.2.1", Port = 443, Method = "sendto", Decision = NetworkDecision.Denied, Reason = "fastopen-refused" },
         ];
 
         NetworkProposal proposal = NetworkProposalBuilder.From(events);

@@ -55,6 +55,12 @@ public sealed partial class SeccompFilterBuilderTests
         BitConverter.TryWriteBytes(data.AsSpan(0), nr);
         BitConverter.TryWriteBytes(data.AsSpan(4), arch.AuditArch);
         BitConverter.TryWriteBytes(data.AsSpan(16 + (8 * argument)), value);
+        return Interpret(program, data);
+    }
+
+    /// <summary>Runs the classic-BPF subset the builders emit over a 64-byte seccomp_data.</summary>
+    private static uint Interpret(sock_filter[] program, byte[] data)
+    {
         uint a = 0;
         for (int pc = 0; ; pc++)
         {

@@ -106,6 +106,11 @@ public sealed partial class SeccompObserver
     {
         // The observer sees attempts, not outcomes: a call on a missing path fails with ENOENT before any access check,
         // so it is no denial. A creating call needs only its directory.
+        if (_decide is null || _sink is null)
+        {
+            return; // no path call is notified to an observer of network refusals only
+        }
+
         bool exists = EntryExists(access.Path);
         if (!exists && (!access.Creates || !Directory.Exists(Path.GetDirectoryName(access.Path) ?? "/")))
         {

@@ -1,6 +1,9 @@
 using System.Runtime.Versioning;
 using System.Threading.Channels;
 using Nono.Core.Policy;
+using IProxyEventSink = Nono.Core.Proxy.IProxyEventSink;
+using ProxyMode = Nono.Core.Proxy.ProxyMode;
+using Nono.Core.Sandbox;
 using Nono.Core.Sandbox.Interop;
 using static Nono.Core.Sandbox.Interop.Interop.SeccompNotify;
 
@@ -13,14 +16,17 @@ namespace Nono.Core.Audit.Observers;
 /// memory, answers <c>SECCOMP_USER_NOTIF_FLAG_CONTINUE</c> (always: Landlock decides, this only watches), and then
 /// asks the policy on a second thread, so the next caller does not wait for the policy check; an access the policy
 /// denies is recorded with mechanism <see cref="ObserverMechanisms.SeccompObserver"/>.
+/// With <see cref="NetworkSink"/> it is also notified of the network calls seccomp refuses (the enforcing filter defers
+/// them to this one, see <c>Nono.Core.Sandbox.NetworkRefusals</c>): those are answered with EPERM, never CONTINUE, and
+/// recorded; only a path call this observer was installed for is ever continued.
 /// If this observer stops, the listener closes and the kernel fails the remaining observed calls with ENOSYS: the
 /// sandbox never gains access and never waits forever.
 /// </summary>
 [SupportedOSPlatform("linux")]
 public sealed partial class SeccompObserver : IDisposable
 {
-    private readonly Func<string, FsOperation, Decision> _decide;
-    private readonly IFilesystemObservationSink _sink;
+    private readonly Func<string, FsOperation, Decision>? _decide; // null: an observer of network refusals only
+    private readonly IFilesystemObservationSink? _sink;
     private readonly TimeProvider _time;
     private readonly SafeFdHandle _stopRead;
     private readonly SafeFdHandle _stopWrite;
@@ -53,6 +59,30 @@ public sealed partial class SeccompObserver : IDisposable
         (_stopRead, _stopWrite) = Interop.Pipe();
     }
 
+    private SeccompObserver(IProxyEventSink networkSink, TimeProvider? time)
+    {
+        ArgumentNullException.ThrowIfNull(networkSink);
+        NetworkSink = networkSink;
+        _time = time ?? TimeProvider.System;
+        (_stopRead, _stopWrite) = Interop.Pipe();
+    }
+
+    /// <summary>An observer of refused network calls only (<see cref="NetworkSink"/>); it is notified of no path call.</summary>
+    public static SeccompObserver ForNetworkRefusals(IProxyEventSink networkSink, TimeProvider? time = null) => new(networkSink, time);
+
+    /// <summary>
+    /// Where refused network calls go (<see cref="ProxyMode.Socket"/> events), or null. When set and the network is
+    /// restricted, the launch moves the recordable refusals from the enforcing seccomp filter to this observer's filter
+    /// (<c>Nono.Core.Sandbox.NetworkRefusals</c>); this observer answers every such call with EPERM, never CONTINUE.
+    /// </summary>
+    public IProxyEventSink? NetworkSink { get; init; }
+
+    /// <summary>Whether the launch should notify this observer of path calls.</summary>
+    internal bool ObservesPaths => _decide is not null;
+
+    /// <summary>Whether the launch should notify this observer of refused network calls.</summary>
+    internal bool RecordsNetwork => NetworkSink is not null;
+
     /// <summary>Whether the child handed over its listener and the loop ran.</summary>
     public bool Attached => _loop is not null;
 
@@ -75,8 +105,12 @@ public sealed partial class SeccompObserver : IDisposable
         }
 
         _listener = listener;
-        _evaluator = new Thread(EvaluatePending) { IsBackground = true, Name = "nono-fs-observer-policy" };
-        _evaluator.Start();
+        if (ObservesPaths)
+        {
+            _evaluator = new Thread(EvaluatePending) { IsBackground = true, Name = "nono-fs-observer-policy" };
+            _evaluator.Start();
+        }
+
         _loop = new Thread(Loop) { IsBackground = true, Name = "nono-fs-observer" };
         _loop.Start();
     }
@@ -104,6 +138,7 @@ public sealed partial class SeccompObserver : IDisposable
 
         _loop.Join();
         _listener?.Dispose();
+        ReportUnrecordedRefusals();
         _evaluator?.Join(); // the loop completed the queue on its way out: every access read is checked before the report
     }
 
@@ -162,6 +197,13 @@ public sealed partial class SeccompObserver : IDisposable
                 }
 
                 Interlocked.Increment(ref _seen);
+                if (!ObservesPaths || !ObservedSyscalls.Current.ContainsKey(request.nr))
+                {
+                    // Not a path call: a network call the enforcing filter deferred to this one. Always refused.
+                    RefuseAndRecord(listener, request);
+                    continue;
+                }
+
                 PendingAccess? access = ReadAccess(listener, request);
                 Continue(listener, request.id);
                 if (access is not null && !_pending.Writer.TryWrite(access))

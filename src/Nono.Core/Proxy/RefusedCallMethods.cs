@@ -1,0 +1,15 @@
+namespace Nono.Core.Proxy;
+
+/// <summary>
+/// The <see cref="ProxyEvent.Method"/> values of <see cref="ProxyMode.Socket"/> events: the syscall seccomp refused
+/// (<c>syscall</c> for an unexpected number). These are attempts that bypassed the proxy, not host requests: allowing a
+/// host would change nothing for them.
+/// </summary>
+public static class RefusedCallMethods
+{
+    /// <summary><c>socket(2)</c> of a refused family, type or protocol.</summary>
+    public const string Socket = "socket";
+
+    /// <summary>Every method a refused call is recorded with.</summary>
+    public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal) { Socket, "sendto", "sendmsg", "sendmmsg", "syscall" };
+}
