@@ -255,7 +255,7 @@ public static partial class SandboxLauncher
         string where = stage == ChildStage.Execve ? $" {executable}" : "";
         string hint = stage == ChildStage.Execve && errno == (int)Interop.Interop.Errno.EACCES ? " (is it under a read grant?)"
             : stage == ChildStage.ChangeDirectory && errno == (int)Interop.Interop.Errno.EACCES
-                ? " (with a private network namespace the directory is entered inside it, where even root has no CAP_DAC_*: its mode bits must let the caller search it)"
+                ? " (in the namespace tiers it is entered inside the new user namespace, where even root has no CAP_DAC_*: its mode bits must let the caller search it)"
             : ContainmentStageName(stage) is not null ? " (process containment does not work here; nono setup shows which tier does)"
             : "";
         throw new NonoException(
