@@ -37,6 +37,11 @@ internal static unsafe class ChildProcess
         int pid = (c->Flags & (ChildContext.FlagPidnsDirect | ChildContext.FlagNetnsDirect)) != 0
             ? (int)c->Syscall(c->SysClone, c->CloneFlags, 0, 0)
             : c->Fork();
+        if (pid < 0)
+        {
+            c->ForkErrno = *c->ErrnoLocation();
+        }
+
         if (pid != 0)
         {
             return pid;

@@ -30,6 +30,7 @@ internal enum ChildStage
     NetnsDnsHandoff = 24,
     NetnsDnsTcpSocket = 25,
     NetnsDnsTcpHandoff = 26,
+    NetnsPidnsClone = 27, // the network tier's clone with the PID-namespace tier's flags (supervisor-side, from a refused clone)
 
     // Process containment (ChildInit); numbered apart so other tiers can add stages above without renumbering.
     PidnsUnshare = 40,

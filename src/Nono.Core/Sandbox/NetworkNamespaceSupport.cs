@@ -10,8 +10,11 @@ public sealed record NetworkNamespaceSupport
     /// <summary>Path of the AppArmor sysctl that Ubuntu 23.10+ sets to restrict unprivileged user namespaces.</summary>
     public const string AppArmorSysctl = "/proc/sys/kernel/apparmor_restrict_unprivileged_userns";
 
-    /// <summary>The step that creates the namespaces, as failures name it (the PID-namespace tier's flags ride along).</summary>
+    /// <summary>The step that creates the namespaces, as failures name it.</summary>
     public const string CloneStep = "clone(CLONE_NEWUSER|CLONE_NEWNET)";
+
+    /// <summary>The same step with the PID-namespace tier's flags in the clone.</summary>
+    public const string CloneWithPidnsStep = "clone(CLONE_NEWUSER|CLONE_NEWNET|CLONE_NEWPID|CLONE_NEWNS)";
 
     /// <summary>Whether the namespace (user + net, id maps, <c>lo</c> up) can be set up.</summary>
     public required bool Available { get; init; }
@@ -66,7 +69,9 @@ public sealed record NetworkNamespaceSupport
         {
             (CloneStep, 28) => "raise user.max_user_namespaces and user.max_net_namespaces (one is 0 or exhausted)",
             (CloneStep, 22) => "the kernel lacks user or network namespace support (CONFIG_USER_NS, CONFIG_NET_NS)",
-            (CloneStep, 1) => "user namespaces are disabled (kernel.unprivileged_userns_clone=0, a container's seccomp profile, or a nested user namespace limit); allow them for nono",
+            (CloneWithPidnsStep, 28) => "raise user.max_user_namespaces, user.max_net_namespaces, user.max_pid_namespaces and user.max_mnt_namespaces (one is 0 or exhausted)",
+            (CloneWithPidnsStep, 22) => "the kernel lacks user, network, PID or mount namespace support (CONFIG_USER_NS, CONFIG_NET_NS, CONFIG_PID_NS)",
+            (CloneStep or CloneWithPidnsStep, 1) => "user namespaces are disabled (kernel.unprivileged_userns_clone=0, a container's seccomp profile, or a nested user namespace limit); allow them for nono",
             _ => null,
         };
         return new NetworkNamespaceSupport { Available = false, Reason = $"user namespaces unusable: {step} failed: {error}", Remedy = remedy };

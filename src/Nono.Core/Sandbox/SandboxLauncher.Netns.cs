@@ -42,7 +42,7 @@ public static partial class SandboxLauncher
             // absent: not an AppArmor-restricted kernel
         }
 
-        bool afterUnshare = stage is not (ChildStage.NetnsDumpable or ChildStage.NetnsUnshare);
+        bool afterUnshare = stage is not (ChildStage.NetnsUnshare or ChildStage.NetnsPidnsClone); // every other step runs in the new namespace
         return NetworkNamespaceSupport.FromFailure(StageName(stage), errno, afterUnshare, apparmor, Environment.ProcessPath ?? "nono");
     }
 
@@ -161,6 +161,7 @@ public static partial class SandboxLauncher
     {
         ChildStage.NetnsDumpable => "prctl(PR_SET_DUMPABLE)",
         ChildStage.NetnsUnshare => NetworkNamespaceSupport.CloneStep,
+        ChildStage.NetnsPidnsClone => NetworkNamespaceSupport.CloneWithPidnsStep,
         ChildStage.NetnsSetgroups => "write /proc/self/setgroups",
         ChildStage.NetnsUidMap => "write /proc/self/uid_map",
         ChildStage.NetnsGidMap => "write /proc/self/gid_map",

@@ -61,7 +61,7 @@ public static partial class SandboxLauncher
                         return refused;
                     }
 
-                    Interop.Interop.ThrowSetupFailed("fork", *state.Context->ErrnoLocation());
+                    Interop.Interop.ThrowSetupFailed("fork", state.Context->ForkErrno);
                 }
             }
 
@@ -98,23 +98,34 @@ public static partial class SandboxLauncher
     }
 
     /// <summary>
-    /// The report for a clone into new namespaces that the kernel refused (EPERM under a seccomp profile or with unprivileged
-    /// user namespaces off, ENOSPC at a namespace limit, EINVAL): the value a refused unshare gave before the relays went, so
-    /// the probe says why the tier is not available and a launch fails with the tier's hint or diagnosis. The network
-    /// tier's step names it when its flags were in the clone. Null for a plain fork.
+    /// The report for a clone into new namespaces that the kernel refused (<see cref="IsNamespaceRefusal"/>): the value a
+    /// refused unshare gave before the relays went, so the probe says why the tier is not available and a launch fails with
+    /// the tier's hint or diagnosis. The network tier's step names it when its flags were in the clone, with the PID and
+    /// mount namespaces when those were too. Null for a plain
+    /// fork and for any other errno (EAGAIN at RLIMIT_NPROC or pids.max, ENOMEM): those are setup failures, never an answer
+    /// that the namespace is unavailable, which would let --block-net fall back to a weaker tier.
     /// </summary>
-    // SAFETY: reads the calling thread's errno right after the failed clone, through the live context of state.
+    // SAFETY: reads the errno ChildProcess.Fork saved in the live context of state when the clone failed.
     private static unsafe long? RefusedClone(NativeLaunchState state)
     {
         int flags = state.Context->Flags;
-        if ((flags & (ChildContext.FlagPidnsDirect | ChildContext.FlagNetnsDirect)) == 0)
+        if ((flags & (ChildContext.FlagPidnsDirect | ChildContext.FlagNetnsDirect)) == 0 || !IsNamespaceRefusal(state.Context->ForkErrno))
         {
             return null;
         }
 
-        ChildStage stage = (flags & ChildContext.FlagNetnsDirect) != 0 ? ChildStage.NetnsUnshare : ChildStage.PidnsUnshare;
-        return ((long)*state.Context->ErrnoLocation() << 32) | (uint)stage;
+        ChildStage stage = (flags & ChildContext.FlagNetnsDirect) == 0 ? ChildStage.PidnsUnshare
+            : (flags & ChildContext.FlagPidnsDirect) != 0 ? ChildStage.NetnsPidnsClone : ChildStage.NetnsUnshare;
+        return ((long)state.Context->ForkErrno << 32) | (uint)stage;
     }
+
+    /// <summary>
+    /// Whether a failed clone's errno says the namespaces themselves were refused: EPERM (no privilege, a seccomp profile,
+    /// user namespaces off), EACCES (an LSM), ENOSPC (a namespace count limit), EINVAL (no kernel support) or EUSERS (the
+    /// user namespace nesting limit).
+    /// </summary>
+    internal static bool IsNamespaceRefusal(int errno) => errno is 1 /* EPERM */ or 13 /* EACCES */ or 28 /* ENOSPC */
+        or 22 /* EINVAL */ or 87 /* EUSERS */;
 
     /// <summary>
     /// How the command ended: in the contained tiers the init (or the cgroup relay) is nono's child and the command's exact
@@ -154,7 +165,7 @@ public static partial class SandboxLauncher
 
     private static string? ContainmentStageName(ChildStage stage) => stage switch
     {
-        ChildStage.PidnsUnshare => "unshare or clone(CLONE_NEWPID|CLONE_NEWNS)",
+        ChildStage.PidnsUnshare => "clone(CLONE_NEWPID|CLONE_NEWNS)",
         ChildStage.ContainmentSignals => "sigprocmask(block all) for the relay or init",
         ChildStage.PidnsMountPrivate => "mount(/, MS_REC|MS_PRIVATE)",
         ChildStage.PidnsMountProc => "mount(proc, /proc)",

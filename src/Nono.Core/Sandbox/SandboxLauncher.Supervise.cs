@@ -98,7 +98,7 @@ public static partial class SandboxLauncher
                         ThrowChildFailure(refused, executable);
                     }
 
-                    Interop.Interop.ThrowSetupFailed("fork", *state.Context->ErrnoLocation());
+                    Interop.Interop.ThrowSetupFailed("fork", state.Context->ForkErrno);
                 }
             }
 
@@ -254,6 +254,8 @@ public static partial class SandboxLauncher
 
         string where = stage == ChildStage.Execve ? $" {executable}" : "";
         string hint = stage == ChildStage.Execve && errno == (int)Interop.Interop.Errno.EACCES ? " (is it under a read grant?)"
+            : stage == ChildStage.ChangeDirectory && errno == (int)Interop.Interop.Errno.EACCES
+                ? " (in the namespace tiers it is entered inside the new user namespace, where even root has no CAP_DAC_*: its mode bits must let the caller search it)"
             : ContainmentStageName(stage) is not null ? " (process containment does not work here; nono setup shows which tier does)"
             : "";
         throw new NonoException(

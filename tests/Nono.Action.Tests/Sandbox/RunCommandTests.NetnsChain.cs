@@ -48,13 +48,15 @@ public sealed partial class RunCommandTests
             int first = Assert.Single(ChildrenOf(nono.Id));
             int command = containment == "direct-child" ? first : Assert.Single(ChildrenOf(first));
             Assert.Contains(marker, File.ReadAllText($"/proc/{command}/cmdline"), StringComparison.Ordinal);
-            Assert.NotEqual(NetworkNamespace(Environment.ProcessId), NetworkNamespace(command));
+            AssertDifferentNetworkNamespaces(Environment.ProcessId, command);
+            AssertUnprivileged(command, seccomp: true);
             string[] seen = ready.Split(' ');
             if (containment == "pidns")
             {
                 Assert.Equal(["ready", "2", "1"], seen);
                 Assert.Equal([first, 1], NamespacePids(first));
                 Assert.Equal([command, 2], NamespacePids(command));
+                AssertUnprivileged(first, seccomp: false); // the init drops every capability too; it needs no filter (it only waits and kills)
             }
             else
             {
@@ -105,6 +107,35 @@ public sealed partial class RunCommandTests
         Assert.DoesNotContain("fork failed", blocked.StandardError + proxied.StandardError + forced.StandardError);
     }
 
-    /// <summary>The network namespace of <paramref name="pid"/> (its /proc/PID/ns/net link).</summary>
-    private static string NetworkNamespace(int pid) => new FileInfo($"/proc/{pid}/ns/net").LinkTarget ?? "";
+    /// <summary>Both processes' /proc/PID/ns/net links are network namespaces, and not the same one.</summary>
+    private static void AssertDifferentNetworkNamespaces(int one, int other)
+    {
+        string? a = new FileInfo($"/proc/{one}/ns/net").LinkTarget;
+        string? b = new FileInfo($"/proc/{other}/ns/net").LinkTarget;
+        Assert.StartsWith("net:[", a);
+        Assert.StartsWith("net:[", b);
+        Assert.NotEqual(a, b);
+    }
+
+    /// <summary>
+    /// <paramref name="pid"/> holds no capability in any set (effective, permitted, bounding, ambient: nothing to regain at
+    /// exec either), has no_new_privs, and, when <paramref name="seccomp"/>, runs under a seccomp filter (mode 2).
+    /// </summary>
+    private static void AssertUnprivileged(int pid, bool seccomp)
+    {
+        Dictionary<string, string> status = File.ReadAllLines($"/proc/{pid}/status")
+            .Select(line => line.Split(':', 2))
+            .Where(kv => kv.Length == 2)
+            .ToDictionary(kv => kv[0], kv => kv[1].Trim(), StringComparer.Ordinal);
+        foreach (string set in (string[])["CapEff", "CapPrm", "CapBnd", "CapAmb"])
+        {
+            Assert.True(status[set] == "0000000000000000", $"pid {pid} {set}: {status[set]}");
+        }
+
+        Assert.Equal("1", status["NoNewPrivs"]);
+        if (seccomp)
+        {
+            Assert.Equal("2", status["Seccomp"]);
+        }
+    }
 }

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Nono.Core.Capabilities;
+using Nono.Core.Diagnostics;
 using Nono.Core.Sandbox;
 using Nono.Testing;
 
@@ -139,6 +140,37 @@ public sealed partial class SandboxLauncherTests
         Assert.False(ns.Available);
         Assert.Contains("clone(CLONE_NEWUSER|CLONE_NEWNET) failed", ns.Reason, StringComparison.Ordinal);
         Assert.Contains("errno 22", ns.Reason, StringComparison.Ordinal);
+
+        // With the PID-namespace tier's flags in the same clone, the step names them (any of the four may be the refused one).
+        const int CLONE_NEWNS = 0x20000, CLONE_NEWPID = 0x20000000;
+        using NativeLaunchState withPidns = NativeLaunchState.ForNetnsProbe();
+        withPidns.Context->Flags |= ChildContext.FlagPidnsDirect;
+        withPidns.Context->CloneFlags |= CLONE_FS | CLONE_NEWPID | CLONE_NEWNS;
+        Assert.Equal(((long)EINVAL << 32) | (uint)ChildStage.NetnsPidnsClone, SandboxLauncher.RunProbe(withPidns, "network namespace", out problem));
+        Assert.Contains("clone(CLONE_NEWUSER|CLONE_NEWNET|CLONE_NEWPID|CLONE_NEWNS) failed", SandboxLauncher.ProbeNetworkNamespaceOn(withPidns).Reason, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A clone that fails for a reason other than the namespaces (EAGAIN at RLIMIT_NPROC or pids.max, ENOMEM; here ENOSYS
+    /// from a syscall number no kernel has, the one failure that can be made on demand) is a setup failure with the errno
+    /// saved at the clone, never a "namespace not available" answer that would let --block-net fall back to seccomp.
+    /// </summary>
+    [Fact]
+    public unsafe void NetnsProbe_CloneFailingForAnotherReason_IsASetupFailureNotUnavailable()
+    {
+        const int ENOSYS = 38;
+        using NativeLaunchState failing = NativeLaunchState.ForNetnsProbe();
+        failing.Context->SysClone = 100_000;
+
+        NonoException ex = Assert.Throws<NonoException>(() => SandboxLauncher.ProbeNetworkNamespaceOn(failing));
+
+        Assert.Equal(NonoErrorCode.SandboxSetupFailed, ex.Code);
+        Assert.Equal($"fork failed: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(ENOSYS)} (errno {ENOSYS})", ex.Message);
+        Assert.Equal(ENOSYS, failing.Context->ForkErrno);
+        Assert.True(SandboxLauncher.IsNamespaceRefusal(1) && SandboxLauncher.IsNamespaceRefusal(13) && SandboxLauncher.IsNamespaceRefusal(28)
+            && SandboxLauncher.IsNamespaceRefusal(22) && SandboxLauncher.IsNamespaceRefusal(87), "EPERM, EACCES, ENOSPC, EINVAL, EUSERS");
+        Assert.False(SandboxLauncher.IsNamespaceRefusal(11) || SandboxLauncher.IsNamespaceRefusal(12) || SandboxLauncher.IsNamespaceRefusal(ENOSYS),
+            "EAGAIN, ENOMEM and ENOSYS are no answer about the namespaces");
     }
 
     private static SandboxPlan NetnsProxyPlan()

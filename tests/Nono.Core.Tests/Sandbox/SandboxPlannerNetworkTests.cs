@@ -98,6 +98,18 @@ public sealed class SandboxPlannerNetworkTests
         Assert.Contains("not by switching the restriction off machine-wide", ns.Remedy);
     }
 
+    /// <summary>A refused clone that also carried the PID-namespace tier's flags names them, and its limits in the remedy.</summary>
+    [Fact]
+    public void FromFailure_CloneWithPidnsFlagsAtALimit_NamesThePidAndMountLimitsToo()
+    {
+        NetworkNamespaceSupport ns = NetworkNamespaceSupport.FromFailure(NetworkNamespaceSupport.CloneWithPidnsStep, 28, afterUnshare: false, null, "/usr/local/bin/nono");
+
+        Assert.Contains("clone(CLONE_NEWUSER|CLONE_NEWNET|CLONE_NEWPID|CLONE_NEWNS) failed", ns.Reason);
+        Assert.Contains("user.max_pid_namespaces and user.max_mnt_namespaces", ns.Remedy);
+        Assert.DoesNotContain("max_pid", NetworkNamespaceSupport.FromFailure(NetworkNamespaceSupport.CloneStep, 28, false, null, "nono").Remedy);
+        Assert.NotNull(NetworkNamespaceSupport.FromFailure(NetworkNamespaceSupport.CloneWithPidnsStep, 1, false, null, "nono").Remedy);
+    }
+
     [Theory]
     [InlineData(null, 1)] // no sysctl: not AppArmor
     [InlineData("0", 1)] // restriction off
