@@ -22,6 +22,7 @@ public static partial class SandboxPlanner
         List<string> problems = [];
         List<string> notes = [];
         List<WeakerMode> weaker = [];
+        List<string> scopedBy = [];
 
         void Require(bool enforceable, WeakerMode mode, string what)
         {
@@ -54,7 +55,15 @@ public static partial class SandboxPlanner
             Require(abi >= 3, WeakerMode.UnrestrictedTruncate, $"Landlock ABI {abi} cannot restrict truncate(2) (needs ABI 3)");
             bool devGrant = capabilities.Grants.Any(g => SandboxPath.IsUnderDev(g.Path) && !SandboxPath.IsHarmlessDevice(g.Path));
             Require(abi >= 5 || !devGrant, WeakerMode.UnrestrictedDeviceIoctl, $"Landlock ABI {abi} cannot restrict ioctl on granted devices (needs ABI 5)");
-            Require(abi >= 6, WeakerMode.UnscopedSignals, $"Landlock ABI {abi} cannot stop signals to processes outside the sandbox (needs ABI 6)");
+            // A private PID namespace is a signal scope of its own: kill, tgkill, pidfd_open and F_SETOWN resolve pids in the
+            // caller's namespace, so no host process (nono included) can be named. The launch never downgrades it.
+            bool pidnsScopesSignals = abi < 6 && options.Containment == ProcessContainment.PidNamespace;
+            Require(abi >= 6 || pidnsScopesSignals, WeakerMode.UnscopedSignals, $"Landlock ABI {abi} cannot stop signals to processes outside the sandbox (needs ABI 6, or the pidns containment)");
+            if (pidnsScopesSignals)
+            {
+                scopedBy.Add($"signals scoped by the PID namespace (Landlock ABI {abi} has no signal scoping)");
+            }
+
             Require(abi >= 6 || !capabilities.AllowUnixSockets, WeakerMode.UnscopedAbstractUnix, $"Landlock ABI {abi} cannot stop abstract UNIX sockets reaching host services (needs ABI 6)");
         }
 
@@ -137,6 +146,7 @@ public static partial class SandboxPlanner
                 NetworkTier = networkTier,
                 Containment = options.Containment,
                 Notes = notes,
+                NamespaceScopes = scopedBy,
                 HandledFs = handled,
                 HandledNet = handledNet,
                 Scoped = LandlockRights.Scopes(abi),
