@@ -50,6 +50,7 @@ public static partial class SandboxPlanner
 
         Require(abi >= 1, WeakerMode.NoLandlock, "Landlock is not available, the filesystem cannot be confined");
         Require(support.SeccompFilter, WeakerMode.NoSeccomp, "seccomp filters are not available, syscalls and sockets cannot be filtered");
+        NetworkTier networkTier = ChooseNetworkTier(capabilities.Network, options.NetworkNamespace);
         if (abi >= 1)
         {
             Require(abi >= 3, WeakerMode.UnrestrictedTruncate, $"Landlock ABI {abi} cannot restrict truncate(2) (needs ABI 3)");
@@ -64,10 +65,15 @@ public static partial class SandboxPlanner
                 scopedBy.Add($"signals scoped by the PID namespace (Landlock ABI {abi} has no signal scoping)");
             }
 
-            Require(abi >= 6 || !capabilities.AllowUnixSockets, WeakerMode.UnscopedAbstractUnix, $"Landlock ABI {abi} cannot stop abstract UNIX sockets reaching host services (needs ABI 6)");
+            // Abstract UNIX sockets live in the network namespace: in the netns tier no host service's is reachable.
+            bool netnsScopesAbstract = abi < 6 && capabilities.AllowUnixSockets && networkTier == NetworkTier.IsolatedNamespace;
+            Require(abi >= 6 || !capabilities.AllowUnixSockets || netnsScopesAbstract, WeakerMode.UnscopedAbstractUnix, $"Landlock ABI {abi} cannot stop abstract UNIX sockets reaching host services (needs ABI 6, or the netns network tier)");
+            if (netnsScopesAbstract)
+            {
+                scopedBy.Add($"abstract UNIX sockets scoped by the network namespace (Landlock ABI {abi} has no abstract-socket scoping)");
+            }
         }
 
-        NetworkTier networkTier = ChooseNetworkTier(capabilities.Network, options.NetworkNamespace);
         if (networkTier == NetworkTier.LandlockTcpPort)
         {
             NetworkNamespaceSupport ns = options.NetworkNamespace ?? NetworkNamespaceSupport.Unavailable("no network namespace was probed");

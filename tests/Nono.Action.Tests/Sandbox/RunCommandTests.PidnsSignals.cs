@@ -38,6 +38,8 @@ public sealed partial class RunCommandTests
             Assert.Contains("init-survived", inside.StandardOutput);
             Assert.Contains("signals scoped by the PID namespace (Landlock ABI 4 has no signal scoping)", inside.StandardError);
             Assert.DoesNotContain("weaker mode in force: unscoped-signals", inside.StandardError);
+            string events = string.Concat(Directory.EnumerateFiles(sb.Home.Combine(".local", "state", "nono", "audit"), "audit-events.ndjson", SearchOption.AllDirectories).Select(File.ReadAllText));
+            Assert.Contains("containment pidns; signals scoped by the PID namespace (Landlock ABI 4 has no signal scoping)", events);
             Assert.False(host.HasExited);
             Assert.Equal(1, refused.ExitCode);
             Assert.Contains("--allow-weaker unscoped-signals", refused.StandardError);
