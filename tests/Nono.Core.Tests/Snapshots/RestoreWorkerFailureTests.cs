@@ -76,6 +76,33 @@ public sealed class RestoreWorkerFailureTests
     }
 
     [Fact]
+    public async Task Restore_DeletedRootWithUnreadableObject_LeavesTheRootAbsentAndRerunCompletes()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        using SnapshotFixture fx = new();
+        Dictionary<string, byte[]> contents = SmallFileTree.Write(fx, Files, "a", "b");
+        SnapshotSession session = fx.Begin(new SnapshotOptions { PackSmallObjects = false });
+        await session.TakeSnapshotAsync(cancellationToken: ct);
+        string snapshotted = await TreeListing.CaptureAsync(fx.Root);
+        Directory.Delete(fx.Root, recursive: true);
+        string obj = fx.ObjectPathFor(contents[Victim]);
+        byte[] original = Break(obj);
+
+        NonoException ex;
+        using (Restorer restorer = new(session, null))
+        {
+            ex = Assert.Throws<NonoException>(() => restorer.Restore(0, dryRun: false, ct));
+        }
+
+        Assert.Contains("refusing to restore, nothing was changed", ex.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(fx.Root)); // the root is created only after every object verified
+
+        Repair(obj, original);
+        await session.RestoreAsync(0, cancellationToken: ct);
+        Assert.Equal(snapshotted, await TreeListing.CaptureAsync(fx.Root));
+    }
+
+    [Fact]
     public async Task Restore_ObjectUnreadableOnSecondRead_NamesFileStopsBeforeItAndRerunCompletes()
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
