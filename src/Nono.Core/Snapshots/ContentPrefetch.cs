@@ -86,7 +86,7 @@ internal sealed class ContentPrefetch : IDisposable
         _taken++;
         slot.Error?.Throw(); // the restore stops here; the window place is not needed again
         _held = true;
-        return new Prefetched(this, slot.Buffer.AsSpan(0, slot.Length));
+        return new Prefetched(this, _taken - 1, slot.Buffer.AsSpan(0, slot.Length));
     }
 
     public void Dispose()
@@ -102,14 +102,15 @@ internal sealed class ContentPrefetch : IDisposable
         _stop.Dispose();
     }
 
-    private void Release()
+    private void Release(int index)
     {
-        if (!_held)
+        // Only the lease held now may release: a stale one would poison or free the buffer of the content in use.
+        if (!_held || index != _taken - 1)
         {
-            throw new InvalidOperationException("restore content released twice");
+            throw new InvalidOperationException("restore content released twice or out of step");
         }
 
-        Slot slot = _ring[(_taken - 1) % _ring.Length];
+        Slot slot = _ring[index % _ring.Length];
         if (_poisonReleased)
         {
             slot.Buffer.AsSpan(0, slot.Length).Fill(Poison);
@@ -162,12 +163,15 @@ internal sealed class ContentPrefetch : IDisposable
         }
     }
 
-    /// <summary>Content handed to the creator; disposing it gives its buffer back to the workers.</summary>
-    internal readonly ref struct Prefetched(ContentPrefetch owner, ReadOnlySpan<byte> content)
+    /// <summary>
+    /// Content handed to the creator; disposing it gives its buffer back to the workers. Disposing a default
+    /// value does nothing (it holds no buffer).
+    /// </summary>
+    internal readonly ref struct Prefetched(ContentPrefetch owner, int index, ReadOnlySpan<byte> content)
     {
         public ReadOnlySpan<byte> Content { get; } = content;
 
-        public void Dispose() => owner.Release();
+        public void Dispose() => owner?.Release(index);
     }
 
     private sealed class Slot

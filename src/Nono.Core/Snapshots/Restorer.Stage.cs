@@ -40,6 +40,7 @@ internal sealed partial class Restorer
             using SafeFd staging = Fs.OpenDirectory(stagingPath);
             Dictionary<string, StagedObject> staged = Stage(staging, roots.SelectMany(r => r.Plan.Files), cancellationToken);
             AfterVerify?.Invoke();
+            CreateMissingRoots(roots); // only now: a failed verify must leave even a deleted root absent
             _totalSteps = roots.Sum(r => (long)r.Plan.Deletes.Count + r.Plan.Mkdirs.Count + r.Plan.Files.Count + r.Plan.Symlinks.Count + r.Plan.FileModes.Count);
             foreach ((SafeFd rootFd, RootPlan plan) in roots)
             {
@@ -55,6 +56,19 @@ internal sealed partial class Restorer
         {
             ReleaseVerified();
             Directory.Delete(stagingPath, recursive: true);
+        }
+    }
+
+    /// <summary>Creates the roots that were missing when the restore was planned (planned from an empty scan).</summary>
+    private void CreateMissingRoots(List<(SafeFd Fd, RootPlan Plan)> roots)
+    {
+        for (int r = 0; r < roots.Count; r++)
+        {
+            if (roots[r].Fd.IsInvalid)
+            {
+                roots[r].Fd.Dispose();
+                roots[r] = (OpenRoot(_session.RootLocation(r).Directory, create: true), roots[r].Plan);
+            }
         }
     }
 

@@ -67,7 +67,7 @@ internal sealed partial class Restorer : IDisposable
             for (int r = 0; r < target.Roots.Count; r++)
             {
                 (string directory, string? only) = _session.RootLocation(r);
-                SafeFd rootFd = OpenRoot(directory, dryRun);
+                SafeFd rootFd = OpenRoot(directory, create: false); // a missing root is created by Apply, after the verify
                 ManifestRoot targetRoot = target.Roots[r];
                 Dictionary<string, ManifestEntry> cache = targetRoot.Entries.ToDictionary(e => e.Raw, StringComparer.Ordinal);
                 foreach (ManifestEntry e in latest?.Roots[r].Entries ?? [])
@@ -100,11 +100,12 @@ internal sealed partial class Restorer : IDisposable
         }
     }
 
-    private static SafeFd OpenRoot(string root, bool dryRun)
+    /// <summary>The root's descriptor; a missing root is created when <paramref name="create"/>, else it is an invalid descriptor.</summary>
+    private static SafeFd OpenRoot(string root, bool create)
     {
         if (!Directory.Exists(root) && !File.Exists(root) && new FileInfo(root).LinkTarget is null)
         {
-            if (dryRun)
+            if (!create)
             {
                 return new SafeFd(-1);
             }

@@ -85,12 +85,26 @@ public sealed class RestoreSecondDecodeTests
         const int Window = 3;
         using ContentPrefetch prefetch = new(objects, files, workers: 2, Window, ct, poisonReleased: true);
 
+        ContentPrefetch.Prefetched stale = default;
+        stale.Dispose(); // a default lease holds nothing: disposing it does nothing
         for (int i = 0; i < files.Count; i++)
         {
             ContentPrefetch.Prefetched taken = prefetch.Take(files[i]);
+            if (i > 0)
+            {
+                Assert.True(ThrowsInvalidOperation(stale), "a stale lease must not release the content in use");
+            }
+
             Assert.Equal(contents[RawName.ToDisplay(files[i].Raw)], taken.Content.ToArray());
-            Assert.Throws<InvalidOperationException>(() => { prefetch.Take(files[i]); }); // one at a time: its buffer is not reused yet
+            if (i + 1 < files.Count)
+            {
+                int next = i + 1; // the entry in step: only the lease still held makes it throw
+                Assert.Throws<InvalidOperationException>(() => { prefetch.Take(files[next]); }); // one at a time: its buffer is not reused yet
+            }
+
             taken.Dispose();
+            Assert.True(ThrowsInvalidOperation(taken), "a lease released twice must throw");
+            stale = taken;
             if (i >= files.Count - Window)
             {
                 // What a write after the release would see: the poison, or (earlier in the list, once a worker reused the
@@ -100,6 +114,19 @@ public sealed class RestoreSecondDecodeTests
         }
 
         Assert.Equal(2 * Files, files.Count);
+    }
+
+    private static bool ThrowsInvalidOperation(ContentPrefetch.Prefetched lease)
+    {
+        try
+        {
+            lease.Dispose();
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return true;
+        }
     }
 
     private static void Damage(string obj, byte[] original)

@@ -47,6 +47,62 @@ public sealed class RestoreWorkerFailureTests
     }
 
     [Fact]
+    public async Task Restore_LargeObjectUnreadableWhenVerified_NamesFileAndChangesNothing()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        using SnapshotFixture fx = new();
+        SmallFileTree.Write(fx, Files, "a");
+        byte[] large = new byte[3 * Restorer.DirectLimit]; // extracted to staging in the verify phase, not kept in memory
+        Random.Shared.NextBytes(large);
+        Directory.CreateDirectory(fx.Path("big"));
+        File.WriteAllBytes(fx.Path("big", "large.bin"), large);
+        SnapshotSession session = fx.Begin(new SnapshotOptions { PackSmallObjects = false });
+        await session.TakeSnapshotAsync(cancellationToken: ct);
+        File.Delete(fx.Path("big", "large.bin"));
+        string before = await TreeListing.CaptureAsync(fx.Root);
+        string obj = fx.ObjectPathFor(large);
+        Break(obj);
+
+        NonoException ex;
+        using (Restorer restorer = new(session, null))
+        {
+            ex = Assert.Throws<NonoException>(() => restorer.Restore(0, dryRun: false, ct));
+        }
+
+        Assert.Contains("big/large.bin", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("refusing to restore, nothing was changed", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', ex.Message);
+        Assert.Equal(before, await TreeListing.CaptureAsync(fx.Root));
+    }
+
+    [Fact]
+    public async Task Restore_DeletedRootWithUnreadableObject_LeavesTheRootAbsentAndRerunCompletes()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        using SnapshotFixture fx = new();
+        Dictionary<string, byte[]> contents = SmallFileTree.Write(fx, Files, "a", "b");
+        SnapshotSession session = fx.Begin(new SnapshotOptions { PackSmallObjects = false });
+        await session.TakeSnapshotAsync(cancellationToken: ct);
+        string snapshotted = await TreeListing.CaptureAsync(fx.Root);
+        Directory.Delete(fx.Root, recursive: true);
+        string obj = fx.ObjectPathFor(contents[Victim]);
+        byte[] original = Break(obj);
+
+        NonoException ex;
+        using (Restorer restorer = new(session, null))
+        {
+            ex = Assert.Throws<NonoException>(() => restorer.Restore(0, dryRun: false, ct));
+        }
+
+        Assert.Contains("refusing to restore, nothing was changed", ex.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(fx.Root)); // the root is created only after every object verified
+
+        Repair(obj, original);
+        await session.RestoreAsync(0, cancellationToken: ct);
+        Assert.Equal(snapshotted, await TreeListing.CaptureAsync(fx.Root));
+    }
+
+    [Fact]
     public async Task Restore_ObjectUnreadableOnSecondRead_NamesFileStopsBeforeItAndRerunCompletes()
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
