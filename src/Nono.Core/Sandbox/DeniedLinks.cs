@@ -22,11 +22,10 @@ internal sealed class DeniedLinks
     internal const int MaxDepth = 16;
 
     private readonly HashSet<FileIdentity> _files = [];
+    private readonly IReadOnlySet<ulong> _devices;
     private int _entries;
 
-    private DeniedLinks()
-    {
-    }
+    private DeniedLinks(IReadOnlySet<ulong> devices) => _devices = devices;
 
     /// <summary>Why the walk is incomplete (one phrase), or null when every denied tree was read.</summary>
     public string? Incomplete { get; private set; }
@@ -68,10 +67,12 @@ internal sealed class DeniedLinks
     /// Walks the trees of <paramref name="denies"/> (a deny that is not a directory has no tree). A deny that is not the
     /// directory <paramref name="roots"/> recorded at plan time (moved away, replaced, or new) makes the walk incomplete:
     /// the tree it had may now be elsewhere, with a sibling linked into it.
+    /// Only directories on <paramref name="devices"/> (those of the multiply-linked siblings) are read: a hard link
+    /// cannot cross devices, and the walk does not descend into other mounts.
     /// </summary>
-    public static DeniedLinks Scan(IReadOnlyList<string> denies, IReadOnlyDictionary<string, FileIdentity> roots)
+    public static DeniedLinks Scan(IReadOnlyList<string> denies, IReadOnlyDictionary<string, FileIdentity> roots, IReadOnlySet<ulong> devices)
     {
-        DeniedLinks links = new();
+        DeniedLinks links = new(devices);
         foreach (string deny in denies)
         {
             bool planned = roots.TryGetValue(deny, out FileIdentity was);
@@ -85,7 +86,10 @@ internal sealed class DeniedLinks
                     break;
                 }
 
-                links.Walk(root, deny, 0);
+                if (devices.Contains(status.Device))
+                {
+                    links.Walk(root, deny, 0);
+                }
             }
             catch (NonoException ex) when (ex.Errno is (int)Errno.ENOENT or (int)Errno.ENOTDIR or (int)Errno.ELOOP && ex.Syscall == "open")
             {
@@ -121,7 +125,8 @@ internal sealed class DeniedLinks
 
     private void Walk(SafeFd directory, string path, int depth)
     {
-        foreach (string name in Fs.ReadDirectory(directory))
+        // The remaining budget bounds the read too: one huge directory is not read whole.
+        foreach (string name in Fs.ReadDirectory(directory, MaxEntries - _entries))
         {
             if (++_entries > MaxEntries)
             {
@@ -141,6 +146,11 @@ internal sealed class DeniedLinks
 
             if (status.IsDirectory)
             {
+                if (!_devices.Contains(status.Device))
+                {
+                    continue; // another device (a mount): no sibling can be a hard link to anything in it
+                }
+
                 if (depth + 1 > MaxDepth)
                 {
                     Incomplete = $"{path} is more than {MaxDepth} levels below a deny";

@@ -72,9 +72,26 @@ internal static class LandlockRulesetBuilder
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     private sealed class ListedCheck(IReadOnlyList<string> carvedDenies, IReadOnlyDictionary<string, FileIdentity> roots, HashSet<FileIdentity> denied)
     {
-        private DeniedLinks? _links;
+        private readonly Dictionary<ulong, DeniedLinks> _links = []; // one walk per device of a multiply-linked sibling
 
-        public bool Allows(FileIdentity identity, uint linkCount) =>
-            !denied.Contains(identity) && (linkCount <= 1 || (_links ??= DeniedLinks.Scan(carvedDenies, roots)).Refuses(identity) is null);
+        public bool Allows(FileIdentity identity, uint linkCount)
+        {
+            if (denied.Contains(identity))
+            {
+                return false;
+            }
+
+            if (linkCount <= 1)
+            {
+                return true;
+            }
+
+            if (!_links.TryGetValue(identity.Device, out DeniedLinks? links))
+            {
+                _links[identity.Device] = links = DeniedLinks.Scan(carvedDenies, roots, new HashSet<ulong> { identity.Device });
+            }
+
+            return links.Refuses(identity) is null;
+        }
     }
 }

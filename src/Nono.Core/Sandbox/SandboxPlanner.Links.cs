@@ -20,6 +20,7 @@ public static partial class SandboxPlanner
         }
 
         DeniedLinks? links = null;
+        HashSet<ulong> devices = [.. book.Linked.Values.Select(identity => identity.Device)];
         grants.RemoveAll(grant =>
         {
             if (!book.Linked.TryGetValue(grant, out FileIdentity identity))
@@ -29,7 +30,7 @@ public static partial class SandboxPlanner
 
             string? why = deniedIdentities.Contains(identity)
                 ? "it is another name of a denied file"
-                : (links ??= DeniedLinks.Scan(carvedDenies, roots)).Refuses(identity);
+                : (links ??= DeniedLinks.Scan(carvedDenies, roots, devices)).Refuses(identity);
             if (why is null)
             {
                 return false;
