@@ -65,8 +65,9 @@ internal sealed class DeniedLinks
 
     /// <summary>
     /// Walks the trees of <paramref name="denies"/> (a deny that is not a directory has no tree). A deny that is not the
-    /// directory <paramref name="roots"/> recorded at plan time (moved away, replaced, or new) makes the walk incomplete:
-    /// the tree it had may now be elsewhere, with a sibling linked into it.
+    /// directory <paramref name="roots"/> recorded at plan time (moved away or replaced) makes the walk incomplete: the
+    /// tree it had may now be elsewhere, with a sibling linked into it. A deny that has become a directory since (the
+    /// state directory nono creates) is simply walked.
     /// Only directories on <paramref name="devices"/> (those of the multiply-linked siblings) are read: a hard link
     /// cannot cross devices, and the walk does not descend into other mounts.
     /// </summary>
@@ -80,7 +81,7 @@ internal sealed class DeniedLinks
             {
                 using SafeFd root = Fs.OpenDirectory(deny);
                 FileStatus status = Fs.Stat(root);
-                if (!planned || was != new FileIdentity(status.Device, status.Inode))
+                if (planned && was != new FileIdentity(status.Device, status.Inode))
                 {
                     links.Incomplete = $"{deny} is not the directory it was when planned";
                     break;
