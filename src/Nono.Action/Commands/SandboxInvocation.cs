@@ -28,6 +28,9 @@ internal sealed record SandboxInvocation(
     /// <summary>Test hook: a FIFO read to its end after the plan is made and before the sandbox is built.</summary>
     public const string PauseAfterPlanVariable = "NONO_TEST_PAUSE_AFTER_PLAN";
 
+    /// <summary>The prefix of every test hook variable; none reaches the sandboxed command.</summary>
+    public const string TestHookPrefix = "NONO_TEST_";
+
     /// <summary>The prepared invocation, or null after printing the problems (exit 1) or the dry run (exit 0).</summary>
     public static SandboxInvocation? Prepare(RunOptions options, ParseResult parse, CliContext context, out int exitCode, RunNetworkOptions? networkOptions = null)
     {
@@ -145,12 +148,13 @@ internal sealed record SandboxInvocation(
             context.Error.WriteLine($"nono: warning: {line}"); // always: the command sees less than the policy states
         }
 
-        if (context.GetEnv(PauseAfterPlanVariable) is { Length: > 0 } pause)
+        if (context.GetEnv(PauseAfterPlanVariable) is { Length: > 0 } pause && PauseHook.Wait(pause, context.Error) is { } hookProblem)
         {
-            // Test hook: blocks until a writer opens and closes this FIFO, so a test can change the tree between the
-            // plan and the ruleset without racing nono. It can only delay the run, never weaken it.
-            using FileStream wait = new(pause, FileMode.Open, FileAccess.Read);
-            wait.CopyTo(Stream.Null);
+            // Test hook: holds the run until a writer opens and closes this FIFO, so a test can change the tree between
+            // the plan and the ruleset without racing nono. It can only delay the run (bounded), never weaken it.
+            Report(context, [hookProblem]);
+            exitCode = ExitCodes.NonoError;
+            return null;
         }
 
         bool verbose = parse.GetValue(options.Verbose);
@@ -185,6 +189,12 @@ internal sealed record SandboxInvocation(
         if (env.Remove(ForkSafety.ReexecMarkerVariable))
         {
             env.Remove(ForkSafety.WriteXorExecuteVariable);
+        }
+
+        // Test hooks (NONO_TEST_*) steer nono itself; a sandboxed nono must not inherit them.
+        foreach (string name in env.Keys.Where(name => name.StartsWith(TestHookPrefix, StringComparison.Ordinal)).ToList())
+        {
+            env.Remove(name);
         }
 
         SanitizedEnvironment sanitized = EnvironmentSanitizer.Sanitize(env, policy.Environment);

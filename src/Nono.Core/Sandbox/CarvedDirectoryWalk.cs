@@ -13,6 +13,8 @@ namespace Nono.Core.Sandbox;
 /// starting (a directory swapped for a link would otherwise point the rules anywhere), and dropping every sibling
 /// below it would run the command with less access than the policy states without saying so. The window is the few
 /// milliseconds between the plan and the ruleset; running again plans afresh.
+/// The inode comparison is a consistency check, not the containment: an inode freed and reused can pass it. What keeps
+/// every rule inside the grant is the walk itself, one O_NOFOLLOW open per level from the grant's descriptor.
 /// </summary>
 internal sealed class CarvedDirectoryWalk : IDisposable
 {
@@ -35,10 +37,17 @@ internal sealed class CarvedDirectoryWalk : IDisposable
             (int)Interop.Interop.Errno.ENOTDIR or (int)Interop.Interop.Errno.ELOOP => "it is no longer a directory: a symbolic link or a file",
             _ => $"it cannot be opened: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)}",
         });
-        if (Interop.Interop.IdentityOf(fd, directory.Path) != directory.Identity)
+        try
+        {
+            if (Interop.Interop.IdentityOf(fd, directory.Path) != directory.Identity)
+            {
+                throw Changed(directory, "another directory was moved onto its name");
+            }
+        }
+        catch
         {
             fd.Dispose();
-            throw Changed(directory, "another directory was moved onto its name");
+            throw;
         }
 
         _open.Add(directory, fd);

@@ -22,30 +22,84 @@ internal sealed class DeniedLinks
     internal const int MaxDepth = 16;
 
     private readonly HashSet<FileIdentity> _files = [];
+    private readonly IReadOnlySet<ulong> _devices;
     private int _entries;
 
-    private DeniedLinks()
-    {
-    }
+    private DeniedLinks(IReadOnlySet<ulong> devices) => _devices = devices;
 
     /// <summary>Why the walk is incomplete (one phrase), or null when every denied tree was read.</summary>
     public string? Incomplete { get; private set; }
 
-    /// <summary>Walks the trees of <paramref name="denies"/> (a deny that is not a directory has no tree).</summary>
-    public static DeniedLinks Scan(IReadOnlyList<string> denies)
+    /// <summary>
+    /// Adds to <paramref name="into"/> each deny that is a directory now (its last component not followed; no read
+    /// permission needed), with its inode: <see cref="Scan"/> then knows which tree it must find at each deny.
+    /// </summary>
+    public static unsafe void RecordRoots(IReadOnlyList<string> denies, Dictionary<string, FileIdentity> into)
     {
-        DeniedLinks links = new();
         foreach (string deny in denies)
         {
+            byte[] z = RawName.ToZ(RawName.FromString(deny));
+            int fd;
+            fixed (byte* p = z)
+            {
+                // SAFETY: z is pinned and NUL-terminated for the call.
+                fd = Snapshots.Native.Interop.Libc.openat(Snapshots.Native.Interop.AT_FDCWD, p, Interop.Interop.O_PATH | Snapshots.Native.Interop.O_DIRECTORY | Snapshots.Native.Interop.O_NOFOLLOW | Snapshots.Native.Interop.O_CLOEXEC, 0);
+            }
+
+            if (fd < 0)
+            {
+                int errno = Fs.LastErrno;
+                if (errno is (int)Errno.ENOENT or (int)Errno.ENOTDIR or (int)Errno.ELOOP)
+                {
+                    continue; // not a directory: no tree to walk
+                }
+
+                throw Fs.Error("open", deny, errno);
+            }
+
+            using SafeFd root = new(fd);
+            FileStatus status = Fs.Stat(root);
+            into[deny] = new FileIdentity(status.Device, status.Inode);
+        }
+    }
+
+    /// <summary>
+    /// Walks the trees of <paramref name="denies"/> (a deny that is not a directory has no tree). A deny that is not the
+    /// directory <paramref name="roots"/> recorded at plan time (moved away or replaced) makes the walk incomplete: the
+    /// tree it had may now be elsewhere, with a sibling linked into it. A deny that has become a directory since (the
+    /// state directory nono creates) is simply walked.
+    /// Only directories on <paramref name="devices"/> (those of the multiply-linked siblings) are read: a hard link
+    /// cannot cross devices, and the walk does not descend into other mounts.
+    /// </summary>
+    public static DeniedLinks Scan(IReadOnlyList<string> denies, IReadOnlyDictionary<string, FileIdentity> roots, IReadOnlySet<ulong> devices)
+    {
+        DeniedLinks links = new(devices);
+        foreach (string deny in denies)
+        {
+            bool planned = roots.TryGetValue(deny, out FileIdentity was);
             try
             {
                 using SafeFd root = Fs.OpenDirectory(deny);
-                links.Walk(root, deny, 0);
+                FileStatus status = Fs.Stat(root);
+                if (planned && was != new FileIdentity(status.Device, status.Inode))
+                {
+                    links.Incomplete = $"{deny} is not the directory it was when planned";
+                    break;
+                }
+
+                if (devices.Contains(status.Device))
+                {
+                    links.Walk(root, deny, 0);
+                }
             }
             catch (NonoException ex) when (ex.Errno is (int)Errno.ENOENT or (int)Errno.ENOTDIR or (int)Errno.ELOOP && ex.Syscall == "open")
             {
-                // Gone, a file (its own identity is kept out by DeniedIdentities) or a link (its target is denied by
-                // its canonical path, which is in the list too).
+                // Not a directory (a file's own identity is kept out by DeniedIdentities; a link's target is denied by
+                // its canonical path, which is in the list too). Fine unless it was a directory when planned.
+                if (planned)
+                {
+                    links.Incomplete = $"{deny} is no longer the directory it was when planned (moved away or replaced)";
+                }
             }
             catch (NonoException ex)
             {
@@ -72,7 +126,8 @@ internal sealed class DeniedLinks
 
     private void Walk(SafeFd directory, string path, int depth)
     {
-        foreach (string name in Fs.ReadDirectory(directory))
+        // The remaining budget bounds the read too: one huge directory is not read whole.
+        foreach (string name in Fs.ReadDirectory(directory, MaxEntries - _entries))
         {
             if (++_entries > MaxEntries)
             {
@@ -92,6 +147,11 @@ internal sealed class DeniedLinks
 
             if (status.IsDirectory)
             {
+                if (!_devices.Contains(status.Device))
+                {
+                    continue; // another device (a mount): no sibling can be a hard link to anything in it
+                }
+
                 if (depth + 1 > MaxDepth)
                 {
                     Incomplete = $"{path} is more than {MaxDepth} levels below a deny";

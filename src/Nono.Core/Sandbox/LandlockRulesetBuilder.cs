@@ -17,7 +17,7 @@ internal static class LandlockRulesetBuilder
         try
         {
             // Taken again now: what matters is also which inodes the denies are when the rules are attached.
-            ListedCheck? check = plan.CarvedDenies.Count == 0 ? null : new(plan.CarvedDenies, DeniedIdentities.Collect(plan.CarvedDenies, [.. plan.CarvedDenyIdentities]));
+            ListedCheck? check = plan.CarvedDenies.Count == 0 ? null : new(plan.CarvedDenies, plan.CarvedDenyRoots, DeniedIdentities.Collect(plan.CarvedDenies, [.. plan.CarvedDenyIdentities]));
             using CarvedDirectoryWalk walk = new();
             foreach (LandlockPathRule rule in plan.PathRules)
             {
@@ -70,11 +70,28 @@ internal static class LandlockRulesetBuilder
 
     /// <summary>The denied inodes, and the denied trees' multiply-linked files (walked on the first sibling that needs it).</summary>
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-    private sealed class ListedCheck(IReadOnlyList<string> carvedDenies, HashSet<FileIdentity> denied)
+    private sealed class ListedCheck(IReadOnlyList<string> carvedDenies, IReadOnlyDictionary<string, FileIdentity> roots, HashSet<FileIdentity> denied)
     {
-        private DeniedLinks? _links;
+        private readonly Dictionary<ulong, DeniedLinks> _links = []; // one walk per device of a multiply-linked sibling
 
-        public bool Allows(FileIdentity identity, uint linkCount) =>
-            !denied.Contains(identity) && (linkCount <= 1 || (_links ??= DeniedLinks.Scan(carvedDenies)).Refuses(identity) is null);
+        public bool Allows(FileIdentity identity, uint linkCount)
+        {
+            if (denied.Contains(identity))
+            {
+                return false;
+            }
+
+            if (linkCount <= 1)
+            {
+                return true;
+            }
+
+            if (!_links.TryGetValue(identity.Device, out DeniedLinks? links))
+            {
+                _links[identity.Device] = links = DeniedLinks.Scan(carvedDenies, roots, new HashSet<ulong> { identity.Device });
+            }
+
+            return links.Refuses(identity) is null;
+        }
     }
 }

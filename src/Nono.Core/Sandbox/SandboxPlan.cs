@@ -58,6 +58,9 @@ public sealed record SandboxPlan
     /// <summary>The inodes of <see cref="CarvedDenies"/> and the directories above them when planned.</summary>
     internal IReadOnlyCollection<Interop.FileIdentity> CarvedDenyIdentities { get; init; } = [];
 
+    /// <summary>The carved denies that were directories when planned, with their inodes (<see cref="DeniedLinks"/>).</summary>
+    internal IReadOnlyDictionary<string, Interop.FileIdentity> CarvedDenyRoots { get; init; } = new Dictionary<string, Interop.FileIdentity>();
+
     /// <summary>TCP ports the sandbox may connect to (Landlock NET_CONNECT_TCP rules).</summary>
     internal IReadOnlyList<int> ConnectPorts { get; init; } = [];
 

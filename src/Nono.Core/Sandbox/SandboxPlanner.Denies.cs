@@ -116,7 +116,15 @@ public static partial class SandboxPlanner
                 {
                     // A grant that was itself listed (carved for an earlier deny) stays reached through that listing;
                     // the builder checks each level's inode, wherever the plan's open of it by path led.
-                    current = Fs.OpenDirectory(grant.Path);
+                    try
+                    {
+                        current = Fs.OpenDirectory(grant.Path);
+                    }
+                    catch (NonoException ex) when (ex.Errno is (int)Native.Errno.ENOENT or (int)Native.Errno.ENOTDIR or (int)Native.Errno.ELOOP)
+                    {
+                        break; // gone or no longer a directory since it was resolved: as below, nothing of it is granted
+                    }
+
                     directory = new CarvedDirectory(grant.Path, book.Listed.GetValueOrDefault(grant), Identity(current));
                 }
 
@@ -169,6 +177,11 @@ public static partial class SandboxPlanner
         finally
         {
             current?.Dispose();
+        }
+
+        if (expanded.Count == 0)
+        {
+            return result;
         }
 
         notes.Add($"deny {deny.Path} [{deny.Source}] carved out of grant {grant.Path}: no entry can be listed, created, removed or renamed directly in {string.Join(", ", expanded)}");

@@ -12,7 +12,7 @@ public static partial class SandboxPlanner
     /// incomplete, none of them is granted. Each one withheld is reported in <paramref name="withheld"/>.
     /// </summary>
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-    private static void WithholdLinkedSiblings(List<FsGrant> grants, CarveBook book, IReadOnlyList<string> carvedDenies, HashSet<FileIdentity> deniedIdentities, List<string> withheld)
+    private static void WithholdLinkedSiblings(List<FsGrant> grants, CarveBook book, IReadOnlyList<string> carvedDenies, IReadOnlyDictionary<string, FileIdentity> roots, HashSet<FileIdentity> deniedIdentities, List<string> withheld)
     {
         if (book.Linked.Count == 0)
         {
@@ -20,6 +20,7 @@ public static partial class SandboxPlanner
         }
 
         DeniedLinks? links = null;
+        HashSet<ulong> devices = [.. book.Linked.Values.Select(identity => identity.Device)];
         grants.RemoveAll(grant =>
         {
             if (!book.Linked.TryGetValue(grant, out FileIdentity identity))
@@ -29,7 +30,7 @@ public static partial class SandboxPlanner
 
             string? why = deniedIdentities.Contains(identity)
                 ? "it is another name of a denied file"
-                : (links ??= DeniedLinks.Scan(carvedDenies)).Refuses(identity);
+                : (links ??= DeniedLinks.Scan(carvedDenies, roots, devices)).Refuses(identity);
             if (why is null)
             {
                 return false;

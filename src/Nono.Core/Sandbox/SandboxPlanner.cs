@@ -85,13 +85,15 @@ public static partial class SandboxPlanner
         List<string> carvedDenies = [];
         List<FsGrant> grants = ApplyDenies(capabilities, book, carvedDenies, notes, problems);
         HashSet<Interop.FileIdentity> carvedIdentities = [];
+        Dictionary<string, Interop.FileIdentity> carvedRoots = new(StringComparer.Ordinal);
         List<string> withheld = [];
         try
         {
             DeniedIdentities.Collect(carvedDenies, carvedIdentities);
             if (OperatingSystem.IsLinux())
             {
-                WithholdLinkedSiblings(grants, book, carvedDenies, carvedIdentities, withheld);
+                DeniedLinks.RecordRoots(carvedDenies, carvedRoots);
+                WithholdLinkedSiblings(grants, book, carvedDenies, carvedRoots, carvedIdentities, withheld);
             }
         }
         catch (Diagnostics.NonoException ex)
@@ -165,6 +167,7 @@ public static partial class SandboxPlanner
                 PathRules = rules,
                 CarvedDenies = carvedDenies,
                 CarvedDenyIdentities = carvedIdentities,
+                CarvedDenyRoots = carvedRoots,
                 ConnectPorts = ports,
                 BindPorts = bindPorts,
             },

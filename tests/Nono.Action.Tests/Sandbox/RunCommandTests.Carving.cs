@@ -106,6 +106,12 @@ public sealed partial class RunCommandTests
         CancellationToken ct = TestContext.Current.CancellationToken;
         string fifo = sb.Outside.Combine($"pause-{Guid.NewGuid():N}");
         Assert.Equal(0, (await ProcessRunner.RunAsync("mkfifo", ["-m", "0666", fifo], cancellationToken: ct)).ExitCode);
+        if (sb.User == TestUser.Nobody)
+        {
+            // The hook opens only a FIFO owned by nono's effective uid.
+            Assert.Equal(0, (await ProcessRunner.RunAsync("chown", [$"{ProcessRunner.NobodyId}:{ProcessRunner.NobodyId}", fifo], cancellationToken: ct)).ExitCode);
+        }
+
         sb.Environment[SandboxInvocation.PauseAfterPlanVariable] = fifo;
         using Process nono = sb.Start(args);
         nono.StandardInput.Close();
@@ -115,20 +121,57 @@ public sealed partial class RunCommandTests
         // Opening the FIFO for writing returns once nono has opened it for reading, i.e. after the plan. If nono ends
         // first, open it for reading here so the pending open returns, and report what nono said.
         Task<FileStream> writer = Task.Run(() => new FileStream(fifo, FileMode.Open, FileAccess.Write), ct);
-        if (await Task.WhenAny(writer, nono.WaitForExitAsync(ct)) != writer)
+        FileStream? opened = null;
+        try
         {
-            using (new FileStream(fifo, FileMode.Open, FileAccess.Read))
+            if (await Task.WhenAny(writer, nono.WaitForExitAsync(ct)) != writer)
             {
-                (await writer).Dispose();
+                using (new FileStream(fifo, FileMode.Open, FileAccess.Read))
+                {
+                    (await writer).Dispose();
+                }
+
+                Assert.Fail($"nono ended before the plan was made: {await stderr}");
             }
 
-            Assert.Fail($"nono ended before the plan was made: {await stderr}");
+            opened = await writer;
+            change();
+            opened.Dispose(); // the writer's close lets nono go on
+            opened = null;
+            await nono.WaitForExitAsync(ct);
+            return new ProcessResult(nono.ExitCode, await stdout, await stderr);
         }
+        finally
+        {
+            opened?.Dispose();
+            if (!nono.HasExited)
+            {
+                nono.Kill(entireProcessTree: true);
+            }
+        }
+    }
 
-        change();
-        (await writer).Dispose();
-        await nono.WaitForExitAsync(ct);
-        return new ProcessResult(nono.ExitCode, await stdout, await stderr);
+    /// <summary>The hook opens only a FIFO of nono's own uid, and no NONO_TEST_* variable reaches the command.</summary>
+    [Theory]
+    [InlineData(TestUser.Current)]
+    [InlineData(TestUser.Nobody)]
+    public async Task Run_TestHook_NotAFifoRefused_HookVariablesNotInherited(TestUser user)
+    {
+        using NonoSandbox sb = new(user);
+        string notFifo = sb.Outside.Combine("not-a-fifo");
+        File.WriteAllText(notFifo, "");
+        sb.Environment[SandboxInvocation.PauseAfterPlanVariable] = notFifo;
+        ProcessResult refused = await sb.SandboxedAsync("run", [], "/bin/echo", "command-ran");
+        sb.Environment.Remove(SandboxInvocation.PauseAfterPlanVariable);
+        sb.Environment["NONO_TEST_PROBE"] = "hook-value";
+        ProcessResult env = await sb.SandboxedAsync("run", [], "/usr/bin/env");
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains($"nono: test hook: {notFifo} is not a FIFO", refused.StandardError);
+        Assert.DoesNotContain("command-ran", refused.StandardOutput);
+        Assert.True(env.ExitCode == 0, env.ToString());
+        Assert.Contains("PATH=", env.StandardOutput);
+        Assert.DoesNotContain("NONO_TEST_", env.StandardOutput);
     }
 
     private static async Task LinkAndChown(NonoSandbox sb, params (string Existing, string Link)[] links)

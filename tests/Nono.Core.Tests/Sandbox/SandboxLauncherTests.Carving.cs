@@ -123,6 +123,31 @@ public sealed partial class SandboxLauncherTests
     }
 
     [Fact]
+    public async Task Start_DeniedDirectoryMovedAwayAndASiblingLinkedIntoItAfterThePlan_NotGranted()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        using TempDirectory home = new();
+        string secret = await WriteKey(home.Combine(".ssh"));
+        await File.WriteAllTextAsync(home.Combine("victim"), "x", ct);
+        await File.WriteAllTextAsync(home.Combine("other"), "other-ok", ct);
+        SandboxPlan plan = PlanCarvedAround(home, home.Combine(".ssh"));
+        Assert.Empty(plan.Withheld);
+
+        // Between the plan and the ruleset the denied directory moves to a name that was not listed, and a listed file
+        // becomes another name of the key in it: the deny's path has no tree to scan any more.
+        Directory.Move(home.Combine(".ssh"), home.Combine(".ssh-moved"));
+        await Link(home.Combine(".ssh-moved", "id_ed25519"), home.Combine("staged"));
+        File.Move(home.Combine("staged"), home.Combine("victim"), overwrite: true);
+        ProcessResult result = await SandboxRun.RunAsync(plan, SandboxRun.Sh, ["-c",
+            $"cat {home.Combine("other")}; echo; cat {home.Combine("victim")} || echo victim-denied"]);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("other-ok", result.StandardOutput);
+        Assert.Contains("victim-denied", result.StandardOutput);
+        Assert.DoesNotContain(secret, result.StandardOutput);
+    }
+
+    [Fact]
     public async Task Start_DeniedTreeTooDeepToCheck_MultiplyLinkedSiblingsWithheldOthersGranted()
     {
         CancellationToken ct = TestContext.Current.CancellationToken;

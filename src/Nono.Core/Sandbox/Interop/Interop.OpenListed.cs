@@ -78,7 +78,16 @@ internal static partial class Interop
             return null;
         }
 
-        identity = ReadIdentity(buffer, name.ToString());
+        try
+        {
+            identity = ReadIdentity(buffer, name.ToString());
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+
         linkCount = type == S_IFDIR ? 0 : buffer.stx_nlink; // a directory's count is its subdirectories, never hard links
         return handle;
     }

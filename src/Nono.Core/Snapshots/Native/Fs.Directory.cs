@@ -6,7 +6,8 @@ namespace Nono.Core.Snapshots.Native;
 internal static partial class Fs
 {
     /// <summary>All names in an open directory (without . and ..), as raw strings, via getdents64.</summary>
-    public static unsafe List<string> ReadDirectory(SafeFd dir)
+    /// <summary>The names in <paramref name="dir"/>; stops after <paramref name="limit"/> + 1 (so a caller can see it was exceeded).</summary>
+    public static unsafe List<string> ReadDirectory(SafeFd dir, int limit = int.MaxValue)
     {
         List<string> names = [];
         byte[] buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
@@ -43,6 +44,10 @@ internal static partial class Fs
                     if (!(nameBytes.SequenceEqual("."u8) || nameBytes.SequenceEqual(".."u8)))
                     {
                         names.Add(RawName.FromBytes(nameBytes));
+                        if (names.Count > limit)
+                        {
+                            return names;
+                        }
                     }
 
                     offset += reclen;
