@@ -45,7 +45,13 @@ internal sealed class RunObservers : IDisposable
         List<ObserverReport> reports = [];
         // Without user notification (actions_avail) an observer could not be installed: the refusals then stay unrecorded
         // EPERMs of the enforcing filter, as before.
-        IProxyEventSink? refusals = userNotification && plan.Seccomp && plan.Capabilities.Network != NetworkMode.Allow ? networkSink : null;
+        bool restricted = plan.Seccomp && plan.Capabilities.Network != NetworkMode.Allow;
+        IProxyEventSink? refusals = userNotification && restricted ? networkSink : null;
+        if (restricted && refusals is null)
+        {
+            reports.Add(ObserverReport.Unavailable(ObserverMechanisms.SeccompNetworkRefusals, "no seccomp user notification here: network refusals are enforced but not recorded"));
+        }
+
         if (mode == FsObserverMode.Off)
         {
             reports.Add(ObserverReport.Off(ObserverMechanisms.LandlockAudit, "--fs-observer off"));
@@ -105,7 +111,8 @@ internal sealed class RunObservers : IDisposable
 
     /// <summary>One report per mechanism, for the session record.</summary>
     public IReadOnlyList<ObserverReport> Reports() =>
-        [.. _landlock is null ? [] : new[] { _landlock.Report() }, .. _seccomp is null ? [] : new[] { _seccomp.Report() }, .. _fixed];
+        [.. _landlock is null ? [] : new[] { _landlock.Report() }, .. _seccomp is null ? [] : new[] { _seccomp.Report() },
+            .. _networkOnly is null ? [] : new[] { _networkOnly.Report() }, .. _fixed];
 
     public void Dispose()
     {

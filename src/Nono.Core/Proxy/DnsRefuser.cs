@@ -206,7 +206,6 @@ public sealed partial class DnsRefuser : IAsyncDisposable
         }
     }
 
-
     private ProxyEvent Event(string? name, string reason) => Event(_time, name, reason);
 
     private static ProxyEvent Event(TimeProvider time, string? name, string reason) => new()

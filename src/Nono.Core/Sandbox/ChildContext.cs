@@ -18,6 +18,7 @@ internal unsafe struct ChildContext
     public const int FlagNetnsProxy = 1 << 4;   // ... with lo up and the proxy listener handed to the supervisor
     public const int FlagNetnsProbe = 1 << 5;   // ... then stop: a probe child reports success and exits
     public const int FlagObserver = 1 << 12;    // install the notify-only filter and hand its listener over (ChildObserver)
+    public const int FlagObserverOptional = 1 << 13; // ... or, when a listener cannot be made (EBUSY/EPERM), go on without it
 
     // libc entry points. SuppressGCTransition: the child must not enter the runtime's GC mode switches.
     public delegate* unmanaged[SuppressGCTransition]<int> Fork;
@@ -117,6 +118,7 @@ internal unsafe struct ChildContext
     public void* ObserverProgram;       // struct sock_fprog of the notify-only filter
     public void* ObserverMessage;       // struct msghdr with one data byte and room for one SCM_RIGHTS fd
     public int ObserverFd;              // the child's end of the observer socketpair (set per attempt)
+    public void* SeccompProgramUndeferred; // the enforcing filter refusing by itself, for FlagObserverOptional
     // DNS recorder in the namespace (ChildNetnsDns); prepared by NativeLaunchState.PrepareDnsRecorder.
     public void* RouteMessages;         // netlink RTM_NEWROUTE requests, back to back (each nlmsg_len long)
     public int RouteMessageCount;       // the first is required, the rest (IPv6) best effort

@@ -20,14 +20,20 @@ internal static unsafe class ChildObserver
     {
         if (c == null)
         {
-            return 0; // warm-up call in the parent
+            return GoOnWithout(null, 0); // warm-up call in the parent: compile the helper too
         }
 
         int stage = (int)ChildStage.ObserverInstall;
         int listener = (int)c->Syscall(c->SysSeccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, (nint)c->ObserverProgram);
         if (listener < 0)
         {
-            return ((long)*c->ErrnoLocation() << 32) | (uint)stage;
+            int errno = *c->ErrnoLocation();
+            if ((c->Flags & ChildContext.FlagObserverOptional) != 0 && (errno == (int)Interop.Interop.Errno.EBUSY || errno == (int)Interop.Interop.Errno.EPERM))
+            {
+                return GoOnWithout(c, errno);
+            }
+
+            return ((long)errno << 32) | (uint)stage;
         }
 
         // From here every observed call of this process waits for the supervisor; it answers once it has the listener.
@@ -42,6 +48,31 @@ internal static unsafe class ChildObserver
 
         c->Close(listener); // the sandbox keeps no copy: it must never answer its own notifications
         c->Close(c->ObserverFd);
+        return failure;
+    }
+
+    /// <summary>
+    /// A listener already exists above this process (a container's seccomp agent, an outer nono run): an observer that
+    /// only records refusals is given up. The supervisor gets the errno as one byte without a descriptor, and the enforcing
+    /// filter that refuses by itself replaces the one that defers to the observer: same enforcement, nothing recorded.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static long GoOnWithout(ChildContext* c, int errno)
+    {
+        if (c == null)
+        {
+            return 0;
+        }
+
+        byte code = (byte)errno;
+        long failure = 0;
+        if (c->Write(c->ObserverFd, &code, 1) != 1)
+        {
+            failure = ((long)*c->ErrnoLocation() << 32) | (uint)ChildStage.ObserverHandoff;
+        }
+
+        c->Close(c->ObserverFd);
+        c->SeccompProgram = c->SeccompProgramUndeferred;
         return failure;
     }
 }

@@ -17,8 +17,8 @@ internal sealed unsafe partial class NativeLaunchState
 
     /// <summary>
     /// The network refusals the observer's filter notifies and the enforcing filter then defers to it, or null: only
-    /// when both filters are installed (the child fails before the enforcing filter if the observer's cannot be) and the
-    /// network is restricted. Both programs are built from the same inputs (<see cref="NetworkRefusals"/>).
+    /// when both filters are installed (if the observer's cannot be, the child fails, or, for an observer of refusals
+    /// only, switches to the enforcing filter that refuses by itself) and the network is restricted. Both programs are built from the same inputs (<see cref="NetworkRefusals"/>).
     /// </summary>
     private static RecordedNetwork? RecordedNetworkFor(SandboxPlan plan, LaunchSpec spec) =>
         OperatingSystem.IsLinux() && plan.Seccomp && spec.Observer is { RecordsNetwork: true } && plan.Capabilities.Network != Capabilities.NetworkMode.Allow

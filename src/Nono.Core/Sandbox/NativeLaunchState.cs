@@ -43,18 +43,21 @@ internal sealed unsafe partial class NativeLaunchState : IDisposable
             RecordedNetwork? recorded = RecordedNetworkFor(plan, spec);
             if (plan.Seccomp)
             {
-                sock_filter[] program = SeccompFilterBuilder.Build(
-                    Interop.Interop.SyscallNumbers.Current, plan.Capabilities.Network, plan.Capabilities.AllowUnixSockets,
-                    NamespaceDatagrams(plan), deferRefusals: recorded is not null);
-                sock_filter* filter = (sock_filter*)_memory.Allocate((nuint)(sizeof(sock_filter) * program.Length));
-                program.AsSpan().CopyTo(new Span<sock_filter>(filter, program.Length));
-                sock_fprog* fprog = (sock_fprog*)_memory.Allocate((nuint)sizeof(sock_fprog));
-                fprog->len = checked((ushort)program.Length);
-                fprog->filter = filter;
-                c->SeccompProgram = fprog;
+                c->SeccompProgram = EnforcingProgram(plan, deferRefusals: recorded is not null);
             }
 
             PrepareObserver(plan, spec, recorded);
+            if (recorded is not null && (c->Flags & ChildContext.FlagObserver) == 0)
+            {
+                throw new InvalidOperationException("refusals deferred to an observer that is not installed");
+            }
+
+            if (OperatingSystem.IsLinux() && recorded is not null && spec.Observer is { ObservesPaths: false })
+            {
+                // Recording refusals only was not asked for: where no listener can be made, the run goes on without it.
+                c->SeccompProgramUndeferred = EnforcingProgram(plan, deferRefusals: false);
+                c->Flags |= ChildContext.FlagObserverOptional;
+            }
             if (plan.NetworkTier == NetworkTier.IsolatedNamespace)
             {
                 PrepareNetns(plan.Capabilities.Network == Capabilities.NetworkMode.Proxy ? plan.Capabilities.ProxyPort : null, environment, spec.DnsTrapFault);
@@ -74,7 +77,6 @@ internal sealed unsafe partial class NativeLaunchState : IDisposable
     /// <summary>Netns proxy tier: starts the proxy on the listener the child hands over; returns the child's extra variables.</summary>
     public Func<NamespaceSockets, IReadOnlyDictionary<string, string>>? ProxyHandoff { get; init; }
 
-
     public void Dispose()
     {
         foreach (SafeHandle handle in _addRefs)
@@ -86,6 +88,19 @@ internal sealed unsafe partial class NativeLaunchState : IDisposable
         DisposeContainment();
         _ruleset?.Dispose();
         _memory.Dispose();
+    }
+
+    private sock_fprog* EnforcingProgram(SandboxPlan plan, bool deferRefusals)
+    {
+        sock_filter[] program = SeccompFilterBuilder.Build(
+            Interop.Interop.SyscallNumbers.Current, plan.Capabilities.Network, plan.Capabilities.AllowUnixSockets,
+            NamespaceDatagrams(plan), deferRefusals);
+        sock_filter* filter = (sock_filter*)_memory.Allocate((nuint)(sizeof(sock_filter) * program.Length));
+        program.AsSpan().CopyTo(new Span<sock_filter>(filter, program.Length));
+        sock_fprog* fprog = (sock_fprog*)_memory.Allocate((nuint)sizeof(sock_fprog));
+        fprog->len = checked((ushort)program.Length);
+        fprog->filter = filter;
+        return fprog;
     }
 
     private int Keep(SafeHandle handle)

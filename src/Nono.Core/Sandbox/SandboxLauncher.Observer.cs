@@ -9,7 +9,8 @@ public static partial class SandboxLauncher
     /// <summary>
     /// The supervisor's half of the observer hand-over: receives the seccomp listener the child created after Landlock and
     /// starts <paramref name="observer"/> on it before the child goes on (its execve is already an observed call).
-    /// Returns normally also when the child failed before sending (its report follows on the error pipe).
+    /// Returns normally also when the child failed before sending (its report follows on the error pipe), and when an
+    /// observer of refusals only could not be installed (the child goes on without it; the observer reports why).
     /// </summary>
     private static void ReceiveObserver(SafeFdHandle channel, SeccompObserver observer, int pid, SafeFdHandle pidfd)
     {
@@ -20,10 +21,14 @@ public static partial class SandboxLauncher
                 throw new NonoException(NonoErrorCode.SandboxSetupFailed, "the sandbox child did not hand over the filesystem observer");
             }
 
-            int fd = Interop.Interop.ReceiveDescriptor(channel, "filesystem observer");
+            int fd = Interop.Interop.ReceiveObserverListener(channel, out int errno);
             if (fd >= 0)
             {
                 observer.Attach(new SafeFdHandle(fd));
+            }
+            else if (fd == -2)
+            {
+                observer.MarkUnavailable(errno);
             }
         }
         catch

@@ -8,4 +8,7 @@ public static class ObserverMechanisms
 
     /// <summary>A notify-only seccomp filter whose supervisor checks each path call against the policy.</summary>
     public const string SeccompObserver = "seccomp-observer";
+
+    /// <summary>A notify-only seccomp filter that records the network calls the sandbox refuses (no path call).</summary>
+    public const string SeccompNetworkRefusals = "seccomp-network-refusals";
 }

@@ -51,6 +51,20 @@ public sealed partial class SeccompObserver
     }
 
     /// <summary>After the loop has stopped: one event for the refusals beyond the bound.</summary>
+    /// <summary>The mechanism named in <see cref="Report"/>: the observer, or the recorder of refusals only.</summary>
+    private string Mechanism => ObservesPaths ? ObserverMechanisms.SeccompObserver : ObserverMechanisms.SeccompNetworkRefusals;
+
+    /// <summary>
+    /// The child could not create a listener (<paramref name="errno"/>: EBUSY when a filter above already has one, EPERM
+    /// under an outer nono run) and went on without this observer: its filter refuses by itself, unrecorded.
+    /// </summary>
+    internal void MarkUnavailable(int errno) => _unavailable = errno switch
+    {
+        (int)Interop.Errno.EBUSY => "seccomp(SECCOMP_FILTER_FLAG_NEW_LISTENER): EBUSY, a seccomp listener already exists (container seccomp agent); refusals were enforced but not recorded",
+        (int)Interop.Errno.EPERM => "seccomp(SECCOMP_FILTER_FLAG_NEW_LISTENER): EPERM, refused by an enclosing seccomp filter (an outer nono run); refusals were enforced but not recorded",
+        _ => $"seccomp(SECCOMP_FILTER_FLAG_NEW_LISTENER): errno {errno.ToString(CultureInfo.InvariantCulture)}; refusals were enforced but not recorded",
+    };
+
     private void ReportUnrecordedRefusals()
     {
         if (_refusalsNotRecorded > 0 && NetworkSink is not null)

@@ -44,6 +44,8 @@ public sealed partial class SeccompObserver : IDisposable
     private long _denials;
     private long _unreadable;
     private string? _failure; // the first failure; written once through Fail, read with Volatile.Read
+    private string? _unavailable; // why the child could not install the listener (an observer of refusals only)
+    private bool _stopped;
 
     /// <summary>
     /// An observer that asks <paramref name="decide"/> (the run's policy, e.g. <see cref="PolicyExplainer.Why(ResolvedPolicy, string, FsOperation)"/>)
@@ -87,11 +89,13 @@ public sealed partial class SeccompObserver : IDisposable
     public bool Attached => _loop is not null;
 
     /// <summary>The report for the session record (call after <see cref="Stop"/>).</summary>
-    public ObserverReport Report() => !Attached
-        ? new ObserverReport(ObserverMechanisms.SeccompObserver, "failed", "the sandbox child never handed over its listener", 0, 0)
+    public ObserverReport Report() => _unavailable is string unavailable
+        ? ObserverReport.Unavailable(Mechanism, unavailable)
+        : !Attached
+        ? new ObserverReport(Mechanism, "failed", "the sandbox child never handed over its listener", 0, 0)
         : Volatile.Read(ref _failure) is string failure
-            ? new ObserverReport(ObserverMechanisms.SeccompObserver, "failed", failure, Volatile.Read(ref _denials), Volatile.Read(ref _seen))
-            : new ObserverReport(ObserverMechanisms.SeccompObserver, "active",
+            ? new ObserverReport(Mechanism, "failed", failure, Volatile.Read(ref _denials), Volatile.Read(ref _seen))
+            : new ObserverReport(Mechanism, "active",
                 Volatile.Read(ref _unreadable) == 0 ? null : $"{Volatile.Read(ref _unreadable)} call(s) with unreadable arguments not checked",
                 Volatile.Read(ref _denials), Volatile.Read(ref _seen));
 
@@ -121,10 +125,12 @@ public sealed partial class SeccompObserver : IDisposable
     /// </summary>
     public void Stop()
     {
-        if (_loop is null)
+        if (_loop is null || _stopped)
         {
             return;
         }
+
+        _stopped = true;
 
         ReadOnlySpan<byte> one = [1];
         unsafe

@@ -14,6 +14,7 @@ internal static partial class Interop
         EBADF = 9,
         EAGAIN = 11,
         EACCES = 13,
+        EBUSY = 16,
         EFAULT = 14,
         EEXIST = 17,
         ENOTDIR = 20,

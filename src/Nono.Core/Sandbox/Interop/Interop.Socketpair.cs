@@ -60,6 +60,19 @@ internal static partial class Interop
         return fd >= 0 ? fd : throw new Diagnostics.NonoException(Diagnostics.NonoErrorCode.SandboxSetupFailed, $"the sandbox child sent no {what} descriptor");
     }
 
+    /// <summary>
+    /// Receives the observer's hand-over: the listener (one data byte and SCM_RIGHTS, made CLOEXEC), -1 at end of stream,
+    /// or -2 with <paramref name="errno"/> set when the child sent, as one byte without a descriptor, why it has none.
+    /// </summary>
+    // SAFETY: data is one byte on this frame, alive for the call. The caller keeps socket open.
+    internal static unsafe int ReceiveObserverListener(SafeFdHandle socket, out int errno)
+    {
+        byte data = 0;
+        nint n = ReceiveMessage(socket, &data, 1, out int fd);
+        errno = fd < 0 && n > 0 ? data : 0;
+        return n == 0 ? -1 : fd >= 0 ? fd : -2;
+    }
+
     /// <summary>Ends the stream in the sending direction (the peer reads EOF even while other copies of this end are open).</summary>
     internal static void ShutdownSend(SafeFdHandle socket) => CheckIo(Libc.shutdown(socket.Fd, 1 /* SHUT_WR */), "shutdown");
 
