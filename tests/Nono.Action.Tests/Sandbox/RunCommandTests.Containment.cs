@@ -173,7 +173,7 @@ public sealed partial class RunCommandTests
                 found += secret in open(f"/proc/{p}/environ", "rb").read()
             except OSError:
                 pass
-        own = os.environ["NONO_TEST_MARKER"].encode() in open("/proc/self/environ", "rb").read()
+        own = os.environ["SANDBOX_PROBE_MARKER"].encode() in open("/proc/self/environ", "rb").read()
         print("found" if found else "not-found", "own-ok" if own else "own-missing", "pids", len(pids))
         """;
 
@@ -185,7 +185,7 @@ public sealed partial class RunCommandTests
     {
         using NonoSandbox sb = new(user);
         sb.Environment["NONO_CONTAINMENT"] = containment;
-        sb.Environment["NONO_TEST_MARKER"] = Guid.NewGuid().ToString("N");
+        sb.Environment["SANDBOX_PROBE_MARKER"] = Guid.NewGuid().ToString("N");
         string secret = Guid.NewGuid().ToString("N");
         ProcessStartInfo host = new("/bin/sleep", ["300"]) { UseShellExecute = false };
         host.Environment["NONO_HOST_SECRET"] = secret; // a host process of the same user as the test (root)

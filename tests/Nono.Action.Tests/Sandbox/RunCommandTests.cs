@@ -56,14 +56,14 @@ public sealed partial class RunCommandTests
     {
         using NonoSandbox sb = new(user);
         string secret = Guid.NewGuid().ToString("N");
-        sb.Environment["NONO_TEST_MARKER"] = secret;
+        sb.Environment["SANDBOX_PROBE_MARKER"] = secret;
         const string probe = """
             import ctypes, os
             pp = os.getppid()
             try:
                 data = open(f"/proc/{pp}/environ", "rb").read()
                 print("parent-environ-read", len(data))
-                print("parent-secret-visible" if os.environ["NONO_TEST_MARKER"].encode() in data else "parent-secret-absent")
+                print("parent-secret-visible" if os.environ["SANDBOX_PROBE_MARKER"].encode() in data else "parent-secret-absent")
             except OSError as e:
                 print("parent-environ-denied", e.errno)
             try:
@@ -73,7 +73,7 @@ public sealed partial class RunCommandTests
             libc = ctypes.CDLL(None, use_errno=True)
             print("ptrace", libc.ptrace(16, pp, 0, 0), ctypes.get_errno())
             own = open("/proc/self/environ", "rb").read()
-            print("own-secret-visible" if os.environ["NONO_TEST_MARKER"].encode() in own else "own-secret-missing")
+            print("own-secret-visible" if os.environ["SANDBOX_PROBE_MARKER"].encode() in own else "own-secret-missing")
             """;
 
         ProcessResult result = await sb.SandboxedAsync("run", [], NonoSandbox.Python, "-c", probe);
