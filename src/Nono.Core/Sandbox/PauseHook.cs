@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Nono.Core.Snapshots.Native;
 using PollFd = Nono.Core.Sandbox.Interop.Interop.PollFd;
 using SandboxInterop = Nono.Core.Sandbox.Interop.Interop;
+using SnapshotInterop = Nono.Core.Snapshots.Native.Interop;
 
 namespace Nono.Core.Sandbox;
 
@@ -24,7 +25,7 @@ public static class PauseHook
         fixed (byte* p = z)
         {
             // SAFETY: z is pinned and NUL-terminated for the call.
-            fd = Snapshots.Native.Interop.Libc.openat(Snapshots.Native.Interop.AT_FDCWD, p, Snapshots.Native.Interop.O_RDONLY | Snapshots.Native.Interop.O_NONBLOCK | Snapshots.Native.Interop.O_NOFOLLOW | Snapshots.Native.Interop.O_CLOEXEC, 0);
+            fd = SnapshotInterop.Libc.openat(SnapshotInterop.AT_FDCWD, p, SnapshotInterop.O_RDONLY | SnapshotInterop.O_NONBLOCK | SnapshotInterop.O_NOFOLLOW | SnapshotInterop.O_CLOEXEC, 0);
         }
 
         if (fd < 0)
@@ -38,9 +39,9 @@ public static class PauseHook
             return $"test hook: cannot stat {path}: {Marshal.GetPInvokeErrorMessage(errno)}";
         }
 
-        if (status.Type != Snapshots.Native.Interop.S_IFIFO || status.Uid != Snapshots.Native.Interop.Libc.geteuid())
+        if (status.Type != SnapshotInterop.S_IFIFO || status.Uid != SnapshotInterop.Libc.geteuid())
         {
-            return $"test hook: {path} is not a FIFO owned by uid {Snapshots.Native.Interop.Libc.geteuid()} ({status.KindName}, owner {status.Uid})";
+            return $"test hook: {path} is not a FIFO owned by uid {SnapshotInterop.Libc.geteuid()} ({status.KindName}, owner {status.Uid})";
         }
 
         error.WriteLine($"nono: test hook: waiting on {path}");
@@ -57,7 +58,7 @@ public static class PauseHook
             PollFd poll = new() { fd = fd, events = SandboxInterop.POLLIN };
             // SAFETY: poll is one pollfd on this frame; buffer is 512 bytes on this frame; fd is held by handle.
             int ready = SandboxInterop.Libc.poll(&poll, 1, (int)Math.Min(left, int.MaxValue));
-            if (ready < 0 && Fs.LastErrno != (int)Snapshots.Native.Interop.Errno.EINTR)
+            if (ready < 0 && Fs.LastErrno != (int)SnapshotInterop.Errno.EINTR)
             {
                 return $"test hook: poll {path}: {Marshal.GetPInvokeErrorMessage(Fs.LastErrno)}";
             }
@@ -75,7 +76,7 @@ public static class PauseHook
                 return null;
             }
 
-            if (n < 0 && Fs.LastErrno is not ((int)Snapshots.Native.Interop.Errno.EAGAIN or (int)Snapshots.Native.Interop.Errno.EINTR))
+            if (n < 0 && Fs.LastErrno is not ((int)SnapshotInterop.Errno.EAGAIN or (int)SnapshotInterop.Errno.EINTR))
             {
                 return $"test hook: read {path}: {Marshal.GetPInvokeErrorMessage(Fs.LastErrno)}";
             }
