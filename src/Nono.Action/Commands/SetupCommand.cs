@@ -101,6 +101,11 @@ internal static class SetupCommand
             w.WriteBoolean("unprivilegedUserNamespaces", s.UnprivilegedUserNamespaces);
             w.WriteString("userNamespaceDetail", s.UserNamespaceDetail);
             w.WriteBoolean("cgroupV2", s.CgroupV2);
+            if (s.CgroupV2MountPoint is { } cgroup2)
+            {
+                w.WriteString("cgroupV2MountPoint", cgroup2);
+            }
+
             w.WriteString("tier", s.Tier.ToString());
             w.WriteBoolean("canEnforce", s.CanEnforce);
             w.WriteBoolean("networkNamespace", network.Namespace.Available);

@@ -112,10 +112,7 @@ public sealed class CgroupLeaf : IDisposable
     private static string? OwnCgroupDirectory(out string problem)
     {
         string? relative = File.ReadLines("/proc/self/cgroup").FirstOrDefault(l => l.StartsWith("0::", StringComparison.Ordinal))?[3..];
-        // mountinfo: id parent major:minor root mount-point options ... - fstype source super-options
-        string[]? mount = File.ReadLines("/proc/self/mountinfo")
-            .Select(l => l.Split(' '))
-            .FirstOrDefault(f => Array.IndexOf(f, "-") is int dash && dash > 0 && dash + 1 < f.Length && f[dash + 1] == "cgroup2");
+        string[]? mount = Cgroup2MountFields();
         if (relative is null || mount is null)
         {
             problem = "no cgroup v2 hierarchy is mounted";
@@ -131,6 +128,19 @@ public sealed class CgroupLeaf : IDisposable
 
         problem = "";
         string below = root == "/" ? relative : relative[root.Length..];
-        return System.IO.Path.Join(mount[4].Replace("\\040", " ", StringComparison.Ordinal), below.TrimStart('/'));
+        return System.IO.Path.Join(MountPoint(mount), below.TrimStart('/'));
     }
+
+    /// <summary>
+    /// Where a cgroup v2 hierarchy is mounted, or null. Hybrid hosts mount it beside the v1 controllers (often at
+    /// /sys/fs/cgroup/unified), so /sys/fs/cgroup itself is not the test.
+    /// </summary>
+    internal static string? Cgroup2MountPoint() => Cgroup2MountFields() is { } fields ? MountPoint(fields) : null;
+
+    // mountinfo: id parent major:minor root mount-point options ... - fstype source super-options
+    private static string[]? Cgroup2MountFields() => File.ReadLines("/proc/self/mountinfo")
+        .Select(l => l.Split(' '))
+        .FirstOrDefault(f => Array.IndexOf(f, "-") is int dash && dash > 0 && dash + 1 < f.Length && f[dash + 1] == "cgroup2");
+
+    private static string MountPoint(string[] fields) => fields[4].Replace("\\040", " ", StringComparison.Ordinal);
 }

@@ -41,8 +41,13 @@ public sealed record SandboxSupport
     /// <summary>Which sysctl decided <see cref="UnprivilegedUserNamespaces"/>.</summary>
     public required string UserNamespaceDetail { get; init; }
 
-    /// <summary>Whether the unified cgroup v2 hierarchy is mounted at /sys/fs/cgroup.</summary>
-    public required bool CgroupV2 { get; init; }
+    /// <summary>Whether a cgroup v2 hierarchy is mounted (at /sys/fs/cgroup, or beside v1 on hybrid hosts).</summary>
+    public bool CgroupV2 => CgroupV2MountPoint is not null;
+
+    /// <summary>Where the cgroup v2 hierarchy is mounted, or null when there is none (read on first use: `run` never asks).</summary>
+    public string? CgroupV2MountPoint => _cgroup2MountPoint.Value;
+
+    private readonly Lazy<string?> _cgroup2MountPoint = new(() => OperatingSystem.IsLinux() ? CgroupLeaf.Cgroup2MountPoint() : null);
 
     /// <summary>The tier <see cref="LandlockAbi"/> allows.</summary>
     public SandboxTier Tier => LandlockRights.TierFor(LandlockAbi);
@@ -83,7 +88,6 @@ public sealed record SandboxSupport
             SeccompUserNotification = available.Contains("user_notif"),
             UnprivilegedUserNamespaces = userns,
             UserNamespaceDetail = detail,
-            CgroupV2 = File.Exists("/sys/fs/cgroup/cgroup.controllers"),
         };
     }
 
@@ -98,7 +102,7 @@ public sealed record SandboxSupport
         yield return $"  scopes: {Join(Scopes)}";
         yield return $"seccomp filter: {YesNo(SeccompFilter)}; user notification: {YesNo(SeccompUserNotification)}";
         yield return $"unprivileged user namespaces: {YesNo(UnprivilegedUserNamespaces)} ({UserNamespaceDetail})";
-        yield return $"cgroup v2: {YesNo(CgroupV2)}";
+        yield return CgroupV2MountPoint is { } cgroup2 ? $"cgroup v2: yes (mounted at {cgroup2})" : "cgroup v2: no";
         yield return $"tier: {Tier}";
         yield return CanEnforce ? "sandbox: enforceable" : "sandbox: NOT enforceable without a weaker-mode opt-in";
     }
