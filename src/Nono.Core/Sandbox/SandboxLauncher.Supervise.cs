@@ -185,7 +185,7 @@ public static partial class SandboxLauncher
                 }
                 catch (InvalidOperationException)
                 {
-                    // Another thread's allocation used up the budget between the check and the call: the region is over.
+                    // A GC ended it between the check and the call (an allocation past the budget, or an induced one): it is over.
                 }
             }
 
