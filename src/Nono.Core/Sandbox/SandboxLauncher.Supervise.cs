@@ -157,23 +157,40 @@ public static partial class SandboxLauncher
     /// thread it does not have). Induced GCs and other runtime suspensions can still interfere; the caller's
     /// alive check and retry cover those.
     /// </summary>
+    /// <remarks>
+    /// The region starts without a collection (<c>disallowFullBlockingGC</c>): unsplit, the budget applies to the
+    /// large-object heap too, which its current 32 MB region never holds, so the GC used to collect fully (stack walks,
+    /// compaction, then the finalizer's gen-2 trimming: ~3 ms of every launch) and then take a new region anyway; now
+    /// it takes the region and commits the small-object budget straight away. The budget is the same.
+    /// <para>
+    /// The region is then left open rather than ended after the fork: it ends by itself, with an ordinary GC, once the
+    /// process has allocated the budget. Ended at once, the first allocation that needs fresh space collects right away
+    /// in a process that has never collected (the GC's "over a second since the last gen-0 GC" rule counts from zero), and
+    /// after the fork that collection writes into pages the child still shares (~100 copy-on-write faults). A later
+    /// fork in the same process ends the open region and starts a fresh one. If the memory cannot be had, the call
+    /// returns false and the fork goes ahead unprotected, as it did when a collection could not make room
+    /// (docs/notes/s8-startup.md).
+    /// </para>
+    /// </remarks>
     // SAFETY: the context is complete (NativeLaunchState constructor) and its ErrorPipe is open for the call.
     private static unsafe int ForkWithoutGc(NativeLaunchState state)
     {
         lock (s_forkLock)
         {
-            bool noGc = GC.TryStartNoGCRegion(NoGcRegionBytes);
-            try
+            if (GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)
             {
-                return ChildProcess.Fork(state.Context);
-            }
-            finally
-            {
-                if (noGc && GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)
+                try
                 {
                     GC.EndNoGCRegion();
                 }
+                catch (InvalidOperationException)
+                {
+                    // A GC ended it between the check and the call (an allocation past the budget, or an induced one): it is over.
+                }
             }
+
+            _ = GC.TryStartNoGCRegion(NoGcRegionBytes, disallowFullBlockingGC: true);
+            return ChildProcess.Fork(state.Context);
         }
     }
 

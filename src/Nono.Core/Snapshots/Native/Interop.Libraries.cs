@@ -8,6 +8,10 @@ internal static partial class Interop
 {
     internal static class Libraries
     {
-        internal const string Libc = "libc";
+        /// <summary>
+        /// The soname: a bare "libc" made the first call of every process try "libc.so" (the linker script of the dev
+        /// package, or nothing), then "liblibc.so" and "libc" in every library directory before it resolved.
+        /// </summary>
+        internal const string Libc = "libc.so.6";
     }
 }
