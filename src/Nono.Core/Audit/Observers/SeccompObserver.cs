@@ -203,6 +203,13 @@ public sealed partial class SeccompObserver : IDisposable
                 }
 
                 Interlocked.Increment(ref _seen);
+                if (_connectPorts is { } allowedPorts && request.nr == Interop.SyscallNumbers.Current.connect)
+                {
+                    // The landlock-tcp tier: refused (EACCES) and recorded if Landlock would refuse it, else continued.
+                    CheckConnect(listener, request, allowedPorts);
+                    continue;
+                }
+
                 if (!ObservesPaths || !ObservedSyscalls.Current.ContainsKey(request.nr))
                 {
                     // Not a path call: a network call the enforcing filter deferred to this one. Always refused.
