@@ -96,13 +96,6 @@ public sealed partial class SeccompObserver
             Interop.Libc.close(mem);
         }
 
-        ulong id = request.id;
-        // SAFETY: id is a u64 on this frame, the size SECCOMP_IOCTL_NOTIF_ID_VALID encodes.
-        if (Interop.Libc.ioctl(listener.Fd, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) != 0)
-        {
-            return null; // not the same waiting thread any more: what was read may belong to another process
-        }
-
         ushort family = BinaryPrimitives.ReadUInt16LittleEndian(name);
         int port = BinaryPrimitives.ReadUInt16BigEndian(name[2..]);
         IPAddress? destination = family switch
@@ -112,6 +105,36 @@ public sealed partial class SeccompObserver
             _ => null,
         };
 
-        return destination is null || allowedPorts.Contains(port) ? null : (destination, port);
+        if (destination is null || allowedPorts.Contains(port) || !LandlockChecks((int)request.pid, unchecked((int)request.args[0]), family))
+        {
+            return null;
+        }
+
+        ulong id = request.id;
+        // SAFETY: id is a u64 on this frame, the size SECCOMP_IOCTL_NOTIF_ID_VALID encodes.
+        if (Interop.Libc.ioctl(listener.Fd, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) != 0)
+        {
+            return null; // not the same waiting thread any more: what was read may belong to another process or socket
+        }
+
+        return (destination, port);
+    }
+
+    /// <summary>
+    /// Whether Landlock's port rule applies to this connect: the descriptor is a TCP socket of the address's family
+    /// (Landlock ignores other sockets and answers EINVAL for a family mismatch). Looked at through a copy of the caller's
+    /// descriptor (pidfd_getfd), only on the way to a refusal, so connects to the proxy pay nothing for it. When the copy
+    /// cannot be taken for lack of access, the connect is taken to be on a TCP socket: the only internet socket this tier's
+    /// seccomp filter lets the sandbox create (UDP, raw, MPTCP and SCTP sockets are refused at socket(2)).
+    /// </summary>
+    private static bool LandlockChecks(int pid, int fd, ushort family)
+    {
+        const int SockStream = 1;
+        const int IpprotoTcp = 6;
+        const int Enotsock = 88;
+        (int Domain, int Type, int Protocol)? kind = Interop.SocketKind(pid, fd, out int errno);
+        return kind is { } socket
+            ? socket.Type == SockStream && socket.Protocol == IpprotoTcp && socket.Domain == family
+            : errno is not ((int)Interop.Errno.EBADF or Enotsock); // no such socket: the kernel answers EBADF/ENOTSOCK itself
     }
 }
