@@ -122,19 +122,16 @@ public sealed partial class SeccompObserver
 
     /// <summary>
     /// Whether Landlock's port rule applies to this connect: the descriptor is a TCP socket of the address's family
-    /// (Landlock ignores other sockets and answers EINVAL for a family mismatch). Looked at through a copy of the caller's
-    /// descriptor (pidfd_getfd), only on the way to a refusal, so connects to the proxy pay nothing for it. When the copy
-    /// cannot be taken for lack of access, the connect is taken to be on a TCP socket: the only internet socket this tier's
-    /// seccomp filter lets the sandbox create (UDP, raw, MPTCP and SCTP sockets are refused at socket(2)).
+    /// (Landlock ignores other sockets and answers EINVAL for a family mismatch), by the protocol name the socket was
+    /// created with (<see cref="Interop.SocketProtocol"/>), looked up only on the way to a refusal, so connects to the
+    /// proxy pay nothing for it. When it cannot be read (no ptrace access to the caller), the connect is taken to be on a
+    /// TCP socket: the only internet socket this tier's seccomp filter lets the sandbox create.
     /// </summary>
     private static bool LandlockChecks(int pid, int fd, ushort family)
     {
-        const int SockStream = 1;
-        const int IpprotoTcp = 6;
-        const int Enotsock = 88;
-        (int Domain, int Type, int Protocol)? kind = Interop.SocketKind(pid, fd, out int errno);
-        return kind is { } socket
-            ? socket.Type == SockStream && socket.Protocol == IpprotoTcp && socket.Domain == family
-            : errno is not ((int)Interop.Errno.EBADF or Enotsock); // no such socket: the kernel answers EBADF/ENOTSOCK itself
+        string? protocol = Interop.SocketProtocol(pid, fd, out int errno);
+        return protocol is null
+            ? errno is not ((int)Interop.Errno.ENOENT or (int)Interop.Errno.ENOTSOCK) // no such socket: the kernel answers EBADF/ENOTSOCK
+            : protocol == (family == SockaddrInet ? "TCP" : "TCPv6");
     }
 }
