@@ -10,6 +10,9 @@ public static class RefusedCallMethods
     /// <summary><c>socket(2)</c> of a refused family, type or protocol.</summary>
     public const string Socket = "socket";
 
+    /// <summary><c>connect(2)</c> to a TCP port Landlock refuses (the <c>landlock-tcp</c> tier).</summary>
+    public const string Connect = "connect";
+
     /// <summary>Every method a refused call is recorded with.</summary>
-    public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal) { Socket, "sendto", "sendmsg", "sendmmsg", "syscall" };
+    public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal) { Socket, Connect, "sendto", "sendmsg", "sendmmsg", "syscall" };
 }

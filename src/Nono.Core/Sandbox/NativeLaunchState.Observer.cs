@@ -22,7 +22,18 @@ internal sealed unsafe partial class NativeLaunchState
     /// </summary>
     private static RecordedNetwork? RecordedNetworkFor(SandboxPlan plan, LaunchSpec spec) =>
         OperatingSystem.IsLinux() && plan.Seccomp && spec.Observer is { RecordsNetwork: true } && plan.Capabilities.Network != Capabilities.NetworkMode.Allow
-            ? new RecordedNetwork(Interop.Interop.SyscallNumbers.Current, plan.Capabilities.Network, NamespaceDatagrams(plan))
+            ? new RecordedNetwork(Interop.Interop.SyscallNumbers.Current, plan.Capabilities.Network, NamespaceDatagrams(plan), LandlockConnectPorts(plan))
+            : null;
+
+    /// <summary>
+    /// In the <c>landlock-tcp</c> tier, the ports Landlock lets TCP connect to (the proxy's): every other TCP connect is
+    /// refused there by Landlock, after seccomp, so the observer is notified of each connect to record those. Null elsewhere:
+    /// in the namespace tier the DNS trap records, and in block mode internet sockets are refused at socket(2) already.
+    /// </summary>
+    private static IReadOnlyList<int>? LandlockConnectPorts(SandboxPlan plan) =>
+        plan.NetworkTier == NetworkTier.LandlockTcpPort && plan.Capabilities.Network == Capabilities.NetworkMode.Proxy
+            && (plan.HandledNet & LandlockRights.NetConnectTcp) != 0
+            ? plan.ConnectPorts
             : null;
 
     /// <summary>Landlock audit flags and, with an observer, the notify-only filter and the hand-over message.</summary>
@@ -42,6 +53,11 @@ internal sealed unsafe partial class NativeLaunchState
         }
 
         Observer = spec.Observer;
+        if (OperatingSystem.IsLinux())
+        {
+            spec.Observer.ExpectConnects(recorded?.ConnectPorts);
+        }
+
         sock_filter[] program = ObservedSyscalls.BuildFilter(Interop.Interop.SyscallNumbers.Current.AuditArch,
             !OperatingSystem.IsLinux() || spec.Observer.ObservesPaths ? ObservedSyscalls.Current : ObservedSyscalls.None, recorded);
         sock_filter* filter = (sock_filter*)_memory.Allocate((nuint)(sizeof(sock_filter) * program.Length));

@@ -105,9 +105,18 @@ internal static class NetworkRefusals
     /// <summary>
     /// The recording filter's network section, with the syscall number in the accumulator: USER_NOTIF for exactly the calls
     /// the enforcing filter defers, ALLOW for the other socket and send calls; any other number falls through unchanged.
+    /// With <paramref name="notifyConnects"/> every <c>connect(2)</c> is notified too: BPF cannot read the address behind
+    /// the pointer, so the supervisor reads it and refuses (and records) what Landlock's port rule would refuse. The
+    /// enforcing filter allows connect, so this USER_NOTIF decides; Landlock still checks every connect that goes on.
     /// </summary>
-    internal static void EmitRecording(List<sock_filter> p, ArchSyscalls arch, NetworkMode network, bool namespaceDatagrams)
+    internal static void EmitRecording(List<sock_filter> p, ArchSyscalls arch, NetworkMode network, bool namespaceDatagrams, bool notifyConnects = false)
     {
+        if (notifyConnects)
+        {
+            p.Add(SeccompFilterBuilder.Jeq((uint)arch.connect, 0, 1));
+            p.Add(SeccompFilterBuilder.Ret(SECCOMP_RET_USER_NOTIF));
+        }
+
         foreach ((int number, int flagsArgument) in FastOpenCalls(arch))
         {
             EmitFlag(p, number, flagsArgument, MSG_FASTOPEN, SECCOMP_RET_USER_NOTIF);

@@ -32,9 +32,15 @@ public sealed partial class SeccompObserver
         }
         finally
         {
-            Refuse(listener, request.id);
+            Answer(listener, request.id, EPERM);
         }
 
+        RecordOnce(refusal);
+    }
+
+    /// <summary>Records <paramref name="refusal"/> unless an equal one was (a retry), within the session's bound.</summary>
+    private void RecordOnce(ProxyEvent refusal)
+    {
         if (_refusals.Contains((refusal.Method!, refusal.Host, refusal.Port, refusal.Reason)))
         {
             return; // a retry: recorded already
@@ -172,9 +178,9 @@ public sealed partial class SeccompObserver
         }
     }
 
-    private static unsafe void Refuse(SafeFdHandle listener, ulong id)
+    private static unsafe void Answer(SafeFdHandle listener, ulong id, int errno)
     {
-        seccomp_notif_resp response = new() { id = id, error = -EPERM }; // flags 0: the call does not run
+        seccomp_notif_resp response = new() { id = id, error = -errno }; // flags 0: the call does not run
         // SAFETY: response is a 24-byte seccomp_notif_resp on this frame, the size SECCOMP_IOCTL_NOTIF_SEND encodes.
         // ENOENT (the caller died or was interrupted meanwhile) needs no answer: an interrupted call is not run either.
         _ = Interop.Libc.ioctl(listener.Fd, SECCOMP_IOCTL_NOTIF_SEND, &response);

@@ -18,7 +18,8 @@ namespace Nono.Core.Audit.Observers;
 /// denies is recorded with mechanism <see cref="ObserverMechanisms.SeccompObserver"/>.
 /// With <see cref="NetworkSink"/> it is also notified of the network calls seccomp refuses (the enforcing filter defers
 /// them to this one, see <c>Nono.Core.Sandbox.NetworkRefusals</c>): those are answered with EPERM, never CONTINUE, and
-/// recorded; only a path call this observer was installed for is ever continued.
+/// recorded; only a path call this observer was installed for, or (landlock-tcp tier) a connect, is ever continued:
+/// both still meet Landlock (see SeccompObserver.Connect.cs).
 /// If this observer stops, the listener closes and the kernel fails the remaining observed calls with ENOSYS: the
 /// sandbox never gains access and never waits forever.
 /// </summary>
@@ -203,6 +204,13 @@ public sealed partial class SeccompObserver : IDisposable
                 }
 
                 Interlocked.Increment(ref _seen);
+                if (_connectPorts is { } allowedPorts && request.nr == Interop.SyscallNumbers.Current.connect)
+                {
+                    // The landlock-tcp tier: refused (EACCES) and recorded if Landlock would refuse it, else continued.
+                    CheckConnect(listener, request, allowedPorts);
+                    continue;
+                }
+
                 if (!ObservesPaths || !ObservedSyscalls.Current.ContainsKey(request.nr))
                 {
                     // Not a path call: a network call the enforcing filter deferred to this one. Always refused.

@@ -20,6 +20,7 @@ internal static partial class Interop
         ENOTDIR = 20,
         EINVAL = 22,
         ENOSYS = 38,
+        ENOTSOCK = 88,
         ELOOP = 40,
         EOPNOTSUPP = 95,
     }

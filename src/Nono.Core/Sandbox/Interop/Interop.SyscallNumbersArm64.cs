@@ -10,6 +10,7 @@ internal static class SyscallNumbersArm64
         X32SyscallBit = 0,
         seccomp = 277,
         socket = 198,
+        connect = 203,
         sendto = 206,
         sendmsg = 211,
         sendmmsg = 269,

@@ -10,6 +10,7 @@ internal static class SyscallNumbersX64
         X32SyscallBit = 0x40000000, // __X32_SYSCALL_BIT
         seccomp = 317,
         socket = 41,
+        connect = 42,
         sendto = 44,
         sendmsg = 46,
         sendmmsg = 307,
