@@ -111,13 +111,15 @@ public sealed partial class UpstreamReuseTests : IAsyncDisposable
         await using LoopbackServer origin = new(certificate: _certs.Server);
         await using RunningProxy proxy = await StartAsync(origin, Route("openai"));
         await SendAsync(proxy, "openai", HttpMethod.Get, "/a");
+        await SendAsync(proxy, "openai", HttpMethod.Get, "/a");
+        Assert.Equal(1, origin.Accepts); // reused while fresh
 
         _clock.Advance(TimeSpan.FromSeconds(5)); // past the pool's idle limit: the sweeper closes the idle connection
         await origin.AllConnectionsClosed.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken); // hang guard
         (HttpStatusCode status, string body) = await SendAsync(proxy, "openai", HttpMethod.Get, "/b");
 
         Assert.Equal((HttpStatusCode.OK, "hello from upstream /v1/b"), (status, body));
-        Assert.Equal([1, 2], origin.Requests.Select(r => r.Connection));
+        Assert.Equal([1, 1, 2], origin.Requests.Select(r => r.Connection));
     }
 
     private Task<RunningProxy> StartAsync(LoopbackServer origin, params CredentialService[] routes) => EgressProxy.StartAsync(
