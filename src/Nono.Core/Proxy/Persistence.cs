@@ -14,7 +14,7 @@ internal static class Persistence
 
     /// <summary>
     /// Whether the response can be followed by another one on the client connection: its end must be known without
-    /// closing. The upstream's own <c>Connection: close</c> is about the upstream connection (the proxy always asks for it).
+    /// closing. The upstream's own <c>Connection: close</c> is about the upstream connection only.
     /// </summary>
     public static bool ResponseAllows(HttpHead response, BodyFraming framing) =>
         framing != BodyFraming.UntilClose && response.StatusCode != 101;

@@ -18,6 +18,23 @@ internal sealed partial class ProxyConnection
     }
 
     /// <summary>
+    /// Whether an exchange's framing lets the upstream connection be reused, beyond the upstream's own consent. Not after
+    /// a body read until close, a 101, or a HEAD; not after a status-framed (204/304) response that still names a body
+    /// length or coding (a broken server may send one); and not when the child's request body may not have been read by
+    /// the upstream: an error answer to a request with a body, or any <c>Expect</c> (a server that answers before the body
+    /// and keeps the connection would parse the child's body bytes as the next request).
+    /// </summary>
+    private static bool MayPool(HttpHead request, BodyFraming requestFraming, HttpHead response, BodyFraming responseFraming)
+    {
+        int status = response.StatusCode;
+        bool bodyMaybeUnread = request.Count("Expect") > 0 || (requestFraming != BodyFraming.None && status is < 200 or >= 300);
+        bool strayLength = responseFraming == BodyFraming.None
+            && (response.Count("Transfer-Encoding") > 0 || (response.Get("Content-Length") is { } cl && cl != "0"));
+        return responseFraming != BodyFraming.UntilClose && status != 101 && !bodyMaybeUnread && !strayLength
+            && !string.Equals(request.Method, "HEAD", StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// Sends the request and relays the response, then records the event (also when the upstream fails mid-way).
     /// The client connection can carry another request when the client allows it, the response's end was framed, and
     /// the request body was read to its end (so the next head starts where it should). The upstream connection goes back
@@ -37,17 +54,29 @@ internal sealed partial class ProxyConnection
         int status = 0;
         bool responded = false;
         bool received = false;
-        bool returnToPool = false;
+        bool upstreamKeeps = false;
+        bool released = false;
         Task<long>? body = null;
         using BufferedReader upstreamReader = new(upstreamStream);
+
+        // Hands the upstream connection back as soon as its side of the exchange is complete, before the client sees the
+        // response end: a client that sends its next request at once (on any connection) then finds it in the pool.
+        void ReleaseIfClean()
+        {
+            if (!released && upstreamKeeps && body is { IsCompletedSuccessfully: true } && upstreamReader.BufferedCount == 0)
+            {
+                released = true;
+                _ctx.Pool.Return(upstream);
+            }
+        }
+
         try
         {
             await upstreamStream.WriteAsync(upstreamHead.ToBytes(), ct);
             await upstreamStream.FlushAsync(ct);
-            body = HttpBody.CopyAsync(clientReader, framing, length, upstreamStream, idle.Touch, ct);
+            body = HttpBody.CopyAsync(clientReader, framing, length, upstreamStream, idle.Touch, null, ct);
             await upstream.WaitReadableAsync(ct);
             HttpHead response;
-            bool upstreamKeeps;
             while (true)
             {
                 (HeadReadStatus st, string? text) = await upstreamReader.ReadHeadAsync(_ctx.Options.MaxHeaderBytes, ct);
@@ -77,8 +106,7 @@ internal sealed partial class ProxyConnection
                 throw new IOException(error);
             }
 
-            upstreamKeeps &= responseFraming != BodyFraming.UntilClose && response.StatusCode != 101
-                && !string.Equals(upstreamHead.Method, "HEAD", StringComparison.Ordinal);
+            upstreamKeeps &= MayPool(upstreamHead, framing, response, responseFraming);
             persistent &= Persistence.ResponseAllows(response, responseFraming);
             if (!persistent)
             {
@@ -86,10 +114,15 @@ internal sealed partial class ProxyConnection
             }
 
             status = response.StatusCode;
+            if (responseFraming == BodyFraming.None || (responseFraming == BodyFraming.ContentLength && responseLength == 0))
+            {
+                ReleaseIfClean(); // the head is the whole response
+            }
+
             await clientStream.WriteAsync(response.ToBytes(), ct);
             await clientStream.FlushAsync(ct);
             responded = true;
-            down = await HttpBody.CopyAsync(upstreamReader, responseFraming, responseLength, clientStream, idle.Touch, ct);
+            down = await HttpBody.CopyAsync(upstreamReader, responseFraming, responseLength, clientStream, idle.Touch, ReleaseIfClean, ct);
             if (persistent)
             {
                 // The next request starts after this one's body: wait for it. An upstream that answered early and
@@ -105,13 +138,12 @@ internal sealed partial class ProxyConnection
             }
 
             up = body.IsCompletedSuccessfully ? body.Result : 0;
-            returnToPool = upstreamKeeps && body.IsCompletedSuccessfully && upstreamReader.BufferedCount == 0;
+            ReleaseIfClean(); // when the request body finished only after the response
             Emit(mode, host, port, upstreamHead.Method, path, ProxyDecision.Allowed, "allowed", status, up, down);
             return persistent ? ExchangeEnd.KeepAlive : ExchangeEnd.Close;
         }
         catch (Exception ex) when (ex is IOException or SocketException or AuthenticationException)
         {
-            returnToPool = false;
             if (mayRetry && !received && upstreamReader.BufferedCount == 0)
             {
                 return ExchangeEnd.Retry; // the pooled connection died under the request; no byte of a response came
@@ -128,13 +160,9 @@ internal sealed partial class ProxyConnection
         finally
         {
             _ = body?.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-            if (returnToPool)
+            if (!released)
             {
-                _ctx.Pool.Return(upstream);
-            }
-            else
-            {
-                upstream.Dispose();
+                upstream.Dispose(); // not clean, or the exchange failed before the upstream side was complete
             }
         }
     }

@@ -11,8 +11,8 @@ namespace Nono.Core.Tests.Proxy;
 /// <summary>
 /// A tiny HTTP/1.1 origin server on 127.0.0.1 (optionally TLS) written independently of the proxy's parser. It records
 /// each request (with the number of the connection it came on) and lets the test decide the response. With the default
-/// handler, or when asked, it keeps connections open for further requests (as its Keep-Alive header says); a handler
-/// ends a connection by disposing the stream. Otherwise one request per connection.
+/// handler, or when asked, it keeps connections open for further requests (as its Keep-Alive header says) until the
+/// client asks to close; a handler ends a connection by disposing the stream. Otherwise one request per connection.
 /// </summary>
 internal sealed class LoopbackServer : IAsyncDisposable
 {
@@ -102,6 +102,7 @@ internal sealed class LoopbackServer : IAsyncDisposable
                     stream = tls;
                 }
 
+                bool closeAsked = false;
                 await using (stream)
                 {
                     do
@@ -116,8 +117,9 @@ internal sealed class LoopbackServer : IAsyncDisposable
                         Requests.Enqueue(request);
                         await _handler(request, stream);
                         await stream.FlushAsync();
+                        closeAsked = request.Header("Connection")?.Contains("close", StringComparison.OrdinalIgnoreCase) == true;
                     }
-                    while (_keepAlive);
+                    while (_keepAlive && !closeAsked);
                 }
             }
             catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException

@@ -17,6 +17,8 @@ public sealed partial class UpstreamReuseTests
     [InlineData("read-until-close")]
     [InlineData("head")]
     [InlineData("error-mid-body")]
+    [InlineData("bare-lf-in-chunk-line")]
+    [InlineData("error-status-to-a-body")]
     public async Task ExchangeThatForbidsReuse_NextRequestUsesANewConnection(string kind)
     {
         async Task Respond(RecordedRequest request, Stream stream)
@@ -32,6 +34,8 @@ public sealed partial class UpstreamReuseTests
                 "connection-close" => "HTTP/1.1 200 OK\r\nContent-Length: 7\r\nConnection: close\r\n\r\nspecial",
                 "read-until-close" => "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nspecial",
                 "head" => "HTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\n",
+                "bare-lf-in-chunk-line" => "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n7;a\nb\r\nspecial\r\n0\r\n\r\n",
+                "error-status-to-a-body" => "HTTP/1.1 401 Unauthorized\r\nContent-Length: 7\r\n\r\nspecial", // may not have read the body
                 _ => "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n7\r\nspecial\r\nzz\r\n", // a broken chunk size
             };
             await stream.WriteAsync(Encoding.ASCII.GetBytes(response));
@@ -46,11 +50,20 @@ public sealed partial class UpstreamReuseTests
         await using RunningProxy proxy = await StartAsync(origin, Route("openai"));
 
         (HttpStatusCode first, _) = await SendAsync(proxy, "openai", HttpMethod.Get, "/first");
-        (HttpStatusCode special, string specialBody) = await SendAsync(proxy, "openai", kind == "head" ? HttpMethod.Head : HttpMethod.Get, "/special");
+        (HttpMethod method, string? content) = kind switch { "head" => (HttpMethod.Head, null), "error-status-to-a-body" => (HttpMethod.Post, "{}"), _ => (HttpMethod.Get, (string?)null) };
+        (HttpStatusCode special, string specialBody) = await SendAsync(proxy, "openai", method, "/special", content);
         (HttpStatusCode third, string thirdBody) = await SendAsync(proxy, "openai", HttpMethod.Get, "/third");
 
         Assert.Equal(HttpStatusCode.OK, first);
-        Assert.Equal(kind switch { "head" => (HttpStatusCode.OK, string.Empty), "error-mid-body" => (0, "HttpRequestException"), _ => (HttpStatusCode.OK, "special") }, (special, specialBody));
+        Assert.Equal(
+            kind switch
+            {
+                "head" => (HttpStatusCode.OK, string.Empty),
+                "error-mid-body" or "bare-lf-in-chunk-line" => (0, "HttpRequestException"),
+                "error-status-to-a-body" => (HttpStatusCode.Unauthorized, "special"),
+                _ => (HttpStatusCode.OK, "special"),
+            },
+            (special, specialBody));
         Assert.Equal((HttpStatusCode.OK, "hello from upstream /v1/third"), (third, thirdBody));
         Assert.Equal([1, 1, 2], origin.Requests.Select(r => r.Connection));
     }
