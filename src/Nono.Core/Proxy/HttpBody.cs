@@ -63,18 +63,23 @@ internal static class HttpBody
         return (BodyFraming.UntilClose, 0, null);
     }
 
-    /// <summary>Copies one body from <paramref name="source"/> to <paramref name="destination"/>; returns the payload bytes copied.</summary>
-    public static async Task<long> CopyAsync(BufferedReader source, BodyFraming framing, long length, Stream destination, Action? onProgress, CancellationToken cancellationToken)
+    /// <summary>
+    /// Copies one body from <paramref name="source"/> to <paramref name="destination"/>; returns the payload bytes copied.
+    /// <paramref name="onSourceEnd"/> runs once the framed end was read from the source, before its last bytes are written
+    /// (so the source connection can be reused before the destination sees the message end). Not for read-until-close.
+    /// </summary>
+    public static async Task<long> CopyAsync(
+        BufferedReader source, BodyFraming framing, long length, Stream destination, Action? onProgress, Action? onSourceEnd, CancellationToken cancellationToken)
     {
         switch (framing)
         {
             case BodyFraming.ContentLength:
-                await CopyExactAsync(source, length, destination, onProgress, cancellationToken);
+                await CopyExactAsync(source, length, destination, onProgress, onSourceEnd, cancellationToken);
                 return length;
             case BodyFraming.Chunked:
-                return await CopyChunkedAsync(source, destination, onProgress, cancellationToken);
+                return await CopyChunkedAsync(source, destination, onProgress, onSourceEnd, cancellationToken);
             case BodyFraming.UntilClose:
-                return await CopyExactAsync(source, long.MaxValue, destination, onProgress, cancellationToken);
+                return await CopyExactAsync(source, long.MaxValue, destination, onProgress, null, cancellationToken);
             default:
                 return 0;
         }
@@ -107,7 +112,8 @@ internal static class HttpBody
         return length >= 0;
     }
 
-    private static async Task<long> CopyExactAsync(BufferedReader source, long length, Stream destination, Action? onProgress, CancellationToken cancellationToken)
+    private static async Task<long> CopyExactAsync(
+        BufferedReader source, long length, Stream destination, Action? onProgress, Action? onSourceEnd, CancellationToken cancellationToken)
     {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
         try
@@ -127,6 +133,11 @@ internal static class HttpBody
                     throw new IOException("connection closed in the middle of a body");
                 }
 
+                if (read == remaining)
+                {
+                    onSourceEnd?.Invoke();
+                }
+
                 await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
                 await destination.FlushAsync(cancellationToken);
                 onProgress?.Invoke();
@@ -142,12 +153,13 @@ internal static class HttpBody
         }
     }
 
-    private static async Task<long> CopyChunkedAsync(BufferedReader source, Stream destination, Action? onProgress, CancellationToken cancellationToken)
+    private static async Task<long> CopyChunkedAsync(BufferedReader source, Stream destination, Action? onProgress, Action? onSourceEnd, CancellationToken cancellationToken)
     {
         long total = 0;
         while (true)
         {
             string line = await source.ReadLineAsync(MaxChunkLine, cancellationToken) ?? throw new IOException("bad chunk header");
+            ThrowOnControl(line); // a bare LF or CR would let a lenient peer see other chunk boundaries (smuggling)
             int semi = line.IndexOf(';', StringComparison.Ordinal);
             string sizeText = (semi >= 0 ? line[..semi] : line).TrimEnd(' ', '\t');
             if (sizeText.Length is 0 or > 15 || !sizeText.All(char.IsAsciiHexDigit))
@@ -163,6 +175,12 @@ internal static class HttpBody
                 while (true)
                 {
                     string trailer = await source.ReadLineAsync(MaxChunkLine, cancellationToken) ?? throw new IOException("bad trailer");
+                    ThrowOnControl(trailer);
+                    if (trailer.Length == 0)
+                    {
+                        onSourceEnd?.Invoke();
+                    }
+
                     await destination.WriteAsync(System.Text.Encoding.Latin1.GetBytes(trailer + "\r\n"), cancellationToken);
                     if (trailer.Length == 0)
                     {
@@ -172,7 +190,7 @@ internal static class HttpBody
                 }
             }
 
-            await CopyExactAsync(source, size, destination, null, cancellationToken);
+            await CopyExactAsync(source, size, destination, null, null, cancellationToken);
             string end = await source.ReadLineAsync(2, cancellationToken) ?? throw new IOException("bad chunk end");
             if (end.Length != 0)
             {
@@ -183,6 +201,14 @@ internal static class HttpBody
             await destination.FlushAsync(cancellationToken);
             onProgress?.Invoke();
             total += size;
+        }
+    }
+
+    private static void ThrowOnControl(string line)
+    {
+        if (line.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0)
+        {
+            throw new IOException("bare CR, LF or NUL in a chunk line");
         }
     }
 }

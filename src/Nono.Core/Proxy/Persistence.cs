@@ -14,10 +14,17 @@ internal static class Persistence
 
     /// <summary>
     /// Whether the response can be followed by another one on the client connection: its end must be known without
-    /// closing. The upstream's own <c>Connection: close</c> is about the upstream connection (the proxy always asks for it).
+    /// closing. The upstream's own <c>Connection: close</c> is about the upstream connection only.
     /// </summary>
     public static bool ResponseAllows(HttpHead response, BodyFraming framing) =>
         framing != BodyFraming.UntilClose && response.StatusCode != 101;
+
+    /// <summary>
+    /// Whether the upstream lets its connection carry another request (RFC 9112 section 9.3): an HTTP/1.1 response
+    /// without a <c>close</c> option. Read before hop-by-hop headers are stripped.
+    /// </summary>
+    public static bool UpstreamAllows(HttpHead response) =>
+        string.Equals(response.First, "HTTP/1.1", StringComparison.Ordinal) && !HasOption(response, "Connection", "close");
 
     private static bool HasOption(HttpHead head, string header, string option)
     {

@@ -1,7 +1,4 @@
-using System.Net.Security;
 using System.Net.Sockets;
-using System.Security.Authentication;
-using System.Security.Cryptography.X509Certificates;
 
 namespace Nono.Core.Proxy;
 
@@ -62,59 +59,18 @@ internal sealed partial class ProxyConnection
         head.Remove("Host");
         upstreamHead.Headers.Add(new("Host", upstreamUri.IsDefaultPort ? upstreamUri.IdnHost : $"{upstreamUri.IdnHost}:{upstreamUri.Port}"));
         upstreamHead.Headers.AddRange(head.Headers);
-        upstreamHead.Headers.Add(new("Connection", "close"));
+        AskCloseWhenNotPooled(upstreamHead);
         if (_ctx.HeadContainsPhantom(upstreamHead))
         {
             await RefuseAsync(stream, ProxyMode.Reverse, svc.Name, 0, head.Method, 403, "phantom-token-misplaced", "a phantom or session token appears outside the credential's place", ct, loggedPath);
             return false;
         }
 
-        ConnectOutcome outcome = await _ctx.Connector.ConnectAsync(upstreamHost, upstreamUri.Port, trustedTarget: true, ct);
-        if (outcome.Socket is not Socket upstream)
-        {
-            await RefuseAsync(stream, ProxyMode.Reverse, svc.Name, upstreamUri.Port, head.Method, outcome.Status, outcome.Reason, $"cannot connect to the upstream of '{svc.Name}' ({outcome.Reason})", ct, loggedPath);
-            return false;
-        }
-
-        await using NetworkStream network = new(upstream, ownsSocket: true);
-        Stream upstreamStream = network;
-        if (upstreamUri.Scheme == Uri.UriSchemeHttps)
-        {
-            SslStream tls = new(new ThreadPoolReadStream(network), leaveInnerStreamOpen: false);
-            upstreamStream = tls;
-            try
-            {
-                await tls.AuthenticateAsClientAsync(TlsOptions(upstreamHost), ct);
-            }
-            catch (AuthenticationException)
-            {
-                await tls.DisposeAsync();
-                await RefuseAsync(stream, ProxyMode.Reverse, svc.Name, upstreamUri.Port, head.Method, 502, "upstream-tls-failed", $"TLS to the upstream of '{svc.Name}' failed", ct, loggedPath);
-                return false;
-            }
-        }
-
-        await using (upstreamStream)
-        {
-            return await ExchangeAndRecordAsync(ProxyMode.Reverse, svc.Name, upstreamUri.Port, loggedPath, upstreamHead, framing, length, persistent, reader, stream, upstreamStream, idle);
-        }
-    }
-
-    private SslClientAuthenticationOptions TlsOptions(string host)
-    {
-        SslClientAuthenticationOptions options = new()
-        {
-            TargetHost = host,
-            ApplicationProtocols = [SslApplicationProtocol.Http11],
-        };
-        if (_ctx.Options.UpstreamTrustRoots is { } roots)
-        {
-            X509ChainPolicy policy = new() { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
-            policy.CustomTrustStore.AddRange(roots);
-            options.CertificateChainPolicy = policy;
-        }
-
-        return options;
+        // The route is part of the key: a connection that carried this route's credential never serves another route.
+        UpstreamKey key = new(upstreamUri.Scheme, upstreamHost, upstreamUri.Port, svc.Name);
+        return await RelayAsync(
+            ProxyMode.Reverse, svc.Name, upstreamUri.Port, loggedPath, $"the upstream of '{svc.Name}'", key, trustedTarget: true, upstreamHead,
+            framing, length, persistent, reader, stream, idle);
     }
 
     /// <summary>Removes phantom tokens and the session token from text that goes into events.</summary>

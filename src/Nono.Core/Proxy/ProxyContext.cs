@@ -20,6 +20,7 @@ internal sealed class ProxyContext
         Sink = sink;
         Services = services.ToDictionary(s => s.Service.Name, StringComparer.Ordinal);
         Phantoms = [.. services.Select(s => s.PhantomToken)];
+        Pool = new UpstreamPool(options.TimeProvider);
     }
 
     public ProxyOptions Options { get; }
@@ -39,6 +40,9 @@ internal sealed class ProxyContext
     public IReadOnlyList<string> Phantoms { get; }
 
     public IProxyEventSink Sink { get; }
+
+    /// <summary>Idle upstream connections for reuse; closed when the server shuts down.</summary>
+    public UpstreamPool Pool { get; }
 
     public TimeProvider Time => Options.TimeProvider;
 

@@ -48,6 +48,8 @@ internal sealed class ProxyServer : IAsyncDisposable
             await _drained.Task;
         }
 
+        _ctx.Pool.Dispose(); // after the drain: a connection returned by a finishing exchange is closed too
+
         _shutdown.Dispose();
     }
 

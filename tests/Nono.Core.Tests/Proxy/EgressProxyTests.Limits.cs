@@ -70,7 +70,7 @@ public sealed partial class EgressProxyTests
         }
 
         string refused = await ProxyHarness.RawAsync(proxy, $"CONNECT {ProxyHarness.TestHost}:{origin.Port} HTTP/1.1\r\n{ProxyHarness.BasicProxyAuth(proxy.SessionToken)}\r\n");
-        await tunnels[0].SendAsync(Encoding.ASCII.GetBytes($"GET /still-up HTTP/1.1\r\nHost: x\r\n\r\n"), SocketFlags.None, ct);
+        await tunnels[0].SendAsync(Encoding.ASCII.GetBytes($"GET /still-up HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), SocketFlags.None, ct);
         string stillUp = await ProxyHarness.ReadToEndAsync(tunnels[0], ct);
 
         Assert.StartsWith("HTTP/1.1 503", refused, StringComparison.Ordinal);

@@ -10,7 +10,9 @@ namespace Nono.Core.Tests.Proxy;
 
 /// <summary>
 /// A tiny HTTP/1.1 origin server on 127.0.0.1 (optionally TLS) written independently of the proxy's parser. It records
-/// each request and lets the test decide the response. One request per connection.
+/// each request (with the number of the connection it came on) and lets the test decide the response. With the default
+/// handler, or when asked, it keeps connections open for further requests (as its Keep-Alive header says) until the
+/// client asks to close; a handler ends a connection by disposing the stream. Otherwise one request per connection.
 /// </summary>
 internal sealed class LoopbackServer : IAsyncDisposable
 {
@@ -19,11 +21,15 @@ internal sealed class LoopbackServer : IAsyncDisposable
     private readonly Func<RecordedRequest, Stream, Task> _handler;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
+    private readonly bool _keepAlive;
+    private readonly ConcurrentQueue<Task> _connections = new();
+    private int _accepts;
 
-    public LoopbackServer(Func<RecordedRequest, Stream, Task>? handler = null, X509Certificate2? certificate = null)
+    public LoopbackServer(Func<RecordedRequest, Stream, Task>? handler = null, X509Certificate2? certificate = null, bool? keepAlive = null)
     {
         _certificate = certificate;
         _handler = handler ?? RespondTextAsync;
+        _keepAlive = keepAlive ?? handler is null;
         _listener.Start();
         _loop = AcceptAsync();
     }
@@ -31,6 +37,12 @@ internal sealed class LoopbackServer : IAsyncDisposable
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
+
+    /// <summary>Connections accepted so far (each one a new TCP connection, and a new TLS handshake with a certificate).</summary>
+    public int Accepts => Volatile.Read(ref _accepts);
+
+    /// <summary>Completes when every connection accepted so far has ended (the peer closed it or a handler did).</summary>
+    public Task AllConnectionsClosed => Task.WhenAll(_connections);
 
     /// <summary>Raw bytes of everything received (head and body), for "no byte of the secret" style checks.</summary>
     public ConcurrentQueue<byte[]> RawReceived { get; } = new();
@@ -72,11 +84,11 @@ internal sealed class LoopbackServer : IAsyncDisposable
                 return;
             }
 
-            _ = ServeAsync(client);
+            _connections.Enqueue(ServeAsync(client, Interlocked.Increment(ref _accepts)));
         }
     }
 
-    private async Task ServeAsync(TcpClient client)
+    private async Task ServeAsync(TcpClient client, int connection)
     {
         using (client)
         {
@@ -90,18 +102,28 @@ internal sealed class LoopbackServer : IAsyncDisposable
                     stream = tls;
                 }
 
+                bool closeAsked = false;
                 await using (stream)
                 {
-                    RecordedRequest? request = await ReadRequestAsync(stream);
-                    if (request is not null)
+                    do
                     {
+                        RecordedRequest? request = await ReadRequestAsync(stream);
+                        if (request is null)
+                        {
+                            break;
+                        }
+
+                        request = request with { Connection = connection };
                         Requests.Enqueue(request);
                         await _handler(request, stream);
                         await stream.FlushAsync();
+                        closeAsked = request.Header("Connection")?.Contains("close", StringComparison.OrdinalIgnoreCase) == true;
                     }
+                    while (_keepAlive && !closeAsked);
                 }
             }
-            catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or System.Security.Authentication.AuthenticationException)
+            catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException
+                                       or System.Security.Authentication.AuthenticationException)
             {
                 // Connection dropped by the client or the proxy.
             }

@@ -1,0 +1,90 @@
+using System.Net.Sockets;
+
+namespace Nono.Core.Proxy;
+
+/// <summary>
+/// One connection to an upstream (TCP, plus TLS for https), made to an address the connector checked. While it waits in
+/// the <see cref="UpstreamPool"/> a zero-byte read watches it: an upstream that closes it, or sends anything at all
+/// (an unsolicited or left-over response), completes the read and the connection is never reused.
+/// </summary>
+internal sealed class UpstreamConnection : IDisposable
+{
+    private Task<int>? _watch;
+    private int _disposed;
+
+    public UpstreamConnection(UpstreamKey key, Socket socket, Stream stream, long createdAt)
+    {
+        Key = key;
+        Socket = socket;
+        Stream = stream;
+        CreatedAt = createdAt;
+    }
+
+    public UpstreamKey Key { get; }
+
+    public Socket Socket { get; }
+
+    /// <summary>The stream requests go over: the TLS stream for https, else the network stream (it owns the socket).</summary>
+    public Stream Stream { get; }
+
+    /// <summary>When the connection was made (a <see cref="TimeProvider"/> timestamp).</summary>
+    public long CreatedAt { get; }
+
+    /// <summary>When the connection went idle in the pool.</summary>
+    public long IdleSince { get; set; }
+
+    /// <summary>Whether this connection carried an earlier exchange (it came from the pool).</summary>
+    public bool Reused { get; private set; }
+
+    /// <summary>Starts watching an idle connection; false when it is already readable (data or end of stream).</summary>
+    public bool StartWatching()
+    {
+        _watch = Stream.ReadAsync(Memory<byte>.Empty).AsTask();
+        _ = _watch.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        return !_watch.IsCompleted && IsQuiet;
+    }
+
+    /// <summary>
+    /// Whether nothing arrived while idle: the watching read is still pending and the socket has nothing to read (poll(2)
+    /// is checked too because the read's completion may not have run yet when the upstream's FIN just arrived).
+    /// </summary>
+    public bool IsQuiet
+    {
+        get
+        {
+            try
+            {
+                return _watch is { IsCompleted: false } && Volatile.Read(ref _disposed) == 0 && !Socket.Poll(0, SelectMode.SelectRead);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary>Marks a connection taken from the pool for a new exchange.</summary>
+    public void MarkReused() => Reused = true;
+
+    /// <summary>
+    /// Before the first response read of a reused connection: waits for the watching read, which completes when the
+    /// response starts (or the upstream closes). Only one read may be outstanding on a stream.
+    /// </summary>
+    public async ValueTask WaitReadableAsync(CancellationToken cancellationToken)
+    {
+        if (_watch is Task<int> watch)
+        {
+            _watch = null;
+            await watch.WaitAsync(cancellationToken);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            Stream.Dispose(); // closes the socket, which ends a pending watching read
+            Socket.Dispose();
+        }
+    }
+}
