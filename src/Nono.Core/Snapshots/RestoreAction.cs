@@ -13,6 +13,10 @@ public sealed record RestoreAction
     [JsonPropertyName("path")]
     public required string Path { get; init; }
 
+    /// <summary>The entry's absolute path in display form (for a file root, the file itself).</summary>
+    [JsonPropertyName("location")]
+    public required string Location { get; init; }
+
     /// <summary>"delete", "mkdir", "write", "symlink" or "chmod".</summary>
     [JsonPropertyName("action")]
     public required string Action { get; init; }
