@@ -54,7 +54,7 @@ internal sealed partial class Restorer
                 }
                 else if (TryGetKept(entry, out ReadOnlySpan<byte> kept))
                 {
-                    WriteFile(dir, name, entry, kept);
+                    WriteFile(dir, name, entry, kept, plan.Absent.Contains(entry));
                 }
                 else
                 {
@@ -94,7 +94,7 @@ internal sealed partial class Restorer
 
         using (content)
         {
-            WriteFile(dir, name, entry, content.Content);
+            WriteFile(dir, name, entry, content.Content, plan.Absent.Contains(entry));
         }
     }
 }

@@ -24,6 +24,9 @@ internal sealed class RootPlan
 
     public List<ManifestEntry> Directories { get; } = [];
 
+    /// <summary>Files of <see cref="Files"/> whose name was free at plan time (written without a temp name, see Restorer.WriteFile).</summary>
+    public HashSet<ManifestEntry> Absent { get; } = new(ReferenceEqualityComparer.Instance);
+
     /// <summary>Existing directories whose mode differs (reported; every directory's mode and time are set anyway).</summary>
     public List<ManifestEntry> DirectoryModes { get; } = [];
 
@@ -85,6 +88,10 @@ internal sealed class RootPlan
                         }
 
                         plan.Files.Add(t);
+                        if (c is null)
+                        {
+                            plan.Absent.Add(t);
+                        }
                     }
 
                     break;
