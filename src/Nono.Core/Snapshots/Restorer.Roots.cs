@@ -41,7 +41,7 @@ internal sealed partial class Restorer
                 }
             }
         }
-        catch (NonoException) when (made.Count > 0)
+        catch (Exception ex) when (made.Count > 0 && ex is NonoException or IOException or UnauthorizedAccessException)
         {
             for (int i = made.Count - 1; i >= 0; i--)
             {
