@@ -107,27 +107,19 @@ internal sealed partial class Restorer
         return (deepestFirst ? levels.OrderByDescending(g => g.Key) : levels.OrderBy(g => g.Key)).Select(g => g.ToList());
     }
 
-    private static void MakeDirectory(SafeFd root, RootPlan plan, ManifestEntry entry)
+    /// <summary>Makes directory <paramref name="name"/> in <paramref name="dir"/>; anything else in its place is removed first, an existing directory is kept.</summary>
+    private static void MakeDirectory(SafeFd dir, string name)
     {
-        (string parent, string name) = RawName.Split(entry.Raw);
-        using SafeFd dir = OpenParent(root, plan, parent);
-        try
+        int errno = Fs.TryMkdirAt(dir, name, 0x1C0);
+        if (errno == (int)Interop.Errno.EEXIST && !(Fs.TryStatAt(dir, name, out FileStatus st, out _) && st.IsDirectory))
         {
-            int errno = Fs.TryMkdirAt(dir, name, 0x1C0);
-            if (errno == (int)Interop.Errno.EEXIST && !(Fs.TryStatAt(dir, name, out FileStatus st, out _) && st.IsDirectory))
-            {
-                Fs.RemoveTree(dir, name);
-                errno = Fs.TryMkdirAt(dir, name, 0x1C0);
-            }
-
-            if (errno is not (0 or (int)Interop.Errno.EEXIST))
-            {
-                throw Fs.Error("mkdirat", RawName.ToDisplay(name), errno);
-            }
+            Fs.RemoveTree(dir, name);
+            errno = Fs.TryMkdirAt(dir, name, 0x1C0);
         }
-        catch (Exception ex) when (Unplaced(ex))
+
+        if (errno is not (0 or (int)Interop.Errno.EEXIST))
         {
-            throw Placed(plan.Directory, parent, entry.Raw, ex);
+            throw Fs.Error("mkdirat", RawName.ToDisplay(name), errno);
         }
     }
 

@@ -34,12 +34,7 @@ internal sealed partial class Restorer
     {
         foreach (List<ManifestEntry> level in ByDepth(plan.Mkdirs.Where(e => e.Raw.Length > 0), deepestFirst: false))
         {
-            foreach (ManifestEntry entry in level)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                MakeDirectory(root, plan, entry);
-                Tick();
-            }
+            ForEachInParent(root, plan, level, (dir, name, _) => MakeDirectory(dir, name), cancellationToken); // siblings share their parent's descriptor
         }
 
         // Hashes were checked in Stage; the verified cache does not change while the tree is written.
