@@ -166,5 +166,5 @@ internal sealed class RootPlan
         raw.Length == 0 ? directory : System.IO.Path.Join(directory, RawName.ToDisplay(raw));
 
     private RestoreAction Action(string raw, string action) =>
-        new() { Root = Root, Path = raw.Length == 0 ? "." : RawName.ToDisplay(raw), Location = Where(raw), Action = action };
+        new() { Root = Root, Path = raw.Length == 0 ? "." : RawName.ToDisplay(raw), Directory = Directory, Action = action };
 }
