@@ -49,9 +49,9 @@ internal sealed partial class Restorer
                 {
                     Directory.Delete(made[i], recursive: false); // rmdir: an emptied directory only, never through a symlink
                 }
-                catch (IOException)
+                catch (Exception removal) when (removal is IOException or UnauthorizedAccessException)
                 {
-                    break;
+                    break; // not empty or not ours any more: leave it, the refusal below says what happened
                 }
             }
 
