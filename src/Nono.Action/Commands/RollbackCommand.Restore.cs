@@ -37,11 +37,18 @@ internal static partial class RollbackCommand
         {
             foreach (RestoreAction action in result.Actions)
             {
-                context.Output.WriteLine($"{action.Action,-8} {action.Root}/{action.Path}");
+                context.Output.WriteLine($"{action.Action,-8} {action.Location}");
             }
         }
 
         context.Output.WriteLine(result.Summary());
+        if (result.Roots.Count > 1)
+        {
+            foreach (string line in result.RootSummaries())
+            {
+                context.Output.WriteLine(line);
+            }
+        }
         return ExitCodes.Success;
     }
 

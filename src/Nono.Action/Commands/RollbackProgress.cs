@@ -41,7 +41,8 @@ internal sealed class RollbackProgress : IProgress<SnapshotProgress>
 
             _lastTicks = now;
             string total = value.TotalEntries > 0 ? $"/{value.TotalEntries}" : "";
-            _writer.Write($"\r\u001b[K{value.Phase}: {value.Entries}{total} entries, {value.Bytes / (1024.0 * 1024.0):F1} MiB");
+            string root = value.Root is null ? "" : $" {value.Root}";
+            _writer.Write($"\r\u001b[K{value.Phase}{root}: {value.Entries}{total} entries, {value.Bytes / (1024.0 * 1024.0):F1} MiB");
             _dirty = true;
         }
     }

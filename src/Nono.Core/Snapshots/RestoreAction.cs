@@ -13,6 +13,14 @@ public sealed record RestoreAction
     [JsonPropertyName("path")]
     public required string Path { get; init; }
 
+    /// <summary>The entry's absolute path in display form (for a file root, the file itself); made only when read.</summary>
+    [JsonPropertyName("location")]
+    public string Location => Path == "." ? Directory : System.IO.Path.Join(Directory, Path);
+
+    /// <summary>The directory <see cref="Path"/> is relative to (the root, or a file root's directory).</summary>
+    [JsonIgnore]
+    internal string Directory { get; init; } = "";
+
     /// <summary>"delete", "mkdir", "write", "symlink" or "chmod".</summary>
     [JsonPropertyName("action")]
     public required string Action { get; init; }

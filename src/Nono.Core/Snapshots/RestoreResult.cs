@@ -30,14 +30,39 @@ public sealed record RestoreResult
     [JsonPropertyName("skipped")]
     public IReadOnlyList<SkippedEntry> Skipped { get; init; } = [];
 
+    /// <summary>The tracked roots, in session order.</summary>
+    [JsonPropertyName("roots")]
+    public IReadOnlyList<string> Roots { get; init; } = [];
+
     /// <summary>One-line summary.</summary>
     public string Summary()
     {
-        int Count(string action) => Actions.Count(a => a.Action == action);
         string verb = DryRun ? "would restore" : "restored";
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{verb} session {Session} to snapshot {Snapshot}: {Counts(Actions)}, {Skipped.Count} special files skipped");
+    }
+
+    /// <summary>One line per tracked root with what was done in it (for sessions of several roots, where the summary alone does not say).</summary>
+    public IEnumerable<string> RootSummaries() =>
+        Roots.Select(root => $"  {root}: {Counts(Actions.Where(a => string.Equals(a.Root, root, StringComparison.Ordinal)))}");
+
+    private static string Counts(IEnumerable<RestoreAction> actions)
+    {
+        int write = 0, symlink = 0, mkdir = 0, delete = 0, chmod = 0;
+        foreach (RestoreAction a in actions)
+        {
+            _ = a.Action switch
+            {
+                "write" => ++write,
+                "symlink" => ++symlink,
+                "mkdir" => ++mkdir,
+                "delete" => ++delete,
+                _ => ++chmod,
+            };
+        }
+
         return string.Create(
             System.Globalization.CultureInfo.InvariantCulture,
-            $"{verb} session {Session} to snapshot {Snapshot}: {Count("write")} files written, {Count("symlink")} symlinks, {Count("mkdir")} directories created, {Count("delete")} removed, {Count("chmod")} modes fixed, {Skipped.Count} special files skipped");
+            $"{write} files written, {symlink} symlinks, {mkdir} directories created, {delete} removed, {chmod} modes fixed");
     }
 
     /// <summary>The result as JSON.</summary>

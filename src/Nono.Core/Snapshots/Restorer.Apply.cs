@@ -18,11 +18,20 @@ internal sealed partial class Restorer
     /// </summary>
     private void ApplyRoot(SafeFd root, RootPlan plan, SafeFd staging, Dictionary<string, StagedObject> staged, CancellationToken cancellationToken)
     {
+        _applying = NameRoots ? plan.Directory : null;
         ParallelWork.ForEach(plan.Deletes, path =>
         {
             (string parent, string name) = RawName.Split(path);
-            using SafeFd dir = OpenParent(root, parent);
-            Fs.RemoveTree(dir, name);
+            try
+            {
+                using SafeFd dir = OpenParent(root, plan, parent);
+                Fs.RemoveTree(dir, name);
+            }
+            catch (Exception ex) when (Unplaced(ex))
+            {
+                throw Placed(plan.Directory, parent, path, ex);
+            }
+
             Tick();
         }, cancellationToken);
 
@@ -30,23 +39,24 @@ internal sealed partial class Restorer
 
         ParallelWork.ForEach(plan.FileModes, entry =>
         {
-            SetMetadata(root, entry, expectDirectory: false);
+            SetMetadata(root, plan, entry, expectDirectory: false);
             Tick();
         }, cancellationToken);
 
         foreach (List<ManifestEntry> level in ByDepth(plan.Directories, deepestFirst: true))
         {
-            ParallelWork.ForEach(level, entry => SetMetadata(root, entry, expectDirectory: true), cancellationToken);
+            ParallelWork.ForEach(level, entry => SetMetadata(root, plan, entry, expectDirectory: true), cancellationToken);
         }
 
-        _progress?.Report(new SnapshotProgress("apply", Interlocked.Read(ref _steps), Interlocked.Read(ref _bytesWritten), _totalSteps));
+        _progress?.Report(new SnapshotProgress("apply", Interlocked.Read(ref _steps), Interlocked.Read(ref _bytesWritten), _totalSteps, _applying));
     }
 
     /// <summary>
     /// Runs <paramref name="body"/> for entries of the sorted list in order on this thread; siblings share
     /// one parent descriptor (opened beneath the root without following symlinks) instead of one openat2 per entry.
+    /// A failure names the entry's absolute path.
     /// </summary>
-    private void ForEachInParent(SafeFd root, List<ManifestEntry> entries, Action<SafeFd, string, ManifestEntry> body, CancellationToken cancellationToken)
+    private void ForEachInParent(SafeFd root, RootPlan plan, List<ManifestEntry> entries, Action<SafeFd, string, ManifestEntry> body, CancellationToken cancellationToken)
     {
         string? openParent = null;
         SafeFd? dir = null;
@@ -60,11 +70,19 @@ internal sealed partial class Restorer
                 {
                     dir?.Dispose();
                     dir = null;
-                    dir = OpenParent(root, parent);
+                    dir = OpenParent(root, plan, parent);
                     openParent = parent;
                 }
 
-                body(dir, name, entry);
+                try
+                {
+                    body(dir, name, entry);
+                }
+                catch (Exception ex) when (Unplaced(ex))
+                {
+                    throw Placed(plan.Directory, parent, entry.Raw, ex);
+                }
+
                 Tick();
             }
         }
@@ -79,7 +97,7 @@ internal sealed partial class Restorer
         long step = Interlocked.Increment(ref _steps);
         if ((step & 127) == 0)
         {
-            _progress?.Report(new SnapshotProgress("apply", step, Interlocked.Read(ref _bytesWritten), _totalSteps));
+            _progress?.Report(new SnapshotProgress("apply", step, Interlocked.Read(ref _bytesWritten), _totalSteps, _applying));
         }
     }
 
@@ -89,10 +107,9 @@ internal sealed partial class Restorer
         return (deepestFirst ? levels.OrderByDescending(g => g.Key) : levels.OrderBy(g => g.Key)).Select(g => g.ToList());
     }
 
-    private static void MakeDirectory(SafeFd root, ManifestEntry entry)
+    /// <summary>Makes directory <paramref name="name"/> in <paramref name="dir"/>; anything else in its place is removed first, an existing directory is kept.</summary>
+    private static void MakeDirectory(SafeFd dir, string name)
     {
-        (string parent, string name) = RawName.Split(entry.Raw);
-        using SafeFd dir = OpenParent(root, parent);
         int errno = Fs.TryMkdirAt(dir, name, 0x1C0);
         if (errno == (int)Interop.Errno.EEXIST && !(Fs.TryStatAt(dir, name, out FileStatus st, out _) && st.IsDirectory))
         {
@@ -102,7 +119,7 @@ internal sealed partial class Restorer
 
         if (errno is not (0 or (int)Interop.Errno.EEXIST))
         {
-            throw Fs.Error("mkdirat", RawName.ToDisplay(entry.Raw), errno);
+            throw Fs.Error("mkdirat", RawName.ToDisplay(name), errno);
         }
     }
 

@@ -34,19 +34,14 @@ internal sealed partial class Restorer
     {
         foreach (List<ManifestEntry> level in ByDepth(plan.Mkdirs.Where(e => e.Raw.Length > 0), deepestFirst: false))
         {
-            foreach (ManifestEntry entry in level)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                MakeDirectory(root, entry);
-                Tick();
-            }
+            ForEachInParent(root, plan, level, (dir, name, _) => MakeDirectory(dir, name), cancellationToken); // siblings share their parent's descriptor
         }
 
         // Hashes were checked in Stage; the verified cache does not change while the tree is written.
         List<ManifestEntry> decodeAgain = [.. plan.Files.Where(e => !staged.ContainsKey(e.Hash!) && !TryGetKept(e, out _))];
         using (ContentPrefetch prefetch = new(_objects, decodeAgain, Environment.ProcessorCount, PrefetchWindow, cancellationToken, PoisonReleasedContent))
         {
-            ForEachInParent(root, plan.Files, (dir, name, entry) =>
+            ForEachInParent(root, plan, plan.Files, (dir, name, entry) =>
             {
                 if (staged.TryGetValue(entry.Hash!, out StagedObject? stagedObject))
                 {
@@ -54,16 +49,16 @@ internal sealed partial class Restorer
                 }
                 else if (TryGetKept(entry, out ReadOnlySpan<byte> kept))
                 {
-                    WriteFile(dir, name, entry, kept);
+                    WriteFile(dir, name, entry, kept, plan.Absent.Contains(entry));
                 }
                 else
                 {
-                    WriteDecodedAgain(dir, name, entry, prefetch);
+                    WriteDecodedAgain(dir, name, plan, entry, prefetch);
                 }
             }, cancellationToken);
         }
 
-        ForEachInParent(root, plan.Symlinks, (dir, name, entry) =>
+        ForEachInParent(root, plan, plan.Symlinks, (dir, name, entry) =>
         {
             string temp = TempName();
             Fs.SymlinkAt(entry.RawTarget ?? "", dir, temp);
@@ -79,7 +74,7 @@ internal sealed partial class Restorer
     /// Writes content that was verified but not kept. Nothing is created before its second decode succeeded,
     /// so when the store changed since it was checked, no partial file is left and the error says so.
     /// </summary>
-    private void WriteDecodedAgain(SafeFd dir, string name, ManifestEntry entry, ContentPrefetch prefetch)
+    private void WriteDecodedAgain(SafeFd dir, string name, RootPlan plan, ManifestEntry entry, ContentPrefetch prefetch)
     {
         ContentPrefetch.Prefetched content;
         try
@@ -88,12 +83,13 @@ internal sealed partial class Restorer
         }
         catch (Exception ex) when (IsObjectFailure(ex))
         {
-            throw ObjectFailure(entry, entry.Hash!, ex, $"stopped before writing {RawName.ToDisplay(entry.Raw)} (every file written so far is complete); run the restore again", secondRead: true);
+            string where = plan.Where(entry.Raw);
+            throw ObjectFailure(where, entry.Hash!, ex, $"stopped before writing {where} (every file written so far is complete); run the restore again", secondRead: true);
         }
 
         using (content)
         {
-            WriteFile(dir, name, entry, content.Content);
+            WriteFile(dir, name, entry, content.Content, plan.Absent.Contains(entry));
         }
     }
 }

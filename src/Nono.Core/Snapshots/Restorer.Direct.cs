@@ -83,31 +83,71 @@ internal sealed partial class Restorer
 
     private void ReleaseVerified() => _verified.Dispose();
 
-    private void WriteFile(SafeFd dir, string name, ManifestEntry entry, ReadOnlySpan<byte> content)
+    /// <summary>
+    /// Writes verified content under <paramref name="name"/>: complete, with its metadata, before the name shows it.
+    /// A name that was absent at plan time (<paramref name="absent"/>, nearly every file of a deleted tree) is given
+    /// an unnamed file (O_TMPFILE) that is linked in when done: one directory entry made instead of a temp name made,
+    /// looked up and renamed away, and nothing left behind when the restore is killed. A name that exists, or appeared
+    /// since the plan (linkat refuses to replace it), gets a temp file renamed over it.
+    /// </summary>
+    private void WriteFile(SafeFd dir, string name, ManifestEntry entry, ReadOnlySpan<byte> content, bool absent)
     {
         uint mode = SafeMode(entry.Mode);
         bool exact = (mode & ~0x1FFu) == 0 && (mode & Fs.Umask) == 0; // openat's mode is masked by the umask, and sticky needs fchmod
-        string temp = TempName();
-        using (SafeFd target = Fs.OpenAt(dir, temp, Interop.O_WRONLY | Interop.O_CREAT | Interop.O_EXCL | Interop.O_NOFOLLOW, exact ? mode : 0x180))
+        SafeFd? unnamed = absent ? Fs.TryOpenAnonymous(dir, exact ? mode : 0x180) : null;
+        if (unnamed is not null)
+        {
+            using (unnamed)
+            {
+                Fill(unnamed, dir, entry, content, mode, exact);
+                int errno = Fs.TryLinkAnonymous(unnamed, dir, name);
+                if (errno == (int)Interop.Errno.EEXIST)
+                {
+                    string temp = TempName(); // the name appeared since the plan: replace it as an existing one
+                    errno = Fs.TryLinkAnonymous(unnamed, dir, temp);
+                    if (errno == 0)
+                    {
+                        ReplaceWith(dir, temp, name);
+                    }
+                }
+
+                if (errno != 0)
+                {
+                    throw Fs.Error("linkat", RawName.ToDisplay(name), errno);
+                }
+            }
+
+            Interlocked.Add(ref _bytesWritten, entry.Size);
+            return;
+        }
+
+        string tempName = TempName();
+        using (SafeFd target = Fs.OpenAt(dir, tempName, Interop.O_WRONLY | Interop.O_CREAT | Interop.O_EXCL | Interop.O_NOFOLLOW, exact ? mode : 0x180))
         {
             try
             {
-                Fs.WriteAll(target, content);
-                using SafeFileHandle to = Fs.Borrow(target);
-                Fs.SetMetadata(to, NeedsChown(dir, entry), entry.Uid, entry.Gid, mode, entry.MtimeNs, chmod: !exact);
-                if (content.Length >= WritebackHintSize)
-                {
-                    Fs.StartWriteback(target);
-                }
+                Fill(target, dir, entry, content, mode, exact);
             }
             catch
             {
-                _ = Fs.TryUnlinkAt(dir, temp, directory: false);
+                _ = Fs.TryUnlinkAt(dir, tempName, directory: false);
                 throw;
             }
         }
 
-        ReplaceWith(dir, temp, name);
+        ReplaceWith(dir, tempName, name);
         Interlocked.Add(ref _bytesWritten, entry.Size);
+    }
+
+    /// <summary>Content, owner, mode and mtime through the new file's descriptor; write-back started for larger content.</summary>
+    private static void Fill(SafeFd target, SafeFd dir, ManifestEntry entry, ReadOnlySpan<byte> content, uint mode, bool exact)
+    {
+        Fs.WriteAll(target, content);
+        using SafeFileHandle to = Fs.Borrow(target);
+        Fs.SetMetadata(to, NeedsChown(dir, entry), entry.Uid, entry.Gid, mode, entry.MtimeNs, chmod: !exact);
+        if (content.Length >= WritebackHintSize)
+        {
+            Fs.StartWriteback(target);
+        }
     }
 }

@@ -1,5 +1,4 @@
 using Nono.Core.Diagnostics;
-using Nono.Core.Snapshots.Native;
 
 namespace Nono.Core.Snapshots;
 
@@ -10,17 +9,17 @@ internal sealed partial class Restorer
         ex is IOException or UnauthorizedAccessException or NonoException { Code: NonoErrorCode.VerificationFailed or NonoErrorCode.Io };
 
     /// <summary>
-    /// One line naming the file (relative to its tracked root) and the object behind a failure on a worker, and what
-    /// the restore did about it (<paramref name="outcome"/>). Workers handle objects, not files; without this a
-    /// failed read said which object or even only which store path, and not which file of the tree it was for.
+    /// One line naming the file (its absolute path: a session can track several roots with the same relative paths) and
+    /// the object behind a failure on a worker, and what the restore did about it (<paramref name="outcome"/>). Workers
+    /// handle objects, not files; without this a failed read said which object or even only which store path, and not
+    /// which file of the tree it was for.
     /// </summary>
-    private static NonoException ObjectFailure(ManifestEntry entry, string hash, Exception ex, string outcome, bool secondRead = false)
+    private static NonoException ObjectFailure(string where, string hash, Exception ex, string outcome, bool secondRead = false)
     {
-        string path = RawName.ToDisplay(entry.Raw);
         string what = ex is NonoException { Code: NonoErrorCode.VerificationFailed }
-            ? $"{ex.Message}, needed for {path}{(secondRead ? " on its second read, after the restore had verified it" : "")}"
-            : $"restoring {path} from object {hash[..Math.Min(16, hash.Length)]}… failed: {ex.Message.ReplaceLineEndings(" ").Trim()}";
+            ? $"{ex.Message}, needed for {where}{(secondRead ? " on its second read, after the restore had verified it" : "")}"
+            : $"restoring {where} from object {hash[..Math.Min(16, hash.Length)]}… failed: {ex.Message.ReplaceLineEndings(" ").Trim()}";
         NonoErrorCode code = ex is NonoException { Code: NonoErrorCode.VerificationFailed } ? NonoErrorCode.VerificationFailed : NonoErrorCode.Io;
-        return new NonoException(code, $"{what}; {outcome}", path, inner: ex);
+        return new NonoException(code, $"{what}; {outcome}", where, inner: ex);
     }
 }

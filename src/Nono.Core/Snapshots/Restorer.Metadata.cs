@@ -32,21 +32,28 @@ internal sealed partial class Restorer
         }
     }
 
-    private static void SetMetadata(SafeFd root, ManifestEntry entry, bool expectDirectory)
+    private static void SetMetadata(SafeFd root, RootPlan plan, ManifestEntry entry, bool expectDirectory)
     {
-        using SafeFd? fd = Fs.TryOpenBeneath(root, entry.Raw, Interop.O_PATH | Interop.O_NOFOLLOW, out int errno);
-        if (fd is null)
+        try
         {
-            throw Fs.Error("openat2", RawName.ToDisplay(entry.Raw), errno);
-        }
+            using SafeFd? fd = Fs.TryOpenBeneath(root, entry.Raw, Interop.O_PATH | Interop.O_NOFOLLOW, out int errno);
+            if (fd is null)
+            {
+                throw Fs.Error("openat2", null, errno);
+            }
 
-        FileStatus st = Fs.Stat(fd);
-        if (st.IsDirectory != expectDirectory || !(st.IsDirectory || st.IsRegular) || (st.IsRegular && st.LinkCount > 1))
+            FileStatus st = Fs.Stat(fd);
+            if (st.IsDirectory != expectDirectory || !(st.IsDirectory || st.IsRegular) || (st.IsRegular && st.LinkCount > 1))
+            {
+                throw new NonoException(NonoErrorCode.Io, $"{plan.Where(entry.Raw)} changed type during restore; run the restore again", plan.Where(entry.Raw));
+            }
+
+            ApplyMetadata(fd, entry);
+        }
+        catch (Exception ex) when (Unplaced(ex))
         {
-            throw new NonoException(NonoErrorCode.Io, $"{RawName.ToDisplay(entry.Raw)} changed type during restore; run the restore again", RawName.ToDisplay(entry.Raw));
+            throw Placed(plan.Directory, "", entry.Raw, ex);
         }
-
-        ApplyMetadata(fd, entry);
     }
 
     /// <summary>Owner (when running as root), then mode without setuid/setgid, then mtime: chown would clear set-id bits anyway.</summary>
@@ -61,8 +68,7 @@ internal sealed partial class Restorer
     }
 
     /// <summary>Opens a directory of the tree for *at calls, refusing symlinks anywhere on the way.</summary>
-    private static SafeFd OpenParent(SafeFd root, string relative) =>
+    private static SafeFd OpenParent(SafeFd root, RootPlan plan, string relative) =>
         Fs.TryOpenBeneath(root, relative, s_dirFlags | Interop.O_NOFOLLOW, out int errno)
-            ?? throw new NonoException(NonoErrorCode.Io, $"cannot open {(relative.Length == 0 ? "." : RawName.ToDisplay(relative))} inside the root without following a symlink ({System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)}); run the restore again", RawName.ToDisplay(relative), "openat2", errno);
-
+            ?? throw new NonoException(NonoErrorCode.Io, $"cannot open {plan.Where(relative)} inside the root {plan.Directory} without following a symlink ({System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)}); run the restore again", plan.Where(relative), "openat2", errno);
 }

@@ -38,18 +38,25 @@ internal sealed partial class Restorer
         try
         {
             using SafeFd staging = Fs.OpenDirectory(stagingPath);
-            Dictionary<string, StagedObject> staged = Stage(staging, roots.SelectMany(r => r.Plan.Files), cancellationToken);
+            Dictionary<string, StagedObject> staged = Stage(staging, roots.SelectMany(r => r.Plan.Files.Select(file => (r.Plan, file))), cancellationToken);
             AfterVerify?.Invoke();
-            CreateMissingRoots(roots); // only now: a failed verify must leave even a deleted root absent
+            CheckRoots(roots); // only now: a failed verify must leave even a deleted root absent
             _totalSteps = roots.Sum(r => (long)r.Plan.Deletes.Count + r.Plan.Mkdirs.Count + r.Plan.Files.Count + r.Plan.Symlinks.Count + r.Plan.FileModes.Count);
             foreach ((SafeFd rootFd, RootPlan plan) in roots)
             {
                 ApplyRoot(rootFd, plan, staging, staged, cancellationToken);
             }
 
-            foreach ((SafeFd rootFd, _) in roots)
+            foreach ((SafeFd rootFd, RootPlan plan) in roots)
             {
-                Fs.SyncFileSystem(rootFd);
+                try
+                {
+                    Fs.SyncFileSystem(rootFd);
+                }
+                catch (NonoException ex)
+                {
+                    throw Placed(plan.Directory, "", "", ex);
+                }
             }
         }
         finally
@@ -59,35 +66,22 @@ internal sealed partial class Restorer
         }
     }
 
-    /// <summary>Creates the roots that were missing when the restore was planned (planned from an empty scan).</summary>
-    private void CreateMissingRoots(List<(SafeFd Fd, RootPlan Plan)> roots)
-    {
-        for (int r = 0; r < roots.Count; r++)
-        {
-            if (roots[r].Fd.IsInvalid)
-            {
-                roots[r].Fd.Dispose();
-                roots[r] = (OpenRoot(_session.RootLocation(r).Directory, create: true), roots[r].Plan);
-            }
-        }
-    }
-
     /// <summary>
     /// Verifies each distinct object once, on all cores, before the tree is touched; any failure aborts.
     /// Content up to <see cref="DirectLimit"/> is checked here and kept in memory (within a budget) to
     /// be written straight into the tree; larger content is extracted into the staging area.
     /// Returns the staged objects.
     /// </summary>
-    private Dictionary<string, StagedObject> Stage(SafeFd staging, IEnumerable<ManifestEntry> files, CancellationToken cancellationToken)
+    private Dictionary<string, StagedObject> Stage(SafeFd staging, IEnumerable<(RootPlan Plan, ManifestEntry File)> files, CancellationToken cancellationToken)
     {
         Dictionary<string, StagedObject> staged = new(StringComparer.Ordinal);
-        Dictionary<string, ManifestEntry> direct = new(StringComparer.Ordinal); // by content; the entry names it in errors
-        foreach (ManifestEntry file in files)
+        Dictionary<string, (ManifestEntry File, RootPlan Plan)> direct = new(StringComparer.Ordinal); // by content; the entry names it in errors
+        foreach ((RootPlan plan, ManifestEntry file) in files)
         {
-            string hash = file.Hash ?? throw new NonoException(NonoErrorCode.StateCorrupt, $"manifest entry {RawName.ToDisplay(file.Raw)} has no content hash");
+            string hash = file.Hash ?? throw new NonoException(NonoErrorCode.StateCorrupt, $"manifest entry {plan.Where(file.Raw)} has no content hash");
             if (IsDirect(file))
             {
-                direct.TryAdd(hash, file);
+                direct.TryAdd(hash, (file, plan));
             }
             else if (staged.TryGetValue(hash, out StagedObject? existing))
             {
@@ -95,7 +89,7 @@ internal sealed partial class Restorer
             }
             else
             {
-                staged[hash] = new StagedObject(file);
+                staged[hash] = new StagedObject(file, plan.Where(file.Raw));
             }
         }
 
@@ -118,14 +112,14 @@ internal sealed partial class Restorer
         {
             try
             {
-                KeepVerified(pair.Key, pair.Value.Size);
+                KeepVerified(pair.Key, pair.Value.File.Size);
             }
             catch (Exception ex) when (IsObjectFailure(ex))
             {
-                throw ObjectFailure(pair.Value, pair.Key, ex, Refused);
+                throw ObjectFailure(pair.Value.Plan.Where(pair.Value.File.Raw), pair.Key, ex, Refused);
             }
 
-            Done(pair.Value.Size);
+            Done(pair.Value.File.Size);
         }, cancellationToken);
         ParallelWork.ForEach(staged, pair =>
         {
@@ -135,7 +129,7 @@ internal sealed partial class Restorer
             }
             catch (Exception ex) when (IsObjectFailure(ex))
             {
-                throw ObjectFailure(pair.Value.First, pair.Key, ex, Refused);
+                throw ObjectFailure(pair.Value.FirstWhere, pair.Key, ex, Refused);
             }
 
             Done(pair.Value.Size);

@@ -27,6 +27,7 @@ internal sealed partial class Restorer : IDisposable
     private long _bytesWritten;
     private long _steps;
     private long _totalSteps;
+    private string? _applying; // the root being applied, for progress reports of a session of several roots
 
     /// <param name="session">The session to restore.</param>
     /// <param name="progress">Progress reports, or null.</param>
@@ -38,6 +39,9 @@ internal sealed partial class Restorer : IDisposable
         _objects = session.Store.Objects(session.Info.Options.CompressionLevel);
         _progress = progress;
     }
+
+    /// <summary>Progress reports name their root when the session has several (with one, the line is as it always was).</summary>
+    private bool NameRoots => _session.Info.Roots.Count > 1;
 
     public void Dispose()
     {
@@ -67,7 +71,7 @@ internal sealed partial class Restorer : IDisposable
             for (int r = 0; r < target.Roots.Count; r++)
             {
                 (string directory, string? only) = _session.RootLocation(r);
-                SafeFd rootFd = OpenRoot(directory, create: false); // a missing root is created by Apply, after the verify
+                SafeFd rootFd = OpenRoot(directory); // a missing root is created by Apply, after the verify
                 ManifestRoot targetRoot = target.Roots[r];
                 Dictionary<string, ManifestEntry> cache = targetRoot.Entries.ToDictionary(e => e.Raw, StringComparer.Ordinal);
                 foreach (ManifestEntry e in latest?.Roots[r].Entries ?? [])
@@ -76,10 +80,19 @@ internal sealed partial class Restorer : IDisposable
                 }
 
                 Dictionary<string, long> wantedSizes = targetRoot.Entries.Where(e => e.Type == EntryType.File).ToDictionary(e => e.Raw, e => e.Size, StringComparer.Ordinal);
-                ScanResult current = rootFd.IsInvalid
-                    ? new ScanResult([], [], 0, 0)
-                    : new TreeScanner(null, filter, _progress, only).Scan(rootFd, cache, e => wantedSizes.TryGetValue(e.Raw, out long size) && size == e.Size, cancellationToken);
-                roots.Add((rootFd, RootPlan.Build(_session.Info.Roots[r], targetRoot, current)));
+                ScanResult current;
+                try
+                {
+                    current = rootFd.IsInvalid
+                        ? new ScanResult([], [], 0, 0)
+                        : new TreeScanner(null, filter, NameRoots ? RootProgress.For(_progress, directory) : _progress, only).Scan(rootFd, cache, e => wantedSizes.TryGetValue(e.Raw, out long size) && size == e.Size, cancellationToken);
+                }
+                catch (Exception ex) when (Unplaced(ex))
+                {
+                    throw Placed(directory, "", "", ex);
+                }
+
+                roots.Add((rootFd, RootPlan.Build(_session.Info.Roots[r], directory, targetRoot, current)));
             }
 
             List<RestoreAction> actions = [.. roots.SelectMany(r => r.Plan.Actions())];
@@ -89,7 +102,7 @@ internal sealed partial class Restorer : IDisposable
                 Apply(roots, cancellationToken);
             }
 
-            return new RestoreResult { Session = _session.Id, Snapshot = index, DryRun = dryRun, Actions = actions, BytesWritten = dryRun ? 0 : _bytesWritten, Skipped = skipped };
+            return new RestoreResult { Session = _session.Id, Snapshot = index, DryRun = dryRun, Actions = actions, BytesWritten = dryRun ? 0 : _bytesWritten, Skipped = skipped, Roots = _session.Info.Roots };
         }
         finally
         {
@@ -98,21 +111,5 @@ internal sealed partial class Restorer : IDisposable
                 fd.Dispose();
             }
         }
-    }
-
-    /// <summary>The root's descriptor; a missing root is created when <paramref name="create"/>, else it is an invalid descriptor.</summary>
-    private static SafeFd OpenRoot(string root, bool create)
-    {
-        if (!Directory.Exists(root) && !File.Exists(root) && new FileInfo(root).LinkTarget is null)
-        {
-            if (!create)
-            {
-                return new SafeFd(-1);
-            }
-
-            Directory.CreateDirectory(root);
-        }
-
-        return Fs.OpenDirectory(root);
     }
 }

@@ -6,7 +6,11 @@ namespace Nono.Core.Snapshots;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal sealed class RootPlan
 {
+    /// <summary>The tracked root as the session records it (for a file root, the file).</summary>
     public required string Root { get; init; }
+
+    /// <summary>The directory the plan's raw paths are relative to (for a file root, the file's directory).</summary>
+    public required string Directory { get; init; }
 
     public List<string> Deletes { get; } = [];
 
@@ -20,12 +24,15 @@ internal sealed class RootPlan
 
     public List<ManifestEntry> Directories { get; } = [];
 
+    /// <summary>Files of <see cref="Files"/> whose name was free at plan time (written without a temp name, see Restorer.WriteFile).</summary>
+    public HashSet<ManifestEntry> Absent { get; } = new(ReferenceEqualityComparer.Instance);
+
     /// <summary>Existing directories whose mode differs (reported; every directory's mode and time are set anyway).</summary>
     public List<ManifestEntry> DirectoryModes { get; } = [];
 
-    public static RootPlan Build(string root, ManifestRoot target, ScanResult current)
+    public static RootPlan Build(string root, string directory, ManifestRoot target, ScanResult current)
     {
-        RootPlan plan = new() { Root = root };
+        RootPlan plan = new() { Root = root, Directory = directory };
         Dictionary<string, ManifestEntry> now = current.Entries.ToDictionary(e => e.Raw, StringComparer.Ordinal);
         HashSet<string> wanted = new(target.Entries.Select(e => e.Raw), StringComparer.Ordinal);
         SortedSet<string> deletes = new(StringComparer.Ordinal);
@@ -81,6 +88,10 @@ internal sealed class RootPlan
                         }
 
                         plan.Files.Add(t);
+                        if (c is null)
+                        {
+                            plan.Absent.Add(t);
+                        }
                     }
 
                     break;
@@ -147,5 +158,13 @@ internal sealed class RootPlan
         }
     }
 
-    private RestoreAction Action(string raw, string action) => new() { Root = Root, Path = raw.Length == 0 ? "." : RawName.ToDisplay(raw), Action = action };
+    /// <summary>Where a raw path of this root is, as one unambiguous line: the absolute path in display form.</summary>
+    public string Where(string raw) => Where(Directory, raw);
+
+    /// <summary>The absolute display path of <paramref name="raw"/> (relative, raw) under <paramref name="directory"/>.</summary>
+    public static string Where(string directory, string raw) =>
+        raw.Length == 0 ? directory : System.IO.Path.Join(directory, RawName.ToDisplay(raw));
+
+    private RestoreAction Action(string raw, string action) =>
+        new() { Root = Root, Path = raw.Length == 0 ? "." : RawName.ToDisplay(raw), Directory = Directory, Action = action };
 }

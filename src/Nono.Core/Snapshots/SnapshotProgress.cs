@@ -5,4 +5,5 @@ namespace Nono.Core.Snapshots;
 /// <param name="Entries">Entries processed in this phase.</param>
 /// <param name="Bytes">Bytes processed in this phase.</param>
 /// <param name="TotalEntries">Entries expected in this phase, or 0 when unknown.</param>
-public readonly record struct SnapshotProgress(string Phase, long Entries, long Bytes, long TotalEntries);
+/// <param name="Root">The tracked root (its directory) this report is about, or null when it is about the whole session.</param>
+public readonly record struct SnapshotProgress(string Phase, long Entries, long Bytes, long TotalEntries, string? Root = null);

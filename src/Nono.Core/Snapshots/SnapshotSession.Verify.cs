@@ -16,6 +16,7 @@ public sealed partial class SnapshotSession
     {
         List<string> problems = [];
         Dictionary<string, long> objects = new(StringComparer.Ordinal);
+        Dictionary<string, string> neededFor = new(StringComparer.Ordinal); // object -> the first file that uses it, for the message
         for (int i = 0; i < Info.Snapshots.Count; i++)
         {
             Manifest manifest;
@@ -35,17 +36,23 @@ public sealed partial class SnapshotSession
                 problems.Add($"snapshot {i}: Merkle root {computed[..16]}… does not match the recorded {Info.Snapshots[i].MerkleRoot[..Math.Min(16, Info.Snapshots[i].MerkleRoot.Length)]}…");
             }
 
-            foreach (ManifestEntry entry in manifest.Roots.SelectMany(r => r.Entries))
+            for (int r = 0; r < manifest.Roots.Count; r++)
             {
-                if (entry.Type == EntryType.File)
+                string directory = r < Info.Roots.Count ? RootLocation(r).Directory : manifest.Roots[r].Root;
+                foreach (ManifestEntry entry in manifest.Roots[r].Entries)
                 {
+                    if (entry.Type != EntryType.File)
+                    {
+                        continue;
+                    }
+
                     if (entry.Hash is null || entry.Hash.Length != 64)
                     {
-                        problems.Add($"snapshot {i}: {Native.RawName.ToDisplay(entry.Raw)} has no valid content hash");
+                        problems.Add($"snapshot {i}: {RootPlan.Where(directory, entry.Raw)} has no valid content hash");
                     }
-                    else
+                    else if (objects.TryAdd(entry.Hash, entry.Size))
                     {
-                        objects[entry.Hash] = entry.Size;
+                        neededFor[entry.Hash] = $"{RootPlan.Where(directory, entry.Raw)} in snapshot {i}";
                     }
                 }
             }
@@ -62,7 +69,7 @@ public sealed partial class SnapshotSession
             }
             catch (NonoException ex)
             {
-                objectProblems.Add(ex.Message);
+                objectProblems.Add($"{ex.Message}, needed for {neededFor[pair.Key]}");
             }
         }, cancellationToken);
         problems.AddRange(objectProblems.Order(StringComparer.Ordinal));

@@ -130,13 +130,16 @@ internal static partial class Fs
     /// emptied recursively through descriptors opened with O_NOFOLLOW, anything else is unlinked
     /// (a FIFO or device is never opened). A missing entry is not an error.
     /// </summary>
-    public static void RemoveTree(SafeFd dir, string name) => RemoveTree(dir, name, 0);
+    public static void RemoveTree(SafeFd dir, string name) => RemoveTree(dir, name, "", 0);
 
-    private static void RemoveTree(SafeFd dir, string name, int depth)
+    // under: the raw path of dir relative to the directory the removal started in ("" there); errors name the entry by it.
+    private static void RemoveTree(SafeFd dir, string name, string under, int depth)
     {
+        string Shown() => RawName.ToDisplay(RawName.Join(under, name));
+
         if (depth > 1024)
         {
-            throw new Diagnostics.NonoException(Diagnostics.NonoErrorCode.Io, $"{RawName.ToDisplay(name)} is nested deeper than 1024 directories; remove it by hand and run the restore again", RawName.ToDisplay(name));
+            throw new Diagnostics.NonoException(Diagnostics.NonoErrorCode.Io, $"{Shown()} is nested deeper than 1024 directories; remove it by hand and run the restore again", Shown());
         }
 
         int errno = TryUnlinkAt(dir, name, directory: false);
@@ -147,26 +150,27 @@ internal static partial class Fs
 
         if (errno is not ((int)Interop.Errno.EISDIR or (int)Interop.Errno.EPERM))
         {
-            throw Error("unlinkat", RawName.ToDisplay(name), errno);
+            throw Error("unlinkat", Shown(), errno);
         }
 
         using (SafeFd? child = TryOpenAt(dir, name, Interop.O_RDONLY | Interop.O_DIRECTORY | Interop.O_NOFOLLOW, 0, out int openErrno))
         {
             if (child is null)
             {
-                throw Error("openat", RawName.ToDisplay(name), openErrno);
+                throw Error("openat", Shown(), openErrno);
             }
 
+            string path = RawName.Join(under, name);
             foreach (string entry in ReadDirectory(child))
             {
-                RemoveTree(child, entry, depth + 1);
+                RemoveTree(child, entry, path, depth + 1);
             }
         }
 
         errno = TryUnlinkAt(dir, name, directory: true);
         if (errno is not (0 or (int)Interop.Errno.ENOENT))
         {
-            throw Error("unlinkat", RawName.ToDisplay(name), errno);
+            throw Error("unlinkat", Shown(), errno);
         }
     }
 }

@@ -8,6 +8,7 @@ internal static partial class Interop
     internal const int AT_SYMLINK_NOFOLLOW = 0x100;
     internal const int AT_REMOVEDIR = 0x200;
     internal const int AT_EMPTY_PATH = 0x1000;
+    internal const int AT_SYMLINK_FOLLOW = 0x400;
 
     internal const int O_RDONLY = 0;
     internal const int O_WRONLY = 1;
@@ -21,6 +22,9 @@ internal static partial class Interop
 
     /// <summary>O_DIRECTORY differs by architecture: 0200000 on x86-64, 040000 on arm64 (asm-generic vs arm64 fcntl.h).</summary>
     internal static readonly int O_DIRECTORY = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 0x4000 : 0x10000;
+
+    /// <summary>O_TMPFILE: __O_TMPFILE (020000000, asm-generic and x86 alike) with O_DIRECTORY.</summary>
+    internal static readonly int O_TMPFILE = 0x400000 | O_DIRECTORY;
 
     /// <summary>O_NOFOLLOW differs by architecture: 0400000 on x86-64, 0100000 on arm64.</summary>
     internal static readonly int O_NOFOLLOW = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 0x8000 : 0x20000;

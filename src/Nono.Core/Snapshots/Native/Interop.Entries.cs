@@ -30,6 +30,9 @@ internal static partial class Interop
         [LibraryImport(Libraries.Libc, EntryPoint = "renameat", SetLastError = true)]
         internal static unsafe partial int renameat(int olddirfd, byte* oldpath, int newdirfd, byte* newpath);
 
+        [LibraryImport(Libraries.Libc, EntryPoint = "linkat", SetLastError = true)]
+        internal static unsafe partial int linkat(int olddirfd, byte* oldpath, int newdirfd, byte* newpath, int flags);
+
         [LibraryImport(Libraries.Libc, EntryPoint = "symlinkat", SetLastError = true)]
         internal static unsafe partial int symlinkat(byte* target, int newdirfd, byte* linkpath);
 

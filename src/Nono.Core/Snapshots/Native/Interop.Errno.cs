@@ -20,5 +20,6 @@ internal static partial class Interop
         ENOTEMPTY = 39,
         ELOOP = 40,
         E2BIG = 7,
+        EOPNOTSUPP = 95,
     }
 }
