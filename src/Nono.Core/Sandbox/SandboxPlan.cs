@@ -29,6 +29,12 @@ public sealed record SandboxPlan
     /// <summary>Whether the seccomp filter is installed.</summary>
     public required bool Seccomp { get; init; }
 
+    /// <summary>
+    /// Landlock scopes this ABI lacks that a namespace provides instead, one line each (e.g. "signals scoped by the PID
+    /// namespace (Landlock ABI 4 has no signal scoping)"); shown by --dry-run and setup, and recorded in the audit record.
+    /// </summary>
+    public IReadOnlyList<string> NamespaceScopes { get; init; } = [];
+
     /// <summary>Facts about how the policy was expressed (denies carved out, grants removed), one line each.</summary>
     public required IReadOnlyList<string> Notes { get; init; }
 
@@ -82,6 +88,10 @@ public sealed record SandboxPlan
                 ? "landlock network: not handled"
                 : $"landlock network: {string.Join(",", LandlockRights.NetRightNames(HandledNet))} handled; connect allowed to: {(ConnectPorts.Count == 0 ? "none" : string.Join(",", ConnectPorts))}; bind: {(BindPorts.Count == 0 ? "none" : string.Join(",", BindPorts.Select(p => p == 0 ? "ephemeral" : p.ToString(System.Globalization.CultureInfo.InvariantCulture))))}";
             yield return $"landlock scopes: {(Scoped == 0 ? "none" : string.Join(",", LandlockRights.ScopeNames(Scoped)))}";
+            foreach (string scope in NamespaceScopes)
+            {
+                yield return $"  {scope}";
+            }
         }
         else
         {

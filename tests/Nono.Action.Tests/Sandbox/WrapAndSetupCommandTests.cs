@@ -34,7 +34,7 @@ public sealed class WrapAndSetupCommandTests
 
         Assert.Equal(0, text.ExitCode);
         Assert.Contains("landlock ABI:", text.StandardOutput);
-        Assert.Contains("sandbox: enforceable", text.StandardOutput);
+        Assert.Contains("sandbox: enforceable\n", text.StandardOutput);
         Assert.Equal(0, json.ExitCode);
         using JsonDocument doc = JsonDocument.Parse(json.StandardOutput);
         Assert.True(doc.RootElement.GetProperty("canEnforce").GetBoolean());
@@ -63,6 +63,36 @@ public sealed class WrapAndSetupCommandTests
             Assert.Contains("network namespace: available", result.StandardOutput);
             Assert.Contains("pid namespace: available", result.StandardOutput);
         }
+    }
+
+    /// <summary>
+    /// On an old kernel setup names the opt-ins <c>nono run</c> would refuse without (exit 0: a sandbox can be enforced),
+    /// and says when the PID namespace stands in for the missing signal scope; outside one, that opt-in is named too.
+    /// </summary>
+    [Theory]
+    [InlineData(TestUser.Current)]
+    [InlineData(TestUser.Nobody)]
+    public async Task Setup_OldAbi_NamesTheWeakerModesTheDefaultPolicyNeeds(TestUser user)
+    {
+        using NonoSandbox sb = new(user);
+        sb.Environment["NONO_LANDLOCK_ABI_MAX"] = "2";
+
+        ProcessResult pidns = await sb.RunAsync("setup", "--check-only");
+        ProcessResult json = await sb.RunAsync("setup", "--check-only", "--json");
+        ProcessResult run = await sb.SandboxedAsync("run", [], "/bin/true");
+        sb.Environment["NONO_CONTAINMENT"] = "direct-child";
+        ProcessResult direct = await sb.RunAsync("setup", "--check-only");
+
+        Assert.True(pidns.ExitCode == 0, pidns.StandardOutput + pidns.StandardError);
+        Assert.Contains("sandbox: enforceable only with weaker modes: unrestricted-truncate (opt in with --allow-weaker unrestricted-truncate)\n", pidns.StandardOutput);
+        Assert.Contains("signals scoped by the PID namespace (Landlock ABI 2 has no signal scoping)", pidns.StandardOutput);
+        using JsonDocument doc = JsonDocument.Parse(json.StandardOutput);
+        Assert.Equal(["unrestricted-truncate"], doc.RootElement.GetProperty("weakerModesNeeded").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(1, run.ExitCode); // what setup said: run refuses without the opt-in
+        Assert.Contains("--allow-weaker unrestricted-truncate", run.StandardError);
+        Assert.DoesNotContain("unscoped-signals", run.StandardError);
+        Assert.Equal(0, direct.ExitCode);
+        Assert.Contains("sandbox: enforceable only with weaker modes: unrestricted-truncate, unscoped-signals", direct.StandardOutput);
     }
 
     [Fact]
