@@ -9,7 +9,8 @@ namespace Nono.Action.Commands;
 internal static partial class SetupCommand
 {
     /// <summary>What planning the policy <c>nono run</c> would use here (no flags) says: the opt-ins it needs and the scopes namespaces provide.</summary>
-    private sealed record DefaultPolicyCheck(IReadOnlyList<WeakerMode> WeakerModes, IReadOnlyList<string> NamespaceScopes, string? Problem);
+    /// <c>PidnsNeedsNoTerminal</c>: the PID namespace scopes signals here only while no terminal is on stdin, stdout or stderr.
+    private sealed record DefaultPolicyCheck(IReadOnlyList<WeakerMode> WeakerModes, IReadOnlyList<string> NamespaceScopes, string? Problem, bool PidnsNeedsNoTerminal = false);
 
     /// <summary>
     /// Plans the default policy with every weaker mode allowed, so the plan lists exactly the opt-ins <c>nono run</c> would
@@ -27,9 +28,10 @@ internal static partial class SetupCommand
                 AllowedWeakerModes = Enum.GetValues<WeakerMode>().ToHashSet(),
                 NetworkNamespace = netns,
                 Containment = containment,
+                TerminalAttached = StdioTerminal.Attached(), // as nono run started the same way would see it
             });
             return result.Plan is SandboxPlan plan
-                ? new DefaultPolicyCheck(plan.WeakerModes, plan.NamespaceScopes, null)
+                ? new DefaultPolicyCheck(plan.WeakerModes, plan.NamespaceScopes, null, plan.Containment == ProcessContainment.PidNamespace && plan.LandlockAbi is > 0 and < 6)
                 : new DefaultPolicyCheck([], [], string.Join("; ", result.Problems));
         }
         catch (NonoException ex)
@@ -60,6 +62,14 @@ internal static partial class SetupCommand
         foreach (string scope in check.NamespaceScopes)
         {
             yield return $"  {scope}";
+        }
+
+        if (check.PidnsNeedsNoTerminal)
+        {
+            // The same command in a terminal and in CI plans differently: say which one this was and what the other needs.
+            yield return check.WeakerModes.Contains(WeakerMode.UnscopedSignals)
+                ? "  unscoped-signals: a terminal is on stdin, stdout or stderr, so the command keeps nono's session; without one (CI), the PID namespace and a session of its own scope signals"
+                : "  with a terminal on stdin, stdout or stderr, nono run keeps the command in its session and also needs --allow-weaker unscoped-signals";
         }
 
         if (check.Problem is not null)

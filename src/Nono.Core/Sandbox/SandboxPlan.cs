@@ -26,6 +26,13 @@ public sealed record SandboxPlan
     /// <summary>What keeps the process tree from outliving nono (see <see cref="ProcessContainment"/>).</summary>
     public ProcessContainment Containment { get; init; } = ProcessContainment.DirectChild;
 
+    /// <summary>
+    /// Whether the PID namespace's init calls setsid before it starts the command (pidns containment, no terminal on the
+    /// command's stdin, stdout or stderr): nothing in the namespace then shares a process group or session with nono or a
+    /// host process, so kill(0) and terminal signals stay inside. It also leaves the command without a controlling terminal.
+    /// </summary>
+    public bool OwnSession { get; init; }
+
     /// <summary>Whether the seccomp filter is installed.</summary>
     public required bool Seccomp { get; init; }
 
@@ -76,6 +83,13 @@ public sealed record SandboxPlan
             : $"weaker modes IN FORCE: {string.Join(", ", WeakerModes.Select(Sandbox.WeakerModes.Name))}";
         yield return NetworkTiers.Describe(NetworkTier);
         yield return ProcessContainments.Describe(Containment);
+        if (Containment == ProcessContainment.PidNamespace)
+        {
+            yield return OwnSession
+                ? "  session: its own (setsid in the namespace's init; no controlling terminal)"
+                : "  session: nono's (a terminal is on stdin, stdout or stderr; the command keeps it)";
+        }
+
         if (LandlockAbi > 0)
         {
             yield return $"landlock handled fs: {string.Join(",", LandlockRights.FsRightNames(HandledFs))}";

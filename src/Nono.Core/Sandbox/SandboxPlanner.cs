@@ -51,18 +51,23 @@ public static partial class SandboxPlanner
         Require(abi >= 1, WeakerMode.NoLandlock, "Landlock is not available, the filesystem cannot be confined");
         Require(support.SeccompFilter, WeakerMode.NoSeccomp, "seccomp filters are not available, syscalls and sockets cannot be filtered");
         NetworkTier networkTier = ChooseNetworkTier(capabilities.Network, options.NetworkNamespace);
+        bool ownSession = options.Containment == ProcessContainment.PidNamespace && !options.TerminalAttached;
         if (abi >= 1)
         {
             Require(abi >= 3, WeakerMode.UnrestrictedTruncate, $"Landlock ABI {abi} cannot restrict truncate(2) (needs ABI 3)");
             bool devGrant = capabilities.Grants.Any(g => SandboxPath.IsUnderDev(g.Path) && !SandboxPath.IsHarmlessDevice(g.Path));
             Require(abi >= 5 || !devGrant, WeakerMode.UnrestrictedDeviceIoctl, $"Landlock ABI {abi} cannot restrict ioctl on granted devices (needs ABI 5)");
-            // A private PID namespace is a signal scope of its own: kill, tgkill, pidfd_open and F_SETOWN resolve pids in the
-            // caller's namespace, so no host process (nono included) can be named. The launch never downgrades it.
-            bool pidnsScopesSignals = abi < 6 && options.Containment == ProcessContainment.PidNamespace;
-            Require(abi >= 6 || pidnsScopesSignals, WeakerMode.UnscopedSignals, $"Landlock ABI {abi} cannot stop signals to processes outside the sandbox (needs ABI 6, or the pidns containment)");
+            // A private PID namespace is a signal scope of its own only with a session of its own: kill, tgkill, pidfd_open
+            // and F_SETOWN resolve pids in the caller's namespace, but kill(0) and terminal signals go by process group and
+            // session, which the namespace does not split. The init calls setsid (OwnSession), which detaches the terminal:
+            // with one on stdin/stdout/stderr the command keeps nono's session and the opt-in is needed (interactive runs).
+            bool pidnsScopesSignals = abi < 6 && ownSession;
+            Require(abi >= 6 || pidnsScopesSignals, WeakerMode.UnscopedSignals, options.TerminalAttached && options.Containment == ProcessContainment.PidNamespace
+                ? $"Landlock ABI {abi} cannot stop signals to processes outside the sandbox (needs ABI 6; the pidns containment scopes them only without a terminal on stdin, stdout or stderr, which would have to be detached)"
+                : $"Landlock ABI {abi} cannot stop signals to processes outside the sandbox (needs ABI 6, or the pidns containment)");
             if (pidnsScopesSignals)
             {
-                scopedBy.Add($"signals scoped by the PID namespace (Landlock ABI {abi} has no signal scoping)");
+                scopedBy.Add($"signals scoped by the PID namespace and a session of its own (Landlock ABI {abi} has no signal scoping)");
             }
 
             // Abstract UNIX sockets live in the network namespace: in the netns tier no host service's is reachable.
@@ -158,6 +163,7 @@ public static partial class SandboxPlanner
                 Seccomp = support.SeccompFilter,
                 NetworkTier = networkTier,
                 Containment = options.Containment,
+                OwnSession = ownSession,
                 Notes = notes,
                 Withheld = withheld,
                 NamespaceScopes = scopedBy,

@@ -4,12 +4,15 @@ using Nono.Core.Sandbox;
 namespace Nono.Core.Tests.Sandbox;
 
 /// <summary>
-/// On Landlock ABI &lt; 6 the private PID namespace stands in for the signal scope; every other containment still needs
-/// the <c>unscoped-signals</c> opt-in, and ABI 6 needs no stand-in at all.
+/// On Landlock ABI &lt; 6 the private PID namespace, with a session of its own, stands in for the signal scope; with a
+/// terminal attached (no session of its own) and in every other containment the <c>unscoped-signals</c> opt-in is still
+/// needed, and ABI 6 needs no stand-in at all.
 /// </summary>
 public sealed class SandboxPlannerScopeTests
 {
-    private static PlanResult Plan(int abi, ProcessContainment containment, params WeakerMode[] weaker)
+    private static PlanResult Plan(int abi, ProcessContainment containment, params WeakerMode[] weaker) => Plan(abi, containment, false, weaker);
+
+    private static PlanResult Plan(int abi, ProcessContainment containment, bool terminal, params WeakerMode[] weaker)
     {
         Assert.SkipUnless(SandboxSupport.Probe().KernelLandlockAbi >= abi, $"the kernel has no Landlock ABI {abi}");
         return SandboxPlanner.Plan(new CapabilitySet(), new EnforcementOptions
@@ -17,6 +20,7 @@ public sealed class SandboxPlannerScopeTests
             Support = SandboxSupport.Probe(abi),
             AllowedWeakerModes = new HashSet<WeakerMode>(weaker),
             Containment = containment,
+            TerminalAttached = terminal,
         });
     }
 
@@ -30,9 +34,35 @@ public sealed class SandboxPlannerScopeTests
 
         Assert.True(result.Succeeded, string.Join("; ", result.Problems));
         Assert.DoesNotContain(WeakerMode.UnscopedSignals, result.Plan!.WeakerModes);
-        string scope = $"signals scoped by the PID namespace (Landlock ABI {abi} has no signal scoping)";
+        string scope = $"signals scoped by the PID namespace and a session of its own (Landlock ABI {abi} has no signal scoping)";
         Assert.Equal([scope], result.Plan.NamespaceScopes);
         Assert.Contains(result.Plan.Describe(), l => l.Trim() == scope);
+        Assert.True(result.Plan.OwnSession); // the launch's setsid: what makes the claim true
+        Assert.Contains(result.Plan.Describe(), l => l.Trim().StartsWith("session: its own (setsid", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void Plan_OlderAbiInPidNamespaceWithTerminal_KeepsTheSessionAndNeedsTheOptIn(int abi)
+    {
+        PlanResult refused = Plan(abi, ProcessContainment.PidNamespace, terminal: true);
+        PlanResult accepted = Plan(abi, ProcessContainment.PidNamespace, terminal: true, WeakerMode.UnscopedSignals);
+
+        Assert.Contains(refused.Problems, p => p.Contains("only without a terminal on stdin, stdout or stderr") && p.Contains("--allow-weaker unscoped-signals"));
+        Assert.Contains(WeakerMode.UnscopedSignals, accepted.Plan!.WeakerModes);
+        Assert.Empty(accepted.Plan.NamespaceScopes);
+        Assert.False(accepted.Plan.OwnSession); // interactive programs keep their terminal
+    }
+
+    [Theory]
+    [InlineData(ProcessContainment.Cgroup, false)]
+    [InlineData(ProcessContainment.DirectChild, false)]
+    [InlineData(ProcessContainment.PidNamespace, true)]
+    public void Plan_OwnSession_OnlyInThePidNamespaceWithoutTerminal(ProcessContainment containment, bool expected)
+    {
+        Assert.Equal(expected, Plan(6, containment).Plan!.OwnSession);
+        Assert.False(Plan(6, containment, terminal: true).Plan!.OwnSession);
     }
 
     [Theory]
@@ -46,6 +76,7 @@ public sealed class SandboxPlannerScopeTests
         Assert.Contains(refused.Problems, p => p.Contains("--allow-weaker unscoped-signals"));
         Assert.Contains(WeakerMode.UnscopedSignals, accepted.Plan!.WeakerModes);
         Assert.Empty(accepted.Plan.NamespaceScopes);
+        Assert.False(accepted.Plan.OwnSession);
     }
 
     [Fact]
