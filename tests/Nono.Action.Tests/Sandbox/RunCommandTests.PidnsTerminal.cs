@@ -5,7 +5,7 @@ namespace Nono.Action.Tests.Sandbox;
 public sealed partial class RunCommandTests
 {
     /// <summary>Runs argv[1:] on a new pseudo-terminal (its own session, the pty as controlling terminal) and prints what it wrote.</summary>
-    private const string OnPty = """
+    internal const string OnPty = """
         import os, pty, sys
         pid, fd = pty.fork()
         if pid == 0:

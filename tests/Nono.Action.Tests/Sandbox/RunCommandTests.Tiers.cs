@@ -26,7 +26,7 @@ public sealed partial class RunCommandTests
         Assert.DoesNotContain(secret, result.StandardOutput);
         // The default containment here is the PID namespace: below ABI 6 it scopes signals, so the opt-in is not used.
         Assert.DoesNotContain("weaker mode in force: unscoped-signals", result.StandardError);
-        Assert.Equal(abi < 6, result.StandardError.Contains($"signals scoped by the PID namespace (Landlock ABI {abi} has no signal scoping)"));
+        Assert.Equal(abi < 6, result.StandardError.Contains($"signals scoped by the PID namespace and a session of its own (Landlock ABI {abi} has no signal scoping)"));
     }
 
     [Fact]
