@@ -87,7 +87,7 @@ internal static class RunCommand
             Audit = audit,
             SessionId = parse.GetValue(options.SessionId),
             PolicyDigest = invocation.Policy.Digest,
-            EnforcementTier = $"{invocation.Plan.Tier} + network {NetworkTiers.Name(invocation.Plan.NetworkTier)} + containment {ProcessContainments.Name(invocation.Plan.Containment)}",
+            EnforcementTier = $"{invocation.Plan.Tier} + network {NetworkTiers.Name(invocation.Plan.NetworkTier)} + containment {ProcessContainments.Name(invocation.Plan.Containment)}{string.Concat(invocation.Plan.NamespaceScopes.Select(s => $"; {s}"))}",
             LandlockAbi = invocation.Plan.LandlockAbi,
             Kernel = invocation.Kernel,
             Runner = RunnerIdentity.FromEnvironment(context.Environment),

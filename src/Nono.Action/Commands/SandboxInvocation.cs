@@ -109,6 +109,7 @@ internal sealed record SandboxInvocation(
             AllowedWeakerModes = weaker,
             NetworkNamespace = network?.Namespace,
             Containment = containment,
+            TerminalAttached = StdioTerminal.Attached(), // the command inherits nono's stdin, stdout and stderr (the spec below)
         });
         if (networkProblems.Count > 0)
         {

@@ -7,8 +7,12 @@ using Nono.Core.Sandbox;
 
 namespace Nono.Action.Commands;
 
-/// <summary><c>nono setup --check-only [--json]</c>: the kernel probe and feature matrix; exit 0 when a sandbox can be enforced.</summary>
-internal static class SetupCommand
+/// <summary>
+/// <c>nono setup --check-only [--json]</c>: the kernel probe and feature matrix, and the weaker modes the default policy
+/// would need here. Exit 0 when a sandbox can be enforced (Landlock and seccomp work), even when the default policy needs
+/// named opt-ins: they are listed, and <c>nono run</c> refuses until they are given.
+/// </summary>
+internal static partial class SetupCommand
 {
     public static Command Create(CliContext context)
     {
@@ -44,6 +48,7 @@ internal static class SetupCommand
             ProcessContainmentSupport containment = RunContainment.Probe(cgroupToo: true);
             List<string> problems = [];
             ProcessContainment chosen = RunContainment.Choose(context, problems, trustEvidence: false);
+            DefaultPolicyCheck check = CheckDefaultPolicy(context, support, network.Namespace, chosen);
             string? probeNeeded = NamespaceEvidence.ProbeNeeded();
             if (probeNeeded is null && (!network.Namespace.Available || !containment.PidNamespace))
             {
@@ -59,14 +64,14 @@ internal static class SetupCommand
 
             if (parse.GetValue(json))
             {
-                WriteJson(context.Output, support, network, containment, chosen);
+                WriteJson(context.Output, support, network, containment, chosen, check);
             }
             else
             {
                 string evidence = probeNeeded is null
                     ? "namespace evidence: plain host (nono run skips the namespace probe forks)"
                     : $"namespace evidence: nono run probes the namespaces ({probeNeeded})";
-                foreach (string line in support.Describe().Concat(network.Describe()).Concat(containment.Describe().SkipLast(1)).Append(ProcessContainments.Describe(chosen)).Append(evidence))
+                foreach (string line in support.Describe().SkipLast(1).Concat(Verdict(support, check)).Concat(network.Describe()).Concat(containment.Describe().SkipLast(1)).Append(ProcessContainments.Describe(chosen)).Append(evidence))
                 {
                     context.Output.WriteLine(line);
                 }
@@ -77,7 +82,7 @@ internal static class SetupCommand
         return command;
     }
 
-    private static void WriteJson(TextWriter output, SandboxSupport s, NetworkTierReport network, ProcessContainmentSupport containment, ProcessContainment chosen)
+    private static void WriteJson(TextWriter output, SandboxSupport s, NetworkTierReport network, ProcessContainmentSupport containment, ProcessContainment chosen, DefaultPolicyCheck check)
     {
         using MemoryStream buffer = new();
         using (Utf8JsonWriter w = new(buffer, new JsonWriterOptions { Indented = true }))
@@ -108,6 +113,8 @@ internal static class SetupCommand
 
             w.WriteString("tier", s.Tier.ToString());
             w.WriteBoolean("canEnforce", s.CanEnforce);
+            WriteArray(w, "weakerModesNeeded", [.. check.WeakerModes.Select(WeakerModes.Name)]);
+            WriteArray(w, "namespaceScopes", check.NamespaceScopes);
             w.WriteBoolean("networkNamespace", network.Namespace.Available);
             if (!network.Namespace.Available)
             {

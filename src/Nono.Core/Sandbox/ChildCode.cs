@@ -104,6 +104,7 @@ internal static unsafe class ChildCode
             _ = h->Syscall4(0, 0, 0, 0, 0);
             _ = h->Getpid();
             _ = h->VFork();
+            _ = h->Setsid();
         }
         finally
         {

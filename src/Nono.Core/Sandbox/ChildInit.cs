@@ -100,6 +100,19 @@ internal static unsafe partial class ChildInit
             goto Fail;
         }
 
+        // A session of its own before anything else runs here, so the command is born in it: kill(0, sig) and terminal
+        // signals go by process group and session, which the PID namespace does not split (nono's group and session hold
+        // host processes, the invoking shell among them). The init is a fresh clone, never a group leader: setsid cannot
+        // fail with EPERM; if it fails at all, the launch fails (the plan promised the scope).
+        if ((c->Flags & ChildContext.FlagPidnsSession) != 0)
+        {
+            stage = (int)ChildStage.PidnsSession;
+            if (c->Setsid() < 0)
+            {
+                goto Fail;
+            }
+        }
+
         // A private copy of the mount tree (nothing propagates back to the host), then a /proc of this namespace only.
         stage = (int)ChildStage.PidnsMountPrivate;
         if (c->Mount(null, c->RootPath, null, MS_REC | MS_PRIVATE, null) != 0)

@@ -42,6 +42,7 @@ internal enum ChildStage
     ContainmentForkCommand = 47,
     CgroupEnter = 48,
     ContainmentDeathSignal = 49,
+    PidnsSession = 52, // the init's setsid (50, 51: the observer's stages below)
 
     // Filesystem observer (ChildObserver).
     ObserverInstall = 50,

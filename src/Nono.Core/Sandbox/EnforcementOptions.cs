@@ -20,4 +20,10 @@ public sealed record EnforcementOptions
     /// Default: direct child only (e.g. <c>nono wrap</c>, which leaves no supervisor).
     /// </summary>
     public ProcessContainment Containment { get; init; } = ProcessContainment.DirectChild;
+
+    /// <summary>
+    /// Whether the command's stdin, stdout or stderr is a terminal. The pidns containment then keeps the command in nono's
+    /// session (setsid would take the terminal from interactive programs), so it no longer scopes signals.
+    /// </summary>
+    public bool TerminalAttached { get; init; }
 }

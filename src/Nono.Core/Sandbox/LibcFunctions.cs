@@ -81,5 +81,6 @@ internal static class LibcFunctions
         context->Syscall4 = (delegate* unmanaged[SuppressGCTransition]<nint, nint, nint, nint, nint, nint>)Get("syscall");
         context->Getpid = (delegate* unmanaged[SuppressGCTransition]<int>)Get("getpid");
         context->VFork = (delegate* unmanaged[SuppressGCTransition]<int>)Get("vfork");
+        context->Setsid = (delegate* unmanaged[SuppressGCTransition]<int>)Get("setsid");
     }
 }

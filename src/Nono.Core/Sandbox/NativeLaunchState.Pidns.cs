@@ -21,7 +21,7 @@ internal sealed unsafe partial class NativeLaunchState
         try
         {
             Context = ProbeContext(pidnsProbe ? ChildContext.FlagPidnsProbe : 0);
-            PrepareContainment(ProcessContainment.PidNamespace, []);
+            PrepareContainment(ProcessContainment.PidNamespace, [], ownSession: false);
         }
         catch
         {
@@ -97,7 +97,7 @@ internal sealed unsafe partial class NativeLaunchState
     }
 
     /// <summary>Prepares the buffers <see cref="ChildInit"/> needs for <paramref name="containment"/>.</summary>
-    private void PrepareContainment(ProcessContainment containment, IReadOnlyList<LandlockPathRule> rules)
+    private void PrepareContainment(ProcessContainment containment, IReadOnlyList<LandlockPathRule> rules, bool ownSession)
     {
         ChildContext* c = Context;
         c->StatusPipe = -1;
@@ -126,7 +126,7 @@ internal sealed unsafe partial class NativeLaunchState
 
         // No relay: the supervisor clones the init into the namespaces, and the init checks nono's pid in /proc/self/status.
         // Unprivileged, it needs a user namespace; with the network tier it has one (PrepareNetns), whose maps ChildNetns writes.
-        c->Flags |= ChildContext.FlagPidns | ChildContext.FlagPidnsDirect;
+        c->Flags |= ChildContext.FlagPidns | ChildContext.FlagPidnsDirect | (ownSession ? ChildContext.FlagPidnsSession : 0);
         if ((c->Flags & ChildContext.FlagNetns) == 0 && Interop.Interop.GetUid() != 0)
         {
             c->Flags |= ChildContext.FlagPidnsUserns;

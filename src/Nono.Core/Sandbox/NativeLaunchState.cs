@@ -63,7 +63,7 @@ internal sealed unsafe partial class NativeLaunchState : IDisposable
                 PrepareNetns(plan.Capabilities.Network == Capabilities.NetworkMode.Proxy ? plan.Capabilities.ProxyPort : null, environment, spec.DnsTrapFault);
             }
 
-            PrepareContainment(supervised ? plan.Containment : ProcessContainment.DirectChild, plan.PathRules);
+            PrepareContainment(supervised ? plan.Containment : ProcessContainment.DirectChild, plan.PathRules, supervised && plan.OwnSession);
         }
         catch
         {

@@ -169,6 +169,7 @@ public static partial class SandboxLauncher
         ChildStage.ContainmentSignals => "sigprocmask(block all) for the relay or init",
         ChildStage.PidnsMountPrivate => "mount(/, MS_REC|MS_PRIVATE)",
         ChildStage.PidnsMountProc => "mount(proc, /proc)",
+        ChildStage.PidnsSession => "setsid (a session of its own for the namespace's init)",
         ChildStage.PidnsProcRule => "landlock_add_rule for the new /proc",
         ChildStage.ContainmentForkCommand => "start the command under the init or relay",
         ChildStage.CgroupEnter => "write cgroup.procs (join the run's cgroup)",

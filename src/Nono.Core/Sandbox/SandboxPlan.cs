@@ -26,8 +26,21 @@ public sealed record SandboxPlan
     /// <summary>What keeps the process tree from outliving nono (see <see cref="ProcessContainment"/>).</summary>
     public ProcessContainment Containment { get; init; } = ProcessContainment.DirectChild;
 
+    /// <summary>
+    /// Whether the PID namespace's init calls setsid before it starts the command (pidns containment, no terminal on the
+    /// command's stdin, stdout or stderr): nothing in the namespace then shares a process group or session with nono or a
+    /// host process, so kill(0) and terminal signals stay inside. It also leaves the command without a controlling terminal.
+    /// </summary>
+    public bool OwnSession { get; init; }
+
     /// <summary>Whether the seccomp filter is installed.</summary>
     public required bool Seccomp { get; init; }
+
+    /// <summary>
+    /// Landlock scopes this ABI lacks that a namespace provides instead, one line each (e.g. "signals scoped by the PID
+    /// namespace (Landlock ABI 4 has no signal scoping)"); shown by --dry-run and setup, and recorded in the audit record.
+    /// </summary>
+    public IReadOnlyList<string> NamespaceScopes { get; init; } = [];
 
     /// <summary>Facts about how the policy was expressed (denies carved out, grants removed), one line each.</summary>
     public required IReadOnlyList<string> Notes { get; init; }
@@ -70,6 +83,13 @@ public sealed record SandboxPlan
             : $"weaker modes IN FORCE: {string.Join(", ", WeakerModes.Select(Sandbox.WeakerModes.Name))}";
         yield return NetworkTiers.Describe(NetworkTier);
         yield return ProcessContainments.Describe(Containment);
+        if (Containment == ProcessContainment.PidNamespace)
+        {
+            yield return OwnSession
+                ? "  session: its own (setsid in the namespace's init; no controlling terminal)"
+                : "  session: nono's (a terminal is on stdin, stdout or stderr; the command keeps it)";
+        }
+
         if (LandlockAbi > 0)
         {
             yield return $"landlock handled fs: {string.Join(",", LandlockRights.FsRightNames(HandledFs))}";
@@ -82,6 +102,10 @@ public sealed record SandboxPlan
                 ? "landlock network: not handled"
                 : $"landlock network: {string.Join(",", LandlockRights.NetRightNames(HandledNet))} handled; connect allowed to: {(ConnectPorts.Count == 0 ? "none" : string.Join(",", ConnectPorts))}; bind: {(BindPorts.Count == 0 ? "none" : string.Join(",", BindPorts.Select(p => p == 0 ? "ephemeral" : p.ToString(System.Globalization.CultureInfo.InvariantCulture))))}";
             yield return $"landlock scopes: {(Scoped == 0 ? "none" : string.Join(",", LandlockRights.ScopeNames(Scoped)))}";
+            foreach (string scope in NamespaceScopes)
+            {
+                yield return $"  {scope}";
+            }
         }
         else
         {

@@ -22,6 +22,7 @@ public static partial class SandboxPlanner
         List<string> problems = [];
         List<string> notes = [];
         List<WeakerMode> weaker = [];
+        List<string> scopedBy = [];
 
         void Require(bool enforceable, WeakerMode mode, string what)
         {
@@ -49,16 +50,35 @@ public static partial class SandboxPlanner
 
         Require(abi >= 1, WeakerMode.NoLandlock, "Landlock is not available, the filesystem cannot be confined");
         Require(support.SeccompFilter, WeakerMode.NoSeccomp, "seccomp filters are not available, syscalls and sockets cannot be filtered");
+        NetworkTier networkTier = ChooseNetworkTier(capabilities.Network, options.NetworkNamespace);
+        bool ownSession = options.Containment == ProcessContainment.PidNamespace && !options.TerminalAttached;
         if (abi >= 1)
         {
             Require(abi >= 3, WeakerMode.UnrestrictedTruncate, $"Landlock ABI {abi} cannot restrict truncate(2) (needs ABI 3)");
             bool devGrant = capabilities.Grants.Any(g => SandboxPath.IsUnderDev(g.Path) && !SandboxPath.IsHarmlessDevice(g.Path));
             Require(abi >= 5 || !devGrant, WeakerMode.UnrestrictedDeviceIoctl, $"Landlock ABI {abi} cannot restrict ioctl on granted devices (needs ABI 5)");
-            Require(abi >= 6, WeakerMode.UnscopedSignals, $"Landlock ABI {abi} cannot stop signals to processes outside the sandbox (needs ABI 6)");
-            Require(abi >= 6 || !capabilities.AllowUnixSockets, WeakerMode.UnscopedAbstractUnix, $"Landlock ABI {abi} cannot stop abstract UNIX sockets reaching host services (needs ABI 6)");
+            // A private PID namespace is a signal scope of its own only with a session of its own: kill, tgkill, pidfd_open
+            // and F_SETOWN resolve pids in the caller's namespace, but kill(0) and terminal signals go by process group and
+            // session, which the namespace does not split. The init calls setsid (OwnSession), which detaches the terminal:
+            // with one on stdin/stdout/stderr the command keeps nono's session and the opt-in is needed (interactive runs).
+            bool pidnsScopesSignals = abi < 6 && ownSession;
+            Require(abi >= 6 || pidnsScopesSignals, WeakerMode.UnscopedSignals, options.TerminalAttached && options.Containment == ProcessContainment.PidNamespace
+                ? $"Landlock ABI {abi} cannot stop signals to processes outside the sandbox (needs ABI 6; the pidns containment scopes them only without a terminal on stdin, stdout or stderr, which would have to be detached)"
+                : $"Landlock ABI {abi} cannot stop signals to processes outside the sandbox (needs ABI 6, or the pidns containment)");
+            if (pidnsScopesSignals)
+            {
+                scopedBy.Add($"signals scoped by the PID namespace and a session of its own (Landlock ABI {abi} has no signal scoping)");
+            }
+
+            // Abstract UNIX sockets live in the network namespace: in the netns tier no host service's is reachable.
+            bool netnsScopesAbstract = abi < 6 && capabilities.AllowUnixSockets && networkTier == NetworkTier.IsolatedNamespace;
+            Require(abi >= 6 || !capabilities.AllowUnixSockets || netnsScopesAbstract, WeakerMode.UnscopedAbstractUnix, $"Landlock ABI {abi} cannot stop abstract UNIX sockets reaching host services (needs ABI 6, or the netns network tier)");
+            if (netnsScopesAbstract)
+            {
+                scopedBy.Add($"abstract UNIX sockets scoped by the network namespace (Landlock ABI {abi} has no abstract-socket scoping)");
+            }
         }
 
-        NetworkTier networkTier = ChooseNetworkTier(capabilities.Network, options.NetworkNamespace);
         if (networkTier == NetworkTier.LandlockTcpPort)
         {
             NetworkNamespaceSupport ns = options.NetworkNamespace ?? NetworkNamespaceSupport.Unavailable("no network namespace was probed");
@@ -143,8 +163,10 @@ public static partial class SandboxPlanner
                 Seccomp = support.SeccompFilter,
                 NetworkTier = networkTier,
                 Containment = options.Containment,
+                OwnSession = ownSession,
                 Notes = notes,
                 Withheld = withheld,
+                NamespaceScopes = scopedBy,
                 HandledFs = handled,
                 HandledNet = handledNet,
                 Scoped = LandlockRights.Scopes(abi),

@@ -13,6 +13,9 @@ internal static class SeccompFilterBuilder
 {
     private const int EPERM = 1;
 
+    /// <summary>TIOCSTI, TIOCLINUX and TIOCSIG (the same numbers on x86_64 and aarch64): refused on every descriptor.</summary>
+    internal static readonly uint[] TerminalRequests = [0x5412, 0x541C, 0x40045436];
+
     /// <summary>The syscalls denied in every sandbox, each with the reason.</summary>
     public static IReadOnlyList<(int Number, string Name, string Reason)> DeniedSyscalls(ArchSyscalls t) =>
         new List<(int, string, string)>
@@ -96,6 +99,20 @@ internal static class SeccompFilterBuilder
             p.Add(Jeq((uint)number, 0, 1));
             p.Add(Ret(SECCOMP_RET_ERRNO | EPERM));
         }
+
+        // 3b. Terminal requests that act outside the sandbox: TIOCSTI pushes bytes into a terminal's input queue (the shell
+        //     that started nono reads them as typed: the bubblewrap escape, CVE-2017-5226), TIOCLINUX pastes a virtual
+        //     console's selection into its input, TIOCSIG (on a pty master) signals the terminal's foreground process group.
+        //     The request argument is an unsigned int: only the low word counts, as in the kernel.
+        p.Add(Jeq((uint)arch.ioctl, 0, (byte)(TerminalRequests.Length + 3)));
+        p.Add(Load(OffsetArgLow(1)));
+        for (int i = 0; i < TerminalRequests.Length; i++)
+        {
+            p.Add(Jeq(TerminalRequests[i], (byte)(TerminalRequests.Length - i), 0));
+        }
+
+        p.Add(Ret(SECCOMP_RET_ALLOW));
+        p.Add(Ret(SECCOMP_RET_ERRNO | EPERM));
 
         if (defer)
         {

@@ -35,6 +35,51 @@ public sealed partial class RunCommandTests
         Assert.Equal(42, nono.ExitCode);
     }
 
+    private const string WaitForInterrupt = """
+        import os, signal
+        def on_signal(number, _):
+            os.write(1, b"got-%d sid-%d\n" % (number, os.getsid(0)))
+            os._exit(40 + number)
+        signal.signal(signal.SIGTERM, on_signal)
+        signal.signal(signal.SIGINT, on_signal)
+        print("ready", flush=True)
+        while True:
+            signal.pause()
+        """;
+
+    /// <summary>
+    /// In the PID namespace without a terminal the command is in a session of its own, so a terminal's Ctrl-C (SIGINT to
+    /// nono's foreground group) and a SIGTERM to nono no longer reach it directly: nono forwards them, through the init.
+    /// Landlock ABI 4 (no opt-in needed there any more) and the default, both users, both signals.
+    /// </summary>
+    [Theory]
+    [InlineData(TestUser.Current, 4, 2)]
+    [InlineData(TestUser.Nobody, 4, 2)]
+    [InlineData(TestUser.Current, 4, 15)]
+    [InlineData(TestUser.Nobody, 5, 15)]
+    [InlineData(TestUser.Current, 0, 2)]
+    public async Task Run_InterruptOrTermToNono_ReachesTheCommandInItsOwnSession(TestUser user, int abi, int signal)
+    {
+        using NonoSandbox sb = new(user);
+        sb.Environment["NONO_CONTAINMENT"] = "pidns";
+        string[] cap = abi == 0 ? [] : ["--landlock-abi", $"{abi}"];
+        using Process nono = sb.Start(["run", .. SandboxSystemPaths.CliFlags, .. cap, "--", NonoSandbox.Python, "-c", WaitForInterrupt]);
+        string? ready = await nono.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken);
+        if (ready != "ready")
+        {
+            Assert.Fail($"{ready}: {await nono.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken)}"); // read only then: nono is still running otherwise
+        }
+
+        Signal(nono.Id, signal);
+        string rest = await nono.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        string errors = await nono.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await nono.WaitForExitAsync(TestContext.Current.CancellationToken);
+
+        Assert.True(rest.Contains($"got-{signal} sid-1"), $"exit {nono.ExitCode}; stdout: {rest}; stderr: {errors}"); // sid 1: the init's session
+        Assert.Equal(40 + signal, nono.ExitCode);
+        Assert.DoesNotContain("unscoped-signals", errors);
+    }
+
     [Theory]
     [InlineData(TestUser.Current)]
     [InlineData(TestUser.Nobody)]

@@ -34,7 +34,7 @@ public sealed class WrapAndSetupCommandTests
 
         Assert.Equal(0, text.ExitCode);
         Assert.Contains("landlock ABI:", text.StandardOutput);
-        Assert.Contains("sandbox: enforceable", text.StandardOutput);
+        Assert.Contains("sandbox: enforceable\n", text.StandardOutput);
         Assert.Equal(0, json.ExitCode);
         using JsonDocument doc = JsonDocument.Parse(json.StandardOutput);
         Assert.True(doc.RootElement.GetProperty("canEnforce").GetBoolean());
@@ -63,6 +63,66 @@ public sealed class WrapAndSetupCommandTests
             Assert.Contains("network namespace: available", result.StandardOutput);
             Assert.Contains("pid namespace: available", result.StandardOutput);
         }
+    }
+
+    /// <summary>
+    /// On an old kernel setup names the opt-ins <c>nono run</c> would refuse without (exit 0: a sandbox can be enforced),
+    /// and says when the PID namespace stands in for the missing signal scope; outside one, that opt-in is named too.
+    /// </summary>
+    [Theory]
+    [InlineData(TestUser.Current)]
+    [InlineData(TestUser.Nobody)]
+    public async Task Setup_OldAbi_NamesTheWeakerModesTheDefaultPolicyNeeds(TestUser user)
+    {
+        using NonoSandbox sb = new(user);
+        sb.Environment["NONO_LANDLOCK_ABI_MAX"] = "2";
+
+        ProcessResult pidns = await sb.RunAsync("setup", "--check-only");
+        ProcessResult json = await sb.RunAsync("setup", "--check-only", "--json");
+        ProcessResult run = await sb.SandboxedAsync("run", [], "/bin/true");
+        sb.Environment["NONO_CONTAINMENT"] = "direct-child";
+        ProcessResult direct = await sb.RunAsync("setup", "--check-only");
+
+        Assert.True(pidns.ExitCode == 0, pidns.StandardOutput + pidns.StandardError);
+        Assert.Contains("sandbox: enforceable only with weaker modes: unrestricted-truncate (opt in with --allow-weaker unrestricted-truncate)\n", pidns.StandardOutput);
+        Assert.Contains("signals scoped by the PID namespace and a session of its own (Landlock ABI 2 has no signal scoping)", pidns.StandardOutput);
+        using JsonDocument doc = JsonDocument.Parse(json.StandardOutput);
+        Assert.Equal(["unrestricted-truncate"], doc.RootElement.GetProperty("weakerModesNeeded").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(1, run.ExitCode); // what setup said: run refuses without the opt-in
+        Assert.Contains("--allow-weaker unrestricted-truncate", run.StandardError);
+        Assert.DoesNotContain("unscoped-signals", run.StandardError);
+        Assert.Equal(0, direct.ExitCode);
+        Assert.Contains("sandbox: enforceable only with weaker modes: unrestricted-truncate, unscoped-signals", direct.StandardOutput);
+    }
+
+    /// <summary>
+    /// Landlock ABI 4 (GitHub-hosted runners): without a terminal (CI) setup says the default policy needs no opt-in, and
+    /// run agrees; on a terminal setup names <c>unscoped-signals</c>, as run started there would need it.
+    /// </summary>
+    [Theory]
+    [InlineData(TestUser.Current)]
+    [InlineData(TestUser.Nobody)]
+    public async Task Setup_Abi4_NoOptInWithoutTerminal_UnscopedSignalsOnATerminal(TestUser user)
+    {
+        using NonoSandbox sb = new(user);
+        sb.Environment["NONO_LANDLOCK_ABI_MAX"] = "4";
+        sb.Environment["NONO_CONTAINMENT"] = "pidns";
+
+        ProcessResult text = await sb.RunAsync("setup", "--check-only");
+        ProcessResult json = await sb.RunAsync("setup", "--check-only", "--json");
+        ProcessResult run = await sb.SandboxedAsync("run", [], "/bin/true");
+        ProcessResult onPty = await ProcessRunner.RunAsync(NonoSandbox.Python, ["-c", RunCommandTests.OnPty, NonoExecutable.Path, "setup", "--check-only"], user, sb.Environment, sb.Home.Path, cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.True(text.ExitCode == 0, text.StandardOutput + text.StandardError);
+        Assert.Contains("sandbox: enforceable\n", text.StandardOutput);
+        Assert.Contains("signals scoped by the PID namespace and a session of its own (Landlock ABI 4 has no signal scoping)", text.StandardOutput);
+        Assert.Contains("with a terminal on stdin, stdout or stderr, nono run keeps the command in its session and also needs --allow-weaker unscoped-signals", text.StandardOutput);
+        using JsonDocument doc = JsonDocument.Parse(json.StandardOutput);
+        Assert.Empty(doc.RootElement.GetProperty("weakerModesNeeded").EnumerateArray());
+        Assert.True(run.ExitCode == 0, run.StandardError); // what setup said: no opt-in
+        Assert.Contains("pty-exit 0", onPty.StandardOutput);
+        Assert.Contains("sandbox: enforceable only with weaker modes: unscoped-signals (opt in with --allow-weaker unscoped-signals)", onPty.StandardOutput);
+        Assert.Contains("unscoped-signals: a terminal is on stdin, stdout or stderr", onPty.StandardOutput);
     }
 
     [Fact]

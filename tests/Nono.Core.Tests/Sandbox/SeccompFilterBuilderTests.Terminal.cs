@@ -1,0 +1,50 @@
+using Nono.Core.Capabilities;
+using Nono.Core.Sandbox;
+using Nono.Core.Sandbox.Interop;
+using static Nono.Core.Sandbox.Interop.Interop.Seccomp;
+
+namespace Nono.Core.Tests.Sandbox;
+
+/// <summary>
+/// The terminal ioctls that act outside the sandbox (TIOCSTI, TIOCLINUX, TIOCSIG) are refused on both architectures and in
+/// every network mode, by the low word of the request as the kernel reads it; every other ioctl and call is untouched. The
+/// real-kernel proof is RunCommandTests.Run_InATerminal_TiocstiRefusedOtherTerminalCallsWork.
+/// </summary>
+public sealed partial class SeccompFilterBuilderTests
+{
+    private const ulong TIOCSTI = 0x5412;
+    private const ulong TIOCLINUX = 0x541C;
+    private const ulong TIOCSIG = 0x40045436;
+    private const ulong TCGETS = 0x5401;
+    private const ulong TIOCGWINSZ = 0x5413;
+    private const ulong TIOCSPGRP = 0x5410;
+
+    [Theory]
+    [InlineData(NetworkMode.Allow)]
+    [InlineData(NetworkMode.Proxy)]
+    [InlineData(NetworkMode.Block)]
+    public void Build_TerminalInjectionIoctls_Refused_OtherIoctlsAllowed(NetworkMode mode)
+    {
+        foreach (ArchSyscalls arch in new[] { SyscallNumbersX64.Table, SyscallNumbersArm64.Table })
+        {
+            foreach (bool defer in new[] { false, true })
+            {
+                sock_filter[] program = SeccompFilterBuilder.Build(arch, mode, allowUnixSockets: false, deferRefusals: defer);
+                foreach (ulong request in new[] { TIOCSTI, TIOCLINUX, TIOCSIG })
+                {
+                    Assert.Equal(Eperm, Run(program, arch, arch.ioctl, 1, request));
+                    Assert.Equal(Eperm, Run(program, arch, arch.ioctl, 1, request | 0xffffffff_00000000)); // high word ignored by the kernel
+                    Assert.Equal(SECCOMP_RET_ALLOW, Run(program, arch, arch.ioctl, 1, request << 32)); // low word 0: not this request
+                    Assert.Equal(SECCOMP_RET_ALLOW, Run(program, arch, arch.sendto, 1, request)); // another call with that value
+                }
+
+                foreach (ulong request in new[] { TCGETS, TIOCGWINSZ, TIOCSPGRP })
+                {
+                    Assert.Equal(SECCOMP_RET_ALLOW, Run(program, arch, arch.ioctl, 1, request));
+                }
+
+                Assert.Equal(Eperm, Run(program, arch, arch.ptrace, 0, 0)); // the rest of the program is unchanged
+            }
+        }
+    }
+}
