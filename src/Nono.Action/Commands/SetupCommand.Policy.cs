@@ -8,8 +8,11 @@ namespace Nono.Action.Commands;
 
 internal static partial class SetupCommand
 {
-    /// <summary>What planning the policy <c>nono run</c> would use here (no flags) says: the opt-ins it needs and the scopes namespaces provide.</summary>
-    /// <c>PidnsNeedsNoTerminal</c>: the PID namespace scopes signals here only while no terminal is on stdin, stdout or stderr.
+    /// <summary>
+    /// What planning the policy <c>nono run</c> would use here (no flags) says: the opt-ins it needs and the scopes namespaces
+    /// provide. <c>PidnsNeedsNoTerminal</c>: the PID namespace scopes signals here only while no terminal is on stdin, stdout
+    /// or stderr.
+    /// </summary>
     private sealed record DefaultPolicyCheck(IReadOnlyList<WeakerMode> WeakerModes, IReadOnlyList<string> NamespaceScopes, string? Problem, bool PidnsNeedsNoTerminal = false);
 
     /// <summary>

@@ -13,8 +13,14 @@ internal static class SeccompFilterBuilder
 {
     private const int EPERM = 1;
 
-    /// <summary>TIOCSTI, TIOCLINUX and TIOCSIG (the same numbers on x86_64 and aarch64): refused on every descriptor.</summary>
-    internal static readonly uint[] TerminalRequests = [0x5412, 0x541C, 0x40045436];
+    /// <summary>
+    /// TIOCSTI, TIOCLINUX, TIOCSIG, TIOCVHANGUP and TIOCCONS (the same numbers on x86_64 and aarch64): refused on every
+    /// descriptor.
+    /// </summary>
+    internal static readonly uint[] TerminalRequests = [0x5412, 0x541C, 0x40045436, 0x5437, 0x541D];
+
+    /// <summary>TIOCSCTTY: allowed only with argument 0, never as a steal (argument nonzero, needs CAP_SYS_ADMIN).</summary>
+    internal const uint TIOCSCTTY = 0x540E;
 
     /// <summary>The syscalls denied in every sandbox, each with the reason.</summary>
     public static IReadOnlyList<(int Number, string Name, string Reason)> DeniedSyscalls(ArchSyscalls t) =>
@@ -62,6 +68,10 @@ internal static class SeccompFilterBuilder
             (t.acct, "acct", "system administration"),
             (t.iopl, "iopl", "raw I/O port access"),
             (t.ioperm, "ioperm", "raw I/O port access"),
+
+            // Hangs up the controlling terminal: as root on the user's terminal (attached, or stolen with TIOCSCTTY),
+            // it ends the shell that started nono.
+            (t.vhangup, "vhangup", "hangs up the controlling terminal, ending the user's shell"),
         }.Where(s => s.Item1 >= 0).ToList();
 
     /// <summary>
@@ -100,19 +110,8 @@ internal static class SeccompFilterBuilder
             p.Add(Ret(SECCOMP_RET_ERRNO | EPERM));
         }
 
-        // 3b. Terminal requests that act outside the sandbox: TIOCSTI pushes bytes into a terminal's input queue (the shell
-        //     that started nono reads them as typed: the bubblewrap escape, CVE-2017-5226), TIOCLINUX pastes a virtual
-        //     console's selection into its input, TIOCSIG (on a pty master) signals the terminal's foreground process group.
-        //     The request argument is an unsigned int: only the low word counts, as in the kernel.
-        p.Add(Jeq((uint)arch.ioctl, 0, (byte)(TerminalRequests.Length + 3)));
-        p.Add(Load(OffsetArgLow(1)));
-        for (int i = 0; i < TerminalRequests.Length; i++)
-        {
-            p.Add(Jeq(TerminalRequests[i], (byte)(TerminalRequests.Length - i), 0));
-        }
-
-        p.Add(Ret(SECCOMP_RET_ALLOW));
-        p.Add(Ret(SECCOMP_RET_ERRNO | EPERM));
+        // 3b. Terminal requests that act outside the sandbox.
+        EmitTerminalRequests(p, arch);
 
         if (defer)
         {
@@ -152,6 +151,33 @@ internal static class SeccompFilterBuilder
         }
 
         return [.. p];
+    }
+
+    /// <summary>
+    /// TIOCSTI pushes bytes into a terminal's input queue (the shell that started nono reads them as typed: the bubblewrap
+    /// escape, CVE-2017-5226), TIOCLINUX pastes a virtual console's selection into its input, TIOCSIG (on a pty master)
+    /// signals the terminal's foreground process group, TIOCVHANGUP hangs a terminal up and TIOCCONS redirects the
+    /// console to it. TIOCSCTTY with a nonzero argument steals a terminal that is another session's controlling terminal
+    /// (root keeps CAP_SYS_ADMIN without a user namespace): with vhangup that ends the user's shell even when no terminal
+    /// is on fds 0-2. TIOCSCTTY 0 stays: programs use it to give a new pty to their child. The request is an unsigned int
+    /// and TIOCSCTTY's argument an int: only the low words count, as in the kernel. Leaves the syscall number in A when
+    /// the call is not ioctl.
+    /// </summary>
+    private static void EmitTerminalRequests(List<sock_filter> p, ArchSyscalls arch)
+    {
+        int refused = TerminalRequests.Length;
+        p.Add(Jeq((uint)arch.ioctl, 0, (byte)(refused + 6)));
+        p.Add(Load(OffsetArgLow(1)));
+        for (int i = 0; i < refused; i++)
+        {
+            p.Add(Jeq(TerminalRequests[i], (byte)(refused + 3 - i), 0));
+        }
+
+        p.Add(Jeq(TIOCSCTTY, 0, 2));
+        p.Add(Load(OffsetArgLow(2)));
+        p.Add(Jeq(0, 0, 1));
+        p.Add(Ret(SECCOMP_RET_ALLOW));
+        p.Add(Ret(SECCOMP_RET_ERRNO | EPERM));
     }
 
     internal static sock_filter Load(uint offset) => new() { code = BPF_LD_W_ABS, k = offset };

@@ -46,4 +46,5 @@ internal sealed record ArchSyscalls
     public required int acct { get; init; }
     public required int iopl { get; init; }
     public required int ioperm { get; init; }
+    public required int vhangup { get; init; }
 }

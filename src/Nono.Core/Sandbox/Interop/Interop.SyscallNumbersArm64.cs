@@ -40,5 +40,6 @@ internal static class SyscallNumbersArm64
         acct = 89,
         iopl = -1,
         ioperm = -1,
+        vhangup = 58,
     };
 }

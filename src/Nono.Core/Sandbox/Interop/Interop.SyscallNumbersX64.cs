@@ -40,5 +40,6 @@ internal static class SyscallNumbersX64
         acct = 163,
         iopl = 172,
         ioperm = 173,
+        vhangup = 153,
     };
 }
