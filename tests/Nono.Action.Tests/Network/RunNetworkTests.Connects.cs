@@ -49,8 +49,8 @@ public sealed partial class RunNetworkTests
         libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]
         page = libc.mmap(None, 8192, 3, 0x22, -1, 0)
         libc.munmap(ctypes.c_void_p(page + 4096), 4096)
-        ctypes.memmove(page + 4096 - 16, sin, 16)
-        report("bogus-partly-mapped", raw(ctypes.c_void_p(page + 4096 - 16), 32))
+        ctypes.memmove(page + 4096 - 24, sin + bytes(8), 24)
+        report("bogus-partly-mapped", raw(ctypes.c_void_p(page + 4096 - 24), 32))
         def o_path():
             with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
                 fd = os.open("/proc/self/fd/%d" % s.fileno(), os.O_PATH)
@@ -84,7 +84,7 @@ public sealed partial class RunNetworkTests
 
     /// <summary>
     /// What the kernel answers each probe, with and without the supervisor in the way (EINVAL, EFAULT, EAFNOSUPPORT, EBADF,
-    /// EACCES). <c>bogus-partly-mapped</c>: a 32-byte length whose first 16 bytes (a refused destination) are mapped, the rest
+    /// EACCES). <c>bogus-partly-mapped</c>: a 32-byte length whose first 24 bytes (a refused destination, padded) are mapped, the rest
     /// not: the kernel's EFAULT, not EACCES. <c>bogus-o-path</c>: an O_PATH descriptor of a TCP socket: EBADF, not EACCES.
     /// <c>listen-unbound</c>: the tier's documented weakness (docs/network-tiers.md): Landlock does not check the automatic
     /// bind of listen(2) on an unbound socket, so it listens on an ephemeral port although no bind port is allowed; this
