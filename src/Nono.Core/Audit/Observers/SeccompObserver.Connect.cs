@@ -52,7 +52,7 @@ public sealed partial class SeccompObserver
             }
             else
             {
-                Answer(listener, request.id, EACCES); // what Landlock answers: the program sees no difference
+                Answer(listener, request.id, EACCES); // Landlock's own errno for this connect
             }
         }
 
