@@ -29,7 +29,8 @@ public enum WeakerMode
 
     /// <summary>
     /// <c>proxy-without-netns</c>: no private network namespace; proxy mode falls back to a Landlock TCP port rule plus
-    /// seccomp, so the proxy's port number is reachable on every address (other hosts, host loopback services).
+    /// seccomp, so the proxy's port number is reachable on every address (other hosts, host loopback services), and
+    /// listen() on an unbound TCP socket (an automatic bind Landlock does not check) gives the command an inbound listener.
     /// </summary>
     ProxyWithoutNetns,
 }

@@ -16,9 +16,10 @@ namespace Nono.Core.Audit.Observers;
 /// CONTINUE is not a security decision here, so its time-of-check/time-of-use gap (the kernel re-reads the address from the
 /// caller's memory after this answer, and a second thread may have changed it) does not matter: every continued connect
 /// still passes Landlock's port rule, which reads the address the kernel copied. A racing thread can only make its own
-/// record wrong (a refusal recorded for a connect that then reaches the proxy port, or no record for one Landlock then
-/// refuses) or refuse its own connect; it never gets a connect past Landlock. Likewise an address that cannot be read
-/// (a bad pointer or length: the kernel answers EFAULT/EINVAL itself) is continued, unrecorded.
+/// record wrong (no record for a connect that read as going to the proxy's port and that Landlock then refuses) or get
+/// its own connect refused (EACCES, recorded with the address read, although the memory named the proxy's port by the
+/// time the kernel would have copied it); it never gets a connect past Landlock. Likewise an address that cannot be read
+/// in full (a bad pointer or length: the kernel answers EFAULT/EINVAL itself) is continued, unrecorded.
 /// </para>
 /// </summary>
 public sealed partial class SeccompObserver
@@ -51,7 +52,7 @@ public sealed partial class SeccompObserver
             }
             else
             {
-                Answer(listener, request.id, EACCES); // what Landlock answers: the program sees no difference
+                Answer(listener, request.id, EACCES); // Landlock's own errno for this connect
             }
         }
 
@@ -75,8 +76,10 @@ public sealed partial class SeccompObserver
             return null; // too short for an internet address Landlock checks (it answers EINVAL), or the kernel's EINVAL/EFAULT
         }
 
-        Span<byte> name = stackalloc byte[SockaddrIn6Rfc2133];
-        int read = Math.Min(length, name.Length);
+        // The whole length, as the kernel copies it: a 16..128-byte address of which only the first bytes are mapped
+        // fails with EFAULT in the kernel, before Landlock, so it must not be refused here with EACCES.
+        Span<byte> name = stackalloc byte[SockaddrStorageSize];
+        name = name[..length];
         int mem = Interop.Libc.open($"/proc/{(int)request.pid}/mem", Interop.O_CLOEXEC, 0); // O_RDONLY
         if (mem < 0)
         {
@@ -86,9 +89,9 @@ public sealed partial class SeccompObserver
 
         try
         {
-            if (!ReadExactly(mem, address, name[..read]))
+            if (!ReadExactly(mem, address, name))
             {
-                return null; // an unmapped address: the kernel answers EFAULT
+                return null; // partly or wholly unmapped: the kernel answers EFAULT
             }
         }
         finally
@@ -101,7 +104,7 @@ public sealed partial class SeccompObserver
         IPAddress? destination = family switch
         {
             SockaddrInet => new IPAddress(name.Slice(4, 4)),
-            SockaddrInet6 when read >= SockaddrIn6Rfc2133 => new IPAddress(name.Slice(8, 16)),
+            SockaddrInet6 when length >= SockaddrIn6Rfc2133 => new IPAddress(name.Slice(8, 16)),
             _ => null,
         };
 
@@ -123,15 +126,24 @@ public sealed partial class SeccompObserver
     /// <summary>
     /// Whether Landlock's port rule applies to this connect: the descriptor is a TCP socket of the address's family
     /// (Landlock ignores other sockets and answers EINVAL for a family mismatch), by the protocol name the socket was
-    /// created with (<see cref="Interop.SocketProtocol"/>), looked up only on the way to a refusal, so connects to the
-    /// proxy pay nothing for it. When it cannot be read (no ptrace access to the caller), the connect is taken to be on a
-    /// TCP socket: the only internet socket this tier's seccomp filter lets the sandbox create.
+    /// created with (<see cref="Interop.SocketProtocol"/>), and not an O_PATH descriptor (the kernel answers EBADF for
+    /// those before Landlock); looked up only on the way to a refusal, so connects to the proxy pay nothing for it. When
+    /// either cannot be confirmed (no such descriptor, not a socket, unreadable), the connect is continued: the kernel
+    /// and Landlock answer as without this observer, and an unreadable one is counted.
     /// </summary>
-    private static bool LandlockChecks(int pid, int fd, ushort family)
+    private bool LandlockChecks(int pid, int fd, ushort family)
     {
         string? protocol = Interop.SocketProtocol(pid, fd, out int errno);
-        return protocol is null
-            ? errno is not ((int)Interop.Errno.ENOENT or (int)Interop.Errno.ENOTSOCK) // no such socket: the kernel answers EBADF/ENOTSOCK
-            : protocol == (family == SockaddrInet ? "TCP" : "TCPv6");
+        if (protocol is null || Interop.DescriptorIsPath(pid, fd, out errno) is not false)
+        {
+            if (errno is not ((int)Interop.Errno.ENOENT or (int)Interop.Errno.ENOTSOCK or 0))
+            {
+                Interlocked.Increment(ref _unreadable); // e.g. no ptrace access to the caller: Landlock still refuses
+            }
+
+            return false;
+        }
+
+        return protocol == (family == SockaddrInet ? "TCP" : "TCPv6");
     }
 }

@@ -203,13 +203,15 @@ public sealed partial class SeccompObserver : IDisposable
                     return;
                 }
 
-                Interlocked.Increment(ref _seen);
                 if (_connectPorts is { } allowedPorts && request.nr == Interop.SyscallNumbers.Current.connect)
                 {
                     // The landlock-tcp tier: refused (EACCES) and recorded if Landlock would refuse it, else continued.
+                    // Not counted in _seen: the report's "examined" figure stays what it was before connects came here.
                     CheckConnect(listener, request, allowedPorts);
                     continue;
                 }
+
+                Interlocked.Increment(ref _seen);
 
                 if (!ObservesPaths || !ObservedSyscalls.Current.ContainsKey(request.nr))
                 {

@@ -14,14 +14,14 @@ internal static partial class Interop
         EBADF = 9,
         EAGAIN = 11,
         EACCES = 13,
-        EBUSY = 16,
         EFAULT = 14,
+        EBUSY = 16,
         EEXIST = 17,
         ENOTDIR = 20,
         EINVAL = 22,
         ENOSYS = 38,
-        ENOTSOCK = 88,
         ELOOP = 40,
+        ENOTSOCK = 88,
         EOPNOTSUPP = 95,
     }
 
