@@ -1,12 +1,13 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Nono.Action.Tests.Install;
 using Nono.Testing;
 
-namespace Nono.Action.Tests.Install;
+namespace Nono.Action.Tests.Sandbox;
 
-/// <summary>Start-up hooks linked into the NativeAOT nono only (src/Nono.Action/Native).</summary>
-public sealed partial class AotStartupTests
+// In this class with the other AOT tests, which run one after another: a missing binary is published once.
+public sealed partial class RunCommandTests
 {
     private const uint PtLoad = 1;
     private const uint PfWrite = 2;
@@ -28,7 +29,7 @@ public sealed partial class AotStartupTests
         Assert.True(traced.ExitCode == 0, traced.ToString());
 
         List<(ulong Start, ulong Length)> prefetches = [.. PopulateRead().Matches(traced.StandardError)
-            .Select(m => (Hex(m.Groups[1].Value), ulong.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)))];
+            .Select(m => (HexAddress(m.Groups[1].Value), ulong.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)))];
         (ulong start, ulong length) = Assert.Single(prefetches);
         Assert.InRange(length, 256UL * 1024, 64UL * 1024 * 1024);
 
@@ -78,7 +79,7 @@ public sealed partial class AotStartupTests
             }
             else if (fields is ["AT_EXECFN:", string path] && path == executable && entry is not null)
             {
-                return Hex(entry);
+                return HexAddress(entry);
             }
         }
 
@@ -86,7 +87,7 @@ public sealed partial class AotStartupTests
         return 0;
     }
 
-    private static ulong Hex(string value) => ulong.Parse(value.AsSpan(2), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+    private static ulong HexAddress(string value) => ulong.Parse(value.AsSpan(2), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
 
     // Older strace versions print the advice as a number: MADV_POPULATE_READ is 22.
     [GeneratedRegex(@"^madvise\((0x[0-9a-f]+), (\d+), (?:MADV_POPULATE_READ|0x16|22)\b", RegexOptions.Multiline)]
