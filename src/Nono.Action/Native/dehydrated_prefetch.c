@@ -5,8 +5,10 @@
 // populating all of the text and read-only data maps far more than a run touches (docs/notes/s6-launch.md).
 //
 // Advice only. The range comes from the runtime's own module header; if the header is not what this file expects, or
-// the kernel predates MADV_POPULATE_READ (5.14), nothing is done and the pages fault in as before.
+// the kernel predates MADV_POPULATE_READ (5.14), nothing is done and the pages fault in as before. Only a range inside one
+// of the executable's read-only PT_LOAD segments is advised: never `.hydrated`, `.data` or bss.
 #define _GNU_SOURCE
+#include <link.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/mman.h>
@@ -17,6 +19,7 @@
 #endif
 
 #define READY_TO_RUN_SIGNATURE 0x00525452u // "RTR": ModuleHeaders.Signature in dotnet/runtime
+#define READY_TO_RUN_MAJOR 16               // ModuleHeaders.CurrentMajorVersion of .NET 10's ILCompiler; the row layout may change with it
 #define DEHYDRATED_DATA_SECTION 207         // ReadyToRunSectionType.DehydratedData
 #define HAS_END_POINTER 0x1                 // ModuleInfoFlags.HasEndPointer
 #define MAX_PREFETCH ((uintptr_t)64 * 1024 * 1024)
@@ -45,6 +48,37 @@ struct module_info_row
     const void *end;
 };
 
+struct range
+{
+    uintptr_t start;
+    uintptr_t end;
+    int read_only;
+};
+
+// dl_iterate_phdr callback: is the range inside one PT_LOAD segment of the main executable that is not writable?
+static int find_read_only_segment(struct dl_phdr_info *info, size_t size, void *data)
+{
+    (void)size;
+    struct range *range = data;
+    if (info->dlpi_name != NULL && info->dlpi_name[0] != '\0')
+    {
+        return 0; // a shared library; the main executable comes first and has an empty name
+    }
+
+    for (int i = 0; i < info->dlpi_phnum; i++)
+    {
+        const ElfW(Phdr) *segment = &info->dlpi_phdr[i];
+        uintptr_t start = info->dlpi_addr + segment->p_vaddr;
+        if (segment->p_type == PT_LOAD && (segment->p_flags & PF_W) == 0 && range->start >= start
+            && range->end <= start + segment->p_filesz)
+        {
+            range->read_only = 1;
+        }
+    }
+
+    return 1;
+}
+
 __attribute__((constructor)) static void nono_prefetch_dehydrated_data(void)
 {
     if (__start___modules == NULL || __stop___modules == NULL)
@@ -57,7 +91,8 @@ __attribute__((constructor)) static void nono_prefetch_dehydrated_data(void)
         // SAFETY: the loader has relocated __modules before constructors run; each entry points at a header the compiler
         // emitted into this executable, followed by number_of_sections rows of entry_size bytes.
         const struct ready_to_run_header *header = *module;
-        if (header == NULL || header->signature != READY_TO_RUN_SIGNATURE || header->entry_size != sizeof(struct module_info_row))
+        if (header == NULL || header->signature != READY_TO_RUN_SIGNATURE || header->major_version != READY_TO_RUN_MAJOR
+            || header->entry_size != sizeof(struct module_info_row))
         {
             continue;
         }
@@ -71,9 +106,16 @@ __attribute__((constructor)) static void nono_prefetch_dehydrated_data(void)
             }
 
             uintptr_t page = (uintptr_t)getpagesize();
-            uintptr_t start = (uintptr_t)rows[i].start & ~(page - 1);
-            uintptr_t end = (uintptr_t)rows[i].end;
-            if (end > start && end - start <= MAX_PREFETCH)
+            struct range range = { (uintptr_t)rows[i].start, (uintptr_t)rows[i].end, 0 };
+            if (range.end <= range.start || range.end - range.start > MAX_PREFETCH)
+            {
+                continue;
+            }
+
+            (void)dl_iterate_phdr(find_read_only_segment, &range);
+            uintptr_t start = range.start & ~(page - 1);
+            uintptr_t end = range.end;
+            if (range.read_only)
             {
                 // SAFETY: advice on a read-only range of this executable's own image; an error (old kernel, a range
                 // not mapped) changes nothing, so it is ignored.

@@ -63,6 +63,6 @@ internal static partial class ReplySourceInterop
     }
 
     // SAFETY: msg points at a msghdr_t whose name, iovec and control buffers the caller keeps alive for the call.
-    [LibraryImport("libc.so.6", SetLastError = true)]
+    [LibraryImport(Libraries.Libc, SetLastError = true)]
     private static unsafe partial nint sendmsg(int fd, msghdr_t* msg, int flags);
 }

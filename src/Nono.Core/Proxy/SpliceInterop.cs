@@ -17,7 +17,7 @@ internal static partial class SpliceInterop
     private const int O_NONBLOCK = 0x800;   // same value on x86_64 and arm64
     private const int O_CLOEXEC = 0x80000;  // same value on x86_64 and arm64
     private const int F_SETPIPE_SZ = 1031;  // same value on x86_64 and arm64
-    private const string Libc = "libc.so.6"; // the soname: resolves at once (Snapshots/Native/Interop.Libraries.cs)
+    private const string Libc = Sandbox.Interop.Interop.Libraries.Libc;
 
     /// <summary>
     /// Pipe capacity asked for: 1 MiB (the default /proc/sys/fs/pipe-max-size), so one splice moves up to 1 MiB instead

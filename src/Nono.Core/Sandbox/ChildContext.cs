@@ -143,8 +143,8 @@ internal unsafe struct ChildContext
     public const int StatusBufferBytes = 4096;
     public byte* StatusPath;            // "/proc/self/status"
     public byte* StatusBuffer;          // StatusBufferBytes
-    // errno of a failed fork or clone, saved at once in ChildProcess.Fork: the runtime calls after it (the no-GC region's
-    // end, a lock exit) may overwrite the thread's errno before the supervisor reads it.
+    // errno of a failed fork or clone, saved at once in ChildProcess.Fork: the runtime calls after it (the fork lock's exit,
+    // the supervisor's next steps) may overwrite the thread's errno before the supervisor reads it.
     public int ForkErrno;
     // The init calls setsid before it starts the command (SandboxPlan.OwnSession): no process in the namespace then shares
     // a process group or session with nono or a host process, so kill(0, sig) and terminal signals stay inside.

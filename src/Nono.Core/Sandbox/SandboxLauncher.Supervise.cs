@@ -1,4 +1,3 @@
-using System.Runtime;
 using Nono.Core.Diagnostics;
 using Nono.Core.Sandbox.Interop;
 
@@ -12,9 +11,6 @@ public static partial class SandboxLauncher
     private const int AliveTimeoutMilliseconds = 3_000;
 
     private const int MaxForkAttempts = 5;
-
-    /// <summary>Allocation budget of the no-GC region around fork: plenty for the other threads in that window.</summary>
-    private const long NoGcRegionBytes = 32L * 1024 * 1024;
 
     private static readonly Lock s_forkLock = new();
 
@@ -167,9 +163,9 @@ public static partial class SandboxLauncher
     /// process has allocated the budget. Ended at once, the first allocation that needs fresh space collects right away
     /// in a process that has never collected (the GC's "over a second since the last gen-0 GC" rule counts from zero), and
     /// after the fork that collection writes into pages the child still shares (~100 copy-on-write faults). A later
-    /// fork in the same process ends the open region and starts a fresh one. If the memory cannot be had, the call
-    /// returns false and the fork goes ahead unprotected, as it did when a collection could not make room
-    /// (docs/notes/s8-startup.md).
+    /// fork in the same process reuses the open region or starts a fresh one, and collects now and then, so repeated
+    /// launches cannot grow the heap without bound (<see cref="ForkGcRegion"/>). If the memory cannot be had even with a
+    /// collection, the fork goes ahead unprotected, as it always could (docs/notes/s8-startup.md).
     /// </para>
     /// </remarks>
     // SAFETY: the context is complete (NativeLaunchState constructor) and its ErrorPipe is open for the call.
@@ -177,19 +173,7 @@ public static partial class SandboxLauncher
     {
         lock (s_forkLock)
         {
-            if (GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)
-            {
-                try
-                {
-                    GC.EndNoGCRegion();
-                }
-                catch (InvalidOperationException)
-                {
-                    // A GC ended it between the check and the call (an allocation past the budget, or an induced one): it is over.
-                }
-            }
-
-            _ = GC.TryStartNoGCRegion(NoGcRegionBytes, disallowFullBlockingGC: true);
+            ForkGcRegion.Enter();
             return ChildProcess.Fork(state.Context);
         }
     }

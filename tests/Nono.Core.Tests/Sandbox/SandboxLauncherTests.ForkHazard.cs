@@ -1,5 +1,4 @@
 using System.Reflection.Emit;
-using System.Runtime;
 using Nono.Core.Sandbox;
 using Nono.Testing;
 
@@ -65,29 +64,6 @@ public sealed partial class SandboxLauncherTests
         });
 
         Assert.True(compiled > 0, $"the compiling thread should have compiled while the launches ran ({compiled} methods)");
-    }
-
-    /// <summary>
-    /// The no-GC region around fork is left open after the fork: ended at once, the first allocation needing fresh space
-    /// collected right away in a process that had never collected, writing into pages the child still shares. Other
-    /// tests in this host allocate and may collect at any time, which also ends the region, so one launch in five that
-    /// leaves it open is enough; with the old code none did. (That the region now starts without a collection shows
-    /// only in the AOT binary, with a probe on the GC: docs/notes/s8-startup.md. GC.CollectionCount cannot tell, as the
-    /// GC counts a no-GC region's start as a gen-2 collection whether or not it collected.)
-    /// </summary>
-    [Fact]
-    public async Task Start_TheNoGcRegionAroundForkStaysOpenAfterTheFork()
-    {
-        SandboxPlan plan = SandboxRun.Plan(SandboxRun.With());
-        List<GCLatencyMode> modes = [];
-        for (int i = 0; i < 5; i++)
-        {
-            ProcessResult result = await SandboxRun.RunAsync(plan, "/bin/true", []);
-            modes.Add(GCSettings.LatencyMode);
-            Assert.Equal(0, result.ExitCode);
-        }
-
-        Assert.Contains(GCLatencyMode.NoGCRegion, modes);
     }
 
     /// <summary>

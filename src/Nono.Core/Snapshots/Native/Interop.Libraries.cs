@@ -8,10 +8,7 @@ internal static partial class Interop
 {
     internal static class Libraries
     {
-        /// <summary>
-        /// The soname: a bare "libc" made the first call of every process try "libc.so" (the linker script of the dev
-        /// package, or nothing), then "liblibc.so" and "libc" in every library directory before it resolved.
-        /// </summary>
-        internal const string Libc = "libc.so.6";
+        /// <summary>The one libc name (Sandbox/Interop/Interop.Libraries.cs).</summary>
+        internal const string Libc = Sandbox.Interop.Interop.Libraries.Libc;
     }
 }
