@@ -3,7 +3,7 @@ using Nono.Core.Snapshots;
 
 namespace Nono.Core.Tests.Snapshots;
 
-/// <summary>A real failure placing a large (staged) file names the file's absolute path once, not its parent twice.</summary>
+/// <summary>Real failures (renameat over an immutable file): a large (staged) file is named by its absolute path once, not its parent twice; a hostile name is escaped.</summary>
 public sealed class RestoreStagedFileErrorTests
 {
     [Fact]
@@ -32,6 +32,33 @@ public sealed class RestoreStagedFileErrorTests
         Assert.StartsWith($"renameat {fx.Path("c", "big.bin")}: ", ex.Message, StringComparison.Ordinal);
         Assert.Equal(fx.Path("c", "big.bin"), ex.Path);
         Assert.Equal("changed, so the restore writes it", File.ReadAllText(fx.Path("c", "big.bin")));
+    }
+
+    [Fact]
+    public async Task Restore_HostileNameInAnError_IsEscaped()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        using SnapshotFixture fx = new();
+        string hostile = "a\u202Etxt.exe\u0085\u009B2J\u2028ok"; // bidi override, C1 NEL and CSI, line separator
+        File.WriteAllText(fx.Path(hostile), "snapshot");
+        SnapshotSession session = fx.Begin();
+        await session.TakeSnapshotAsync(cancellationToken: ct);
+        File.WriteAllText(fx.Path(hostile), "changed");
+
+        Assert.SkipUnless(Environment.UserName == "root" && Chattr("+i", fx.Path(hostile)), "needs root and a file system with chattr +i");
+        NonoException ex;
+        try
+        {
+            using Restorer restorer = new(session, null);
+            ex = Assert.Throws<NonoException>(() => restorer.Restore(0, dryRun: false, ct));
+        }
+        finally
+        {
+            Chattr("-i", fx.Path(hostile));
+        }
+
+        Assert.Contains("a\\xe2\\x80\\xaetxt.exe\\xc2\\x85\\xc2\\x9b2J\\xe2\\x80\\xa8ok", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(ex.Message, c => c is '\u202E' or '\u0085' or '\u009B' or '\u2028');
     }
 
     private static bool Chattr(string flag, string path)
