@@ -47,7 +47,7 @@ internal sealed partial class Restorer
             {
                 try
                 {
-                    Directory.Delete(made[i], recursive: false); // rmdir: an emptied directory only, never through a symlink
+                    Directory.Delete(made[i], recursive: false); // rmdir by path: an empty directory only (a symlink put at the path is unlinked, and a path component swapped for a symlink is followed)
                 }
                 catch (Exception removal) when (removal is IOException or UnauthorizedAccessException)
                 {
