@@ -142,12 +142,18 @@ internal sealed partial class Restorer
 
             if (errno != (int)Interop.Errno.EXDEV)
             {
-                throw Fs.Error("renameat", RawName.ToDisplay(entry.Raw), errno);
+                throw Fs.Error("renameat", RawName.ToDisplay(name), errno); // Placed joins it to the parent's path
             }
         }
 
         string temp = TempName();
-        using (SafeFd source = Fs.OpenAt(staging, hash, Interop.O_RDONLY | Interop.O_NOFOLLOW))
+        SafeFd? stagedFile = Fs.TryOpenAt(staging, hash, Interop.O_RDONLY | Interop.O_NOFOLLOW, 0, out int openErrno);
+        if (stagedFile is null)
+        {
+            throw Fs.Error("openat", Path.Join(StagingPath, hash), openErrno); // the staging area's file, not a path in the tree
+        }
+
+        using (SafeFd source = stagedFile)
         using (SafeFd target = Fs.OpenAt(dir, temp, Interop.O_WRONLY | Interop.O_CREAT | Interop.O_EXCL | Interop.O_NOFOLLOW, 0x180))
         {
             try

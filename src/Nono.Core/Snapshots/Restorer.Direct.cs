@@ -100,25 +100,12 @@ internal sealed partial class Restorer
             using (unnamed)
             {
                 Fill(unnamed, dir, entry, content, mode, exact);
-                int errno = Fs.TryLinkAnonymous(unnamed, dir, name);
-                if (errno == (int)Interop.Errno.EEXIST)
+                if (TryLinkUnnamed(unnamed, dir, name))
                 {
-                    string temp = TempName(); // the name appeared since the plan: replace it as an existing one
-                    errno = Fs.TryLinkAnonymous(unnamed, dir, temp);
-                    if (errno == 0)
-                    {
-                        ReplaceWith(dir, temp, name);
-                    }
-                }
-
-                if (errno != 0)
-                {
-                    throw Fs.Error("linkat", RawName.ToDisplay(name), errno);
+                    Interlocked.Add(ref _bytesWritten, entry.Size);
+                    return;
                 }
             }
-
-            Interlocked.Add(ref _bytesWritten, entry.Size);
-            return;
         }
 
         string tempName = TempName();
@@ -137,6 +124,39 @@ internal sealed partial class Restorer
 
         ReplaceWith(dir, tempName, name);
         Interlocked.Add(ref _bytesWritten, entry.Size);
+    }
+
+    /// <summary>
+    /// Names the filled unnamed file; a name taken since the plan (EEXIST) is replaced through a temp name. Any other
+    /// failure (/proc missing or masked, no CAP_DAC_READ_SEARCH for AT_EMPTY_PATH on older kernels, ...) turns unnamed
+    /// files off for this process and returns false: the caller writes this file again through a temp name.
+    /// </summary>
+    private static bool TryLinkUnnamed(SafeFd unnamed, SafeFd dir, string name)
+    {
+        int errno = Fs.TryLinkAnonymous(unnamed, dir, name);
+        if (errno == 0)
+        {
+            return true;
+        }
+
+        if (errno == (int)Interop.Errno.EEXIST)
+        {
+            string temp = TempName(); // the name appeared since the plan: replace it as an existing one
+            errno = Fs.TryLinkAnonymous(unnamed, dir, temp);
+            if (errno == 0)
+            {
+                ReplaceWith(dir, temp, name);
+                return true;
+            }
+
+            if (errno == (int)Interop.Errno.EEXIST)
+            {
+                throw Fs.Error("linkat", RawName.ToDisplay(temp), errno);
+            }
+        }
+
+        Fs.DisableAnonymous();
+        return false;
     }
 
     /// <summary>Content, owner, mode and mtime through the new file's descriptor; write-back started for larger content.</summary>

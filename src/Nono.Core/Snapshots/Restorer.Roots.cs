@@ -47,11 +47,11 @@ internal sealed partial class Restorer
             {
                 try
                 {
-                    Directory.Delete(made[i], recursive: false); // rmdir: an emptied directory only, never through a symlink
+                    Directory.Delete(made[i], recursive: false); // rmdir by path: an empty directory only (a symlink put at the path is unlinked, and a path component swapped for a symlink is followed)
                 }
                 catch (Exception removal) when (removal is IOException or UnauthorizedAccessException)
                 {
-                    break; // not empty or not ours any more: leave it, the refusal below says what happened
+                    continue; // not empty or not ours any more: leave it (its parents then stay too), the refusal below says what happened
                 }
             }
 
@@ -104,25 +104,42 @@ internal sealed partial class Restorer
         using SafeFd parent = Fs.OpenDirectory(parentPath);
         string name = RawName.FromString(Path.GetFileName(root));
         int errno = Fs.TryMkdirAt(parent, name, 0x1FF); // as Directory.CreateDirectory: 0777 less the umask; a directory root's own mode is restored later
-        if (errno == (int)Interop.Errno.EEXIST)
+        bool ours = errno == (int)Interop.Errno.EEXIST && made.Contains(root, StringComparer.Ordinal); // an earlier root of this restore made it (as its root or a parent)
+        if (errno == (int)Interop.Errno.EEXIST && !ours)
         {
             throw ChangedSincePlan(root, missingAtPlan: true);
         }
 
-        if (errno != 0)
+        if (errno != 0 && !ours)
         {
             throw Fs.Error("mkdirat", root, errno);
         }
 
-        made.Add(root);
+        if (!ours)
+        {
+            made.Add(root);
+        }
+
         SafeFd? fd = Fs.TryOpenAt(parent, name, Interop.O_RDONLY | Interop.O_DIRECTORY | Interop.O_NOFOLLOW, 0, out _);
-        if (fd is null || Fs.ReadDirectory(fd, limit: 0).Count > 0 || Fs.Stat(fd).Uid != Interop.Libc.geteuid())
+        if (fd is null || !HoldsOnlyWhatWeMade(fd, root, made) || Fs.Stat(fd).Uid != Interop.Libc.geteuid())
         {
             fd?.Dispose();
             throw ChangedSincePlan(root, missingAtPlan: true);
         }
 
         return fd;
+    }
+
+    /// <summary>
+    /// Whether the directory just created (or made earlier by this restore) holds nothing but the directories this
+    /// restore made inside it (an earlier root's directory or missing parent): anything else was put there by another process.
+    /// </summary>
+    private static bool HoldsOnlyWhatWeMade(SafeFd fd, string root, List<string> made)
+    {
+        HashSet<string> ourChildren = new(
+            made.Where(m => string.Equals(Path.GetDirectoryName(m), root, StringComparison.Ordinal)).Select(m => RawName.FromString(Path.GetFileName(m))),
+            StringComparer.Ordinal);
+        return Fs.ReadDirectory(fd).All(ourChildren.Contains);
     }
 
     private static NonoException ChangedSincePlan(string root, bool missingAtPlan) => new(

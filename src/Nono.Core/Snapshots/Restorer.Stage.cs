@@ -6,6 +6,9 @@ namespace Nono.Core.Snapshots;
 
 internal sealed partial class Restorer
 {
+    /// <summary>Where content too large to keep in memory is extracted before the tree is touched.</summary>
+    private string StagingPath => Path.Combine(_objects.Directory, "tmp", "restore-" + _session.Id);
+
     /// <summary>
     /// Stages, applies, then makes the result durable with one syncfs per root instead of an fsync
     /// per file and directory. Why that is enough:
@@ -28,7 +31,7 @@ internal sealed partial class Restorer
     private void Apply(List<(SafeFd Fd, RootPlan Plan)> roots, CancellationToken cancellationToken)
     {
         // One restore per session at a time (session lock), so a staging area left by a killed restore is ours to remove.
-        string stagingPath = Path.Combine(_objects.Directory, "tmp", "restore-" + _session.Id);
+        string stagingPath = StagingPath;
         if (Directory.Exists(stagingPath))
         {
             Directory.Delete(stagingPath, recursive: true);

@@ -2,8 +2,17 @@ namespace Nono.Core.Snapshots.Native;
 
 internal static partial class Fs
 {
-    private static int s_anonymousState; // 0: untried, 1: works, 2: not supported here (the caller uses a temp name instead)
+    private static int s_anonymousState; // 0: in use, 2: off for this process (not supported, or the link failed; the caller uses a temp name)
     private static int s_emptyPathState; // 0: untried, 1: linkat(AT_EMPTY_PATH) works, 2: needs the /proc/self/fd path
+
+    /// <summary>Turns unnamed files off for this process: the caller writes through a temp name and rename instead.</summary>
+    public static void DisableAnonymous() => Volatile.Write(ref s_anonymousState, 2);
+
+    /// <summary>For tests: link through /proc/self/fd as a process without CAP_DAC_READ_SEARCH does (false: decide on first use again).</summary>
+    internal static void ForceProcLink(bool on) => Volatile.Write(ref s_emptyPathState, on ? 2 : 0);
+
+    /// <summary>For tests: whether unnamed files are still in use in this process.</summary>
+    internal static bool AnonymousInUse => Volatile.Read(ref s_anonymousState) != 2;
 
     /// <summary>
     /// An unnamed regular file in <paramref name="dir"/> (O_TMPFILE), or null when the file system or kernel has none:
@@ -50,7 +59,6 @@ internal static partial class Fs
                     return errno;
                 }
 
-                Volatile.Write(ref s_emptyPathState, 2); // ENOENT on first use: no CAP_DAC_READ_SEARCH
             }
 
             byte[] proc = RawName.ToZ("/proc/self/fd/" + file.Fd.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -60,9 +68,16 @@ internal static partial class Fs
                 rc = Interop.Libc.linkat(Interop.AT_FDCWD, q, dir.Fd, p, Interop.AT_SYMLINK_FOLLOW);
             }
 
+            int procErrno = rc == 0 ? 0 : LastErrno;
+            if (procErrno is 0 or (int)Interop.Errno.EEXIST)
+            {
+                // ENOENT from AT_EMPTY_PATH meant no CAP_DAC_READ_SEARCH, not a parent removed meanwhile (that fails here too)
+                Volatile.Write(ref s_emptyPathState, 2);
+            }
+
             GC.KeepAlive(file);
             GC.KeepAlive(dir);
-            return rc == 0 ? 0 : LastErrno;
+            return procErrno;
         }
     }
 }

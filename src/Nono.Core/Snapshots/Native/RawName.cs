@@ -59,7 +59,7 @@ internal static class RawName
 
     /// <summary>
     /// A one-line, unambiguous form for people: valid UTF-8 is shown as is, except that control
-    /// characters, backslash and bytes that are not UTF-8 are written as \xNN (backslash as \\).
+    /// characters (C0, C1, line separators, bidi controls: their UTF-8 bytes), backslash and bytes that are not UTF-8 are written as \xNN (backslash as \\).
     /// </summary>
     public static string ToDisplay(string raw)
     {
@@ -89,6 +89,13 @@ internal static class RawName
             {
                 sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\x{rune.Value:x2}");
             }
+            else if (Misleads(rune.Value))
+            {
+                foreach (byte b in bytes.AsSpan(i, consumed))
+                {
+                    sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\x{b:x2}");
+                }
+            }
             else
             {
                 sb.Append(rune.ToString());
@@ -99,6 +106,13 @@ internal static class RawName
 
         return sb.ToString();
     }
+
+    /// <summary>
+    /// C1 controls (a terminal acts on U+009B as on ESC [), line and paragraph separators, and the bidirectional
+    /// marks, embeddings, overrides and isolates, which reorder what follows them on the line.
+    /// </summary>
+    private static bool Misleads(int c) =>
+        c is (>= 0x80 and <= 0x9F) or 0x2028 or 0x2029 or 0x061C or 0x200E or 0x200F or (>= 0x202A and <= 0x202E) or (>= 0x2066 and <= 0x2069);
 
     /// <summary>Joins a relative raw directory path and a raw name.</summary>
     public static string Join(string relativeDirectory, string name) => relativeDirectory.Length == 0 ? name : relativeDirectory + "/" + name;
