@@ -59,7 +59,7 @@ internal sealed partial class ProxyConnection
         head.Remove("Host");
         upstreamHead.Headers.Add(new("Host", upstreamUri.IsDefaultPort ? upstreamUri.IdnHost : $"{upstreamUri.IdnHost}:{upstreamUri.Port}"));
         upstreamHead.Headers.AddRange(head.Headers);
-        AskCloseWhenNotPooled(upstreamHead);
+        AskCloseWhenNotPooled(upstreamHead, framing, credentialRoute: true);
         if (_ctx.HeadContainsPhantom(upstreamHead))
         {
             await RefuseAsync(stream, ProxyMode.Reverse, svc.Name, 0, head.Method, 403, "phantom-token-misplaced", "a phantom or session token appears outside the credential's place", ct, loggedPath);
