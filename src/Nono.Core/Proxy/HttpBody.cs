@@ -47,9 +47,11 @@ internal static class HttpBody
 
         if (head.Count("Transfer-Encoding") > 0)
         {
-            string? te = head.Get("Transfer-Encoding");
-            bool chunked = head.Count("Transfer-Encoding") == 1 && te is not null
-                && te.EndsWith("chunked", StringComparison.OrdinalIgnoreCase);
+            // RFC 9112 section 6.3: chunked only when it is the last coding (exactly that token); otherwise read until close.
+            // A Content-Length beside it is ignored here; the caller removes it and does not reuse the connection.
+            string codings = string.Join(',', head.Headers.Where(h => string.Equals(h.Key, "Transfer-Encoding", StringComparison.OrdinalIgnoreCase)).Select(h => h.Value));
+            string last = codings[(codings.LastIndexOf(',') + 1)..].Trim(' ', '\t');
+            bool chunked = string.Equals(last, "chunked", StringComparison.OrdinalIgnoreCase);
             return chunked ? (BodyFraming.Chunked, 0, null) : (BodyFraming.UntilClose, 0, null);
         }
 

@@ -111,6 +111,14 @@ internal sealed partial class ProxyConnection
                 throw new IOException(error);
             }
 
+            if (response.Count("Transfer-Encoding") > 0 && response.Count("Content-Length") > 0)
+            {
+                // RFC 9112 section 6.3 (3): Transfer-Encoding wins, the length must not reach the client, and a message
+                // framed both ways may be an attempt at desync: the connection is not reused.
+                response.Remove("Content-Length");
+                upstreamKeeps = false;
+            }
+
             upstreamKeeps &= MayPool(upstreamHead, framing, upstream.Key.Route is not null, response, responseFraming);
             persistent &= Persistence.ResponseAllows(response, responseFraming);
             if (!persistent)

@@ -1,0 +1,65 @@
+using System.Net;
+using System.Text;
+using Nono.Core.Proxy;
+
+namespace Nono.Core.Tests.Proxy;
+
+/// <summary>Response framing the proxy must not trust for reuse, seen as raw bytes by the child.</summary>
+public sealed partial class UpstreamReuseTests
+{
+    /// <summary>
+    /// RFC 9112 section 6.3 (3): a response with Transfer-Encoding and Content-Length is framed by the chunks, reaches the
+    /// child without the Content-Length, and its connection is not reused (the next request comes on a new one).
+    /// </summary>
+    [Fact]
+    public async Task ResponseWithChunkedAndContentLength_LengthIsDropped_ConnectionNotReused()
+    {
+        async Task Respond(RecordedRequest request, Stream stream)
+        {
+            string response = request.Target == "/v1/both"
+                ? "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n7\r\nspecial\r\n0\r\n\r\n"
+                : "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(response));
+            await stream.FlushAsync();
+        }
+
+        await using LoopbackServer origin = new(Respond, _certs.Server, keepAlive: true);
+        await using RunningProxy proxy = await StartAsync(origin, Route("openai"));
+
+        string both = await RawRouteGetAsync(proxy, "/both");
+        string next = await RawRouteGetAsync(proxy, "/next");
+
+        Assert.StartsWith("HTTP/1.1 200 OK\r\n", both, StringComparison.Ordinal);
+        Assert.DoesNotContain("Content-Length", both, StringComparison.OrdinalIgnoreCase);
+        Assert.EndsWith("\r\n\r\n7\r\nspecial\r\n0\r\n\r\n", both, StringComparison.Ordinal);
+        Assert.EndsWith("\r\n\r\nok", next, StringComparison.Ordinal);
+        Assert.Equal([1, 2], origin.Requests.Select(r => r.Connection));
+    }
+
+    /// <summary>
+    /// <c>Transfer-Encoding: xchunked</c> is not chunked (the last coding must be exactly that token): the body is read
+    /// until the upstream closes, so bytes after a would-be last chunk reach the child instead of staying behind.
+    /// </summary>
+    [Fact]
+    public async Task ResponseWithTransferCodingEndingInChunked_IsNotTakenForChunked()
+    {
+        async Task Respond(RecordedRequest request, Stream stream)
+        {
+            await stream.WriteAsync("HTTP/1.1 200 OK\r\nTransfer-Encoding: xchunked\r\n\r\n5\r\nhello\r\n0\r\n\r\nafter"u8.ToArray());
+            await stream.FlushAsync();
+            await stream.DisposeAsync(); // the body ends here
+        }
+
+        await using LoopbackServer origin = new(Respond, _certs.Server, keepAlive: true);
+        await using RunningProxy proxy = await StartAsync(origin, Route("openai"));
+
+        string response = await RawRouteGetAsync(proxy, "/x");
+
+        Assert.StartsWith("HTTP/1.1 200 OK\r\n", response, StringComparison.Ordinal);
+        Assert.EndsWith("\r\n\r\n5\r\nhello\r\n0\r\n\r\nafter", response, StringComparison.Ordinal);
+    }
+
+    /// <summary>One GET on the openai route over a raw socket; the child's whole response as text.</summary>
+    private static Task<string> RawRouteGetAsync(RunningProxy proxy, string path) => ProxyHarness.RawAsync(proxy,
+        $"GET /openai{path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {proxy.ChildEnvironment["OPENAI_API_KEY"]}\r\nConnection: close\r\n\r\n");
+}
