@@ -94,5 +94,5 @@ internal sealed partial class ProxyConnection
         return options;
     }
 
-    private static bool IsIdempotent(string method) => method is "GET" or "HEAD" or "OPTIONS" or "TRACE" or "PUT" or "DELETE";
+    private static bool IsIdempotent(string method) => method is "GET" or "HEAD" or "OPTIONS" or "PUT" or "DELETE"; // TRACE is idempotent but never worth a second echo
 }

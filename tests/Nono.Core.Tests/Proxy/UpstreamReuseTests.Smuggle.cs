@@ -111,6 +111,28 @@ public sealed partial class UpstreamReuseTests
         Assert.Equal([1, 1], origin.Requests.Select(r => r.Connection));
     }
 
+    /// <summary>
+    /// An upstream with TRACE enabled would echo the request with the injected credential: the proxy answers 405 itself,
+    /// the upstream sees nothing, and other methods on the route still work.
+    /// </summary>
+    [Fact]
+    public async Task CredentialRoute_Trace_IsRefusedBeforeTheUpstream_OtherMethodsStillWork()
+    {
+        await using LoopbackServer origin = new(certificate: _certs.Server);
+        RunningProxy proxy = await StartAsync(origin, Route("openai"));
+
+        (HttpStatusCode traced, string tracedBody) = await SendAsync(proxy, "openai", HttpMethod.Trace, "/echo");
+        (HttpStatusCode got, string body) = await SendAsync(proxy, "openai", HttpMethod.Get, "/models");
+        await proxy.DisposeAsync();
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, traced);
+        Assert.DoesNotContain(_secret, tracedBody, StringComparison.Ordinal);
+        Assert.Equal((HttpStatusCode.OK, "hello from upstream /v1/models"), (got, body));
+        Assert.Equal(["/v1/models"], origin.Requests.Select(r => r.Target));
+        Assert.Equal([("TRACE", ProxyDecision.Denied, 405, "trace-refused"), ("GET", ProxyDecision.Allowed, 200, "allowed")],
+            _sink.Events.Select(e => (e.Method, e.Decision, e.Status, e.Reason)));
+    }
+
     /// <summary>A CL.0 origin: it never reads the body of <c>/v1/static</c>, reads every other body by Content-Length, and echoes <c>/v1/capture</c>'s.</summary>
     private async Task ServeCl0Async(TcpClient client, ConcurrentQueue<string> heads, CancellationToken ct)
     {
