@@ -34,7 +34,8 @@ internal sealed partial class ProxyConnection
         bool bodyMaybeUnread = request.Count("Expect") > 0
             || (requestFraming != BodyFraming.None && (credentialRoute || status is < 200 or >= 300));
         bool strayLength = responseFraming == BodyFraming.None
-            && (response.Count("Transfer-Encoding") > 0 || (response.Get("Content-Length") is { } cl && cl != "0"));
+            && (response.Count("Transfer-Encoding") > 0
+                || response.Headers.Any(h => string.Equals(h.Key, "Content-Length", StringComparison.OrdinalIgnoreCase) && h.Value != "0"));
         return responseFraming != BodyFraming.UntilClose && status != 101 && !bodyMaybeUnread && !strayLength
             && !string.Equals(request.Method, "HEAD", StringComparison.Ordinal);
     }
@@ -85,13 +86,13 @@ internal sealed partial class ProxyConnection
             while (true)
             {
                 (HeadReadStatus st, string? text) = await upstreamReader.ReadHeadAsync(_ctx.Options.MaxHeaderBytes, ct);
+                received |= st != HeadReadStatus.EndOfStream; // any response byte, even a garbled one, forbids a retry
                 HttpHead? parsed = st == HeadReadStatus.Ok && text is not null ? HttpHead.TryParse(text, isRequest: false, out _) : null;
                 if (parsed is null)
                 {
                     throw new IOException("the upstream sent no valid response head");
                 }
 
-                received = true;
                 upstreamKeeps = Persistence.UpstreamAllows(parsed); // before its Connection header is stripped
                 HeaderFilter.StripHopByHop(parsed);
                 parsed.First = "HTTP/1.1"; // the proxy speaks its own version to the client (RFC 9110 section 6.2)

@@ -59,6 +59,62 @@ public sealed partial class UpstreamReuseTests
         Assert.EndsWith("\r\n\r\n5\r\nhello\r\n0\r\n\r\nafter", response, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A reused connection that answers with garbage and closes did receive bytes: the GET is not sent again (the upstream
+    /// may have acted on it), the child gets a 502 and the upstream saw the request once.
+    /// </summary>
+    [Fact]
+    public async Task ReusedConnectionAnswersGarbage_IsNotRetried()
+    {
+        async Task Respond(RecordedRequest request, Stream stream)
+        {
+            if (request.Target == "/v1/second")
+            {
+                await stream.WriteAsync("garbage\r\n\r\n"u8.ToArray());
+                await stream.FlushAsync();
+                await stream.DisposeAsync();
+                return;
+            }
+
+            await LoopbackServer.RespondTextAsync(request, stream);
+        }
+
+        await using LoopbackServer origin = new(Respond, _certs.Server, keepAlive: true);
+        RunningProxy proxy = await StartAsync(origin, Route("openai"));
+        await SendAsync(proxy, "openai", HttpMethod.Get, "/first");
+
+        (HttpStatusCode second, _) = await SendAsync(proxy, "openai", HttpMethod.Get, "/second");
+        await proxy.DisposeAsync();
+
+        Assert.Equal(HttpStatusCode.BadGateway, second);
+        Assert.Equal([("/v1/first", 1), ("/v1/second", 1)], origin.Requests.Select(r => (r.Target, r.Connection)));
+        Assert.Equal([200, 502], _sink.Events.Select(e => e.Status));
+    }
+
+    /// <summary>A 204 whose second Content-Length line names a body is not trusted for reuse (every line is checked).</summary>
+    [Fact]
+    public async Task NoContentWithAStrayLengthOnASecondLine_ConnectionNotReused()
+    {
+        async Task Respond(RecordedRequest request, Stream stream)
+        {
+            string response = request.Target == "/v1/empty"
+                ? "HTTP/1.1 204 No Content\r\nContent-Length: 0\r\nContent-Length: 7\r\n\r\n"
+                : "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(response));
+            await stream.FlushAsync();
+        }
+
+        await using LoopbackServer origin = new(Respond, _certs.Server, keepAlive: true);
+        await using RunningProxy proxy = await StartAsync(origin, Route("openai"));
+
+        string empty = await RawRouteGetAsync(proxy, "/empty");
+        string next = await RawRouteGetAsync(proxy, "/next");
+
+        Assert.StartsWith("HTTP/1.1 204 ", empty, StringComparison.Ordinal);
+        Assert.EndsWith("\r\n\r\nok", next, StringComparison.Ordinal);
+        Assert.Equal([1, 2], origin.Requests.Select(r => r.Connection));
+    }
+
     /// <summary>One GET on the openai route over a raw socket; the child's whole response as text.</summary>
     private static Task<string> RawRouteGetAsync(RunningProxy proxy, string path) => ProxyHarness.RawAsync(proxy,
         $"GET /openai{path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {proxy.ChildEnvironment["OPENAI_API_KEY"]}\r\nConnection: close\r\n\r\n");
