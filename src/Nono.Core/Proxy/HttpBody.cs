@@ -71,7 +71,8 @@ internal static class HttpBody
     /// (so the source connection can be reused before the destination sees the message end). Not for read-until-close.
     /// </summary>
     public static async Task<long> CopyAsync(
-        BufferedReader source, BodyFraming framing, long length, Stream destination, Action? onProgress, Action? onSourceEnd, CancellationToken cancellationToken)
+        BufferedReader source, BodyFraming framing, long length, Stream destination, Action? onProgress, Action? onSourceEnd, CancellationToken cancellationToken,
+        bool dropTrailers = false)
     {
         switch (framing)
         {
@@ -79,7 +80,7 @@ internal static class HttpBody
                 await CopyExactAsync(source, length, destination, onProgress, onSourceEnd, cancellationToken);
                 return length;
             case BodyFraming.Chunked:
-                return await CopyChunkedAsync(source, destination, onProgress, onSourceEnd, cancellationToken);
+                return await CopyChunkedAsync(source, destination, onProgress, onSourceEnd, dropTrailers, cancellationToken);
             case BodyFraming.UntilClose:
                 return await CopyExactAsync(source, long.MaxValue, destination, onProgress, null, cancellationToken);
             default:
@@ -155,7 +156,8 @@ internal static class HttpBody
         }
     }
 
-    private static async Task<long> CopyChunkedAsync(BufferedReader source, Stream destination, Action? onProgress, Action? onSourceEnd, CancellationToken cancellationToken)
+    private static async Task<long> CopyChunkedAsync(
+        BufferedReader source, Stream destination, Action? onProgress, Action? onSourceEnd, bool dropTrailers, CancellationToken cancellationToken)
     {
         long total = 0;
         while (true)
@@ -170,7 +172,8 @@ internal static class HttpBody
             }
 
             long size = long.Parse(sizeText, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
-            await destination.WriteAsync(System.Text.Encoding.Latin1.GetBytes(line + "\r\n"), cancellationToken);
+            // Re-emitted as plain hex: extensions and padding the peer may read differently never leave the proxy.
+            await destination.WriteAsync(System.Text.Encoding.ASCII.GetBytes(size.ToString("x", CultureInfo.InvariantCulture) + "\r\n"), cancellationToken);
             if (size == 0)
             {
                 // Trailer section, ended by an empty line.
@@ -183,7 +186,11 @@ internal static class HttpBody
                         onSourceEnd?.Invoke();
                     }
 
-                    await destination.WriteAsync(System.Text.Encoding.Latin1.GetBytes(trailer + "\r\n"), cancellationToken);
+                    if (trailer.Length == 0 || !dropTrailers)
+                    {
+                        await destination.WriteAsync(System.Text.Encoding.Latin1.GetBytes(trailer + "\r\n"), cancellationToken);
+                    }
+
                     if (trailer.Length == 0)
                     {
                         await destination.FlushAsync(cancellationToken);

@@ -80,7 +80,7 @@ internal sealed partial class ProxyConnection
         {
             await upstreamStream.WriteAsync(upstreamHead.ToBytes(), ct);
             await upstreamStream.FlushAsync(ct);
-            body = HttpBody.CopyAsync(clientReader, framing, length, upstreamStream, idle.Touch, null, ct);
+            body = HttpBody.CopyAsync(clientReader, framing, length, upstreamStream, idle.Touch, null, ct, dropTrailers: true);
             await upstream.WaitReadableAsync(ct);
             HttpHead response;
             while (true)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
@@ -19,6 +20,11 @@ internal sealed partial class ProxyConnection
     {
         CancellationToken ct = idle.Token;
         bool mayRetry = framing == BodyFraming.None && IsIdempotent(upstreamHead.Method);
+        if (framing == BodyFraming.ContentLength)
+        {
+            upstreamHead.Set("Content-Length", length.ToString(CultureInfo.InvariantCulture)); // one line, the parsed value
+        }
+
         UpstreamConnection? upstream = _ctx.Pool.TryRent(key);
         while (true)
         {
