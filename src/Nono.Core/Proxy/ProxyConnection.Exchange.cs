@@ -94,6 +94,7 @@ internal sealed partial class ProxyConnection
                 }
 
                 upstreamKeeps = Persistence.UpstreamAllows(parsed); // before its Connection header is stripped
+                upstream.IdleLimit = Persistence.UpstreamIdleLimit(parsed, UpstreamPool.IdleLimit); // and its Keep-Alive
                 HeaderFilter.StripHopByHop(parsed);
                 parsed.First = "HTTP/1.1"; // the proxy speaks its own version to the client (RFC 9110 section 6.2)
                 if (parsed.StatusCode is >= 100 and < 200 and not 101)

@@ -115,6 +115,32 @@ public sealed partial class UpstreamReuseTests
         Assert.Equal([1, 2], origin.Requests.Select(r => r.Connection));
     }
 
+    /// <summary>
+    /// An upstream announcing <c>Keep-Alive: timeout=2</c> may close after 2 s: the pool keeps its connection for 1 s (a
+    /// second of margin), not its own 4 s. Within that it is reused; after it the next request connects again.
+    /// </summary>
+    [Fact]
+    public async Task UpstreamKeepAliveTimeout_ShortensTheIdleLimit()
+    {
+        async Task Respond(RecordedRequest request, Stream stream)
+        {
+            await stream.WriteAsync("HTTP/1.1 200 OK\r\nKeep-Alive: timeout=2, max=100\r\nContent-Length: 2\r\n\r\nok"u8.ToArray());
+            await stream.FlushAsync();
+        }
+
+        await using LoopbackServer origin = new(Respond, _certs.Server, keepAlive: true);
+        await using RunningProxy proxy = await StartAsync(origin, Route("openai"));
+
+        await SendAsync(proxy, "openai", HttpMethod.Get, "/a");
+        _clock.Advance(TimeSpan.FromMilliseconds(900));
+        await SendAsync(proxy, "openai", HttpMethod.Get, "/b");
+        _clock.Advance(TimeSpan.FromMilliseconds(1100));
+        (HttpStatusCode status, string body) = await SendAsync(proxy, "openai", HttpMethod.Get, "/c");
+
+        Assert.Equal((HttpStatusCode.OK, "ok"), (status, body));
+        Assert.Equal([("/v1/a", 1), ("/v1/b", 1), ("/v1/c", 2)], origin.Requests.Select(r => (r.Target, r.Connection)));
+    }
+
     /// <summary>One GET on the openai route over a raw socket; the child's whole response as text.</summary>
     private static Task<string> RawRouteGetAsync(RunningProxy proxy, string path) => ProxyHarness.RawAsync(proxy,
         $"GET /openai{path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {proxy.ChildEnvironment["OPENAI_API_KEY"]}\r\nConnection: close\r\n\r\n");
