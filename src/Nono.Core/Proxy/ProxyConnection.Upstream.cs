@@ -71,8 +71,9 @@ internal sealed partial class ProxyConnection
             await tls.AuthenticateAsClientAsync(TlsOptions(key.Host), cancellationToken);
             return (new UpstreamConnection(key, socket, tls, _ctx.Time.GetTimestamp()), 200, "allowed");
         }
-        catch (AuthenticationException)
+        catch (Exception ex) when (ex is AuthenticationException or IOException or SocketException)
         {
+            // A refused certificate, or a connection dropped during the handshake: either way a 502 and an event.
             await tls.DisposeAsync();
             return (null, 502, "upstream-tls-failed");
         }

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using Nono.Core.Proxy;
 
@@ -34,5 +36,36 @@ public sealed partial class UpstreamReuseTests
         Assert.Single(raw[1].Split("\r\n"), l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
         Assert.Contains("\r\nContent-Length: 5\r\n", raw[1], StringComparison.Ordinal);
         Assert.Equal(["hello", "world"], origin.Requests.Select(r => Encoding.ASCII.GetString(r.Body)));
+    }
+
+    /// <summary>An upstream that drops the connection during the TLS handshake gets the child a 502 and an event, not a reset.</summary>
+    [Fact]
+    public async Task UpstreamDropsDuringTlsHandshake_ChildGets502AndAnEvent()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        using TcpListener listener = new(IPAddress.Loopback, 0);
+        listener.Start();
+        Task drop = Task.Run(async () =>
+        {
+            using Socket accepted = await listener.AcceptSocketAsync(ct);
+            accepted.LingerState = new LingerOption(true, 0); // reset, mid-handshake
+        }, ct);
+        await using RunningProxy proxy = await EgressProxy.StartAsync(
+            new ProxyOptions
+            {
+                Services = [Route("openai") with { Upstream = new Uri($"https://{ProxyHarness.TestHost}:{((IPEndPoint)listener.LocalEndpoint).Port}/v1") }],
+                SupervisorEnvironment = new Dictionary<string, string> { ["REAL_SECRET"] = _secret },
+                ResolverOverrides = [ProxyHarness.Loopback(ProxyHarness.TestHost)],
+                UpstreamTrustRoots = _certs.CaCollection,
+                TimeProvider = _clock,
+            },
+            listener: null, _sink, ct);
+
+        (HttpStatusCode status, _) = await SendAsync(proxy, "openai", HttpMethod.Get, "/models");
+        await drop;
+        await proxy.DisposeAsync();
+
+        Assert.Equal(HttpStatusCode.BadGateway, status);
+        Assert.Equal([(502, "upstream-tls-failed")], _sink.Events.Select(e => (e.Status, e.Reason)));
     }
 }
