@@ -48,6 +48,7 @@ public sealed partial class UpstreamReuseTests
         Task drop = Task.Run(async () =>
         {
             using Socket accepted = await listener.AcceptSocketAsync(ct);
+            await accepted.ReceiveAsync(new byte[1], SocketFlags.None, ct); // the ClientHello began: the handshake is under way
             accepted.LingerState = new LingerOption(true, 0); // reset, mid-handshake
         }, ct);
         await using RunningProxy proxy = await EgressProxy.StartAsync(
