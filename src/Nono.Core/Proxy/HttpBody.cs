@@ -47,9 +47,11 @@ internal static class HttpBody
 
         if (head.Count("Transfer-Encoding") > 0)
         {
-            string? te = head.Get("Transfer-Encoding");
-            bool chunked = head.Count("Transfer-Encoding") == 1 && te is not null
-                && te.EndsWith("chunked", StringComparison.OrdinalIgnoreCase);
+            // RFC 9112 section 6.3: chunked only when it is the last coding (exactly that token); otherwise read until close.
+            // A Content-Length beside it is ignored here; the caller removes it and does not reuse the connection.
+            string codings = string.Join(',', head.Headers.Where(h => string.Equals(h.Key, "Transfer-Encoding", StringComparison.OrdinalIgnoreCase)).Select(h => h.Value));
+            string last = codings[(codings.LastIndexOf(',') + 1)..].Trim(' ', '\t');
+            bool chunked = string.Equals(last, "chunked", StringComparison.OrdinalIgnoreCase);
             return chunked ? (BodyFraming.Chunked, 0, null) : (BodyFraming.UntilClose, 0, null);
         }
 
@@ -69,7 +71,8 @@ internal static class HttpBody
     /// (so the source connection can be reused before the destination sees the message end). Not for read-until-close.
     /// </summary>
     public static async Task<long> CopyAsync(
-        BufferedReader source, BodyFraming framing, long length, Stream destination, Action? onProgress, Action? onSourceEnd, CancellationToken cancellationToken)
+        BufferedReader source, BodyFraming framing, long length, Stream destination, Action? onProgress, Action? onSourceEnd, CancellationToken cancellationToken,
+        bool dropTrailers = false)
     {
         switch (framing)
         {
@@ -77,7 +80,7 @@ internal static class HttpBody
                 await CopyExactAsync(source, length, destination, onProgress, onSourceEnd, cancellationToken);
                 return length;
             case BodyFraming.Chunked:
-                return await CopyChunkedAsync(source, destination, onProgress, onSourceEnd, cancellationToken);
+                return await CopyChunkedAsync(source, destination, onProgress, onSourceEnd, dropTrailers, cancellationToken);
             case BodyFraming.UntilClose:
                 return await CopyExactAsync(source, long.MaxValue, destination, onProgress, null, cancellationToken);
             default:
@@ -153,7 +156,8 @@ internal static class HttpBody
         }
     }
 
-    private static async Task<long> CopyChunkedAsync(BufferedReader source, Stream destination, Action? onProgress, Action? onSourceEnd, CancellationToken cancellationToken)
+    private static async Task<long> CopyChunkedAsync(
+        BufferedReader source, Stream destination, Action? onProgress, Action? onSourceEnd, bool dropTrailers, CancellationToken cancellationToken)
     {
         long total = 0;
         while (true)
@@ -168,7 +172,8 @@ internal static class HttpBody
             }
 
             long size = long.Parse(sizeText, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
-            await destination.WriteAsync(System.Text.Encoding.Latin1.GetBytes(line + "\r\n"), cancellationToken);
+            // Re-emitted as plain hex: extensions and padding the peer may read differently never leave the proxy.
+            await destination.WriteAsync(System.Text.Encoding.ASCII.GetBytes(size.ToString("x", CultureInfo.InvariantCulture) + "\r\n"), cancellationToken);
             if (size == 0)
             {
                 // Trailer section, ended by an empty line.
@@ -181,7 +186,11 @@ internal static class HttpBody
                         onSourceEnd?.Invoke();
                     }
 
-                    await destination.WriteAsync(System.Text.Encoding.Latin1.GetBytes(trailer + "\r\n"), cancellationToken);
+                    if (trailer.Length == 0 || !dropTrailers)
+                    {
+                        await destination.WriteAsync(System.Text.Encoding.Latin1.GetBytes(trailer + "\r\n"), cancellationToken);
+                    }
+
                     if (trailer.Length == 0)
                     {
                         await destination.FlushAsync(cancellationToken);

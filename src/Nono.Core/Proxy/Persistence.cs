@@ -26,6 +26,34 @@ internal static class Persistence
     public static bool UpstreamAllows(HttpHead response) =>
         string.Equals(response.First, "HTTP/1.1", StringComparison.Ordinal) && !HasOption(response, "Connection", "close");
 
+    /// <summary>
+    /// How long the upstream said it keeps an idle connection (<c>Keep-Alive: timeout=N</c>), less a second of margin for
+    /// the FIN in flight, never above <paramref name="limit"/>; <paramref name="limit"/> when it said nothing readable.
+    /// </summary>
+    public static TimeSpan UpstreamIdleLimit(HttpHead response, TimeSpan limit)
+    {
+        foreach (KeyValuePair<string, string> h in response.Headers)
+        {
+            if (!string.Equals(h.Key, "Keep-Alive", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            foreach (string parameter in h.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                string[] pair = parameter.Split('=', 2, StringSplitOptions.TrimEntries);
+                if (pair.Length == 2 && string.Equals(pair[0], "timeout", StringComparison.OrdinalIgnoreCase)
+                    && int.TryParse(pair[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int seconds))
+                {
+                    TimeSpan announced = TimeSpan.FromSeconds(Math.Max(0, seconds - 1));
+                    return announced < limit ? announced : limit;
+                }
+            }
+        }
+
+        return limit;
+    }
+
     private static bool HasOption(HttpHead head, string header, string option)
     {
         foreach (KeyValuePair<string, string> h in head.Headers)

@@ -7,11 +7,12 @@ internal sealed partial class ProxyConnection
 {
     /// <summary>
     /// Requests the upstream keeps its connection unless the pool would not take it back anyway (a HEAD response's end
-    /// is not visible on the wire, and servers that wrongly send a body to HEAD would desync the next exchange).
+    /// is not visible on the wire, and servers that wrongly send a body to HEAD would desync the next exchange; see
+    /// <see cref="MayPool"/> for a body on a credential route).
     /// </summary>
-    private static void AskCloseWhenNotPooled(HttpHead upstreamHead)
+    private static void AskCloseWhenNotPooled(HttpHead upstreamHead, BodyFraming requestFraming, bool credentialRoute)
     {
-        if (string.Equals(upstreamHead.Method, "HEAD", StringComparison.Ordinal))
+        if (string.Equals(upstreamHead.Method, "HEAD", StringComparison.Ordinal) || (credentialRoute && requestFraming != BodyFraming.None))
         {
             upstreamHead.Headers.Add(new("Connection", "close"));
         }
@@ -22,14 +23,19 @@ internal sealed partial class ProxyConnection
     /// a body read until close, a 101, or a HEAD; not after a status-framed (204/304) response that still names a body
     /// length or coding (a broken server may send one); and not when the child's request body may not have been read by
     /// the upstream: an error answer to a request with a body, or any <c>Expect</c> (a server that answers before the body
-    /// and keeps the connection would parse the child's body bytes as the next request).
+    /// and keeps the connection would parse the child's body bytes as the next request). On a credential route never after
+    /// any request body: an upstream that answers 2xx without reading it (CL.0) would take a body that is the start of a
+    /// request the child wrote as the head of the next exchange, whose real credential would then be that request's body
+    /// and could be echoed back to the child. The proxy cannot see whether the upstream read a body.
     /// </summary>
-    private static bool MayPool(HttpHead request, BodyFraming requestFraming, HttpHead response, BodyFraming responseFraming)
+    private static bool MayPool(HttpHead request, BodyFraming requestFraming, bool credentialRoute, HttpHead response, BodyFraming responseFraming)
     {
         int status = response.StatusCode;
-        bool bodyMaybeUnread = request.Count("Expect") > 0 || (requestFraming != BodyFraming.None && status is < 200 or >= 300);
+        bool bodyMaybeUnread = request.Count("Expect") > 0
+            || (requestFraming != BodyFraming.None && (credentialRoute || status is < 200 or >= 300));
         bool strayLength = responseFraming == BodyFraming.None
-            && (response.Count("Transfer-Encoding") > 0 || (response.Get("Content-Length") is { } cl && cl != "0"));
+            && (response.Count("Transfer-Encoding") > 0
+                || response.Headers.Any(h => string.Equals(h.Key, "Content-Length", StringComparison.OrdinalIgnoreCase) && h.Value != "0"));
         return responseFraming != BodyFraming.UntilClose && status != 101 && !bodyMaybeUnread && !strayLength
             && !string.Equals(request.Method, "HEAD", StringComparison.Ordinal);
     }
@@ -74,20 +80,21 @@ internal sealed partial class ProxyConnection
         {
             await upstreamStream.WriteAsync(upstreamHead.ToBytes(), ct);
             await upstreamStream.FlushAsync(ct);
-            body = HttpBody.CopyAsync(clientReader, framing, length, upstreamStream, idle.Touch, null, ct);
+            body = HttpBody.CopyAsync(clientReader, framing, length, upstreamStream, idle.Touch, null, ct, dropTrailers: true);
             await upstream.WaitReadableAsync(ct);
             HttpHead response;
             while (true)
             {
                 (HeadReadStatus st, string? text) = await upstreamReader.ReadHeadAsync(_ctx.Options.MaxHeaderBytes, ct);
+                received |= st != HeadReadStatus.EndOfStream; // any response byte, even a garbled one, forbids a retry
                 HttpHead? parsed = st == HeadReadStatus.Ok && text is not null ? HttpHead.TryParse(text, isRequest: false, out _) : null;
                 if (parsed is null)
                 {
                     throw new IOException("the upstream sent no valid response head");
                 }
 
-                received = true;
                 upstreamKeeps = Persistence.UpstreamAllows(parsed); // before its Connection header is stripped
+                upstream.IdleLimit = Persistence.UpstreamIdleLimit(parsed, UpstreamPool.IdleLimit); // and its Keep-Alive
                 HeaderFilter.StripHopByHop(parsed);
                 parsed.First = "HTTP/1.1"; // the proxy speaks its own version to the client (RFC 9110 section 6.2)
                 if (parsed.StatusCode is >= 100 and < 200 and not 101)
@@ -106,7 +113,15 @@ internal sealed partial class ProxyConnection
                 throw new IOException(error);
             }
 
-            upstreamKeeps &= MayPool(upstreamHead, framing, response, responseFraming);
+            if (response.Count("Transfer-Encoding") > 0 && response.Count("Content-Length") > 0)
+            {
+                // RFC 9112 section 6.3 (3): Transfer-Encoding wins, the length must not reach the client, and a message
+                // framed both ways may be an attempt at desync: the connection is not reused.
+                response.Remove("Content-Length");
+                upstreamKeeps = false;
+            }
+
+            upstreamKeeps &= MayPool(upstreamHead, framing, upstream.Key.Route is not null, response, responseFraming);
             persistent &= Persistence.ResponseAllows(response, responseFraming);
             if (!persistent)
             {

@@ -54,7 +54,7 @@ internal sealed partial class ProxyConnection
         head.Remove("Host");
         upstreamHead.Headers.Add(new("Host", authority));
         upstreamHead.Headers.AddRange(head.Headers);
-        AskCloseWhenNotPooled(upstreamHead);
+        AskCloseWhenNotPooled(upstreamHead, framing, credentialRoute: false);
         if (_ctx.HeadContainsPhantom(upstreamHead))
         {
             await RefuseAsync(stream, ProxyMode.Forward, host, port, head.Method, 403, "phantom-token-outside-route", "a phantom token is only accepted on its own credential route, and the session token never leaves the proxy", ct);

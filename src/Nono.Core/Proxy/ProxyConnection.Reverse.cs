@@ -22,6 +22,13 @@ internal sealed partial class ProxyConnection
         }
 
         CredentialService svc = route.Service;
+        if (string.Equals(head.Method, "TRACE", StringComparison.OrdinalIgnoreCase))
+        {
+            // An upstream with TRACE enabled echoes the request, injected credential included, back to the child.
+            await RefuseAsync(stream, ProxyMode.Reverse, svc.Name, 0, head.Method, 405, "trace-refused", "TRACE is not allowed on credential routes (it would echo the credential)", ct, loggedPath);
+            return false;
+        }
+
         if (!IsCanonicalPath(rest))
         {
             await RefuseAsync(stream, ProxyMode.Reverse, svc.Name, 0, head.Method, 400, "path-not-canonical", "dot segments, encoded slashes or backslashes are not allowed", ct, loggedPath);
@@ -59,7 +66,7 @@ internal sealed partial class ProxyConnection
         head.Remove("Host");
         upstreamHead.Headers.Add(new("Host", upstreamUri.IsDefaultPort ? upstreamUri.IdnHost : $"{upstreamUri.IdnHost}:{upstreamUri.Port}"));
         upstreamHead.Headers.AddRange(head.Headers);
-        AskCloseWhenNotPooled(upstreamHead);
+        AskCloseWhenNotPooled(upstreamHead, framing, credentialRoute: true);
         if (_ctx.HeadContainsPhantom(upstreamHead))
         {
             await RefuseAsync(stream, ProxyMode.Reverse, svc.Name, 0, head.Method, 403, "phantom-token-misplaced", "a phantom or session token appears outside the credential's place", ct, loggedPath);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
@@ -19,6 +20,11 @@ internal sealed partial class ProxyConnection
     {
         CancellationToken ct = idle.Token;
         bool mayRetry = framing == BodyFraming.None && IsIdempotent(upstreamHead.Method);
+        if (framing == BodyFraming.ContentLength)
+        {
+            upstreamHead.Set("Content-Length", length.ToString(CultureInfo.InvariantCulture)); // one line, the parsed value
+        }
+
         UpstreamConnection? upstream = _ctx.Pool.TryRent(key);
         while (true)
         {
@@ -65,8 +71,9 @@ internal sealed partial class ProxyConnection
             await tls.AuthenticateAsClientAsync(TlsOptions(key.Host), cancellationToken);
             return (new UpstreamConnection(key, socket, tls, _ctx.Time.GetTimestamp()), 200, "allowed");
         }
-        catch (AuthenticationException)
+        catch (Exception ex) when (ex is AuthenticationException or IOException or SocketException)
         {
+            // A refused certificate, or a connection dropped during the handshake: either way a 502 and an event.
             await tls.DisposeAsync();
             return (null, 502, "upstream-tls-failed");
         }
@@ -94,5 +101,5 @@ internal sealed partial class ProxyConnection
         return options;
     }
 
-    private static bool IsIdempotent(string method) => method is "GET" or "HEAD" or "OPTIONS" or "TRACE" or "PUT" or "DELETE";
+    private static bool IsIdempotent(string method) => method is "GET" or "HEAD" or "OPTIONS" or "PUT" or "DELETE"; // TRACE is idempotent but never worth a second echo
 }

@@ -33,6 +33,9 @@ internal sealed class UpstreamConnection : IDisposable
     /// <summary>When the connection went idle in the pool.</summary>
     public long IdleSince { get; set; }
 
+    /// <summary>How long it may stay idle in the pool (the upstream's announced keep-alive may be shorter than the pool's).</summary>
+    public TimeSpan IdleLimit { get; set; } = UpstreamPool.IdleLimit;
+
     /// <summary>Whether this connection carried an earlier exchange (it came from the pool).</summary>
     public bool Reused { get; private set; }
 

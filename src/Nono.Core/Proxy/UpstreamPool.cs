@@ -122,7 +122,7 @@ internal sealed class UpstreamPool : IDisposable
     private bool IsUsable(UpstreamConnection c) => !IsExpired(c) && c.IsQuiet;
 
     private bool IsExpired(UpstreamConnection c) =>
-        _time.GetElapsedTime(c.CreatedAt) >= MaxLifetime || _time.GetElapsedTime(c.IdleSince) >= IdleLimit;
+        _time.GetElapsedTime(c.CreatedAt) >= MaxLifetime || _time.GetElapsedTime(c.IdleSince) >= c.IdleLimit;
 
     /// <summary>Closes expired and no longer quiet connections so idle sockets do not outlive the idle limit.</summary>
     private void Sweep()

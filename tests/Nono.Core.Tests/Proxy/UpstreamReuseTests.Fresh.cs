@@ -95,7 +95,8 @@ public sealed partial class UpstreamReuseTests
 
         Assert.Equal((HttpStatusCode.OK, "hello from upstream /v1/second"), (second, body));
         Assert.Equal(HttpStatusCode.OK, third);
-        Assert.Equal([("/v1/first", 1), ("/v1/second", 2), ("/v1/third", 2)], origin.Requests.Select(r => (r.Target, r.Connection)));
+        int thirdConnection = method == "POST" ? 3 : 2; // a credential route's connection is closed after a request body
+        Assert.Equal([("/v1/first", 1), ("/v1/second", 2), ("/v1/third", thirdConnection)], origin.Requests.Select(r => (r.Target, r.Connection)));
     }
 
     /// <summary>
