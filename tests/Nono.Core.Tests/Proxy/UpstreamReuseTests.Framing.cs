@@ -14,16 +14,9 @@ public sealed partial class UpstreamReuseTests
     [Fact]
     public async Task ResponseWithChunkedAndContentLength_LengthIsDropped_ConnectionNotReused()
     {
-        async Task Respond(RecordedRequest request, Stream stream)
-        {
-            string response = request.Target == "/v1/both"
-                ? "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n7\r\nspecial\r\n0\r\n\r\n"
-                : "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
-            await stream.WriteAsync(Encoding.ASCII.GetBytes(response));
-            await stream.FlushAsync();
-        }
-
-        await using LoopbackServer origin = new(Respond, _certs.Server, keepAlive: true);
+        await using LoopbackServer origin = new(
+            RawResponseFor("/v1/both", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n7\r\nspecial\r\n0\r\n\r\n"),
+            _certs.Server, keepAlive: true);
         await using RunningProxy proxy = await StartAsync(origin, Route("openai"));
 
         string both = await RawRouteGetAsync(proxy, "/both");
@@ -95,16 +88,9 @@ public sealed partial class UpstreamReuseTests
     [Fact]
     public async Task NoContentWithAStrayLengthOnASecondLine_ConnectionNotReused()
     {
-        async Task Respond(RecordedRequest request, Stream stream)
-        {
-            string response = request.Target == "/v1/empty"
-                ? "HTTP/1.1 204 No Content\r\nContent-Length: 0\r\nContent-Length: 7\r\n\r\n"
-                : "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
-            await stream.WriteAsync(Encoding.ASCII.GetBytes(response));
-            await stream.FlushAsync();
-        }
-
-        await using LoopbackServer origin = new(Respond, _certs.Server, keepAlive: true);
+        await using LoopbackServer origin = new(
+            RawResponseFor("/v1/empty", "HTTP/1.1 204 No Content\r\nContent-Length: 0\r\nContent-Length: 7\r\n\r\n"),
+            _certs.Server, keepAlive: true);
         await using RunningProxy proxy = await StartAsync(origin, Route("openai"));
 
         string empty = await RawRouteGetAsync(proxy, "/empty");
@@ -144,4 +130,12 @@ public sealed partial class UpstreamReuseTests
     /// <summary>One GET on the openai route over a raw socket; the child's whole response as text.</summary>
     private static Task<string> RawRouteGetAsync(RunningProxy proxy, string path) => ProxyHarness.RawAsync(proxy,
         $"GET /openai{path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {proxy.ChildEnvironment["OPENAI_API_KEY"]}\r\nConnection: close\r\n\r\n");
+
+    /// <summary>An origin handler that sends <paramref name="response"/> verbatim to <paramref name="target"/> and a plain 2-byte "ok" to anything else.</summary>
+    private static Func<RecordedRequest, Stream, Task> RawResponseFor(string target, string response) => async (request, stream) =>
+    {
+        string raw = request.Target == target ? response : "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(raw));
+        await stream.FlushAsync();
+    };
 }
