@@ -98,9 +98,7 @@ public sealed partial class UpstreamReuseTests
     public async Task Forward_RequestWithBody_ConnectionIsStillReused()
     {
         await using LoopbackServer origin = new();
-        await using RunningProxy proxy = await ProxyHarness.StartAsync(
-            new ProxyOptions { AllowedHosts = [ProxyHarness.TestHost], ResolverOverrides = [ProxyHarness.Loopback(ProxyHarness.TestHost)], TimeProvider = _clock },
-            _sink);
+        await using RunningProxy proxy = await StartForwardAsync();
         using HttpClient client = ProxyHarness.ProxiedClient(proxy);
         string url = $"http://{ProxyHarness.TestHost}:{origin.Port}";
 

@@ -52,9 +52,7 @@ public sealed partial class UpstreamReuseTests : IAsyncDisposable
     public async Task Forward_TwoSequentialPlainHttpRequests_ShareOneUpstreamConnection()
     {
         await using LoopbackServer origin = new();
-        await using RunningProxy proxy = await ProxyHarness.StartAsync(
-            new ProxyOptions { AllowedHosts = [ProxyHarness.TestHost], ResolverOverrides = [ProxyHarness.Loopback(ProxyHarness.TestHost)], TimeProvider = _clock },
-            _sink);
+        await using RunningProxy proxy = await StartForwardAsync();
         using HttpClient client = ProxyHarness.ProxiedClient(proxy);
         string url = $"http://{ProxyHarness.TestHost}:{origin.Port}";
 
@@ -121,6 +119,11 @@ public sealed partial class UpstreamReuseTests : IAsyncDisposable
         Assert.Equal((HttpStatusCode.OK, "hello from upstream /v1/b"), (status, body));
         Assert.Equal([1, 1, 2], origin.Requests.Select(r => r.Connection));
     }
+
+    /// <summary>A forward (plain-HTTP) proxy that allows the test host and maps it to loopback, on the test's clock.</summary>
+    private Task<RunningProxy> StartForwardAsync() => ProxyHarness.StartAsync(
+        new ProxyOptions { AllowedHosts = [ProxyHarness.TestHost], ResolverOverrides = [ProxyHarness.Loopback(ProxyHarness.TestHost)], TimeProvider = _clock },
+        _sink);
 
     private Task<RunningProxy> StartAsync(LoopbackServer origin, params CredentialService[] routes) => EgressProxy.StartAsync(
         new ProxyOptions
