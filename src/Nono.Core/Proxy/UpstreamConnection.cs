@@ -4,11 +4,19 @@ namespace Nono.Core.Proxy;
 
 /// <summary>
 /// One connection to an upstream (TCP, plus TLS for https), made to an address the connector checked. While it waits in
-/// the <see cref="UpstreamPool"/> a zero-byte read watches it: an upstream that closes it, or sends anything at all
-/// (an unsolicited or left-over response), completes the read and the connection is never reused.
+/// the <see cref="UpstreamPool"/> it is watched: an upstream that closes it, or sends anything at all (an unsolicited or
+/// left-over response), makes it unusable and it is never reused.
+/// <para>
+/// A TLS connection is watched by a pending zero-byte read: TLS buffers in user space, so poll(2) on the socket cannot
+/// see a record already read, and the TLS stream completes such a read only once a record really arrived. A plain
+/// connection is watched with poll(2) alone: .NET's socket layer completes a pending zero-byte read on any readiness
+/// notification without checking the socket, also on a stale one left from the response just read, so under load such a
+/// read completes with nothing to read (seen in 60 of 300 plain-HTTP reuses: the pool then dropped a good connection).
+/// </para>
 /// </summary>
 internal sealed class UpstreamConnection : IDisposable
 {
+    private readonly bool _watchByRead;
     private Task<int>? _watch;
     private int _disposed;
 
@@ -18,6 +26,7 @@ internal sealed class UpstreamConnection : IDisposable
         Socket = socket;
         Stream = stream;
         CreatedAt = createdAt;
+        _watchByRead = stream is not NetworkStream;
     }
 
     public UpstreamKey Key { get; }
@@ -42,14 +51,19 @@ internal sealed class UpstreamConnection : IDisposable
     /// <summary>Starts watching an idle connection; false when it is already readable (data or end of stream).</summary>
     public bool StartWatching()
     {
+        if (!_watchByRead)
+        {
+            return IsQuiet;
+        }
+
         _watch = Stream.ReadAsync(Memory<byte>.Empty).AsTask();
         _ = _watch.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         return !_watch.IsCompleted && IsQuiet;
     }
 
     /// <summary>
-    /// Whether nothing arrived while idle: the watching read is still pending and the socket has nothing to read (poll(2)
-    /// is checked too because the read's completion may not have run yet when the upstream's FIN just arrived).
+    /// Whether nothing arrived while idle: the socket has nothing to read and, for TLS, the watching read is still pending
+    /// (poll(2) is checked too because the read's completion may not have run yet when the upstream's FIN just arrived).
     /// </summary>
     public bool IsQuiet
     {
@@ -57,7 +71,7 @@ internal sealed class UpstreamConnection : IDisposable
         {
             try
             {
-                return _watch is { IsCompleted: false } && Volatile.Read(ref _disposed) == 0 && !Socket.Poll(0, SelectMode.SelectRead);
+                return (!_watchByRead || _watch is { IsCompleted: false }) && Volatile.Read(ref _disposed) == 0 && !Socket.Poll(0, SelectMode.SelectRead);
             }
             catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
             {
@@ -70,7 +84,7 @@ internal sealed class UpstreamConnection : IDisposable
     public void MarkReused() => Reused = true;
 
     /// <summary>
-    /// Before the first response read of a reused connection: waits for the watching read, which completes when the
+    /// Before the first response read of a reused TLS connection: waits for the watching read, which completes when the
     /// response starts (or the upstream closes). Only one read may be outstanding on a stream.
     /// </summary>
     public async ValueTask WaitReadableAsync(CancellationToken cancellationToken)

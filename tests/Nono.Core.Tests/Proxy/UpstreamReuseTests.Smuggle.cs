@@ -94,7 +94,7 @@ public sealed partial class UpstreamReuseTests
     }
 
     /// <summary>Forward requests carry no credential: their connections are still pooled after a body.</summary>
-    [Fact(Skip = "Same race as Forward_TwoSequentialPlainHttpRequests_ShareOneUpstreamConnection (flaky forward reuse, not yet understood); see docs/status.md, session 8")]
+    [Fact]
     public async Task Forward_RequestWithBody_ConnectionIsStillReused()
     {
         await using LoopbackServer origin = new();
