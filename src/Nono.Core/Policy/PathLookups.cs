@@ -9,6 +9,10 @@ namespace Nono.Core.Policy;
 /// </summary>
 internal sealed class PathLookups
 {
+    private const int ENOENT = 2;
+    private const int EACCES = 13;
+    private const int ENOTDIR = 20;
+
     private readonly Dictionary<string, (bool Exists, string? Target)> _entries = new(StringComparer.Ordinal);
 
     /// <summary>The link target of <paramref name="path"/>, or null when it is no link (or cannot be looked up).</summary>
@@ -38,31 +42,33 @@ internal sealed class PathLookups
     /// </summary>
     private static (bool Exists, string? Target) Inspect(string path)
     {
-        if (!OperatingSystem.IsLinux())
+        // Anything the lstat cannot answer the old way (a NUL in the path, an unusual error) takes the old two lookups,
+        // so their answers and exceptions stay exactly as they were.
+        if (!OperatingSystem.IsLinux() || path.Contains('\0'))
         {
-            string? link = PolicyPath.LinkTargetOrNull(path);
-            return (link is not null || Path.Exists(path), link);
+            return ReadlinkThenExists(path);
         }
 
-        if (TypeOf(path) is not uint type)
+        if (TypeOf(path, out int errno) is not uint type)
         {
-            return (false, null);
+            return errno is ENOENT or ENOTDIR or EACCES ? (false, null) : ReadlinkThenExists(path);
         }
 
-        if (type != Fs.S_IFLNK)
-        {
-            return (true, null);
-        }
-
-        // A link removed or replaced since the lstat: answer as the two separate lookups did.
-        string? target = PolicyPath.LinkTargetOrNull(path);
-        return (target is not null || Path.Exists(path), target);
+        // A link: its target (and, should it be gone since the lstat, the old answer for that) from the old lookups.
+        return type == Fs.S_IFLNK ? ReadlinkThenExists(path) : (true, null);
     }
 
-    /// <summary>The file type bits of <paramref name="path"/> itself (links not followed), or null when the lookup fails.</summary>
-    private static unsafe uint? TypeOf(string path)
+    private static (bool Exists, string? Target) ReadlinkThenExists(string path)
+    {
+        string? link = PolicyPath.LinkTargetOrNull(path);
+        return (link is not null || Path.Exists(path), link);
+    }
+
+    /// <summary>The file type bits of <paramref name="path"/> itself (links not followed), or null with the errno.</summary>
+    private static unsafe uint? TypeOf(string path, out int errno)
     {
         const uint StatxType = 0x1;
+        errno = 0;
         int max = System.Text.Encoding.UTF8.GetMaxByteCount(path.Length) + 1;
         Span<byte> z = max <= 1024 ? stackalloc byte[max] : new byte[max];
         z[System.Text.Encoding.UTF8.GetBytes(path, z)] = 0;
@@ -72,6 +78,7 @@ internal sealed class PathLookups
             // SAFETY: z is pinned and NUL-terminated for the call; buffer is a local struct statx the call fills.
             if (Fs.Libc.statx(Fs.AT_FDCWD, p, Fs.AT_SYMLINK_NOFOLLOW, StatxType, &buffer) != 0)
             {
+                errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
                 return null;
             }
         }
