@@ -61,7 +61,7 @@ internal static class RunCommand
         using RunObservers? observers = options.Audit
             ? RunObservers.Open(observer, FsObserverOption.SeccompByDefault, invocation.Plan, invocation.Policy, recording.FilesystemSink, recording.ProxySink, invocation.SeccompUserNotification)
             : null;
-        ChildExit exit = Supervise(invocation, observers?.Apply(invocation.Spec) ?? invocation.Spec, context, recording.ProxySink, observers);
+        ChildExit exit = Supervise(invocation, observers?.Apply(invocation.Spec) ?? invocation.Spec, context, recording, observers);
         observers?.Complete();
         recording.Observers = observers?.Reports();
         recording.DnsTrapUnavailable = invocation.Network?.DnsTrapUnavailable;
@@ -105,7 +105,7 @@ internal static class RunCommand
 
     /// <summary>Starts the child with signal forwarding in place and waits for it.</summary>
     [SupportedOSPlatform("linux")]
-    private static ChildExit Supervise(SandboxInvocation invocation, LaunchSpec spec, CliContext context, Nono.Core.Proxy.IProxyEventSink proxyEvents, RunObservers? observers)
+    private static ChildExit Supervise(SandboxInvocation invocation, LaunchSpec spec, CliContext context, RunRecording recording, RunObservers? observers)
     {
         // Forward the usual termination signals; nono itself stays up to report the child's exit. Registered
         // before the start so a signal that arrives while the child starts is forwarded, not lost.
@@ -135,7 +135,7 @@ internal static class RunCommand
             }
 
             // Proxy mode / network namespace: RunNetwork starts the proxy; its events go to the session's audit log.
-            using SandboxedProcess process = invocation.Network?.Start(invocation.Plan, spec, proxyEvents) ?? SandboxLauncher.Start(invocation.Plan, spec);
+            using SandboxedProcess process = invocation.Network?.Start(invocation.Plan, spec, recording.ProxySink) ?? SandboxLauncher.Start(invocation.Plan, spec);
             observers?.Track(process.Pid);
             if (invocation.Network?.DnsTrapUnavailable is string dnsTrap)
             {
@@ -155,6 +155,8 @@ internal static class RunCommand
             {
                 context.Error.WriteLine($"nono: started pid {process.Pid} in tier {invocation.Plan.Tier}");
             }
+
+            recording.FlushStart(); // while the command runs: this thread would only wait for it now
 
             return process.WaitForExitAsync().GetAwaiter().GetResult();
         }

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Nono.Core.Audit;
 using Nono.Core.Audit.Events;
 using Nono.Core.Audit.Observers;
@@ -7,45 +6,26 @@ namespace Nono.Action.Session;
 
 /// <summary>
 /// Turns observed filesystem denials into audit events. Observers report from their own threads and must never wait
-/// on disk (a waiting seccomp observer stalls the sandbox), so events go through a channel that one pump drains.
+/// on disk (a waiting seccomp observer stalls the sandbox), so events go through an <see cref="AuditEventPump{T}"/>.
 /// </summary>
 internal sealed class AuditFilesystemSink : IFilesystemObservationSink, IAsyncDisposable
 {
-    private readonly Channel<FilesystemObservation> _events = Channel.CreateUnbounded<FilesystemObservation>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly AuditSession? _session;
-    private readonly Task _pump;
+    private readonly AuditEventPump<FilesystemObservation> _pump;
 
-    public AuditFilesystemSink(AuditSession? session)
-    {
-        _session = session;
-        _pump = Task.Run(PumpAsync);
-    }
+    public AuditFilesystemSink(AuditSession? session) => _pump = new AuditEventPump<FilesystemObservation>(session, ToEvent);
 
-    public void Record(FilesystemObservation observation) => _events.Writer.TryWrite(observation);
+    public void Record(FilesystemObservation observation) => _pump.Post(observation);
 
     /// <summary>Stops accepting events and waits until every recorded one is in the audit log.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        _events.Writer.TryComplete();
-        await _pump;
-    }
+    public ValueTask DisposeAsync() => _pump.DisposeAsync();
 
-    private async Task PumpAsync()
+    private static FilesystemDeniedEvent ToEvent(FilesystemObservation o) => new()
     {
-        await foreach (FilesystemObservation o in _events.Reader.ReadAllAsync())
-        {
-            if (_session is not null)
-            {
-                await _session.AppendAsync(new FilesystemDeniedEvent
-                {
-                    Timestamp = o.Timestamp,
-                    Path = o.Path,
-                    Access = o.Access,
-                    Pid = o.Pid,
-                    Reason = o.Reason,
-                    Mechanism = o.Mechanism,
-                });
-            }
-        }
-    }
+        Timestamp = o.Timestamp,
+        Path = o.Path,
+        Access = o.Access,
+        Pid = o.Pid,
+        Reason = o.Reason,
+        Mechanism = o.Mechanism,
+    };
 }

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Nono.Core.Audit;
 using Nono.Core.Audit.Events;
 using Nono.Core.Proxy;
@@ -7,22 +6,16 @@ namespace Nono.Action.Session;
 
 /// <summary>
 /// Turns the proxy's events into audit events. The proxy reports from its connection threads and must never
-/// wait on disk, so events go through an unbounded channel that one pump drains into the session in order.
+/// wait on disk, so events go through an <see cref="AuditEventPump{T}"/> into the session in order.
 /// Also keeps per-host counts for the reports.
 /// </summary>
 internal sealed class AuditProxySink : IProxyEventSink, IAsyncDisposable
 {
-    private readonly Channel<ProxyEvent> _events = Channel.CreateUnbounded<ProxyEvent>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly AuditSession? _session;
-    private readonly Task _pump;
+    private readonly AuditEventPump<ProxyEvent> _pump;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, (int Allowed, int Denied)> _hosts = new(StringComparer.OrdinalIgnoreCase);
 
-    public AuditProxySink(AuditSession? session)
-    {
-        _session = session;
-        _pump = Task.Run(PumpAsync);
-    }
+    public AuditProxySink(AuditSession? session) => _pump = new AuditEventPump<ProxyEvent>(session, ToEvent);
 
     /// <summary>Requests per host so far: allowed and denied counts.</summary>
     public IReadOnlyDictionary<string, (int Allowed, int Denied)> Hosts
@@ -45,36 +38,21 @@ internal sealed class AuditProxySink : IProxyEventSink, IAsyncDisposable
             _hosts[host] = proxyEvent.Decision == ProxyDecision.Allowed ? (allowed + 1, denied) : (allowed, denied + 1);
         }
 
-        _events.Writer.TryWrite(proxyEvent);
+        _pump.Post(proxyEvent);
     }
 
     /// <summary>Stops accepting events and waits until every recorded one is in the audit log.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        _events.Writer.TryComplete();
-        await _pump;
-    }
+    public ValueTask DisposeAsync() => _pump.DisposeAsync();
 
-    private async Task PumpAsync()
+    private static NetworkEvent ToEvent(ProxyEvent e) => new()
     {
-        await foreach (ProxyEvent e in _events.Reader.ReadAllAsync())
-        {
-            if (_session is null)
-            {
-                continue;
-            }
-
-            await _session.AppendAsync(new NetworkEvent
-            {
-                Timestamp = e.Timestamp,
-                Host = e.Host ?? "(unknown)",
-                Port = e.Port,
-                Method = e.Method,
-                Path = e.Path,
-                Decision = e.Decision == ProxyDecision.Allowed ? NetworkDecision.Allowed : NetworkDecision.Denied,
-                Reason = e.Decision == ProxyDecision.Allowed ? null : e.Reason,
-                Status = e.Status == 0 ? null : e.Status,
-            });
-        }
-    }
+        Timestamp = e.Timestamp,
+        Host = e.Host ?? "(unknown)",
+        Port = e.Port,
+        Method = e.Method,
+        Path = e.Path,
+        Decision = e.Decision == ProxyDecision.Allowed ? NetworkDecision.Allowed : NetworkDecision.Denied,
+        Reason = e.Decision == ProxyDecision.Allowed ? null : e.Reason,
+        Status = e.Status == 0 ? null : e.Status,
+    };
 }

@@ -84,6 +84,12 @@ internal sealed class RunRecording : IAsyncDisposable
         return new RunRecording(options, audit, snapshots, environment);
     }
 
+    /// <summary>
+    /// Makes the start of the record durable. Called once the command runs, on the supervisor's main thread, which only
+    /// waits then: the command does not wait for the disk, and no thread is started for it.
+    /// </summary>
+    public void FlushStart() => _audit?.FlushStart();
+
     /// <summary>Takes the final snapshot, records the changes and the end, seals and (optionally) signs the session.</summary>
     public async Task CompleteAsync(int? exitCode, int? signal, CancellationToken cancellationToken)
     {

@@ -12,9 +12,11 @@ namespace Nono.Core.Audit;
 /// </summary>
 /// <remarks>
 /// Durability: a crash of nono loses nothing written (the page cache outlives the process). Against a power loss,
-/// the start of the session (the "running" session.json and the first events) is fsynced in the background, so the
-/// sandboxed command does not wait for the disk, and <see cref="CompleteAsync"/> waits for it; at the end the
-/// events, session.json and the ledger are each fsynced (concurrently) before it returns.
+/// the start of the session (the "running" session.json and the first events) is fsynced by <see cref="FlushStart"/>,
+/// which the supervisor calls once the command is running (its thread only waits then), so the sandboxed command does
+/// not wait for the disk; <see cref="CompleteAsync"/> (and a dispose without completion) does it if nobody did. At the
+/// end the events, session.json and the ledger are each fsynced before it returns, on the calling thread: no
+/// thread-pool thread is started for the record (measurable in nono's start-up).
 /// </remarks>
 public sealed class AuditSession : IAsyncDisposable
 {
@@ -29,7 +31,9 @@ public sealed class AuditSession : IAsyncDisposable
     private byte[] _chain;
     private int _violations;
     private bool _completed;
-    private Task _startFlushed = Task.CompletedTask;
+    private readonly Lock _startFlushLock = new();
+    private bool _startFlushed;
+    private System.Runtime.ExceptionServices.ExceptionDispatchInfo? _startFlushError;
 
     private AuditSession(string auditRoot, string directory, FileStream events, TimeProvider time, SessionMetadata started)
     {
@@ -106,7 +110,6 @@ public sealed class AuditSession : IAsyncDisposable
                 Runner = start.Runner,
             },
             cancellationToken);
-        session._startFlushed = Task.Run(session.FlushStart, CancellationToken.None);
         return session;
     }
 
@@ -140,7 +143,8 @@ public sealed class AuditSession : IAsyncDisposable
             DateTimeOffset now = _time.GetUtcNow();
             long duration = (long)(now - _started.StartedAt).TotalMilliseconds;
             AppendLocked(new SessionEndedEvent { Timestamp = now, ExitCode = end.ExitCode, Signal = end.Signal, DurationMs = duration }, cancellationToken);
-            await _startFlushed;
+            FlushStart();
+            _startFlushError?.Throw();
             _completed = true;
 
             SessionMetadata final = _started with
@@ -162,10 +166,9 @@ public sealed class AuditSession : IAsyncDisposable
             };
             byte[] metadataBytes = SerializeMetadata(final);
 
-            // The three fsyncs are independent (the ledger entry holds the digest of the bytes, not of the file on
-            // disk): run them at once so the end of the session waits for the disk about once, not three times.
-            Task events = Task.Run(FlushAndCloseEvents, CancellationToken.None);
-            Task metadata = Task.Run(() => AtomicFile.WriteAsync(Path.Combine(Directory, AuditFormat.SessionFile), metadataBytes, PrivateFile, cancellationToken), CancellationToken.None);
+            // The ledger entry holds the digest of the bytes, not of the file on disk, so the three writes are independent;
+            // each is attempted whatever the others did. The ledger first: its fsync commits the journal transaction that
+            // also holds the events file's last lines, so the events' own fsync after it finds little left to write.
             try
             {
                 await AuditLedger.AppendAsync(
@@ -183,7 +186,14 @@ public sealed class AuditSession : IAsyncDisposable
             }
             finally
             {
-                await Task.WhenAll(events, metadata);
+                try
+                {
+                    FlushAndCloseEvents();
+                }
+                finally
+                {
+                    await AtomicFile.WriteAsync(Path.Combine(Directory, AuditFormat.SessionFile), metadataBytes, PrivateFile, cancellationToken);
+                }
             }
 
             return final;
@@ -201,7 +211,7 @@ public sealed class AuditSession : IAsyncDisposable
         {
             _completed = true;
             // A failed flush is reported by CompleteAsync; a session never completed stays "running" on disk.
-            await _startFlushed.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            FlushStart();
             await _events.DisposeAsync();
         }
 
@@ -214,11 +224,30 @@ public sealed class AuditSession : IAsyncDisposable
         return [.. json, (byte)'\n'];
     }
 
-    /// <summary>Makes the start of the session durable while the command runs (see the remarks on the type).</summary>
-    private void FlushStart()
+    /// <summary>
+    /// Makes the start of the session (the "running" session.json and the events so far) durable; see the remarks on the
+    /// type. Once per session, on the calling thread; never throws: a failure is reported by <see cref="CompleteAsync"/>.
+    /// </summary>
+    public void FlushStart()
     {
-        AtomicFile.FlushToDisk(Path.Combine(Directory, AuditFormat.SessionFile));
-        AtomicFile.FlushToDisk(Path.Combine(Directory, AuditFormat.EventsFile));
+        lock (_startFlushLock) // a second caller returns once the first has finished, so CompleteAsync sees its outcome
+        {
+            if (_startFlushed)
+            {
+                return;
+            }
+
+            _startFlushed = true;
+            try
+            {
+                AtomicFile.FlushToDisk(Path.Combine(Directory, AuditFormat.SessionFile));
+                AtomicFile.FlushToDisk(Path.Combine(Directory, AuditFormat.EventsFile));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                _startFlushError = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex);
+            }
+        }
     }
 
     private void FlushAndCloseEvents()

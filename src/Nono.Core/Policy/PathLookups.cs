@@ -1,3 +1,5 @@
+using Fs = Nono.Core.Snapshots.Native.Interop;
+
 namespace Nono.Core.Policy;
 
 /// <summary>
@@ -7,33 +9,80 @@ namespace Nono.Core.Policy;
 /// </summary>
 internal sealed class PathLookups
 {
-    private readonly Dictionary<string, string?> _links = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, bool> _exists = new(StringComparer.Ordinal);
+    private const int ENOENT = 2;
+    private const int EACCES = 13;
+    private const int ENOTDIR = 20;
 
-    public string? LinkTargetOrNull(ReadOnlySpan<char> path)
+    private readonly Dictionary<string, (bool Exists, string? Target)> _entries = new(StringComparer.Ordinal);
+
+    /// <summary>The link target of <paramref name="path"/>, or null when it is no link (or cannot be looked up).</summary>
+    public string? LinkTargetOrNull(ReadOnlySpan<char> path) => Lookup(path).Target;
+
+    /// <summary>Whether <paramref name="path"/> exists (a link: whether it exists itself); false when it cannot be looked up.</summary>
+    public bool Exists(ReadOnlySpan<char> path) => Lookup(path).Exists;
+
+    private (bool Exists, string? Target) Lookup(ReadOnlySpan<char> path)
     {
         // Looked up by span: a key string is made only the first time a path is seen.
-        Dictionary<string, string?>.AlternateLookup<ReadOnlySpan<char>> links = _links.GetAlternateLookup<ReadOnlySpan<char>>();
-        if (!links.TryGetValue(path, out string? target))
+        Dictionary<string, (bool, string?)>.AlternateLookup<ReadOnlySpan<char>> entries = _entries.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (!entries.TryGetValue(path, out (bool Exists, string? Target) entry))
         {
             string key = path.ToString();
-            target = PolicyPath.LinkTargetOrNull(key);
-            _links[key] = target;
+            entry = Inspect(key);
+            _entries[key] = entry;
         }
 
-        return target;
+        return entry;
     }
 
-    public bool Exists(ReadOnlySpan<char> path)
+    /// <summary>
+    /// One <c>lstat</c> per component (a <c>readlink</c> only for a link) where the old lookup made a <c>readlink</c> and
+    /// a <c>stat</c>. Same answers: a component that cannot be looked up (missing, not a directory, no search permission)
+    /// does not exist and is no link.
+    /// </summary>
+    private static (bool Exists, string? Target) Inspect(string path)
     {
-        Dictionary<string, bool>.AlternateLookup<ReadOnlySpan<char>> exists = _exists.GetAlternateLookup<ReadOnlySpan<char>>();
-        if (!exists.TryGetValue(path, out bool found))
+        // Anything the lstat cannot answer the old way (a NUL in the path, an unusual error) takes the old two lookups,
+        // so their answers and exceptions stay exactly as they were.
+        if (!OperatingSystem.IsLinux() || path.Contains('\0'))
         {
-            string key = path.ToString();
-            found = Path.Exists(key);
-            _exists[key] = found;
+            return ReadlinkThenExists(path);
         }
 
-        return found;
+        if (TypeOf(path, out int errno) is not uint type)
+        {
+            return errno is ENOENT or ENOTDIR or EACCES ? (false, null) : ReadlinkThenExists(path);
+        }
+
+        // A link: its target (and, should it be gone since the lstat, the old answer for that) from the old lookups.
+        return type == Fs.S_IFLNK ? ReadlinkThenExists(path) : (true, null);
+    }
+
+    private static (bool Exists, string? Target) ReadlinkThenExists(string path)
+    {
+        string? link = PolicyPath.LinkTargetOrNull(path);
+        return (link is not null || Path.Exists(path), link);
+    }
+
+    /// <summary>The file type bits of <paramref name="path"/> itself (links not followed), or null with the errno.</summary>
+    private static unsafe uint? TypeOf(string path, out int errno)
+    {
+        const uint StatxType = 0x1;
+        errno = 0;
+        int max = System.Text.Encoding.UTF8.GetMaxByteCount(path.Length) + 1;
+        Span<byte> z = max <= 1024 ? stackalloc byte[max] : new byte[max];
+        z[System.Text.Encoding.UTF8.GetBytes(path, z)] = 0;
+        Fs.statx_buf buffer;
+        fixed (byte* p = z)
+        {
+            // SAFETY: z is pinned and NUL-terminated for the call; buffer is a local struct statx the call fills.
+            if (Fs.Libc.statx(Fs.AT_FDCWD, p, Fs.AT_SYMLINK_NOFOLLOW, StatxType, &buffer) != 0)
+            {
+                errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+                return null;
+            }
+        }
+
+        return buffer.stx_mode & Fs.S_IFMT;
     }
 }

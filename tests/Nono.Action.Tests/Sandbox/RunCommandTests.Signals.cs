@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using Nono.Testing;
 
 namespace Nono.Action.Tests.Sandbox;
@@ -33,6 +34,8 @@ public sealed partial class RunCommandTests
 
         Assert.True(rest.Contains("got-term"), $"exit {nono.ExitCode}; stdout: {rest}; stderr: {errors}");
         Assert.Equal(42, nono.ExitCode);
+        JsonElement session = await AssertCompleteRecordAsync(sb); // complete by the time nono has exited
+        Assert.Equal(42, session.GetProperty("exit_code").GetInt32());
     }
 
     private const string WaitForInterrupt = """

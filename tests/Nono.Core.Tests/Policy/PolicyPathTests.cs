@@ -61,6 +61,32 @@ public sealed class PolicyPathTests
     }
 
     [Fact]
+    public void Canonicalize_OneLstatPerComponent_SameAsReadlinkAndStat()
+    {
+        // PathLookups answers from one lstat per component (readlink only for a link); the uncached path still makes
+        // the readlink and the stat. Every kind of component: directory, file, dangling link, link to a file, a chain of
+        // links, a file used as a directory, a missing name, a link whose target is missing.
+        using TempDirectory temp = new();
+        Directory.CreateDirectory(temp.Combine("d", "e"));
+        File.WriteAllText(temp.Combine("d", "f"), "x");
+        File.CreateSymbolicLink(temp.Combine("dangling"), temp.Combine("nowhere", "z"));
+        File.CreateSymbolicLink(temp.Combine("tofile"), temp.Combine("d", "f"));
+        Directory.CreateSymbolicLink(temp.Combine("chain1"), "chain2");
+        Directory.CreateSymbolicLink(temp.Combine("chain2"), temp.Combine("d"));
+        string[] paths =
+        [
+            temp.Combine("d", "e"), temp.Combine("d", "f"), temp.Combine("dangling"), temp.Combine("dangling", "q"),
+            temp.Combine("tofile"), temp.Combine("tofile", "q"), temp.Combine("chain1", "e", "..", "f"), temp.Combine("d", "f", "g"),
+            temp.Combine("missing"), temp.Combine("missing", "..", "d"),
+        ];
+
+        foreach (string path in paths)
+        {
+            Assert.Equal(PolicyPath.Canonicalize(path), PolicyPath.Canonicalize(path, new PathLookups()));
+        }
+    }
+
+    [Fact]
     public void Canonicalize_RelativeLinkTarget_ResolvedFromLinkDirectory()
     {
         using TempDirectory temp = new();
