@@ -72,6 +72,12 @@ public sealed partial class RunNetworkTests
                     count += sum(1 for line in t if line.split()[3] == "0A" and line.split()[9] in inodes)
             return count
         report("own-tcp-listeners", own_tcp_listeners)
+        def connected():
+            import urllib.parse
+            proxy = urllib.parse.urlsplit(os.environ["HTTP_PROXY"])
+            with socket.create_connection((proxy.hostname, proxy.port)) as s:
+                s.listen(1)
+        report("listen-connected", connected)
         def handed_in():
             with socket.socket(socket.AF_UNIX) as c:
                 c.connect(helper)
@@ -113,14 +119,15 @@ public sealed partial class RunNetworkTests
     private static readonly string[] s_listenOutcomes =
     [
         "listen-unbound4=13", "AF_INET-port-after=0", "listen-unbound6=13", "AF_INET6-port-after=0", "unix-listen=ok",
-        "race-other-errors=0", "race-tcp-port=0", "race-tcp-accepting=0", "own-tcp-listeners=0", "handed-in=hello,backlog=7", "allowed=200",
+        "race-other-errors=0", "race-tcp-port=0", "race-tcp-accepting=0", "own-tcp-listeners=0", "listen-connected=22", "handed-in=hello,backlog=7", "allowed=200",
     ];
 
     /// <summary>
     /// The landlock-tcp tier's listen guard (root and uid 65534; with the audit record and with --no-audit, where the
     /// supervisor exists only to guard): listen on an unbound TCP socket (IPv4, IPv6) fails with EACCES and leaves it
     /// unbound, and the process owns no listening TCP socket (read from /proc/net/tcp*); a thread swapping a bound UNIX
-    /// socket and an unbound TCP socket over the listened fd number never gets the TCP socket listening; the legitimate
+    /// socket and an unbound TCP socket over the listened fd number never gets the TCP socket listening; listen on a socket
+    /// connected to the proxy gets the kernel's EINVAL; the legitimate
     /// paths still work: a UNIX listener, a TCP socket bound outside and handed in (listened on with the caller's backlog,
     /// accepting the outside helper's connection), and the proxied request. The refusals are in the audit record.
     /// </summary>
