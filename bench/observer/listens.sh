@@ -22,6 +22,7 @@ command -v perf >/dev/null || { echo "bench: perf is not installed" >&2; exit 1;
 
 work=$(mktemp -d)
 chmod 755 "$work"
+mkdir "$work/sock" # not directly in $work: the state directory's deny is carved out of it, so nothing can be created there
 export XDG_STATE_HOME="$work/state"
 trap 'rm -rf "$work"' EXIT
 cat > "$work/loop.py" <<'PY'
@@ -45,7 +46,7 @@ for nono in "$@"; do
     for audit in "" "--no-audit"; do
         echo "== $nono ${audit:-(audit)}"
         NONO_NETWORK_TIER=landlock-tcp perf stat -e task-clock,context-switches -- "$nono" run --allow-domain example.test \
-            --allow-weaker proxy-without-netns --allow-unix-sockets --allow "$work" $audit -- /usr/bin/python3 "$work/loop.py" "$n" "$work" 2>&1 \
+            --allow-weaker proxy-without-netns --allow-unix-sockets --allow "$work" $audit -- /usr/bin/python3 "$work/loop.py" "$n" "$work/sock" 2>&1 \
             | grep -E "listen:|task-clock|context-switches"
     done
 done
