@@ -60,7 +60,7 @@ internal static class RunCommand
         await using RunRecording recording = await RunRecording.StartAsync(options, context.Environment, CancellationToken.None);
         using RunObservers? observers = options.Audit
             ? RunObservers.Open(observer, FsObserverOption.SeccompByDefault, invocation.Plan, invocation.Policy, recording.FilesystemSink, recording.ProxySink, invocation.SeccompUserNotification)
-            : null;
+            : RunObservers.WithoutAudit(invocation.Plan, invocation.SeccompUserNotification);
         ChildExit exit = Supervise(invocation, observers?.Apply(invocation.Spec) ?? invocation.Spec, context, recording, observers);
         observers?.Complete();
         recording.Observers = observers?.Reports();

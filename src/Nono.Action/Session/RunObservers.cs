@@ -93,6 +93,15 @@ internal sealed class RunObservers : IDisposable
         return new RunObservers(landlock, seccomp, seccomp is null ? NetworkOnly(refusals) : null, reports);
     }
 
+    /// <summary>
+    /// Without an audit record: only the <c>landlock-tcp</c> tier's listen guard, which must hold either way (without it
+    /// every listen(2) would be refused there, UNIX sockets included); null in every other tier, or without user notification.
+    /// </summary>
+    public static RunObservers? WithoutAudit(SandboxPlan plan, bool userNotification) =>
+        userNotification && plan.Seccomp && plan.NetworkTier == NetworkTier.LandlockTcpPort && plan.Capabilities.Network == NetworkMode.Proxy
+            ? new RunObservers(null, null, SeccompObserver.ForListenGuard(), [])
+            : null;
+
     private static SeccompObserver? NetworkOnly(IProxyEventSink? refusals) => refusals is null ? null : SeccompObserver.ForNetworkRefusals(refusals);
 
     /// <summary>The launch spec with the observers' parts: Landlock's post-exec logging and the seccomp observer (one listener per launch).</summary>

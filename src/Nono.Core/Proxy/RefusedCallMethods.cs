@@ -13,6 +13,9 @@ public static class RefusedCallMethods
     /// <summary><c>connect(2)</c> to a TCP port Landlock refuses (the <c>landlock-tcp</c> tier).</summary>
     public const string Connect = "connect";
 
+    /// <summary><c>listen(2)</c> on an unbound (or non-TCP internet) socket (the <c>landlock-tcp</c> tier).</summary>
+    public const string Listen = "listen";
+
     /// <summary>Every method a refused call is recorded with.</summary>
-    public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal) { Socket, Connect, "sendto", "sendmsg", "sendmmsg", "syscall" };
+    public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal) { Socket, Connect, Listen, "sendto", "sendmsg", "sendmmsg", "syscall" };
 }

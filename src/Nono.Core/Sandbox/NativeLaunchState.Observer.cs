@@ -22,8 +22,16 @@ internal sealed unsafe partial class NativeLaunchState
     /// </summary>
     private static RecordedNetwork? RecordedNetworkFor(SandboxPlan plan, LaunchSpec spec) =>
         OperatingSystem.IsLinux() && plan.Seccomp && spec.Observer is { RecordsNetwork: true } && plan.Capabilities.Network != Capabilities.NetworkMode.Allow
-            ? new RecordedNetwork(Interop.Interop.SyscallNumbers.Current, plan.Capabilities.Network, NamespaceDatagrams(plan), LandlockConnectPorts(plan))
+            ? new RecordedNetwork(Interop.Interop.SyscallNumbers.Current, plan.Capabilities.Network, NamespaceDatagrams(plan),
+                spec.Observer.GuardOnly ? null : LandlockConnectPorts(plan), ListenGuarded(plan))
             : null;
+
+    /// <summary>
+    /// The <c>landlock-tcp</c> tier in proxy mode: listen(2) goes to the supervisor (or fails, without one), because
+    /// Landlock does not check the automatic bind of listen on an unbound TCP socket (SeccompObserver.Listen.cs).
+    /// </summary>
+    private static bool ListenGuarded(SandboxPlan plan) =>
+        plan.NetworkTier == NetworkTier.LandlockTcpPort && plan.Capabilities.Network == Capabilities.NetworkMode.Proxy;
 
     /// <summary>
     /// In the <c>landlock-tcp</c> tier, the ports Landlock lets TCP connect to (the proxy's): every other TCP connect is
@@ -56,6 +64,7 @@ internal sealed unsafe partial class NativeLaunchState
         if (OperatingSystem.IsLinux())
         {
             spec.Observer.ExpectConnects(recorded?.ConnectPorts);
+            spec.Observer.ExpectListens(recorded?.GuardListens == true);
         }
 
         sock_filter[] program = ObservedSyscalls.BuildFilter(Interop.Interop.SyscallNumbers.Current.AuditArch,

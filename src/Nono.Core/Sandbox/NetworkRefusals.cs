@@ -26,6 +26,7 @@ internal static class NetworkRefusals
     internal const uint AF_INET = 2;
     internal const uint AF_INET6 = 10;
     private const int EPERM = 1;
+    private const int EACCES = 13;
     private const uint SOCK_STREAM = 1;
     private const uint SOCK_DGRAM = 2;
     private const uint SOCK_TYPE_MASK = 0xf; // strips SOCK_NONBLOCK / SOCK_CLOEXEC
@@ -103,14 +104,37 @@ internal static class NetworkRefusals
     }
 
     /// <summary>
+    /// The enforcing filter's <c>listen(2)</c> rule in the <c>landlock-tcp</c> tier (<paramref name="guarded"/>): Landlock
+    /// does not check the automatic bind of listen on an unbound TCP socket, and BPF cannot see which socket an fd is. With
+    /// the supervisor's filter installed (<paramref name="defer"/>) listen is allowed here and that filter's USER_NOTIF
+    /// decides; without it (no listener could be made) every listen fails with EACCES: fail closed, UNIX sockets included.
+    /// </summary>
+    internal static void EmitListenGuard(List<sock_filter> p, ArchSyscalls arch, bool guarded, bool defer)
+    {
+        if (guarded && !defer)
+        {
+            p.Add(SeccompFilterBuilder.Jeq((uint)arch.listen, 0, 1));
+            p.Add(SeccompFilterBuilder.Ret(SECCOMP_RET_ERRNO | EACCES));
+        }
+    }
+
+    /// <summary>
     /// The recording filter's network section, with the syscall number in the accumulator: USER_NOTIF for exactly the calls
     /// the enforcing filter defers, ALLOW for the other socket and send calls; any other number falls through unchanged.
     /// With <paramref name="notifyConnects"/> every <c>connect(2)</c> is notified too: BPF cannot read the address behind
     /// the pointer, so the supervisor reads it and refuses (and records) what Landlock's port rule would refuse. The
     /// enforcing filter allows connect, so this USER_NOTIF decides; Landlock still checks every connect that goes on.
+    /// With <paramref name="notifyListens"/> every <c>listen(2)</c> is notified: the supervisor listens on a checked copy of
+    /// the socket or refuses (<see cref="EmitListenGuard"/>); the enforcing filter then allows listen.
     /// </summary>
-    internal static void EmitRecording(List<sock_filter> p, ArchSyscalls arch, NetworkMode network, bool namespaceDatagrams, bool notifyConnects = false)
+    internal static void EmitRecording(List<sock_filter> p, ArchSyscalls arch, NetworkMode network, bool namespaceDatagrams, bool notifyConnects = false, bool notifyListens = false)
     {
+        if (notifyListens)
+        {
+            p.Add(SeccompFilterBuilder.Jeq((uint)arch.listen, 0, 1));
+            p.Add(SeccompFilterBuilder.Ret(SECCOMP_RET_USER_NOTIF));
+        }
+
         if (notifyConnects)
         {
             p.Add(SeccompFilterBuilder.Jeq((uint)arch.connect, 0, 1));

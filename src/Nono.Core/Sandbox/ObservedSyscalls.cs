@@ -76,7 +76,7 @@ internal static class ObservedSyscalls
         p.Add(SeccompFilterBuilder.Load(OffsetNr));
         if (network is not null)
         {
-            NetworkRefusals.EmitRecording(p, network.Arch, network.Mode, network.NamespaceDatagrams, network.ConnectPorts is not null);
+            NetworkRefusals.EmitRecording(p, network.Arch, network.Mode, network.NamespaceDatagrams, network.ConnectPorts is not null, network.GuardListens);
         }
 
         foreach (int number in calls.Keys.Order())

@@ -83,8 +83,9 @@ internal static class SeccompFilterBuilder
     /// filter's USER_NOTIF decides (the supervisor always answers with an error), and <c>seccomp(2)</c> may not create
     /// another listener (the kernel allows one per filter chain only while ours is open; after it closes, a listener of
     /// the sandbox's own would outrank ours on a tie and could continue the deferred calls).
+    /// <paramref name="guardListens"/> (the <c>landlock-tcp</c> tier): <see cref="NetworkRefusals.EmitListenGuard"/>.
     /// </summary>
-    public static sock_filter[] Build(ArchSyscalls arch, NetworkMode network, bool allowUnixSockets, bool namespaceDatagrams = false, bool deferRefusals = false)
+    public static sock_filter[] Build(ArchSyscalls arch, NetworkMode network, bool allowUnixSockets, bool namespaceDatagrams = false, bool deferRefusals = false, bool guardListens = false)
     {
         List<sock_filter> p = [];
         bool defer = deferRefusals && network != NetworkMode.Allow;
@@ -129,6 +130,9 @@ internal static class SeccompFilterBuilder
                 NetworkRefusals.EmitFlag(p, number, flagsArgument, NetworkRefusals.MSG_FASTOPEN, NetworkRefusals.EnforcingAction(defer));
             }
         }
+
+        // 4b. listen(2) in the landlock-tcp tier: decided by the supervisor, or refused without one.
+        NetworkRefusals.EmitListenGuard(p, arch, guardListens && network != NetworkMode.Allow, defer);
 
         // 5. socket(2): everything else is allowed. socketpair(2) stays allowed: it only connects the
         //    process to itself.

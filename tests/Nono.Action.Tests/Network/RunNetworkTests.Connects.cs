@@ -86,14 +86,13 @@ public sealed partial class RunNetworkTests
     /// What the kernel answers each probe, with and without the supervisor in the way (EINVAL, EFAULT, EAFNOSUPPORT, EBADF,
     /// EACCES). <c>bogus-partly-mapped</c>: a 32-byte length whose first 24 bytes (a refused destination, padded) are mapped, the rest
     /// not: the kernel's EFAULT, not EACCES. <c>bogus-o-path</c>: an O_PATH descriptor of a TCP socket: EBADF, not EACCES.
-    /// <c>listen-unbound</c>: the tier's documented weakness (docs/network-tiers.md): Landlock does not check the automatic
-    /// bind of listen(2) on an unbound socket, so it listens on an ephemeral port although no bind port is allowed; this
-    /// fails (and the documentation must change) once a kernel checks it.
+    /// <c>listen-unbound</c>: Landlock does not check the automatic bind of listen(2) on an unbound socket; the tier's listen
+    /// guard (the supervisor, with or without the audit record) refuses it with EACCES (RunNetworkTests.Listen.cs).
     /// </summary>
     private static readonly string[] s_connectOutcomes =
     [
         "bogus-short=22", "bogus-long=22", "bogus-negative=22", "bogus-pointer=14", "bogus-family=97", "bogus-mismatch=22",
-        "thread-mismatch=22", "bogus-partly-mapped=14", "bogus-o-path=9", "listen-unbound=ok", "other=13", "dns53=13", "other6=13", "thread-other=13", "unix=ok", "allowed=200",
+        "thread-mismatch=22", "bogus-partly-mapped=14", "bogus-o-path=9", "listen-unbound=13", "other=13", "dns53=13", "other6=13", "thread-other=13", "unix=ok", "allowed=200",
     ];
 
     /// <summary>

@@ -84,7 +84,7 @@ public sealed partial class SeccompObserver : IDisposable
     internal bool ObservesPaths => _decide is not null;
 
     /// <summary>Whether the launch should notify this observer of refused network calls.</summary>
-    internal bool RecordsNetwork => NetworkSink is not null;
+    internal bool RecordsNetwork => NetworkSink is not null || GuardOnly;
 
     /// <summary>Whether the child handed over its listener and the loop ran.</summary>
     public bool Attached => _loop is not null;
@@ -145,6 +145,7 @@ public sealed partial class SeccompObserver : IDisposable
 
         _loop.Join();
         _listener?.Dispose();
+        StopClosingCopies();
         ReportUnrecordedRefusals();
         _evaluator?.Join(); // the loop completed the queue on its way out: every access read is checked before the report
     }
@@ -201,6 +202,13 @@ public sealed partial class SeccompObserver : IDisposable
 
                     Fail($"SECCOMP_IOCTL_NOTIF_RECV failed (errno {errno})");
                     return;
+                }
+
+                if (_guardsListens && request.nr == Interop.SyscallNumbers.Current.listen)
+                {
+                    // The landlock-tcp tier: listened on here, on a checked copy of the socket, or refused (never continued).
+                    CheckListen(listener, request);
+                    continue;
                 }
 
                 if (_connectPorts is { } allowedPorts && request.nr == Interop.SyscallNumbers.Current.connect)

@@ -17,6 +17,7 @@ internal sealed record ArchSyscalls
     public required int seccomp { get; init; }
     public required int socket { get; init; }
     public required int connect { get; init; }
+    public required int listen { get; init; }
     public required int ioctl { get; init; }
     public required int sendto { get; init; }
     public required int sendmsg { get; init; }

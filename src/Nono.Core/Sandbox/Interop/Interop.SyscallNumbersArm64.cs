@@ -12,6 +12,7 @@ internal static class SyscallNumbersArm64
         ioctl = 29,
         socket = 198,
         connect = 203,
+        listen = 201,
         sendto = 206,
         sendmsg = 211,
         sendmmsg = 269,

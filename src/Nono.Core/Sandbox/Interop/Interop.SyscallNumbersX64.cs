@@ -12,6 +12,7 @@ internal static class SyscallNumbersX64
         ioctl = 16,
         socket = 41,
         connect = 42,
+        listen = 50,
         sendto = 44,
         sendmsg = 46,
         sendmmsg = 307,
