@@ -30,17 +30,26 @@ internal static class DeviceNodeScan
     private static unsafe string? Walk(int parent, byte[] name, string path, int noFollow, ref int budget)
     {
         int fd;
+        bool searchable = false;
+        int errno = 0;
         fixed (byte* p = NulTerminated(name))
         {
-            // SAFETY: p is a NUL-terminated copy of the name, pinned for the call.
+            // SAFETY: p is a NUL-terminated copy of the name, pinned for both calls.
             fd = Fs.Libc.openat(parent, p, Fs.O_RDONLY | Fs.O_DIRECTORY | noFollow | Fs.O_CLOEXEC, 0);
+            if (fd < 0)
+            {
+                errno = Interop.Interop.LastErrno;
+                searchable = Interop.Interop.Libc.faccessat(parent, p, Interop.Interop.X_OK, 0) == 0;
+            }
         }
 
         if (fd < 0)
         {
-            int errno = Interop.Interop.LastErrno;
+            // Gone or replaced by a link since it was listed, or closed to this user (and so to the sandbox, which runs
+            // as the same user): nothing reachable below it. Searchable but unlistable: names inside could be opened.
             return errno is (int)Interop.Interop.Errno.ENOENT or (int)Interop.Interop.Errno.ELOOP or (int)Interop.Interop.Errno.ENOTDIR
-                ? null // removed or replaced by a link since it was listed: nothing below it through this name
+                || (errno == (int)Interop.Interop.Errno.EACCES && !searchable)
+                ? null
                 : $"{path} (cannot list it: {Marshal.GetPInvokeErrorMessage(errno)})";
         }
 
@@ -59,10 +68,10 @@ internal static class DeviceNodeScan
                 byte* entry = (byte*)Interop.Interop.Libc.readdir(dir);
                 if (entry is null)
                 {
-                    int errno = Interop.Interop.LastErrno;
-                    if (errno != 0)
+                    int readError = Interop.Interop.LastErrno;
+                    if (readError != 0)
                     {
-                        return $"{path} (cannot list it: {Marshal.GetPInvokeErrorMessage(errno)})";
+                        return $"{path} (cannot list it: {Marshal.GetPInvokeErrorMessage(readError)})";
                     }
 
                     break;
