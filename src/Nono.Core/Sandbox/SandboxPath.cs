@@ -92,7 +92,9 @@ internal static class SandboxPath
     /// <summary>Whether <paramref name="path"/> is /dev or below it.</summary>
     public static bool IsUnderDev(string path) => IsSameOrAncestor("/dev", path);
 
-    /// <summary>Character devices with no ioctl worth restricting; granting them needs no IOCTL_DEV control.</summary>
-    public static bool IsHarmlessDevice(string path) =>
-        path is "/dev/null" or "/dev/zero" or "/dev/full" or "/dev/random" or "/dev/urandom";
+    /// <summary>
+    /// Grants that get IOCTL_DEV on ABI 5+: those under /dev, where the user granted the device (or /dev) itself; not
+    /// /dev/shm, a tmpfs for shared-memory files where no device belongs.
+    /// </summary>
+    public static bool GetsDeviceIoctl(string path) => IsUnderDev(path) && !IsSameOrAncestor("/dev/shm", path);
 }

@@ -55,8 +55,12 @@ public static partial class SandboxPlanner
         if (abi >= 1)
         {
             Require(abi >= 3, WeakerMode.UnrestrictedTruncate, $"Landlock ABI {abi} cannot restrict truncate(2) (needs ABI 3)");
-            bool devGrant = capabilities.Grants.Any(g => SandboxPath.IsUnderDev(g.Path) && !SandboxPath.IsHarmlessDevice(g.Path));
-            Require(abi >= 5 || !devGrant, WeakerMode.UnrestrictedDeviceIoctl, $"Landlock ABI {abi} cannot restrict ioctl on granted devices (needs ABI 5)");
+            string? exposedDevices = abi < 5 ? DeviceIoctlExposure(capabilities.Grants) : null;
+            Require(exposedDevices is null, WeakerMode.UnrestrictedDeviceIoctl, $"Landlock ABI {abi} cannot restrict ioctl on {exposedDevices} (needs ABI 5)");
+            if (exposedDevices is not null && weaker.Contains(WeakerMode.UnrestrictedDeviceIoctl))
+            {
+                notes.Add($"unrestricted-dev-ioctl: ioctl on {exposedDevices} is not restricted (Landlock ABI {abi} has no IOCTL_DEV)");
+            }
             // A private PID namespace is a signal scope of its own only with a session of its own: kill, tgkill, pidfd_open
             // and F_SETOWN resolve pids in the caller's namespace, but kill(0) and terminal signals go by process group and
             // session, which the namespace does not split. The init calls setsid (OwnSession), which detaches the terminal:
@@ -196,7 +200,7 @@ public static partial class SandboxPlanner
             access |= LandlockFs.WriteSet;
         }
 
-        if (access != LandlockFs.None && SandboxPath.IsUnderDev(grant.Path))
+        if (access != LandlockFs.None && SandboxPath.GetsDeviceIoctl(grant.Path))
         {
             // ioctl on devices only where the user granted the device (or /dev) itself.
             access |= LandlockFs.IoctlDev;

@@ -9,7 +9,7 @@ namespace Nono.Core.Sandbox;
 /// Builds the classic-BPF seccomp program every sandbox gets. Denied calls fail with EPERM (the process keeps
 /// running and sees an ordinary error); a foreign architecture is killed outright.
 /// </summary>
-internal static class SeccompFilterBuilder
+internal static partial class SeccompFilterBuilder
 {
     private const int EPERM = 1;
 
@@ -84,8 +84,12 @@ internal static class SeccompFilterBuilder
     /// another listener (the kernel allows one per filter chain only while ours is open; after it closes, a listener of
     /// the sandbox's own would outrank ours on a tie and could continue the deferred calls).
     /// <paramref name="guardListens"/> (the <c>landlock-tcp</c> tier): <see cref="NetworkRefusals.EmitListenGuard"/>.
+    /// <paramref name="refuseIoctlOnlyOpens"/> (Landlock ABI &lt; 5) refuses opens Landlock does not check
+    /// (<see cref="EmitIoctlOnlyOpens"/>).
     /// </summary>
-    public static sock_filter[] Build(ArchSyscalls arch, NetworkMode network, bool allowUnixSockets, bool namespaceDatagrams = false, bool deferRefusals = false, bool guardListens = false)
+    public static sock_filter[] Build(
+        ArchSyscalls arch, NetworkMode network, bool allowUnixSockets, bool namespaceDatagrams = false, bool deferRefusals = false, bool guardListens = false,
+        bool refuseIoctlOnlyOpens = false)
     {
         List<sock_filter> p = [];
         bool defer = deferRefusals && network != NetworkMode.Allow;
@@ -113,6 +117,10 @@ internal static class SeccompFilterBuilder
 
         // 3b. Terminal requests that act outside the sandbox.
         EmitTerminalRequests(p, arch);
+        if (refuseIoctlOnlyOpens)
+        {
+            EmitIoctlOnlyOpens(p, arch);
+        }
 
         if (defer)
         {

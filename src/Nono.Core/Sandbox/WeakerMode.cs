@@ -15,7 +15,11 @@ public enum WeakerMode
     /// <summary><c>unrestricted-truncate</c>: Landlock ABI &lt; 3 cannot stop truncate(2) outside write grants.</summary>
     UnrestrictedTruncate,
 
-    /// <summary><c>unrestricted-dev-ioctl</c>: Landlock ABI &lt; 5 cannot limit ioctl(2) on granted device files.</summary>
+    /// <summary>
+    /// <c>unrestricted-dev-ioctl</c>: Landlock ABI &lt; 5 cannot limit ioctl(2) on device nodes reached through grants
+    /// outside /dev (a grant above /dev, a device granted as a file, a device node inside a writable directory grant),
+    /// which ABI 5 refuses. Devices granted under /dev get IOCTL_DEV on ABI 5 too, so they need no opt-in.
+    /// </summary>
     UnrestrictedDeviceIoctl,
 
     /// <summary><c>unscoped-signals</c>: Landlock ABI &lt; 6 cannot stop signals to processes outside the sandbox.</summary>

@@ -48,4 +48,6 @@ internal sealed record ArchSyscalls
     public required int iopl { get; init; }
     public required int ioperm { get; init; }
     public required int vhangup { get; init; }
+    public required int open { get; init; }
+    public required int openat { get; init; }
 }

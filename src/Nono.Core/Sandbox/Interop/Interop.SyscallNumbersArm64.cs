@@ -42,5 +42,7 @@ internal static class SyscallNumbersArm64
         iopl = -1,
         ioperm = -1,
         vhangup = 58,
+        open = -1,
+        openat = 56,
     };
 }

@@ -42,5 +42,7 @@ internal static class SyscallNumbersX64
         iopl = 172,
         ioperm = 173,
         vhangup = 153,
+        open = 2,
+        openat = 257,
     };
 }
