@@ -4,9 +4,19 @@ namespace Nono.Action.Tests.Sandbox;
 
 public sealed partial class RunCommandTests
 {
+    /// <summary>Every containment, as root and as uid 65534 (cgroup needs root or a delegated cgroup).</summary>
+    public static TheoryData<TestUser, string> EveryContainment => new()
+    {
+        { TestUser.Current, "pidns" },
+        { TestUser.Nobody, "pidns" },
+        { TestUser.Current, "direct-child" },
+        { TestUser.Nobody, "direct-child" },
+        { TestUser.Current, "cgroup" },
+    };
+
     /// <summary>
     /// Run as the test user outside nono: makes a pty that stands for another terminal of the same user (its slave is
-    /// owned by that user), types two lines into it, then runs argv[1:] + [its name] (nono running <see cref="PtyAttempts"/>)
+    /// owned by that user), types two lines into it, then runs argv[2:] + [its name] (nono running <see cref="PtyAttempts"/>; argv[1] "umount" passes that on)
     /// and the same attempts outside nono, which must reach it (so the sandboxed side can fail).
     /// </summary>
     private const string OtherTerminal = """
@@ -14,7 +24,8 @@ public sealed partial class RunCommandTests
         master, slave = pty.openpty()
         name = os.ttyname(slave)
         os.write(master, b"keystroke-1\nkeystroke-2\n")
-        inside = subprocess.run(sys.argv[1:] + [name], capture_output=True, text=True)
+        umount = ["umount"] if sys.argv[1] == "umount" else []
+        inside = subprocess.run(sys.argv[2:] + [name] + umount, capture_output=True, text=True)
         print("inside:", inside.stdout, inside.stderr, "exit", inside.returncode, flush=True)
         outside = subprocess.run(sys.argv[-3:] + [name], capture_output=True, text=True)  # python -c PtyAttempts
         print("outside:", outside.stdout, outside.stderr, flush=True)
@@ -22,16 +33,20 @@ public sealed partial class RunCommandTests
 
     /// <summary>
     /// argv[1]: a terminal of the user that is not the command's. Opens it by name and reads what was typed into it (the
-    /// attack), then makes a new pty and talks through it (what terminal programs legitimately do).
+    /// attack; after trying to unmount what covers it, by its name and through /proc/self/root), then makes a new pty and talks through it (what terminal programs legitimately do).
     /// </summary>
     private const string PtyAttempts = """
-        import os, pty, sys
-        try:
-            fd = os.open(sys.argv[1], os.O_RDWR | os.O_NOCTTY | os.O_NONBLOCK)
-            print("other-open ok", flush=True)
-            print("other-read", os.read(fd, 100).decode().strip(), flush=True)
-        except OSError as e:
-            print("other-open errno", e.errno, flush=True)
+        import ctypes, os, sys
+        libc = ctypes.CDLL(None, use_errno=True)
+        if sys.argv[2:] == ["umount"]:  # only in a mount namespace: elsewhere, as root, a regression would detach the host's
+            print("umount", libc.umount2(b"/dev/pts", 2), ctypes.get_errno(), flush=True)  # MNT_DETACH: uncover the host's
+        for name in (sys.argv[1], "/proc/self/root" + sys.argv[1]):
+            try:
+                fd = os.open(name, os.O_RDWR | os.O_NOCTTY | os.O_NONBLOCK)
+                print("other-open ok", flush=True)
+                print("other-read", os.read(fd, 100).decode().strip(), flush=True)
+            except OSError as e:
+                print("other-open errno", e.errno, flush=True)
         try:
             m, s = os.openpty()
             os.write(m, b"through-new-pty\n")
@@ -47,20 +62,13 @@ public sealed partial class RunCommandTests
     /// on fds 0-2 (none here): Landlock refuses the other terminal, and new ptys cannot be opened (stated in -v).
     /// </summary>
     [Theory]
-    [InlineData(TestUser.Current, "pidns")]
-    [InlineData(TestUser.Nobody, "pidns")]
-    [InlineData(TestUser.Current, "direct-child")]
-    [InlineData(TestUser.Nobody, "direct-child")]
-    [InlineData(TestUser.Current, "cgroup")]
+    [MemberData(nameof(EveryContainment))]
     public async Task Run_AnotherTerminalOfTheUser_CannotBeOpenedByName(TestUser user, string containment)
     {
-        using NonoSandbox sb = new(user);
-        sb.Environment["NONO_CONTAINMENT"] = containment;
-        ProcessResult probe = await sb.SandboxedAsync("run", [], "/bin/true");
-        Assert.SkipWhen(probe.ExitCode != 0 && probe.StandardError.Contains("containment"), $"{containment} is not available here: {probe.StandardError}");
+        using NonoSandbox sb = await SandboxInAsync(user, containment);
 
         ProcessResult r = await ProcessRunner.RunAsync(NonoSandbox.Python,
-            ["-c", OtherTerminal, NonoExecutable.Path, "run", "-v", .. SandboxSystemPaths.CliFlags, .. PtyGrants, "--", NonoSandbox.Python, "-c", PtyAttempts],
+            ["-c", OtherTerminal, containment == "pidns" ? "umount" : "-", NonoExecutable.Path, "run", "-v", .. SandboxSystemPaths.CliFlags, .. PtyGrants, "--", NonoSandbox.Python, "-c", PtyAttempts],
             user, sb.Environment, sb.Home.Path, cancellationToken: TestContext.Current.CancellationToken);
 
         string output = r.StandardOutput;
@@ -72,6 +80,7 @@ public sealed partial class RunCommandTests
         Assert.DoesNotContain("other-open ok", inside);
         if (containment == "pidns")
         {
+            Assert.Contains("umount -1 1", inside); // EPERM: Landlock and seccomp
             Assert.Contains("other-open errno 2", inside); // not in the private devpts instance
             Assert.Contains("newpty read through-new-pty", inside);
             Assert.Contains("terminals scoped by a private devpts instance", inside);
@@ -89,17 +98,10 @@ public sealed partial class RunCommandTests
     /// name (/proc/self/fd/0, checked by Landlock on the terminal's path). In the pidns containment a new pty works too.
     /// </summary>
     [Theory]
-    [InlineData(TestUser.Current, "pidns")]
-    [InlineData(TestUser.Nobody, "pidns")]
-    [InlineData(TestUser.Current, "direct-child")]
-    [InlineData(TestUser.Nobody, "direct-child")]
-    [InlineData(TestUser.Current, "cgroup")]
+    [MemberData(nameof(EveryContainment))]
     public async Task Run_OnATerminal_TheTerminalKeepsWorkingInEveryContainment(TestUser user, string containment)
     {
-        using NonoSandbox sb = new(user);
-        sb.Environment["NONO_CONTAINMENT"] = containment;
-        ProcessResult probe = await sb.SandboxedAsync("run", [], "/bin/true");
-        Assert.SkipWhen(probe.ExitCode != 0 && probe.StandardError.Contains("containment"), $"{containment} is not available here: {probe.StandardError}");
+        using NonoSandbox sb = await SandboxInAsync(user, containment);
         const string UseTerminal = """
             import fcntl, os, pty, termios
             fcntl.ioctl(0, termios.TIOCGWINSZ, b"\0" * 8)
@@ -128,5 +130,20 @@ public sealed partial class RunCommandTests
         {
             Assert.Contains("narrowed to the terminal on stdin, stdout or stderr (/dev/pts/", output);
         }
+    }
+
+    /// <summary>A sandbox whose runs use <paramref name="containment"/>; the test is skipped where the host cannot set it up.</summary>
+    private static async Task<NonoSandbox> SandboxInAsync(TestUser user, string containment)
+    {
+        NonoSandbox sb = new(user);
+        sb.Environment["NONO_CONTAINMENT"] = containment;
+        ProcessResult probe = await sb.SandboxedAsync("run", [], "/bin/true");
+        if (probe.ExitCode != 0 && probe.StandardError.Contains("containment"))
+        {
+            sb.Dispose();
+            Assert.Skip($"{containment} is not available here: {probe.StandardError}");
+        }
+
+        return sb;
     }
 }
