@@ -110,6 +110,7 @@ internal sealed record SandboxInvocation(
             NetworkNamespace = network?.Namespace,
             Containment = containment,
             TerminalAttached = StdioTerminal.Attached(), // the command inherits nono's stdin, stdout and stderr (the spec below)
+            TerminalDevices = StdioTerminal.Devices(),
         });
         if (networkProblems.Count > 0)
         {

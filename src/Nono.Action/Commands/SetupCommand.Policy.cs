@@ -32,6 +32,7 @@ internal static partial class SetupCommand
                 NetworkNamespace = netns,
                 Containment = containment,
                 TerminalAttached = StdioTerminal.Attached(), // as nono run started the same way would see it
+                TerminalDevices = StdioTerminal.Devices(),
             });
             return result.Plan is SandboxPlan plan
                 ? new DefaultPolicyCheck(plan.WeakerModes, plan.NamespaceScopes, null, plan.Containment == ProcessContainment.PidNamespace && plan.LandlockAbi is > 0 and < 6)

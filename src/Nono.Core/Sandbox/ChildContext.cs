@@ -83,9 +83,9 @@ internal unsafe struct ChildContext
     public int EnvExtraCapacity;      // room left in Envp (not counting the NULL)
 
     // Process containment (ChildInit); prepared by NativeLaunchState.PrepareContainment.
-    public const int FlagPidns = 1 << 20;        // private PID + mount namespace, /proc remounted, minimal init
+    public const int FlagPidns = 1 << 20;        // private PID + mount namespace, /proc and /dev/pts remounted, minimal init
     public const int FlagPidnsUserns = 1 << 21;  // ... which needs a user namespace of its own (unprivileged, no netns)
-    public const int FlagPidnsProbe = 1 << 22;   // ... up to mounting /proc, then stop
+    public const int FlagPidnsProbe = 1 << 22;   // ... up to mounting /proc and /dev/pts, then stop
     public const int FlagCgroup = 1 << 23;       // the command moves into a cgroup leaf; a relay kills it when nono dies
 
     public delegate* unmanaged[SuppressGCTransition]<int, int*, int, int> Waitpid;
@@ -106,9 +106,12 @@ internal unsafe struct ChildContext
     public byte* RootPath;            // "/"
     public byte* ProcPath;            // "/proc"
     public byte* ProcType;            // "proc"
-    public byte** ProcRulePaths;      // Landlock rules at or under /proc, re-added on the new /proc mount
-    public ulong* ProcRuleAccess;
-    public int ProcRuleCount;
+    public byte* DevptsPath;          // "/dev/pts"
+    public byte* DevptsType;          // "devpts"
+    public byte* DevptsOptions;       // a private instance: the host's terminals are not in it, new ptys are
+    public byte** MountRulePaths;     // Landlock rules at or under /proc and /dev/pts, re-added on the new mounts
+    public ulong* MountRuleAccess;
+    public int MountRuleCount;
     public void* RuleAttr;            // landlock_path_beneath_attr scratch (12 bytes, packed)
     public int CgroupProcsFd;         // the leaf's cgroup.procs, open for writing
     public int CgroupKillFd;          // the leaf's cgroup.kill, open for writing

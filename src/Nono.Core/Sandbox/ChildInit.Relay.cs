@@ -133,20 +133,21 @@ internal static unsafe partial class ChildInit
     }
 
     /// <summary>
-    /// Landlock path rules bind to the inode and mount they were opened on: the rules at or under /proc that the supervisor
-    /// added name the host's /proc, now hidden. Adds the same rules for the new mount (a path gone there is skipped).
+    /// Landlock path rules bind to the inode they were opened on: the rules at or under /proc and /dev/pts that the supervisor
+    /// added name the host's instances, now hidden under the init's mounts (Landlock does not look at a covered mount point).
+    /// Adds the same rules for the new mounts (a path gone there is skipped: the host's /dev/pts/N is not in the new devpts).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static bool AddProcRules(ChildContext* c)
+    private static bool AddMountRules(ChildContext* c)
     {
         if (c == null || (c->Flags & ChildContext.FlagLandlock) == 0)
         {
             return true;
         }
 
-        for (int i = 0; i < c->ProcRuleCount; i++)
+        for (int i = 0; i < c->MountRuleCount; i++)
         {
-            int fd = c->Open(c->ProcRulePaths[i], O_PATH | O_CLOEXEC, 0);
+            int fd = c->Open(c->MountRulePaths[i], O_PATH | O_CLOEXEC, 0);
             if (fd < 0)
             {
                 if (*c->ErrnoLocation() == ENOENT)
@@ -157,7 +158,7 @@ internal static unsafe partial class ChildInit
                 return false;
             }
 
-            *(ulong*)c->RuleAttr = c->ProcRuleAccess[i];
+            *(ulong*)c->RuleAttr = c->MountRuleAccess[i];
             *(int*)((byte*)c->RuleAttr + sizeof(ulong)) = fd;
             nint added = c->Syscall4(c->SysLandlockAddRule, c->RulesetFd, LANDLOCK_RULE_PATH_BENEATH, (nint)c->RuleAttr, 0);
             int saved = *c->ErrnoLocation();

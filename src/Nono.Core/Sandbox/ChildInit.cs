@@ -10,8 +10,8 @@ namespace Nono.Core.Sandbox;
 /// <list type="bullet">
 /// <item>PID namespace: nono clones the init straight into its namespaces (<see cref="ChildContext.FlagPidnsDirect"/>: PID +
 /// mount, + user when unprivileged, + user and network with the network tier, whose steps <see cref="ChildNetns"/> runs in
-/// the init first). The init, pid 1 of the new namespace, mounts a private /proc, re-adds the Landlock rules under /proc
-/// for the new mount, starts the command (<see cref="SpawnCommand"/>), forwards signals to it, reaps every orphan, and
+/// the init first). The init, pid 1 of the new namespace, mounts a private /proc and a private devpts on /dev/pts, re-adds
+/// the Landlock rules under them for the new mounts, starts the command (<see cref="SpawnCommand"/>), forwards signals to it, reaps every orphan, and
 /// reports the command's exact wait status on the status pipe. When pid 1 exits the kernel kills everything left in the
 /// namespace. Each link (supervisor thread → init → command) is held by PR_SET_PDEATHSIG=SIGKILL, so killing nono (even
 /// with SIGKILL) ends the tree.</item>
@@ -23,7 +23,7 @@ namespace Nono.Core.Sandbox;
 /// no_new_privs, and keep no descriptor but the pipes they report on.
 /// </summary>
 // SAFETY: every pointer read here comes from the ChildContext that NativeLaunchState.PrepareContainment filled before the
-// clone (FullSignalSet 128 bytes, RuleAttr 16 bytes, ProcRulePaths/ProcRuleAccess ProcRuleCount entries). The relay and the
+// clone (FullSignalSet 128 bytes, RuleAttr 16 bytes, MountRulePaths/MountRuleAccess MountRuleCount entries). The relay and the
 // init own their copy of that memory, so their writes stay in it. The command's process does too under the JIT; under
 // NativeAOT it is vforked and shares its parent's memory until execve or _exit: it writes only errno and scratch buffers
 // the parent never reads afterwards, and never returns into the parent's frames (ChildInit.Command.cs).
@@ -66,7 +66,7 @@ internal static unsafe partial class ChildInit
             Relay(null, 0);
             CloseAllExcept(null, -1, -1, -1);
             Harden(null);
-            _ = AddProcRules(null);
+            _ = AddMountRules(null);
             return 0;
         }
 
@@ -126,13 +126,24 @@ internal static unsafe partial class ChildInit
             goto Fail;
         }
 
+        // A devpts instance of this namespace over /dev/pts: the user's other terminals (the host instance's /dev/pts/N) are
+        // not in it, so a same-uid command cannot open them by name; ptys the command makes are (/dev/ptmx finds "pts" beside
+        // itself, so it allocates here too). A terminal on fds 0-2 is an open file and keeps working. No /dev/pts: nothing to
+        // hide. Any other failure fails the launch (the probe too, so the tier is never chosen where this cannot be done).
+        stage = (int)ChildStage.PidnsMountDevpts;
+        if (c->Mount(c->DevptsType, c->DevptsPath, c->DevptsType, MS_NOSUID | MS_NOEXEC, c->DevptsOptions) != 0
+            && *c->ErrnoLocation() != ENOENT)
+        {
+            goto Fail;
+        }
+
         if ((c->Flags & ChildContext.FlagPidnsProbe) != 0)
         {
             return 0; // ChildProcess.Fork reports it
         }
 
         stage = (int)ChildStage.PidnsProcRule;
-        if (!AddProcRules(c))
+        if (!AddMountRules(c))
         {
             goto Fail;
         }

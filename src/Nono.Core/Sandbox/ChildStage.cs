@@ -43,6 +43,7 @@ internal enum ChildStage
     CgroupEnter = 48,
     ContainmentDeathSignal = 49,
     PidnsSession = 52, // the init's setsid (50, 51: the observer's stages below)
+    PidnsMountDevpts = 53,
 
     // Filesystem observer (ChildObserver).
     ObserverInstall = 50,

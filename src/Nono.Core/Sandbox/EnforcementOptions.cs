@@ -26,4 +26,10 @@ public sealed record EnforcementOptions
     /// session (setsid would take the terminal from interactive programs), so it no longer scopes signals.
     /// </summary>
     public bool TerminalAttached { get; init; }
+
+    /// <summary>
+    /// The names of the terminals on stdin, stdout and stderr (<see cref="StdioTerminal.Devices"/>). Without the pidns
+    /// containment's private devpts, the /dev/pts grant is narrowed to those under /dev/pts.
+    /// </summary>
+    public IReadOnlyList<string> TerminalDevices { get; init; } = [];
 }

@@ -4,7 +4,7 @@ namespace Nono.Core.Sandbox;
 
 // SAFETY: as NativeLaunchState.cs: every buffer comes from _memory (zeroed, freed only in Dispose, after the forks), each
 // with the size ChildInit reads (sigset_t and siginfo_t 128 bytes each, landlock_path_beneath_attr 12 bytes rounded to 16, one path and one
-// access per /proc rule).
+// access per /proc or /dev/pts rule).
 internal sealed unsafe partial class NativeLaunchState
 {
     private const int SIGCHLD = 17;
@@ -15,7 +15,7 @@ internal sealed unsafe partial class NativeLaunchState
     private readonly List<IDisposable> _owned = [];
     private SafeFdHandle? _statusRead;
 
-    /// <summary>A context for <see cref="SandboxLauncher.ProbePidNamespace"/>: the containment steps up to mounting /proc, then stop.</summary>
+    /// <summary>A context for <see cref="SandboxLauncher.ProbePidNamespace"/>: the containment steps up to mounting /proc and /dev/pts, then stop.</summary>
     private NativeLaunchState(bool pidnsProbe)
     {
         try
@@ -140,14 +140,17 @@ internal sealed unsafe partial class NativeLaunchState
         c->RootPath = _memory.String("/");
         c->ProcPath = _memory.String("/proc");
         c->ProcType = _memory.String("proc");
+        c->DevptsPath = _memory.String(SandboxPath.DevPts);
+        c->DevptsType = _memory.String("devpts");
+        c->DevptsOptions = _memory.String("newinstance,ptmxmode=0666,mode=0620");
         c->RuleAttr = _memory.Allocate(16);
-        LandlockPathRule[] proc = [.. rules.Where(r => IsUnderProc(r.Path) && !SandboxPlanner.IsPerProcessProcPath(r.Path))];
-        c->ProcRuleCount = proc.Length;
-        c->ProcRulePaths = _memory.Array([.. proc.Select(r => r.Path)]);
-        c->ProcRuleAccess = (ulong*)_memory.Allocate((nuint)(sizeof(ulong) * Math.Max(1, proc.Length)));
+        LandlockPathRule[] proc = [.. rules.Where(r => IsUnderProc(r.Path) && !SandboxPlanner.IsPerProcessProcPath(r.Path) || SandboxPath.IsSameOrAncestor(SandboxPath.DevPts, r.Path))];
+        c->MountRuleCount = proc.Length;
+        c->MountRulePaths = _memory.Array([.. proc.Select(r => r.Path)]);
+        c->MountRuleAccess = (ulong*)_memory.Allocate((nuint)(sizeof(ulong) * Math.Max(1, proc.Length)));
         for (int i = 0; i < proc.Length; i++)
         {
-            c->ProcRuleAccess[i] = (ulong)proc[i].Access;
+            c->MountRuleAccess[i] = (ulong)proc[i].Access;
         }
     }
 

@@ -6,7 +6,7 @@ public static partial class SandboxLauncher
 {
     /// <summary>
     /// Tries, in a cloned child, what the <see cref="ProcessContainment.PidNamespace"/> tier does up to mounting the private
-    /// /proc (clone the init into new PID + mount namespaces, and a user namespace when unprivileged; mount) and says
+    /// /proc and /dev/pts (clone the init into new PID + mount namespaces, and a user namespace when unprivileged; mount) and says
     /// whether it works or why not. The calling process is not changed.
     /// </summary>
     public static (bool Available, string Problem) ProbePidNamespace()
@@ -169,8 +169,9 @@ public static partial class SandboxLauncher
         ChildStage.ContainmentSignals => "sigprocmask(block all) for the relay or init",
         ChildStage.PidnsMountPrivate => "mount(/, MS_REC|MS_PRIVATE)",
         ChildStage.PidnsMountProc => "mount(proc, /proc)",
+        ChildStage.PidnsMountDevpts => "mount(devpts, /dev/pts, newinstance)",
         ChildStage.PidnsSession => "setsid (a session of its own for the namespace's init)",
-        ChildStage.PidnsProcRule => "landlock_add_rule for the new /proc",
+        ChildStage.PidnsProcRule => "landlock_add_rule for the new /proc or /dev/pts",
         ChildStage.ContainmentForkCommand => "start the command under the init or relay",
         ChildStage.CgroupEnter => "write cgroup.procs (join the run's cgroup)",
         ChildStage.ContainmentDeathSignal => "prctl(PR_SET_PDEATHSIG) for the relay",

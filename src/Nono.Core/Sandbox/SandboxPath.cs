@@ -89,6 +89,9 @@ internal static class SandboxPath
 
     public static bool IsSame(string a, string b) => IsSameOrAncestor(a, b) && IsSameOrAncestor(b, a);
 
+    /// <summary>Where the host's devpts instance (every terminal of every user) is mounted.</summary>
+    public const string DevPts = "/dev/pts";
+
     /// <summary>Whether <paramref name="path"/> is /dev or below it.</summary>
     public static bool IsUnderDev(string path) => IsSameOrAncestor("/dev", path);
 

@@ -110,6 +110,7 @@ public static partial class SandboxPlanner
             problems.Add($"cannot identify a carved deny: {ex.Message}");
         }
 
+        grants = ScopeDevPts(grants, options, notes, scopedBy);
         LandlockFs handled = LandlockRights.FsRights(abi);
         List<LandlockPathRule> rules = [];
         foreach (FsGrant grant in grants)
