@@ -24,6 +24,11 @@ internal static partial class RollbackCommand
 
     internal static async Task<int> RestoreAsync(CliContext context, SnapshotSession session, int index, bool dryRun, bool json, CancellationToken cancellationToken)
     {
+        if (context.GetEnv(RestoreTestHooks.ProcLinkVariable) == "1")
+        {
+            RestoreTestHooks.LinkThroughProc();
+        }
+
         RollbackProgress? progress = RollbackProgress.ForTerminal(context);
         RestoreResult result = await session.RestoreAsync(index, dryRun, progress, cancellationToken);
         progress?.Clear();

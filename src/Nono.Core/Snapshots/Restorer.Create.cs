@@ -11,6 +11,9 @@ internal sealed partial class Restorer
     /// <summary>Test hook: runs after every object was verified and before the tree is touched.</summary>
     internal Action? AfterVerify { get; init; }
 
+    /// <summary>Test hook: runs when a root was refused after this restore created others, before it takes them back.</summary>
+    internal Action? BeforeTakeBack { get; init; }
+
     /// <summary>
     /// Overwrite decoded-again content when the creating thread releases it (on in debug builds, so every test restore
     /// checks it): content used after its release would then be written visibly wrong instead of silently right or,

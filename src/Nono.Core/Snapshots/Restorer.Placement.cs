@@ -38,9 +38,13 @@ internal sealed partial class Restorer
         string message = failure switch
         {
             { Syscall: { } call, Errno: not 0 } => $"{call} {where}: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(failure.Errno)}",
-            { Path: { Length: > 0 } shown } when failure.Message.Contains(shown, StringComparison.Ordinal) => failure.Message.Replace(shown, where, StringComparison.Ordinal),
+            { Path: { Length: > 0 } shown } when StartsWithName(failure.Message, shown) => where + failure.Message[shown.Length..], // the path only where it names the entry: a name like "a" occurs in the rest of the text too
             _ => $"{where}: {failure.Message}",
         };
         return new NonoException(failure.Code, message, where, failure.Syscall, failure.Errno, failure);
     }
+
+    /// <summary>Whether <paramref name="message"/> begins with <paramref name="name"/> as a whole word (followed by its end, a space or a colon).</summary>
+    private static bool StartsWithName(string message, string name) =>
+        message.StartsWith(name, StringComparison.Ordinal) && (message.Length == name.Length || message[name.Length] is ' ' or ':');
 }

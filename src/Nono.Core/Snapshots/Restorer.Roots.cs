@@ -19,7 +19,7 @@ internal sealed partial class Restorer
     /// scan, may since have been created and filled (the plan deletes nothing, so whatever was put there would stay
     /// and the restore would report success). Both are refused with nothing changed; a rerun plans from what is there.
     /// </summary>
-    private static void CheckRoots(List<(SafeFd Fd, RootPlan Plan)> roots)
+    private static void CheckRoots(List<(SafeFd Fd, RootPlan Plan)> roots, Action? beforeTakeBack)
     {
         foreach ((SafeFd fd, RootPlan plan) in roots)
         {
@@ -29,7 +29,7 @@ internal sealed partial class Restorer
             }
         }
 
-        List<string> made = []; // what this restore created, outermost first, so a refusal can take it back
+        List<MadeDirectory> made = []; // what this restore created, outermost first, so a refusal can take it back
         try
         {
             for (int r = 0; r < roots.Count; r++)
@@ -43,19 +43,17 @@ internal sealed partial class Restorer
         }
         catch (Exception ex) when (made.Count > 0 && ex is NonoException or IOException or UnauthorizedAccessException)
         {
+            beforeTakeBack?.Invoke();
             for (int i = made.Count - 1; i >= 0; i--)
             {
-                try
-                {
-                    Directory.Delete(made[i], recursive: false); // rmdir by path: an empty directory only (a symlink put at the path is unlinked, and a path component swapped for a symlink is followed)
-                }
-                catch (Exception removal) when (removal is IOException or UnauthorizedAccessException)
-                {
-                    continue; // not empty or not ours any more: leave it (its parents then stay too), the refusal below says what happened
-                }
+                _ = made[i].TryTakeBack(); // not empty, or not the directory made any more: it stays (its parents then stay too), the refusal below says what happened
             }
 
             throw;
+        }
+        finally
+        {
+            made.ForEach(m => m.Dispose());
         }
     }
 
@@ -87,44 +85,87 @@ internal sealed partial class Restorer
 
     /// <summary>
     /// Creates a root that was missing at plan time with an exclusive mkdir (its missing parents, which the caller
-    /// chose, as <see cref="Directory.CreateDirectory(string)"/> does) and opens it without following a symlink. It must
-    /// be empty and ours when opened: otherwise someone replaced it between the mkdir and the open.
+    /// chose, each with mkdirat in the one before) and opens it without following a symlink. It must be empty and ours
+    /// when opened: otherwise someone replaced it between the mkdir and the open.
     /// </summary>
-    private static SafeFd CreateRoot(string root, List<string> made)
+    private static SafeFd CreateRoot(string root, List<MadeDirectory> made)
     {
-        string parentPath = Path.GetDirectoryName(root) ?? "/";
         List<string> missingParents = [];
-        for (string? p = parentPath; p is not null && !Exists(p); p = Path.GetDirectoryName(p))
+        string existing = Path.GetDirectoryName(root) ?? "/";
+        for (; !Exists(existing) && Path.GetDirectoryName(existing) is { } up; existing = up)
         {
-            missingParents.Insert(0, p);
+            missingParents.Insert(0, existing);
         }
 
-        Directory.CreateDirectory(parentPath);
-        made.AddRange(missingParents);
-        using SafeFd parent = Fs.OpenDirectory(parentPath);
+        SafeFd parent = Fs.OpenDirectory(existing, followLast: missingParents.Count > 0); // a symlinked ancestor the caller chose is followed, as Directory.CreateDirectory did; the root's own parent is not
+        try
+        {
+            foreach (string missing in missingParents)
+            {
+                SafeFd next = MakeParent(parent, missing, made);
+                parent.Dispose();
+                parent = next;
+            }
+
+            return MakeRoot(parent, root, made);
+        }
+        finally
+        {
+            parent.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// A missing parent of a root, made in <paramref name="parent"/> and opened without following a symlink. One that
+    /// another process made meanwhile is used as <see cref="Directory.CreateDirectory(string)"/> used it, but not
+    /// recorded as ours, so a refusal never removes it.
+    /// </summary>
+    private static SafeFd MakeParent(SafeFd parent, string path, List<MadeDirectory> made)
+    {
+        string name = RawName.FromString(Path.GetFileName(path));
+        int errno = Fs.TryMkdirAt(parent, name, 0x1FF); // 0777 less the umask, as Directory.CreateDirectory
+        if (errno is not 0 and not (int)Interop.Errno.EEXIST)
+        {
+            throw Fs.Error("mkdirat", path, errno);
+        }
+
+        SafeFd fd = Fs.TryOpenAt(parent, name, Interop.O_RDONLY | Interop.O_DIRECTORY | Interop.O_NOFOLLOW, 0, out int openErrno) ?? throw Fs.Error("openat", path, openErrno);
+        FileStatus opened = Fs.Stat(fd);
+        if (errno == 0 && opened.Uid == Interop.Libc.geteuid())
+        {
+            made.Add(new MadeDirectory(path, Fs.OpenAt(parent, ".", Interop.O_PATH | Interop.O_DIRECTORY), name, opened));
+        }
+
+        return fd;
+    }
+
+    /// <summary>The root itself: made exclusively (or by an earlier root of this restore) and, when opened, empty but for what this restore made in it, and ours.</summary>
+    private static SafeFd MakeRoot(SafeFd parent, string root, List<MadeDirectory> made)
+    {
         string name = RawName.FromString(Path.GetFileName(root));
         int errno = Fs.TryMkdirAt(parent, name, 0x1FF); // as Directory.CreateDirectory: 0777 less the umask; a directory root's own mode is restored later
-        bool ours = errno == (int)Interop.Errno.EEXIST && made.Contains(root, StringComparer.Ordinal); // an earlier root of this restore made it (as its root or a parent)
-        if (errno == (int)Interop.Errno.EEXIST && !ours)
+        MadeDirectory? earlier = errno == (int)Interop.Errno.EEXIST ? made.Find(m => string.Equals(m.Path, root, StringComparison.Ordinal)) : null; // an earlier root of this restore made it (as its root or a parent)
+        if (errno == (int)Interop.Errno.EEXIST && earlier is null)
         {
             throw ChangedSincePlan(root, missingAtPlan: true);
         }
 
-        if (errno != 0 && !ours)
+        if (errno is not 0 and not (int)Interop.Errno.EEXIST)
         {
             throw Fs.Error("mkdirat", root, errno);
         }
 
-        if (!ours)
-        {
-            made.Add(root);
-        }
-
         SafeFd? fd = Fs.TryOpenAt(parent, name, Interop.O_RDONLY | Interop.O_DIRECTORY | Interop.O_NOFOLLOW, 0, out _);
-        if (fd is null || !HoldsOnlyWhatWeMade(fd, root, made) || Fs.Stat(fd).Uid != Interop.Libc.geteuid())
+        FileStatus opened = fd is null ? default : Fs.Stat(fd);
+        if (fd is null || !HoldsOnlyWhatWeMade(fd, root, made) || opened.Uid != Interop.Libc.geteuid() || (earlier is not null && !earlier.Is(opened)))
         {
             fd?.Dispose();
-            throw ChangedSincePlan(root, missingAtPlan: true);
+            throw ChangedSincePlan(root, missingAtPlan: true); // replaced between the mkdir and the open: not recorded, so never taken back
+        }
+
+        if (earlier is null)
+        {
+            made.Add(new MadeDirectory(root, Fs.OpenAt(parent, ".", Interop.O_PATH | Interop.O_DIRECTORY), name, opened));
         }
 
         return fd;
@@ -134,10 +175,10 @@ internal sealed partial class Restorer
     /// Whether the directory just created (or made earlier by this restore) holds nothing but the directories this
     /// restore made inside it (an earlier root's directory or missing parent): anything else was put there by another process.
     /// </summary>
-    private static bool HoldsOnlyWhatWeMade(SafeFd fd, string root, List<string> made)
+    private static bool HoldsOnlyWhatWeMade(SafeFd fd, string root, List<MadeDirectory> made)
     {
         HashSet<string> ourChildren = new(
-            made.Where(m => string.Equals(Path.GetDirectoryName(m), root, StringComparison.Ordinal)).Select(m => RawName.FromString(Path.GetFileName(m))),
+            made.Where(m => string.Equals(Path.GetDirectoryName(m.Path), root, StringComparison.Ordinal)).Select(m => RawName.FromString(Path.GetFileName(m.Path))),
             StringComparer.Ordinal);
         return Fs.ReadDirectory(fd).All(ourChildren.Contains);
     }

@@ -43,7 +43,7 @@ internal sealed partial class Restorer
             using SafeFd staging = Fs.OpenDirectory(stagingPath);
             Dictionary<string, StagedObject> staged = Stage(staging, roots.SelectMany(r => r.Plan.Files.Select(file => (r.Plan, file))), cancellationToken);
             AfterVerify?.Invoke();
-            CheckRoots(roots); // only now: a failed verify must leave even a deleted root absent
+            CheckRoots(roots, BeforeTakeBack); // only now: a failed verify must leave even a deleted root absent
             _totalSteps = roots.Sum(r => (long)r.Plan.Deletes.Count + r.Plan.Mkdirs.Count + r.Plan.Files.Count + r.Plan.Symlinks.Count + r.Plan.FileModes.Count);
             foreach ((SafeFd rootFd, RootPlan plan) in roots)
             {

@@ -59,6 +59,31 @@ internal static partial class Fs
         }
     }
 
+    /// <summary>The empty path AT_EMPTY_PATH takes (native and static, so it never moves).</summary>
+    private static readonly unsafe byte* s_empty = (byte*)NativeMemory.AllocZeroed(1);
+
+    [ThreadStatic]
+    private static int t_procErrno;
+
+    /// <summary>
+    /// After a call through /proc/self/fd failed: the descriptor to retry the same call on with AT_EMPTY_PATH when /proc
+    /// is missing or masked (ENOENT), else -1, so the retry fails with EBADF and <see cref="Failed"/> reports the
+    /// original errno. The retry changes the inode the descriptor holds, as the /proc link does; fchmodat2 needs Linux
+    /// 6.6 and utimensat's AT_EMPTY_PATH 5.8, older kernels report the retry's error.
+    /// </summary>
+    private static int ProcMissing(SafeFd fd)
+    {
+        t_procErrno = LastErrno;
+        return t_procErrno == (int)Interop.Errno.ENOENT ? fd.Fd : -1;
+    }
+
+    /// <summary>Whether the retry failed; its errno if /proc was missing (the retry was real), else the /proc call's.</summary>
+    private static bool Failed(int retry, out int errno)
+    {
+        errno = retry == 0 ? 0 : t_procErrno == (int)Interop.Errno.ENOENT ? LastErrno : t_procErrno;
+        return retry != 0;
+    }
+
     /// <summary>Sets permission bits and modification time on an O_PATH (or any) descriptor through its procfs link.</summary>
     public static unsafe void SetModeAndTime(SafeFd fd, uint mode, long? mtimeNs)
     {
@@ -66,9 +91,11 @@ internal static partial class Fs
         fixed (byte* p = z)
         {
             // SAFETY: z is pinned; /proc/self/fd/N resolves to the very inode fd refers to, so no path race.
-            if (Interop.Libc.fchmodat(Interop.AT_FDCWD, p, mode, 0) != 0)
+            // SAFETY (fallback): s_empty is a static NUL byte, the empty path AT_EMPTY_PATH takes.
+            if (Interop.Libc.fchmodat(Interop.AT_FDCWD, p, mode, 0) != 0
+                && Failed(Interop.Libc.syscall_fchmodat2(Interop.SYS_fchmodat2, ProcMissing(fd), s_empty, mode, Interop.AT_EMPTY_PATH), out int chmodErrno))
             {
-                throw Error("fchmodat", fd.ProcPath, LastErrno);
+                throw Error("fchmodat", fd.ProcPath, chmodErrno);
             }
 
             if (mtimeNs is long ns)
@@ -82,9 +109,10 @@ internal static partial class Fs
                 }
 
                 // SAFETY: times points at two stack timespecs, as utimensat requires.
-                if (Interop.Libc.utimensat(Interop.AT_FDCWD, p, times, 0) != 0)
+                if (Interop.Libc.utimensat(Interop.AT_FDCWD, p, times, 0) != 0
+                    && Failed(Interop.Libc.utimensat(ProcMissing(fd), s_empty, times, Interop.AT_EMPTY_PATH), out int timeErrno))
                 {
-                    throw Error("utimensat", fd.ProcPath, LastErrno);
+                    throw Error("utimensat", fd.ProcPath, timeErrno);
                 }
             }
 
@@ -165,9 +193,10 @@ internal static partial class Fs
         fixed (byte* p = z)
         {
             // SAFETY: z is pinned; /proc/self/fd/N names exactly the inode fd refers to.
-            if (Interop.Libc.fchownat(Interop.AT_FDCWD, p, uid, gid, 0) != 0)
+            if (Interop.Libc.fchownat(Interop.AT_FDCWD, p, uid, gid, 0) != 0
+                && Failed(Interop.Libc.fchownat(ProcMissing(fd), s_empty, uid, gid, Interop.AT_EMPTY_PATH), out int chownErrno))
             {
-                throw Error("fchownat", fd.ProcPath, LastErrno);
+                throw Error("fchownat", fd.ProcPath, chownErrno);
             }
 
             GC.KeepAlive(fd);

@@ -18,14 +18,14 @@ internal static partial class Fs
     public static NonoException Error(string syscall, string? path, int errno) =>
         new(NonoErrorCode.Io, $"{syscall} {path}: {Marshal.GetPInvokeErrorMessage(errno)}", path, syscall, errno);
 
-    /// <summary>Opens an absolute directory path given by the trusted caller; its last component must not be a symlink.</summary>
-    public static unsafe SafeFd OpenDirectory(string absolutePath)
+    /// <summary>Opens an absolute directory path given by the trusted caller; its last component must not be a symlink unless <paramref name="followLast"/>.</summary>
+    public static unsafe SafeFd OpenDirectory(string absolutePath, bool followLast = false)
     {
         byte[] z = RawName.ToZ(RawName.FromString(absolutePath));
         fixed (byte* p = z)
         {
             // SAFETY: z is pinned and NUL-terminated for the duration of the call.
-            int fd = Interop.Libc.openat(Interop.AT_FDCWD, p, Interop.O_RDONLY | Interop.O_DIRECTORY | Interop.O_NOFOLLOW | Interop.O_CLOEXEC, 0);
+            int fd = Interop.Libc.openat(Interop.AT_FDCWD, p, Interop.O_RDONLY | Interop.O_DIRECTORY | (followLast ? 0 : Interop.O_NOFOLLOW) | Interop.O_CLOEXEC, 0);
             return fd >= 0 ? new SafeFd(fd) : throw Error("open", absolutePath, LastErrno);
         }
     }

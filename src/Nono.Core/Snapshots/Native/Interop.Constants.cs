@@ -56,4 +56,7 @@ internal static partial class Interop
 
     /// <summary>openat2 uses the unified syscall table (437 on every architecture).</summary>
     internal const nint SYS_openat2 = 437;
+
+    /// <summary>fchmodat2 (Linux 6.6) takes AT_EMPTY_PATH, so it changes the mode of an O_PATH descriptor without /proc (452 on every architecture).</summary>
+    internal const nint SYS_fchmodat2 = 452;
 }

@@ -60,6 +60,9 @@ internal static partial class Interop
         [LibraryImport(Libraries.Libc, EntryPoint = "fchmodat", SetLastError = true)]
         internal static unsafe partial int fchmodat(int dirfd, byte* pathname, uint mode, int flags);
 
+        [LibraryImport(Libraries.Libc, EntryPoint = "syscall", SetLastError = true)]
+        internal static unsafe partial int syscall_fchmodat2(nint number, int dirfd, byte* pathname, uint mode, int flags);
+
         [LibraryImport(Libraries.Libc, EntryPoint = "utimensat", SetLastError = true)]
         internal static unsafe partial int utimensat(int dirfd, byte* pathname, timespec* times, int flags);
     }
