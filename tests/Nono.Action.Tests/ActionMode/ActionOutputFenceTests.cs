@@ -16,7 +16,7 @@ public sealed partial class ActionOutputFenceTests
         "echo 'text ##[add-mask]forged-legacy' >&2; " +
         "echo '  ::set-output name=artifact-dir::/etc' >&2; " +
         "printf '::abc::\\n::warning::forged-after-own-resume\\n'; " +
-        "dd if=/proc/self/fd/1 iflag=nonblock bs=64k count=1 of=stolen.txt 2>/dev/null || true; " +
+        "for f in /proc/self/fd/* /proc/[0-9]*/fd/*; do dd if=\"$f\" iflag=nonblock bs=64k count=1 2>/dev/null; done > stolen.txt || true; " +
         "echo pwned >> .github/workflows/ci.yml; " +
         "printf 'no newline at end ::add-mask::'";
 
@@ -43,7 +43,7 @@ public sealed partial class ActionOutputFenceTests
         // The command's text is shown (stderr too, on the same stream in its order), its unterminated last line kept apart.
         Assert.Contains("text ##[add-mask]forged-legacy", step.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("no newline at end ::add-mask::\n", step.StandardOutput, StringComparison.Ordinal);
-        // The command could not read the stop token back from its own stdout.
+        // The command could not read the stop token back from its own stdout or any descriptor it can reach.
         string token = runner.Commands.Single(c => c.Name == "stop-commands").Data;
         Assert.DoesNotContain(token, File.ReadAllText(Path.Combine(runner.Workspace, "stolen.txt")), StringComparison.Ordinal);
         // The verdict is nono's.
