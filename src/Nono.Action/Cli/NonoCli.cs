@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Nono.Action.ActionMode.Fence;
 using Nono.Core.Diagnostics;
 
 namespace Nono.Action.Cli;
@@ -18,6 +19,33 @@ internal static class NonoCli
     }
 
     public static int Run(string[] args, CliContext context)
+    {
+        if (!ReadForWorkflowCommands(args, context))
+        {
+            return RunCommandLine(args, context);
+        }
+
+        // The runner reads these streams for workflow commands (see CommandNeutralisingWriter), and anything that escapes
+        // is one line, never a multi-line crash report.
+        CommandNeutralisingWriter output = new(context.Output);
+        CommandNeutralisingWriter error = new(context.Error);
+        try
+        {
+            return RunCommandLine(args, context with { Output = output, Error = error });
+        }
+        catch (Exception ex)
+        {
+            error.WriteLine($"nono: internal error ({ex.GetType().Name}): {OneLine(ex.Message)}");
+            return ExitCodes.NonoError;
+        }
+        finally
+        {
+            output.Complete();
+            error.Complete();
+        }
+    }
+
+    private static int RunCommandLine(string[] args, CliContext context)
     {
         RootCommand root = Build(args, context);
         ParseResult parse = root.Parse(args);
@@ -64,6 +92,10 @@ internal static class NonoCli
             return ExitCodes.NonoError;
         }
     }
+
+    /// <summary>Action mode, and <c>nono review</c> in a workflow (it prints what an agent named its files).</summary>
+    private static bool ReadForWorkflowCommands(string[] args, CliContext context) =>
+        args is ["action", ..] || (args is ["review", ..] && context.GetEnv("GITHUB_ACTIONS") == "true");
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
 

@@ -35,6 +35,23 @@ internal static partial class ActionCommand
             }
 
             workflow.AddMask(secret);
+            // The proxy reads a built-in service's secret from that service's own variable; a secret mapped from another
+            // name moves there and leaves the sandbox's environment (the proxy gives the sandbox a phantom under the
+            // service's name instead).
+            if (Nono.Core.Proxy.BuiltinServices.Find(credential.Service) is { CredentialKey: { } key } service
+                && key.StartsWith("env://", StringComparison.Ordinal) && key[6..] is var serviceVariable
+                && serviceVariable != credential.EnvironmentVariable)
+            {
+                if (env.TryGetValue(serviceVariable, out string? other) && other.Length > 0 && other != secret)
+                {
+                    problems.Add($"input 'credentials': {service.Name}={credential.EnvironmentVariable}, but {serviceVariable} is also set to another value; unset one of them");
+                    continue;
+                }
+
+                env[serviceVariable] = secret;
+                env.Remove(credential.EnvironmentVariable);
+            }
+
             notes.Add($"{credential.Service}: the sandbox got a phantom token; the real {credential.EnvironmentVariable} stayed with the proxy.");
         }
 

@@ -1,9 +1,11 @@
 using System.CommandLine;
 using System.Runtime.Versioning;
 using Nono.Action.ActionMode;
+using Nono.Action.ActionMode.Fence;
 using Nono.Action.Cli;
 using Nono.Action.GitHub;
 using Nono.Core.Audit;
+using Nono.Core.Diagnostics;
 using Nono.Core.Sandbox;
 using Nono.Core.Snapshots;
 using Nono.Reports.Markdown;
@@ -30,7 +32,9 @@ internal static partial class ActionCommand
     private static async Task<int> RunAsync(CliContext context)
     {
         ForkSafety.ReexecIfNeeded();
-        WorkflowCommands workflow = new(context.Output);
+        // nono's own workflow commands bypass the neutralising writer NonoCli puts on action mode's output.
+        TextWriter commands = context.Output is CommandNeutralisingWriter neutralising ? neutralising.Raw : context.Output;
+        WorkflowCommands workflow = new(commands);
         (ActionInputs? inputs, IReadOnlyList<InputError> errors) = ActionInputsReader.Read(ActionInputsReader.Configuration(context.Environment));
         RunnerContext runner = RunnerContext.FromEnvironment(context.Environment);
         if (inputs is null)
@@ -69,8 +73,18 @@ internal static partial class ActionCommand
         }
 
         notes.Add("sudo and the Docker socket are unusable inside the sandbox (no_new_privs; UNIX-domain sockets denied).");
+        // Written before the command runs: the runner applies GITHUB_OUTPUT after the step's own output, so if nono dies before
+        // the real values are written, the gate still fails and the upload still points at nono's own folder.
+        string artifactName = ArtifactName(inputs, runner, sessionId);
+        WriteOutputs(runner, new Dictionary<string, string>
+        {
+            ["step-exit"] = "1",
+            ["artifact-name"] = artifactName,
+            ["artifact-dir"] = ArtifactDirectory(runner, sessionId),
+        });
         int exitCode;
         workflow.Group("nono: sandboxed command output");
+        ChildOutputFence fence = ChildOutputFence.Raise(commands);
         try
         {
             IReadOnlyList<string> args = RunArguments.For(inputs, runner, sessionId, signKey);
@@ -81,20 +95,21 @@ internal static partial class ActionCommand
         }
         finally
         {
+            fence.Lower();
             workflow.EndGroup();
-            await guard.RestoreAsync(CancellationToken.None);
         }
 
+        bool restoreFailed = !await RestoreCredentialsAsync(guard, workflow);
         bool required = inputs.Sign == SignMode.Keyless;
         bool signingFailed = keyless && !await SignKeylessAsync(context, workflow, stateRoot, sessionId, required, notes) && required;
-        return await ReportAsync(inputs, runner, context, workflow, stateRoot, sessionId, exitCode, notes, signingFailed);
+        return await ReportAsync(inputs, runner, context, workflow, stateRoot, sessionId, exitCode, notes, signingFailed || restoreFailed);
     }
 
     [SupportedOSPlatform("linux")]
     private static async Task<int> ReportAsync(
-        ActionInputs inputs, RunnerContext runner, CliContext context, WorkflowCommands workflow, string stateRoot, string sessionId, int exitCode, List<string> notes, bool signingFailed)
+        ActionInputs inputs, RunnerContext runner, CliContext context, WorkflowCommands workflow, string stateRoot, string sessionId, int exitCode, List<string> notes, bool nonoFailed)
     {
-        string artifactName = inputs.ArtifactName ?? $"nono-session-{runner.Job ?? "job"}-{sessionId}";
+        string artifactName = ArtifactName(inputs, runner, sessionId);
         if (inputs.Mode == ActionRunMode.Audit)
         {
             notes.Add("Audit mode: every host was reachable, only through nono's proxy, which recorded each one (metadata, link-local and unmapped private addresses stay refused).");
@@ -107,7 +122,7 @@ internal static partial class ActionCommand
         }
 
         string version = typeof(ActionCommand).Assembly.GetName().Version?.ToString() ?? "0";
-        string artifactDir = Path.Combine(runner.RunnerTemp, "nono-artifact-" + sessionId);
+        string artifactDir = ArtifactDirectory(runner, sessionId);
         string reportPath = SessionArtifact.Write(artifactDir, stateRoot, report, diff, version);
         if (inputs.Summary && runner.SummaryFile is not null)
         {
@@ -116,7 +131,7 @@ internal static partial class ActionCommand
 
         Annotate(workflow, report);
         bool gateFailed = Gate(inputs.FailOn, report);
-        int stepExit = exitCode != 0 ? exitCode : gateFailed || signingFailed ? ExitCodes.NonoError : 0;
+        int stepExit = exitCode != 0 ? exitCode : gateFailed || nonoFailed ? ExitCodes.NonoError : 0;
         if (gateFailed)
         {
             workflow.Error($"nono: violations at or above '{inputs.FailOn.ToString().ToLowerInvariant()}' fail this step ({report.Violations.Count} found)");
@@ -136,6 +151,31 @@ internal static partial class ActionCommand
             ["step-exit"] = stepExit.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         return stepExit;
+    }
+
+    private static string ArtifactName(ActionInputs inputs, RunnerContext runner, string sessionId) =>
+        inputs.ArtifactName ?? $"nono-session-{runner.Job ?? "job"}-{sessionId}";
+
+    /// <summary>The session folder the upload step takes; action.yml refuses any other path.</summary>
+    private static string ArtifactDirectory(RunnerContext runner, string sessionId) => Path.Combine(runner.RunnerTemp, "nono-artifact-" + sessionId);
+
+    /// <summary>
+    /// Puts the checkout token back. A failure (the command may have corrupted .git/config) is an error on the step, not
+    /// a crash: the report is still built. The backup stays in nono's state directory, which no sandbox is ever granted,
+    /// and the next run restores it.
+    /// </summary>
+    private static async Task<bool> RestoreCredentialsAsync(CheckoutCredentialGuard guard, WorkflowCommands workflow)
+    {
+        try
+        {
+            await guard.RestoreAsync(CancellationToken.None);
+            return true;
+        }
+        catch (Exception ex) when (ex is NonoException or IOException or UnauthorizedAccessException)
+        {
+            workflow.Error($"nono: restoring the checkout credentials in .git/config failed ({ex.Message}); the sandboxed command may have damaged .git/config");
+            return false;
+        }
     }
 
     private static bool Gate(FailOn failOn, SessionReport report) => failOn switch

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.Versioning;
 using Nono.Action.ActionMode;
+using Nono.Action.ActionMode.Fence;
 using Nono.Action.Cli;
 using Nono.Action.Review;
 using Nono.Core.Audit;
@@ -54,7 +55,7 @@ internal static partial class ReviewCommand
             foreach ((string part, IReadOnlyList<string> problems) in failed)
             {
                 context.Output.WriteLine($"  {part}");
-                problems.ToList().ForEach(p => context.Output.WriteLine($"      {Clean(p)}"));
+                problems.ToList().ForEach(p => context.Output.WriteLine($"      {CleanLine(p)}"));
             }
 
             context.Error.WriteLine($"nono: review failed: {string.Join(", ", failed.Select(f => f.Part))}");
@@ -69,10 +70,14 @@ internal static partial class ReviewCommand
             Changes = [.. changes.Select(c => new Nono.Reports.Model.FileChangeSummary(c.Path, Kind(c.Change), (c.AfterSize ?? 0) - (c.BeforeSize ?? 0), null))],
         };
         TerminalRenderer.Render(report, context.Output);
+        // In a workflow the diffs (the agent's file contents and names) are fenced off from the runner's command parser.
+        ChildOutputFence? fence = context.Output is CommandNeutralisingWriter workflowOutput ? ChildOutputFence.RaiseTextOnly(workflowOutput) : null;
         foreach (FileChangedEvent change in changes)
         {
             context.Output.Write(Clean(contents.Diff(change)));
         }
+
+        fence?.Lower();
 
         return checkout is null ? ExitCodes.Success : ApplyRollback(context, checkout, changes, contents);
     }
@@ -82,13 +87,13 @@ internal static partial class ReviewCommand
         IReadOnlyList<string> problems = CheckoutRollback.Check(checkout, changes, contents);
         if (problems.Count > 0)
         {
-            problems.ToList().ForEach(p => context.Output.WriteLine($"  cannot roll back {Clean(p)}"));
+            problems.ToList().ForEach(p => context.Output.WriteLine($"  cannot roll back {CleanLine(p)}"));
             context.Error.WriteLine($"nono: --apply refused: {checkout} does not hold what the session left ({problems.Count} problem(s)); nothing was changed");
             return ExitCodes.NonoError;
         }
 
         CheckoutRollback.Result result = CheckoutRollback.Apply(checkout, changes, contents);
-        result.LeftInPlace.ToList().ForEach(p => context.Output.WriteLine($"  kept non-empty directory {Clean(p)} (it holds files the session did not record)"));
+        result.LeftInPlace.ToList().ForEach(p => context.Output.WriteLine($"  kept non-empty directory {CleanLine(p)} (it holds files the session did not record)"));
         context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"rolled back in {checkout}: {result.Restored} restored, {result.Removed} removed"));
         return ExitCodes.Success;
     }
@@ -107,6 +112,9 @@ internal static partial class ReviewCommand
 
     /// <summary>Artifact text is untrusted: control characters other than newline and tab could drive the terminal.</summary>
     private static string Clean(string text) => new([.. text.Select(c => char.IsControl(c) && c is not ('\n' or '\t') ? '?' : c)]);
+
+    /// <summary>A name or message on one line: an agent can put a line break (and a workflow command after it) in a file name.</summary>
+    private static string CleanLine(string text) => new([.. text.Select(c => char.IsControl(c) ? '?' : c)]);
 
     /// <summary>The signed session must come from the repository and run the artifact was downloaded from (no replay).</summary>
     private static string? CheckRunner(SessionMetadata metadata, ReviewTarget target, FoundArtifact found)

@@ -53,6 +53,9 @@ internal sealed partial class ActionStep : IDisposable
     /// <summary>More job environment for the run step (e.g. the OIDC request variables of <c>id-token: write</c>).</summary>
     public Dictionary<string, string> JobEnvironment { get; } = [];
 
+    /// <summary>The workflow commands of the last run step that took effect on the simulated runner.</summary>
+    public IReadOnlyList<RunnerCommandLog.Command> Commands { get; private set; } = [];
+
     public string OutputFile => Path.Combine(RunnerTemp, "output");
 
     public string SummaryFile => Path.Combine(RunnerTemp, "summary.md");
@@ -81,7 +84,10 @@ internal sealed partial class ActionStep : IDisposable
         }
 
         ProcessResult step = await ProcessRunner.RunAsync("bash", ["-c", ((YamlScalarNode)runStep["run"]).Value!], User, env, Workspace, timeout: TimeSpan.FromMinutes(3));
-        Dictionary<string, string> outputs = File.Exists(OutputFile) ? ParseOutputs(File.ReadAllText(OutputFile)) : [];
+        // The runner reads both streams for commands; stdout and stderr are parsed apart, so a command stopped on one
+        // stream is not assumed stopped on the other.
+        Commands = [.. RunnerCommandLog.Parse(step.StandardOutput), .. RunnerCommandLog.Parse(step.StandardError)];
+        Dictionary<string, string> outputs = RunnerCommandLog.Outputs(Commands, File.Exists(OutputFile) ? ParseOutputs(File.ReadAllText(OutputFile)) : []);
         Dictionary<string, string> gateEnv = RunnerEnvironment();
         gateEnv["NONO_STEP_OUTCOME"] = step.ExitCode == 0 ? "success" : "failure";
         gateEnv["NONO_STEP_EXIT"] = outputs.GetValueOrDefault("step-exit", "");
