@@ -15,7 +15,7 @@ public sealed class ActionGitControlTests
         { TestUser.Current, "printf '#!/bin/sh\\nid\\n' > .git/hooks/post-checkout && chmod +x .git/hooks/post-checkout", ".git/hooks/post-checkout" },
         { TestUser.Nobody, "printf '#!/bin/sh\\nid\\n' > .git/hooks/post-checkout && chmod +x .git/hooks/post-checkout", ".git/hooks/post-checkout" },
         { TestUser.Current, "cp .git/config c && echo '[core]' >> c && echo ' hooksPath = /tmp' >> c && rm .git/config && mv c .git/config", ".git/config" },
-        { TestUser.Nobody, "echo 'gitdir-of-attacker' > .git/commondir", ".git/commondir" },
+        { TestUser.Nobody, "mkdir -p .git/info && echo '* filter=evil' > .git/info/attributes", ".git/info/attributes" },
     };
 
     [Theory]
@@ -33,7 +33,7 @@ public sealed class ActionGitControlTests
         Assert.Equal("1", outputs["step-exit"]);
         Assert.Contains($"::error title=nono.git-control-changed", step.StandardOutput, StringComparison.Ordinal);
         Assert.Contains(path, step.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains("git-control-changed", File.ReadAllText(runner.SummaryFile), StringComparison.Ordinal);
+        Assert.Contains("nono.git\\-control\\-changed", File.ReadAllText(runner.SummaryFile), StringComparison.Ordinal);
     }
 
     [Theory]
