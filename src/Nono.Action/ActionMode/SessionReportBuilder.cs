@@ -26,6 +26,8 @@ internal static class SessionReportBuilder
         }
 
         SnapshotDiff? diff = null;
+        string? incomplete = metadata is null ? "no session record was written"
+            : metadata.Status != SessionStatus.Completed ? "nono stopped before it recorded the end of the session" : null;
         string rollbackDir = Path.Combine(stateRoot, "rollbacks", sessionId);
         if (Directory.Exists(rollbackDir))
         {
@@ -34,7 +36,15 @@ internal static class SessionReportBuilder
             {
                 diff = await snapshots.DiffAsync(0, snapshots.Info.Snapshots.Count - 1, includeContent: true, cancellationToken);
             }
+            else
+            {
+                incomplete ??= "the final snapshot is missing, so the changes were not recorded";
+            }
         }
+
+        // An error like any other, so the gate, annotations, check run and SARIF all fail on it, not only the summary.
+        IEnumerable<ReportViolation> incompleteViolation = incomplete is null ? [] :
+            [new ReportViolation("nono.session-incomplete", Severity.Error, sessionId, $"session record incomplete: {incomplete}")];
 
         SessionReport report = new()
         {
@@ -46,7 +56,8 @@ internal static class SessionReportBuilder
             WeakerModes = weaker,
             ExitCode = exitCode,
             Duration = TimeSpan.FromMilliseconds(metadata?.DurationMs ?? 0),
-            Violations = [.. violations.Select(ToReport)],
+            Violations = [.. incompleteViolation, .. violations.Select(ToReport)],
+            Incomplete = incomplete,
             Network = [.. hosts.Select(h => new NetworkHostSummary(h.Key, h.Value.Allowed, h.Value.Denied))],
             SnapshotsEnabled = diff is not null,
             Changes = diff is null ? [] : [.. diff.Changes.Select(c => new FileChangeSummary(c.Path, Kind(c.Kind), c.SizeDelta, Excerpt(c.Diff)))],

@@ -55,6 +55,11 @@ internal static partial class ActionCommand
             notes.Add($"{credential.Service}: the sandbox got a phantom token; the real {credential.EnvironmentVariable} stayed with the proxy.");
         }
 
+        if (env.TryGetValue("NONO_SIGNING_KEY", out string? signingKey) && signingKey.Length > 0)
+        {
+            workflow.AddMask(signingKey); // line by line; nono run keeps the key itself out of the sandbox
+        }
+
         return env;
     }
 

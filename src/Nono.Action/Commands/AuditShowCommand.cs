@@ -67,6 +67,7 @@ internal static class AuditShowCommand
         ProcessStartedEvent p => $"process started: pid {p.Pid} {p.Executable}",
         ProcessExitedEvent p => $"process exited: pid {p.Pid} " + (p.Signal is int sig ? $"signal {sig}" : $"exit {p.ExitCode}"),
         FileChangedEvent c => $"file {c.Change.ToString().ToLowerInvariant()}: {c.Path}" + (c.Protected ? " (protected)" : ""),
+        GitControlChangedEvent g => $"git control file {g.Change.ToString().ToLowerInvariant()}: {g.Path}",
         PolicyWeakenedEvent w => $"policy weakened: {w.Setting} {w.From} -> {w.To}",
         SessionEndedEvent s => $"session ended: " + (s.Signal is int sig ? $"signal {sig}" : $"exit {s.ExitCode}") + $" after {s.DurationMs} ms",
         _ => e.GetType().Name,

@@ -171,7 +171,7 @@ internal sealed record SandboxInvocation(
         exitCode = 0;
         return new SandboxInvocation(
             plan,
-            new LaunchSpec { Command = command[0], Arguments = command[1..], Environment = ChildEnvironment(env, policy, context, verbose), WorkingDirectory = cwd },
+            new LaunchSpec { Command = command[0], Arguments = command[1..], Environment = ChildEnvironment(env, policy, context, verbose, SigningKeyVariable(parse.GetValue(options.AuditSignKey))), WorkingDirectory = cwd },
             policy,
             temp,
             command,
@@ -185,8 +185,15 @@ internal sealed record SandboxInvocation(
     }
 
     /// <summary>The environment the child gets: loader hooks and secrets stripped, profile settings applied.</summary>
-    private static Dictionary<string, string> ChildEnvironment(Dictionary<string, string> env, ResolvedPolicy policy, CliContext context, bool verbose)
+    private static Dictionary<string, string> ChildEnvironment(Dictionary<string, string> env, ResolvedPolicy policy, CliContext context, bool verbose, string? signingKeyVariable)
     {
+        // The audit signing key signs the session record after the command; the command must never hold it. Removed
+        // whatever its name, before the profile's allow_vars could bring it back (environment.set still applies).
+        if (signingKeyVariable is not null && env.Remove(signingKeyVariable) && verbose)
+        {
+            context.Error.WriteLine($"nono: environment: removed {signingKeyVariable} (audit signing key)");
+        }
+
         // The re-exec marker and the W^X switch belong to nono's own process, not to the sandboxed command.
         if (env.Remove(ForkSafety.ReexecMarkerVariable))
         {
@@ -210,6 +217,10 @@ internal sealed record SandboxInvocation(
 
         return new Dictionary<string, string>(sanitized.Environment, StringComparer.Ordinal);
     }
+
+    /// <summary>The variable an <c>env://VAR</c> signing key reference names; null for a file key or none.</summary>
+    private static string? SigningKeyVariable(string? reference) =>
+        reference is not null && reference.StartsWith("env://", StringComparison.Ordinal) ? reference["env://".Length..] : null;
 
     private static void Report(CliContext context, IEnumerable<string> problems)
     {

@@ -30,15 +30,42 @@ internal sealed class GitHubReporter(IGitHubClient client, string owner, string 
         return run.Id;
     }
 
-    /// <summary>Updates this job's comment (found by its marker) or creates it: one comment per job, not one per run.</summary>
+    /// <summary>
+    /// Updates this job's comment or creates it: one comment per job, not one per run. Only a comment by the token's own
+    /// identity counts as this job's: anyone can post the marker (a fake green report, or a comment nono cannot edit).
+    /// </summary>
     public async Task<long> UpsertPullRequestCommentAsync(int pullRequest, string marker, string body)
     {
+        string identity = await IdentityAsync();
         IReadOnlyList<IssueComment> comments = await client.Issue.Comment.GetAllForIssue(owner, repository, pullRequest);
-        IssueComment? mine = comments.FirstOrDefault(c => c.Body is not null && c.Body.StartsWith(marker, StringComparison.Ordinal));
-        IssueComment result = mine is null
-            ? await client.Issue.Comment.Create(owner, repository, pullRequest, body)
-            : await client.Issue.Comment.Update(owner, repository, mine.Id, body);
-        return result.Id;
+        IssueComment? mine = comments.LastOrDefault(c =>
+            string.Equals(c.User?.Login, identity, StringComparison.OrdinalIgnoreCase) && c.Body is not null && c.Body.StartsWith(marker, StringComparison.Ordinal));
+        if (mine is not null)
+        {
+            try
+            {
+                return (await client.Issue.Comment.Update(owner, repository, mine.Id, body)).Id;
+            }
+            catch (ApiException ex) when (ex.StatusCode is System.Net.HttpStatusCode.Forbidden or System.Net.HttpStatusCode.NotFound)
+            {
+                // Not editable after all (the identity was a guess, or the comment went): the verdict still gets posted.
+            }
+        }
+
+        return (await client.Issue.Comment.Create(owner, repository, pullRequest, body)).Id;
+    }
+
+    /// <summary>The login the token comments as: its user's, or github-actions[bot] for an installation token (GITHUB_TOKEN cannot read /user).</summary>
+    private async Task<string> IdentityAsync()
+    {
+        try
+        {
+            return (await client.User.Current()).Login;
+        }
+        catch (ApiException ex) when (ex.StatusCode is System.Net.HttpStatusCode.Forbidden or System.Net.HttpStatusCode.NotFound)
+        {
+            return "github-actions[bot]";
+        }
     }
 
     /// <summary>Uploads SARIF to code scanning (gzip, then base64, as the API requires).</summary>

@@ -17,6 +17,7 @@ internal sealed class RunRecording : IAsyncDisposable
     private readonly AuditSession? _audit;
     private readonly SnapshotSession? _snapshots;
     private readonly IReadOnlyDictionary<string, string> _environment;
+    private IReadOnlyDictionary<string, string>? _gitBefore;
     private bool _completed;
 
     private RunRecording(RecordingOptions options, AuditSession? audit, SnapshotSession? snapshots, IReadOnlyDictionary<string, string> environment)
@@ -81,7 +82,7 @@ internal sealed class RunRecording : IAsyncDisposable
             await snapshots.TakeSnapshotAsync("baseline", cancellationToken: cancellationToken);
         }
 
-        return new RunRecording(options, audit, snapshots, environment);
+        return new RunRecording(options, audit, snapshots, environment) { _gitBefore = audit is null ? null : GitFingerprint(options.WorkingDirectory, "before") };
     }
 
     /// <summary>
@@ -146,6 +147,12 @@ internal sealed class RunRecording : IAsyncDisposable
             return;
         }
 
+        foreach ((string path, string? before, string? after) in GitControlFiles.Changes(_gitBefore ?? new Dictionary<string, string>(), GitFingerprint(_options.WorkingDirectory, "after")))
+        {
+            AuditChange change = before is null ? AuditChange.Added : after is null ? AuditChange.Deleted : AuditChange.Modified;
+            await _audit.AppendAsync(new GitControlChangedEvent { Path = path, Change = change, Before = before, After = after }, cancellationToken);
+        }
+
         await _audit.CompleteAsync(new SessionEnd
         {
             ExitCode = exitCode,
@@ -156,6 +163,19 @@ internal sealed class RunRecording : IAsyncDisposable
         {
             using SigningKey key = SigningKey.Load(KeyRef.Parse(_options.SignKey, _options.WorkingDirectory), _environment);
             await AuditSigner.SignAsync(AuditRoot, _audit.SessionId, key, cancellationToken);
+        }
+    }
+
+    /// <summary>The git control files where the command ran; a failure to read them is recorded with its moment, so it always shows as a change.</summary>
+    private static IReadOnlyDictionary<string, string> GitFingerprint(string workingDirectory, string moment)
+    {
+        try
+        {
+            return GitControlFiles.Fingerprint(workingDirectory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Nono.Core.Diagnostics.NonoException)
+        {
+            return new Dictionary<string, string> { [".git"] = $"unreadable {moment} the run: {ex.Message}" };
         }
     }
 

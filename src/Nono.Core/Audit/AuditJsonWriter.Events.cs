@@ -45,6 +45,13 @@ internal static partial class AuditJsonWriter
                     w.WriteString("type"u8, "filesystem_observers"u8);
                     Observers(w, observers.Observers);
                     break;
+                case GitControlChangedEvent git:
+                    w.WriteString("type"u8, "git_control_changed"u8);
+                    w.WriteString("path"u8, git.Path);
+                    Enum(w, "change"u8, ChangeName(git.Change), (int)git.Change);
+                    Optional(w, "before"u8, git.Before);
+                    Optional(w, "after"u8, git.After);
+                    break;
                 case DnsTrapUnavailableEvent dns:
                     w.WriteString("type"u8, "dns_trap_unavailable"u8);
                     w.WriteString("reason"u8, dns.Reason);
@@ -87,17 +94,19 @@ internal static partial class AuditJsonWriter
         });
     }
 
+    private static string? ChangeName(FileChangeKind change) => change switch
+    {
+        FileChangeKind.Added => "added",
+        FileChangeKind.Modified => "modified",
+        FileChangeKind.Deleted => "deleted",
+        _ => null,
+    };
+
     private static void FileChanged(Utf8JsonWriter w, FileChangedEvent changed)
     {
         w.WriteString("type"u8, "file_changed"u8);
         w.WriteString("path"u8, changed.Path);
-        Enum(w, "change"u8, changed.Change switch
-        {
-            FileChangeKind.Added => "added",
-            FileChangeKind.Modified => "modified",
-            FileChangeKind.Deleted => "deleted",
-            _ => null,
-        }, (int)changed.Change);
+        Enum(w, "change"u8, ChangeName(changed.Change), (int)changed.Change);
         Optional(w, "before_digest"u8, changed.BeforeDigest);
         Optional(w, "after_digest"u8, changed.AfterDigest);
         Optional(w, "before_size"u8, changed.BeforeSize);

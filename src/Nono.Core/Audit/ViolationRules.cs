@@ -14,6 +14,9 @@ public static class ViolationRules
     /// <summary>A protected path (workflow, instruction or policy file) changed.</summary>
     public const string ProtectedPathChanged = "protected-path-changed";
 
+    /// <summary>A git control file (config, hooks, ...) changed: git run after the session could run the agent's code.</summary>
+    public const string GitControlChanged = "git-control-changed";
+
     /// <summary>The session ran with weaker protection than the default.</summary>
     public const string PolicyWeakened = "policy-weakened";
 
@@ -29,6 +32,9 @@ public static class ViolationRules
                 + (f.Mechanism is null ? "" : $" [seen by {f.Mechanism}]"), seq),
         FileChangedEvent { Protected: true } c => new AuditViolation(
             ProtectedPathChanged, ViolationSeverity.High, c.Path, $"protected path {c.Path} {c.Change.ToString().ToLowerInvariant()}", seq),
+        GitControlChangedEvent g => new AuditViolation(
+            GitControlChanged, ViolationSeverity.High, g.Path,
+            $"git control file {g.Path} {g.Change.ToString().ToLowerInvariant()}: git run after the session would read it", seq),
         PolicyWeakenedEvent w => new AuditViolation(
             PolicyWeakened, ViolationSeverity.High, w.Setting,
             $"{w.Setting} weakened from {w.From ?? "?"} to {w.To ?? "?"}" + (w.Reason is null ? "" : $" ({w.Reason})"), seq),

@@ -43,7 +43,7 @@ public static class EnvironmentSanitizer
     private static readonly string[] s_secretPatterns =
     [
         "*_TOKEN", "*_TOKEN_*", "*_SECRET", "*_SECRET_*", "*_PASSWORD", "*_PASSWD", "*_PASS", "*_API_KEY", "*_APIKEY",
-        "*_PRIVATE_KEY", "*_SECRET_KEY", "*_ACCESS_KEY", "*_CREDENTIALS", "*_AUTH_TOKEN", "TOKEN", "SECRET", "PASSWORD", "API_KEY",
+        "*_PRIVATE_KEY", "*_PRIVATE_KEY_*", "*_PRIVKEY", "*_SIGNING_KEY", "*_SIGNING_KEY_*", "*_SECRET_KEY", "*_ACCESS_KEY", "*_CREDENTIALS", "*_AUTH_TOKEN", "TOKEN", "SECRET", "PASSWORD", "API_KEY", "PRIVATE_KEY", "SIGNING_KEY",
     ];
 
     /// <summary>Classifies one variable name; null when it is kept.</summary>

@@ -19,7 +19,7 @@ public static class JobSummaryRenderer
             new("verdict", Verdict(report), Essential: true),
             new("weaker enforcement", WeakerModes(report), Essential: true),
             new("overview", Overview(report)),
-            new("violations", Violations(report)),
+            new("violations", Violations(report, maxBytes / 2), Essential: true),
             new("network", Network(report)),
             new("proposed network policy", NetworkProposalSection.Render(report)),
             new("signature", Signature(report)),
@@ -34,6 +34,12 @@ public static class JobSummaryRenderer
     {
         int errors = r.Violations.Count(v => v.Severity == Severity.Error);
         int warnings = r.Violations.Count(v => v.Severity == Severity.Warning);
+        if (r.Incomplete is not null)
+        {
+            // Whatever the counts say, they cover only what was recorded: never green.
+            return $"## 🔴 nono sandbox: session record incomplete: {MarkdownText.Inline(r.Incomplete)}\n";
+        }
+
         string icon = errors > 0 ? "🔴" : warnings > 0 ? "🟡" : "🟢";
         string result = r.ExitCode == 0 ? "succeeded" : $"exited with {r.ExitCode.ToString(CultureInfo.InvariantCulture)}";
         return $"## {icon} nono sandbox: command {result}, {Count(errors, "error")}, {Count(warnings, "warning")}\n";
@@ -54,8 +60,8 @@ public static class JobSummaryRenderer
     private static string Overview(SessionReport r)
     {
         StringBuilder sb = new("| | |\n|---|---|\n");
-        Row(sb, "Command", MarkdownText.Code(r.Command));
-        Row(sb, "Profile", MarkdownText.Code(r.Profile));
+        Row(sb, "Command", MarkdownText.CellCode(r.Command));
+        Row(sb, "Profile", MarkdownText.CellCode(r.Profile));
         string tier = MarkdownText.Inline(r.EnforcementTier);
         if (r.LandlockAbi is int abi)
         {
@@ -65,16 +71,21 @@ public static class JobSummaryRenderer
         Row(sb, "Enforcement", tier);
         Row(sb, "Exit code", r.ExitCode.ToString(CultureInfo.InvariantCulture));
         Row(sb, "Duration", r.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s");
-        Row(sb, "Session", MarkdownText.Code(r.SessionId));
+        Row(sb, "Session", MarkdownText.CellCode(r.SessionId));
         if (r.ArtifactName is not null)
         {
-            Row(sb, "Artifact", MarkdownText.Code(r.ArtifactName));
+            Row(sb, "Artifact", MarkdownText.CellCode(r.ArtifactName));
         }
 
         return sb.ToString();
     }
 
-    private static string Violations(SessionReport r)
+    /// <summary>
+    /// The violations table within <paramref name="budgetBytes"/>: errors first (a stable sort keeps their order), so
+    /// the rows that fail the gate (a changed workflow among hundreds of denials) are the last to go; the rest is
+    /// counted in a final "… N more" row.
+    /// </summary>
+    private static string Violations(SessionReport r, int budgetBytes)
     {
         if (r.Violations.Count == 0)
         {
@@ -82,18 +93,34 @@ public static class JobSummaryRenderer
         }
 
         StringBuilder sb = new("### Violations\n| Severity | Rule | Subject | Evidence |\n|---|---|---|---|\n");
-        foreach (ReportViolation v in r.Violations.OrderByDescending(v => v.Severity))
+        ReportViolation[] ordered = [.. r.Violations.OrderByDescending(v => v.Severity)];
+        int used = Encoding.UTF8.GetByteCount(sb.ToString()) + 200; // room for the "more" row
+        for (int i = 0; i < ordered.Length; i++)
         {
-            string subject = MarkdownText.Inline(v.Subject);
-            if (v.File is not null)
+            string row = ViolationRow(ordered[i]);
+            used += Encoding.UTF8.GetByteCount(row);
+            if (used > budgetBytes)
             {
-                subject += $" ({MarkdownText.Inline(v.File)}{(v.Line is int line ? ":" + line.ToString(CultureInfo.InvariantCulture) : "")})";
+                int errors = ordered.Skip(i).Count(v => v.Severity == Severity.Error);
+                sb.Append(CultureInfo.InvariantCulture, $"| … | | {ordered.Length - i} more ({errors} errors) | the session artifact has all of them |\n");
+                break;
             }
 
-            sb.Append(CultureInfo.InvariantCulture, $"| {v.Severity} | {MarkdownText.Inline(v.RuleId)} | {subject} | {MarkdownText.Inline(v.Evidence)} |\n");
+            sb.Append(row);
         }
 
         return sb.ToString();
+    }
+
+    private static string ViolationRow(ReportViolation v)
+    {
+        string subject = MarkdownText.Inline(v.Subject);
+        if (v.File is not null)
+        {
+            subject += $" ({MarkdownText.Inline(v.File)}{(v.Line is int line ? ":" + line.ToString(CultureInfo.InvariantCulture) : "")})";
+        }
+
+        return $"| {v.Severity} | {MarkdownText.Inline(v.RuleId)} | {subject} | {MarkdownText.Inline(v.Evidence)} |\n";
     }
 
     private static string Network(SessionReport r)
@@ -116,7 +143,8 @@ public static class JobSummaryRenderer
     {
         if (!r.SnapshotsEnabled)
         {
-            return withDiffs ? "" : "### Changed files\nSnapshots were off: changes were not recorded.\n";
+            string why = r.Incomplete is null ? "Snapshots were off: changes were not recorded." : "Unknown: the session record is incomplete.";
+            return withDiffs ? "" : $"### Changed files\n{why}\n";
         }
 
         if (withDiffs)

@@ -5,9 +5,13 @@ namespace Nono.Reports.Markdown;
 /// <summary>Escaping for untrusted text placed into GitHub-flavoured Markdown.</summary>
 public static class MarkdownText
 {
+    private const char WordJoiner = '\u2060';
+
     /// <summary>
     /// Escapes text for inline use (also inside table cells): Markdown punctuation is backslash-escaped,
-    /// HTML-significant characters become entities, <c>@</c> cannot form a mention, and line breaks become spaces.
+    /// HTML-significant characters become entities, line breaks become spaces, and mentions and issue references
+    /// cannot form: GitHub resolves <c>@team</c>, <c>#1</c>, <c>org/repo#1</c> and <c>GH-1</c> in the rendered text, so an
+    /// entity or a backslash is not enough; a word joiner (U+2060) after <c>@</c>, <c>#</c> and <c>GH-</c> breaks them.
     /// </summary>
     public static string Inline(string? text)
     {
@@ -17,20 +21,25 @@ public static class MarkdownText
         }
 
         StringBuilder sb = new(text.Length + 8);
-        foreach (char c in text)
+        for (int i = 0; i < text.Length; i++)
         {
+            char c = text[i];
             switch (c)
             {
+                case '@': sb.Append("&#64;").Append(WordJoiner); break;
+                case '#': sb.Append("\\#").Append(WordJoiner); break;
+                case '-' when i >= 2 && (text[i - 1] is 'H' or 'h') && (text[i - 2] is 'G' or 'g'):
+                    sb.Append("\\-").Append(WordJoiner);
+                    break;
                 case '&': sb.Append("&amp;"); break;
                 case '<': sb.Append("&lt;"); break;
                 case '>': sb.Append("&gt;"); break;
                 case '"': sb.Append("&quot;"); break;
-                case '@': sb.Append("&#64;"); break;
                 case '|': sb.Append("&#124;"); break;
                 case '\r':
                 case '\n':
                 case '\t': sb.Append(' '); break;
-                case '\\' or '`' or '*' or '_' or '{' or '}' or '[' or ']' or '(' or ')' or '#' or '+' or '-' or '!' or '~':
+                case '\\' or '`' or '*' or '_' or '{' or '}' or '[' or ']' or '(' or ')' or '+' or '-' or '!' or '~':
                     sb.Append('\\').Append(c);
                     break;
                 default:
@@ -60,10 +69,23 @@ public static class MarkdownText
         return $"{fence}{language}\n{text.TrimEnd('\n')}\n{fence}\n";
     }
 
+    /// <summary>
+    /// Inline code inside a table cell: GitHub splits a row at every unescaped <c>|</c> before it reads code spans, so
+    /// each one is escaped (the table parser removes the backslash again).
+    /// </summary>
+    public static string CellCode(string text) => Code(text, inTable: true);
+
     /// <summary>Inline code for untrusted text, with a delimiter the text cannot close.</summary>
-    public static string Code(string text)
+    public static string Code(string text) => Code(text, inTable: false);
+
+    private static string Code(string text, bool inTable)
     {
         string flat = text.ReplaceLineEndings(" ");
+        if (inTable)
+        {
+            flat = flat.Replace("|", "\\|", StringComparison.Ordinal);
+        }
+
         int longest = 0;
         int run = 0;
         foreach (char c in flat)

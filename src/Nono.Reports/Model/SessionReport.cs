@@ -51,6 +51,9 @@ public sealed record SessionReport
     /// <summary>Name of the uploaded session artifact, when there is one.</summary>
     public string? ArtifactName { get; init; }
 
+    /// <summary>Why the session record is incomplete (not completed, final snapshot missing); null when complete.</summary>
+    public string? Incomplete { get; init; }
+
     /// <summary>Facts the reader must know, e.g. "the checkout token was hidden from the sandbox".</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 }

@@ -76,7 +76,7 @@ public static class SarifRenderer
                 w.WriteStartObject();
                 w.WriteStartObject("physicalLocation");
                 w.WriteStartObject("artifactLocation");
-                w.WriteString("uri", v.File);
+                w.WriteString("uri", RelativeUri(v.File));
                 w.WriteString("uriBaseId", "%SRCROOT%");
                 w.WriteEndObject();
                 w.WriteStartObject("region");
@@ -99,4 +99,10 @@ public static class SarifRenderer
         Severity.Warning => "warning",
         _ => "note",
     };
+
+    /// <summary>
+    /// A relative URI reference for a repository path: each segment percent-encoded (RFC 3986), so '#', '?', '%' and
+    /// spaces in a file name are not read as a fragment, a query or an escape.
+    /// </summary>
+    internal static string RelativeUri(string path) => string.Join('/', path.Split('/').Select(Uri.EscapeDataString));
 }

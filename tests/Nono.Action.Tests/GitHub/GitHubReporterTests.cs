@@ -49,6 +49,29 @@ public sealed class GitHubReporterTests
         Assert.Equal(marker + "\nrun 2", comments.Single(c => c["id"]!.GetValue<long>() == first)["body"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("octo-bot")]
+    public async Task UpsertComment_ForeignCommentWithTheMarker_IsNeitherUpdatedNorTrusted(string? tokenLogin)
+    {
+        await using FakeGitHubServer github = new() { TokenLogin = tokenLogin };
+        string marker = "<!-- nono-sandbox:ci.yml/agent -->";
+        long fake = github.AddComment(7, marker + "\n## 🟢 all clean (fake)", login: "pr-author");
+        GitHubReporter reporter = new(GitHubClientFactory.Create(github.BaseAddress, s_token), "o", "r");
+
+        long first = await reporter.UpsertPullRequestCommentAsync(7, marker, marker + "\nrun 1");
+        long second = await reporter.UpsertPullRequestCommentAsync(7, marker, marker + "\nrun 2");
+
+        Assert.NotEqual(fake, first);
+        Assert.Equal(first, second); // the token's own comment is found and updated on the next run
+        List<JsonObject> comments = github.Comments[7];
+        Assert.Equal(marker + "\n## 🟢 all clean (fake)", comments.Single(c => c["id"]!.GetValue<long>() == fake)["body"]!.GetValue<string>());
+        JsonObject mine = comments.Single(c => c["id"]!.GetValue<long>() == first);
+        Assert.Equal(marker + "\nrun 2", mine["body"]!.GetValue<string>());
+        Assert.Equal(github.TokenIdentity, mine["user"]!["login"]!.GetValue<string>());
+        Assert.DoesNotContain(github.Requests, r => r.Method == "PATCH" && r.Path.EndsWith("/" + fake, StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task UploadSarif_SendsGzipBase64ThatDecodesToTheLog()
     {

@@ -46,6 +46,12 @@ public sealed class EnvironmentSanitizerTests
     [InlineData("MY_SECRET", RemovalReason.SecretName)]
     [InlineData("MY_SECRET_VALUE", RemovalReason.SecretName)]
     [InlineData("SIGNING_PRIVATE_KEY", RemovalReason.SecretName)]
+    [InlineData("NONO_SIGNING_KEY", RemovalReason.SecretName)]
+    [InlineData("COSIGN_SIGNING_KEY_PEM", RemovalReason.SecretName)]
+    [InlineData("SIGNING_KEY", RemovalReason.SecretName)]
+    [InlineData("PRIVATE_KEY", RemovalReason.SecretName)]
+    [InlineData("DEPLOY_PRIVATE_KEY_B64", RemovalReason.SecretName)]
+    [InlineData("SSH_PRIVKEY", RemovalReason.SecretName)]
     [InlineData("my_lowercase_token", RemovalReason.SecretName)]
     [InlineData("SSH_AUTH_SOCK", RemovalReason.SecretName)]
     public void Classify_HooksAndSecrets_AreStripped(string name, RemovalReason reason)
@@ -65,6 +71,8 @@ public sealed class EnvironmentSanitizerTests
     [InlineData("TOKENIZER_PARALLELISM")]
     [InlineData("PASSWORD_STORE_DIR")]
     [InlineData("NODE_ENV")]
+    [InlineData("SIGNING_KEY_ID")]
+    [InlineData("GPG_SIGNING_KEYRING_DIR")]
     public void Classify_OrdinaryVariables_AreKept(string name)
     {
         Assert.Null(EnvironmentSanitizer.Classify(name));

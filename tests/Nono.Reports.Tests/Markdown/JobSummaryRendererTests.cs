@@ -29,9 +29,71 @@ public sealed class JobSummaryRendererTests
         string markdown = JobSummaryRenderer.Render(SampleReports.Hostile());
 
         Assert.DoesNotContain("<script>", markdown);
-        Assert.DoesNotContain("@admin", markdown);
         Assert.DoesNotContain("evil.example|com", markdown);
         Assert.Contains("evil.example&#124;com", markdown);
+        AssertNoMentionOrReference(markdown);
+    }
+
+    [Fact]
+    public void Render_MentionsAndIssueReferences_DoNotResolveOnceRendered()
+    {
+        SessionReport report = SampleReports.Clean() with
+        {
+            Changes = [new FileChangeSummary("@myorg/security-team org/repo#1 #22 GH-3 gh-4", FileChangeKind.Created, 1, null)],
+            Violations = [new ReportViolation("nono.x", Severity.Error, "@admin", "see #5 and other/repo#6")],
+        };
+
+        string summary = JobSummaryRenderer.Render(report);
+        string comment = PullRequestCommentRenderer.Render(report, "job");
+
+        AssertNoMentionOrReference(summary);
+        AssertNoMentionOrReference(comment);
+        Assert.Contains("security", summary, StringComparison.Ordinal); // the text is still shown
+    }
+
+    [Fact]
+    public void Render_IncompleteSession_IsRedAndDoesNotBlameSnapshots()
+    {
+        string markdown = JobSummaryRenderer.Render(SampleReports.Clean() with { Incomplete = "the final snapshot is missing", SnapshotsEnabled = false });
+
+        Assert.StartsWith("## 🔴 nono sandbox: session record incomplete: the final snapshot is missing", markdown, StringComparison.Ordinal);
+        Assert.DoesNotContain("🟢", markdown, StringComparison.Ordinal);
+        Assert.DoesNotContain("Snapshots were off", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_ManyDenials_KeepEveryErrorRowAndCountTheRest()
+    {
+        ReportViolation[] denials = [.. Enumerable.Range(0, 2000).Select(i => new ReportViolation("nono.network-denied", Severity.Warning, $"host{i}.example:443", "CONNECT denied by policy"))];
+        ReportViolation workflow = new("nono.protected-path-changed", Severity.Error, ".github/workflows/ci.yml", "protected path modified", ".github/workflows/ci.yml");
+        SessionReport report = SampleReports.Clean() with { Violations = [.. denials, workflow] };
+
+        string markdown = JobSummaryRenderer.Render(report, maxBytes: PullRequestCommentRenderer.CommentLimitBytes);
+
+        Assert.True(Encoding.UTF8.GetByteCount(markdown) <= PullRequestCommentRenderer.CommentLimitBytes);
+        Assert.Contains("| Error | nono.protected\\-path\\-changed | .github/workflows/ci.yml", markdown, StringComparison.Ordinal);
+        Assert.Matches(@"\| … \| \| [0-9]+ more \(0 errors\) \|", markdown);
+        Assert.Contains("host0.example", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_PipeInACodeSpanInATableCell_IsEscaped()
+    {
+        string markdown = JobSummaryRenderer.Render(SampleReports.Clean() with { Command = "a | b" });
+
+        Assert.Contains("| Command | `a \\| b` |", markdown, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// What GitHub's mention and reference resolution sees: the rendered text, with entities decoded and escapes gone.
+    /// (The old check for a literal "@admin" passed while "&amp;#64;admin" still rendered as a mention.)
+    /// </summary>
+    private static void AssertNoMentionOrReference(string markdown)
+    {
+        string rendered = System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Replace(markdown, @"\\(\p{P}|\p{S})", "$1"));
+        Assert.DoesNotMatch(@"@[A-Za-z0-9]", rendered);
+        Assert.DoesNotMatch(@"#[0-9]", rendered);
+        Assert.DoesNotMatch(@"(?i)GH-[0-9]", rendered);
     }
 
     [Fact]

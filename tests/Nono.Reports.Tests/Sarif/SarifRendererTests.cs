@@ -32,6 +32,22 @@ public sealed class SarifRendererTests
     }
 
     [Fact]
+    public void Render_FileNameWithUriSyntax_IsPercentEncodedPerSegment()
+    {
+        Nono.Reports.Model.SessionReport report = SampleReports.Clean() with
+        {
+            Violations = [new Nono.Reports.Model.ReportViolation("nono.x", Nono.Reports.Model.Severity.Error, "s", "e", "dir #1/50% a?b.yml")],
+        };
+
+        using JsonDocument doc = JsonDocument.Parse(SarifRenderer.Render(report, "0.1.0"));
+
+        string uri = doc.RootElement.GetProperty("runs")[0].GetProperty("results")[0].GetProperty("locations")[0]
+            .GetProperty("physicalLocation").GetProperty("artifactLocation").GetProperty("uri").GetString()!;
+        Assert.Equal("dir%20%231/50%25%20a%3Fb.yml", uri);
+        Assert.Equal("dir #1/50% a?b.yml", Uri.UnescapeDataString(uri));
+    }
+
+    [Fact]
     public void Render_NoViolations_HasEmptyResults()
     {
         using JsonDocument doc = JsonDocument.Parse(SarifRenderer.Render(SampleReports.Clean(), "0.1.0"));

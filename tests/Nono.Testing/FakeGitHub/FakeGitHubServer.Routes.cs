@@ -15,6 +15,15 @@ public sealed partial class FakeGitHubServer
         _requests.Enqueue(new RecordedRequest(request.HttpMethod, path + request.Url.Query, request.Headers["Authorization"], request.Headers["Accept"], body));
         HttpListenerResponse response = context.Response;
 
+        if (request.HttpMethod == "GET" && path == "/user")
+        {
+            // An installation token (GITHUB_TOKEN) cannot read /user; a personal token reads its own login.
+            await WriteAsync(response, TokenLogin is null ? 403 : 200, TokenLogin is null
+                ? new JsonObject { ["message"] = "Resource not accessible by integration" }
+                : new JsonObject { ["login"] = TokenLogin, ["id"] = 583231, ["type"] = "User" });
+            return;
+        }
+
         Match m = RepoPath().Match(path);
         if (!m.Success)
         {
@@ -105,7 +114,7 @@ public sealed partial class FakeGitHubServer
     private (int, JsonNode?, string?) CreateComment(long issue, string body)
     {
         long id = NextId();
-        JsonObject comment = Comment(id, body, "github-actions[bot]");
+        JsonObject comment = Comment(id, body, TokenIdentity);
         Comments.GetOrAdd(issue, _ => []).Add(comment);
         return (201, comment.DeepClone(), null);
     }
@@ -116,6 +125,11 @@ public sealed partial class FakeGitHubServer
         if (comment is null)
         {
             return (404, new JsonObject { ["message"] = "Not Found" }, null);
+        }
+
+        if (comment["user"]!["login"]!.GetValue<string>() != TokenIdentity)
+        {
+            return (403, new JsonObject { ["message"] = "Resource not accessible by integration" }, null); // not the token's own comment
         }
 
         comment["body"] = body;

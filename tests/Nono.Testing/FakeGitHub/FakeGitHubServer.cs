@@ -31,6 +31,12 @@ public sealed partial class FakeGitHubServer : IAsyncDisposable
 
     public IReadOnlyCollection<RecordedRequest> Requests => [.. _requests];
 
+    /// <summary>The login of the token's own user (a personal token); null plays an installation token (GITHUB_TOKEN).</summary>
+    public string? TokenLogin { get; set; }
+
+    /// <summary>Who the token's comments are by.</summary>
+    public string TokenIdentity => TokenLogin ?? "github-actions[bot]";
+
     /// <summary>Comments per issue number.</summary>
     public ConcurrentDictionary<long, List<JsonObject>> Comments { get; } = new();
 

@@ -32,6 +32,7 @@ internal sealed class AotOctokitSerializer : IJsonSerializer
         {
             Type t when t == typeof(IssueComment) => ToComment(Parse(json, s_json.CommentDto)),
             Type t when t == typeof(List<IssueComment>) || t == typeof(IReadOnlyList<IssueComment>) => Parse(json, s_json.ListCommentDto).Select(ToComment).ToList(),
+            Type t when t == typeof(User) => ToUser(Parse(json, s_json.UserDto)),
             Type t when t == typeof(CheckRun) => ToCheckRun(Parse(json, s_json.CheckRunDto)),
             Type t when t == typeof(ListArtifactsResponse) => ToArtifacts(Parse(json, s_json.ArtifactListDto)),
             Type t when t == typeof(SarifUploadResponse) => Parse(json, s_json.SarifUploadResponse),

@@ -5,6 +5,7 @@ namespace Nono.Action.GitHub.Api;
 /// <summary>Source-generated JSON for the GitHub REST shapes nono sends and reads (snake_case, like the API).</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(CommentDto))]
+[JsonSerializable(typeof(UserDto))]
 [JsonSerializable(typeof(List<CommentDto>))]
 [JsonSerializable(typeof(BodyDto))]
 [JsonSerializable(typeof(CheckRunDto))]

@@ -15,6 +15,7 @@ namespace Nono.Core.Audit.Events;
 [JsonDerivedType(typeof(ProcessStartedEvent), "process_started")]
 [JsonDerivedType(typeof(ProcessExitedEvent), "process_exited")]
 [JsonDerivedType(typeof(FileChangedEvent), "file_changed")]
+[JsonDerivedType(typeof(GitControlChangedEvent), "git_control_changed")]
 [JsonDerivedType(typeof(PolicyWeakenedEvent), "policy_weakened")]
 [JsonDerivedType(typeof(SessionEndedEvent), "session_ended")]
 public abstract record AuditEvent
