@@ -26,4 +26,10 @@ public sealed record EnforcementOptions
     /// session (setsid would take the terminal from interactive programs), so it no longer scopes signals.
     /// </summary>
     public bool TerminalAttached { get; init; }
+
+    /// <summary>
+    /// Whether the command would run as root outside a user namespace of nono's (any tier but the netns one): it then loses
+    /// every capability at exec unless <see cref="WeakerMode.RootCapabilities"/> is allowed.
+    /// </summary>
+    public bool RunsAsRoot { get; init; } = OperatingSystem.IsLinux() && Interop.Interop.GetUid() == 0;
 }
