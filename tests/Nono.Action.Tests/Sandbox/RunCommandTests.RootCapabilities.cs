@@ -6,14 +6,14 @@ namespace Nono.Action.Tests.Sandbox;
 public sealed partial class RunCommandTests
 {
     /// <summary>
-    /// Reads /proc/&lt;argv[1]&gt;/environ (nono's parent shell, which holds the secret), prints the command's effective
+    /// Reads /proc/&lt;argv[1]&gt;/environ (nono's parent shell, which holds the secret variable argv[3]), prints the command's effective
     /// capabilities, then does legitimate work: writes the granted file argv[2] from a child process.
     /// </summary>
     private const string RootProbe = """
         import os, subprocess, sys
         try:
             data = open(f"/proc/{sys.argv[1]}/environ", "rb").read()
-            print("environ", "secret-visible" if os.environ["PROBE_SECRET_NAME"].encode() in data else "read-no-secret")
+            print("environ", "secret-visible" if (sys.argv[3] + "=").encode() in data else "read-no-secret")
         except OSError as e:
             print("environ denied", e.errno)
         cap_eff = [l.split()[1] for l in open("/proc/self/status") if l.startswith("CapEff:")][0]
@@ -66,14 +66,13 @@ public sealed partial class RunCommandTests
         string secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         string name = "PROBE_SECRET_" + Convert.ToHexString(RandomNumberGenerator.GetBytes(4));
         sb.Environment[name] = secret;
-        sb.Environment["PROBE_SECRET_NAME"] = name + "=" + secret; // what the probe looks for; the command sees it too
         sb.Environment["NONO_CONTAINMENT"] = containment;
         sb.Environment["NONO_NETWORK_TIER"] = "landlock-tcp"; // no user namespace, as in a GitHub `container:` job
-        string granted = Path.Combine(sb.Home.Path, "granted.txt");
-        string[] nono = [NonoExecutable.Path, "run", .. SandboxSystemPaths.CliFlags, "--allow", sb.Home.Path, "--block-net", .. extra, "--", NonoSandbox.Python, "-c", RootProbe];
+        string granted = sb.Outside.Combine("granted.txt"); // not directly in the home, where nono's state directory is carved out
+        string[] nono = [NonoExecutable.Path, "run", .. SandboxSystemPaths.CliFlags, "--allow", sb.Outside.Path, "--block-net", .. extra, "--", NonoSandbox.Python, "-c", RootProbe];
         // The shell forks nono (the trailing command keeps it from exec'ing) and passes its own pid to the probe.
         ProcessResult result = await ProcessRunner.RunAsync(
-            "/bin/sh", ["-c", "\"$@\" $$ \"$GRANTED\"; exit $?", "sh", .. nono], user, new Dictionary<string, string>(sb.Environment) { ["GRANTED"] = granted },
+            "/bin/sh", ["-c", "\"$@\" $$ \"$GRANTED\" \"$SECRET_NAME\"; exit $?", "sh", .. nono], user, new Dictionary<string, string>(sb.Environment) { ["GRANTED"] = granted, ["SECRET_NAME"] = name },
             sb.Home.Path, cancellationToken: TestContext.Current.CancellationToken);
         string written = File.Exists(granted) ? await File.ReadAllTextAsync(granted, TestContext.Current.CancellationToken) : "";
         return (result, secret, written);
