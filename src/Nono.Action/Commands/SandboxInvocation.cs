@@ -95,6 +95,9 @@ internal sealed record SandboxInvocation(
         RunNetwork? network = networkOptions is null ? null : RunNetwork.Prepare(
             NetworkRequest.FromSection(policy.Network).Merge(networkOptions.ToRequest(parse, block)), context, networkProblems);
         capabilities = network?.Apply(capabilities) ?? capabilities;
+        capabilities = SecretFileDenies.Apply(capabilities, [
+            .. network?.SecretFiles ?? [],
+            .. SecretFileDenies.PathOf(parse.GetValue(options.AuditSignKey)) is string signKey ? [(signKey, "--audit-sign-key")] : Array.Empty<(string, string)>()]);
         if (networkOptions is null && capabilities.Network == NetworkMode.Proxy)
         {
             networkProblems.Add("proxy mode (the profile's network section) needs nono run: nono wrap leaves no supervisor to run the proxy");

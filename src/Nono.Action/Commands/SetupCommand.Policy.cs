@@ -28,7 +28,9 @@ internal static partial class SetupCommand
             PlanResult result = SandboxPlanner.Plan(policy.Capabilities, new EnforcementOptions
             {
                 Support = support,
-                AllowedWeakerModes = Enum.GetValues<WeakerMode>().ToHashSet(),
+                // Every mode the planner could require; root-capabilities is never required (without it a root command only
+                // loses its capabilities), so allowing it here would list it as needed.
+                AllowedWeakerModes = Enum.GetValues<WeakerMode>().Where(m => m != WeakerMode.RootCapabilities).ToHashSet(),
                 NetworkNamespace = netns,
                 Containment = containment,
                 TerminalAttached = StdioTerminal.Attached(), // as nono run started the same way would see it

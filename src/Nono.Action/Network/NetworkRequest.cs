@@ -87,6 +87,12 @@ internal sealed record NetworkRequest
         {
             problems.Add("--resolve, --upstream-proxy and --upstream-proxy-bypass need proxy mode (--allow-domain, --network-profile or --proxy-credential)");
         }
+
+        if (UpstreamProxy is not null && UpstreamProxyText.HasUserInfo(UpstreamProxy))
+        {
+            // Every process, the sandboxed command included, reads nono's command line in /proc/<pid>/cmdline.
+            problems.Add($"--upstream-proxy '{UpstreamProxyText.Redact(UpstreamProxy)}' carries a user and password on the command line; set {UpstreamProxyText.EnvironmentVariable} instead");
+        }
     }
 
     /// <summary>The proxy's options (port and listener are the caller's), or null with problems added.</summary>
@@ -120,9 +126,11 @@ internal sealed record NetworkRequest
         }
 
         Uri? upstream = null;
-        if (UpstreamProxy is not null && !Uri.TryCreate(UpstreamProxy, UriKind.Absolute, out upstream))
+        string? upstreamText = UpstreamProxy ?? supervisorEnvironment.GetValueOrDefault(UpstreamProxyText.EnvironmentVariable);
+        if (upstreamText is not null && !Uri.TryCreate(upstreamText, UriKind.Absolute, out upstream))
         {
-            problems.Add($"--upstream-proxy '{UpstreamProxy}' is not an absolute URL (http://host:port)");
+            string source = UpstreamProxy is null ? UpstreamProxyText.EnvironmentVariable : "--upstream-proxy";
+            problems.Add($"{source} '{UpstreamProxyText.Redact(upstreamText)}' is not an absolute URL (http://host:port)");
         }
 
         List<CredentialService> services = [];

@@ -148,6 +148,13 @@ internal sealed class RunNetwork : IAsyncDisposable
         return capabilities with { Network = NetworkMode.Proxy, ProxyPort = port };
     }
 
+    /// <summary>The files the proxy reads credentials from (<c>file://</c> keys): the command must not read them.</summary>
+    public IEnumerable<(string Path, string What)> SecretFiles =>
+        from service in _proxyOptions?.Services ?? []
+        let path = SecretFileDenies.PathOf(service.CredentialKey)
+        where path is not null
+        select (path, $"credential of route '{service.Name}'");
+
     /// <summary>
     /// Starts the command: in proxy mode also the proxy, whose <see cref="RunningProxy.ChildEnvironment"/> (proxy
     /// variables, phantom tokens, base URLs; never a real credential) replaces any host value of the same names.
@@ -230,13 +237,19 @@ internal sealed class RunNetwork : IAsyncDisposable
         _hostListener?.Dispose();
     }
 
+    private const string EnvScheme = "env://";
+
     private static HashSet<string> ReservedNames(ProxyOptions options)
     {
-        HashSet<string> names = new(s_proxyVariables, StringComparer.Ordinal);
+        HashSet<string> names = new(s_proxyVariables, StringComparer.Ordinal) { UpstreamProxyText.EnvironmentVariable };
         foreach (CredentialService service in options.Services)
         {
             names.Add(service.EnvVar);
             names.Add(service.EffectiveBaseUrlEnvVar);
+            if (service.CredentialKey is { } key && key.StartsWith(EnvScheme, StringComparison.Ordinal))
+            {
+                names.Add(key[EnvScheme.Length..]); // the real credential's variable never reaches the child, whatever allow_vars says
+            }
         }
 
         return names;

@@ -96,6 +96,11 @@ internal sealed partial class ProxyConnection
                 upstreamKeeps = Persistence.UpstreamAllows(parsed); // before its Connection header is stripped
                 upstream.IdleLimit = Persistence.UpstreamIdleLimit(parsed, UpstreamPool.IdleLimit); // and its Keep-Alive
                 HeaderFilter.StripHopByHop(parsed);
+                if (upstream.Key.Route is string routeName && _ctx.Services.TryGetValue(routeName, out ResolvedService? route))
+                {
+                    _ = CredentialEcho.Mask(parsed, route); // interim (103 Early Hints) heads too
+                }
+
                 parsed.First = "HTTP/1.1"; // the proxy speaks its own version to the client (RFC 9110 section 6.2)
                 if (parsed.StatusCode is >= 100 and < 200 and not 101)
                 {

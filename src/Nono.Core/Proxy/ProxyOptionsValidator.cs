@@ -29,7 +29,7 @@ public static partial class ProxyOptionsValidator
         if (options.UpstreamProxy is { } proxy
             && (proxy.Scheme != Uri.UriSchemeHttp || proxy.AbsolutePath != "/" || !string.IsNullOrEmpty(proxy.Query)))
         {
-            errors.Add($"upstream proxy '{proxy.GetLeftPart(UriPartial.Authority)}' must be http://host:port");
+            errors.Add($"upstream proxy '{UpstreamProxyText.Redact(proxy.OriginalString)}' must be http://host:port");
         }
 
         if (requireLoopbackBind && !IPAddress.IsLoopback(options.BindAddress))

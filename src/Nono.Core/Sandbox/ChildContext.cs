@@ -17,6 +17,7 @@ internal unsafe struct ChildContext
     public const int FlagNetns = 1 << 3;        // private user + network namespace (ChildNetns)
     public const int FlagNetnsProxy = 1 << 4;   // ... with lo up and the proxy listener handed to the supervisor
     public const int FlagNetnsProbe = 1 << 5;   // ... then stop: a probe child reports success and exits
+    public const int FlagDropAllCapabilities = 1 << 6; // root outside a user namespace: the command drops every capability
     public const int FlagObserver = 1 << 12;    // install the notify-only filter and hand its listener over (ChildObserver)
     public const int FlagObserverOptional = 1 << 13; // ... or, when a listener cannot be made (EBUSY/EPERM), go on without it
 

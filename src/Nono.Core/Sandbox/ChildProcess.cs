@@ -215,6 +215,16 @@ internal static unsafe class ChildProcess
         }
 
         int stage;
+        if ((c->Flags & ChildContext.FlagDropAllCapabilities) != 0)
+        {
+            // Root outside a user namespace: bounding, ambient and inheritable sets emptied, so exec grants nothing.
+            long dropped = ChildNetns.DropCapabilities(c);
+            if (dropped != 0)
+            {
+                return dropped;
+            }
+        }
+
         // Root keeps CAP_SYS_PTRACE across exec, which overrides the supervisor's PR_SET_DUMPABLE 0 and would
         // let the sandbox read /proc/<nono>/environ (Landlock's ptrace check does not stop PTRACE_MODE_READ on
         // the kernels tested). Dropping it from the bounding set removes it at exec. EPERM means we lack

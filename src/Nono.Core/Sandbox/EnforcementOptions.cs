@@ -32,4 +32,10 @@ public sealed record EnforcementOptions
     /// containment's private devpts, the /dev/pts grant is narrowed to those under /dev/pts.
     /// </summary>
     public IReadOnlyList<string> TerminalDevices { get; init; } = [];
+
+    /// <summary>
+    /// Whether the command would run as root outside a user namespace of nono's (any tier but the netns one): it then loses
+    /// every capability at exec unless <see cref="WeakerMode.RootCapabilities"/> is allowed.
+    /// </summary>
+    public bool RunsAsRoot { get; init; } = OperatingSystem.IsLinux() && Interop.Interop.GetUid() == 0;
 }

@@ -64,6 +64,13 @@ internal sealed unsafe partial class NativeLaunchState : IDisposable
             }
 
             PrepareContainment(supervised ? plan.Containment : ProcessContainment.DirectChild, plan.PathRules, supervised && plan.OwnSession);
+            if (Interop.Interop.GetUid() == 0 && (c->Flags & ChildContext.FlagNetns) == 0 && !plan.WeakerModes.Contains(WeakerMode.RootCapabilities))
+            {
+                // Root's capabilities outlive no_new_privs and Landlock: with them the command reads /proc/<pid>/environ
+                // of every root process whose capabilities are a subset of its own (the step's shell, with its secrets).
+                PrepareUserNamespace(); // the capability buffers ChildNetns.DropCapabilities uses
+                c->Flags |= ChildContext.FlagDropAllCapabilities;
+            }
         }
         catch
         {

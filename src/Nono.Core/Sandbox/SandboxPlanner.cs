@@ -90,6 +90,11 @@ public static partial class SandboxPlanner
             Require(abi >= 4, WeakerMode.ProxyAnyTcpPort, $"Landlock ABI {abi} cannot limit TCP connects to the proxy port (needs ABI 4)");
         }
 
+        if (options.RunsAsRoot && networkTier != NetworkTier.IsolatedNamespace && options.AllowedWeakerModes.Contains(WeakerMode.RootCapabilities))
+        {
+            weaker.Add(WeakerMode.RootCapabilities); // only on request: the default (every capability dropped) is stronger
+        }
+
         CarveBook book = new();
         List<string> carvedDenies = [];
         List<FsGrant> grants = ApplyDenies(capabilities, book, carvedDenies, notes, problems);

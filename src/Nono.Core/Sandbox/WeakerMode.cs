@@ -37,4 +37,11 @@ public enum WeakerMode
     /// on an unbound TCP socket (an automatic bind Landlock does not check) is refused by the supervisor (listen guard).
     /// </summary>
     ProxyWithoutNetns,
+
+    /// <summary>
+    /// <c>root-capabilities</c>: a command running as root outside a user namespace keeps root's capabilities (all but
+    /// CAP_SYS_PTRACE). By default it loses every one at exec, so it cannot read /proc/&lt;pid&gt;/environ of the root
+    /// processes around it (the workflow step's shell holds every secret), chown to other users or override file modes.
+    /// </summary>
+    RootCapabilities,
 }

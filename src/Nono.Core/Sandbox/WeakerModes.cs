@@ -15,6 +15,7 @@ public static class WeakerModes
         (WeakerMode.UnscopedAbstractUnix, "unscoped-abstract-unix"),
         (WeakerMode.ProxyAnyTcpPort, "proxy-any-tcp-port"),
         (WeakerMode.ProxyWithoutNetns, "proxy-without-netns"),
+        (WeakerMode.RootCapabilities, "root-capabilities"),
     ];
 
     /// <summary>All accepted names.</summary>

@@ -87,6 +87,10 @@ public sealed partial class CredentialRouteTests
     [InlineData("GET", "/files/abc", HttpStatusCode.Forbidden)]
     [InlineData("GET", "/models/../files/abc", HttpStatusCode.BadRequest)]
     [InlineData("GET", "/models/%2e%2e/files", HttpStatusCode.BadRequest)]
+    [InlineData("POST", "/chat/..;/files/abc", HttpStatusCode.BadRequest)] // matched /chat/** before, a servlet container reads /files/abc
+    [InlineData("POST", "/chat/a%3B/b", HttpStatusCode.BadRequest)]
+    [InlineData("GET", "/models;v=1", HttpStatusCode.BadRequest)]
+    [InlineData("GET", "/models/%3B", HttpStatusCode.BadRequest)]
     public async Task EndpointRules_OnlyListedMethodsAndPathsPass(string method, string path, HttpStatusCode expected)
     {
         CredentialService svc = Service("openai") with { EndpointRules = [new("GET", "/models"), new("POST", "/chat/**")] };
