@@ -1,3 +1,5 @@
+using Nono.Core.Snapshots.Native;
+
 namespace Nono.Core.Audit;
 
 /// <summary>Writes a file by temp file + fsync + rename, so readers see the old or the new content, never a mix.</summary>
@@ -63,11 +65,30 @@ internal static class AtomicFile
             }
 
             File.Move(temp, path, overwrite);
+            if (durable)
+            {
+                FlushDirectory(directory); // the rename itself must survive a power loss, not only the bytes
+            }
         }
         catch
         {
             File.Delete(temp);
             throw;
+        }
+    }
+
+    /// <summary>fsyncs a directory, so names just created or renamed in it are on disk.</summary>
+    public static void FlushDirectory(string directory)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        using SafeFd handle = Fs.OpenDirectory(Path.GetFullPath(directory));
+        if (Interop.Libc.fsync(handle.Fd) != 0)
+        {
+            throw Fs.Error("fsync", directory, Fs.LastErrno);
         }
     }
 }

@@ -62,7 +62,7 @@ internal static partial class AuditLedger
         if (tail.CompleteLength == 0)
         {
             // The first line may also be the file's creation: make its name durable too.
-            FlushDirectory(auditRoot);
+            AtomicFile.FlushDirectory(auditRoot);
         }
     }
 
@@ -95,22 +95,8 @@ internal static partial class AuditLedger
         string aside = $"{path}.torn-{tail.CompleteLength}-{Guid.NewGuid():N}";
         AtomicFile.WriteAsync(aside, torn.AsMemory(0, read), PrivateFile, CancellationToken.None).GetAwaiter().GetResult();
         // The side file's name must be on disk before the cut is: otherwise a crash could keep the cut and lose the bytes.
-        FlushDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        AtomicFile.FlushDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         RandomAccess.SetLength(ledger, tail.CompleteLength);
-    }
-
-    private static void FlushDirectory(string directory)
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
-        using SafeFd handle = Fs.OpenDirectory(Path.GetFullPath(directory));
-        if (Interop.Libc.fsync(handle.Fd) != 0)
-        {
-            throw Fs.Error("fsync", directory, Fs.LastErrno);
-        }
     }
 
     private static async Task<FileStream> AcquireLockAsync(string path, CancellationToken cancellationToken)

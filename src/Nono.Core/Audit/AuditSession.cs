@@ -166,35 +166,24 @@ public sealed class AuditSession : IAsyncDisposable
             };
             byte[] metadataBytes = SerializeMetadata(final);
 
-            // The ledger entry holds the digest of the bytes, not of the file on disk, so the three writes are independent;
-            // each is attempted whatever the others did. The ledger first: its fsync commits the journal transaction that
-            // also holds the events file's last lines, so the events' own fsync after it finds little left to write.
-            try
-            {
-                await AuditLedger.AppendAsync(
-                    _auditRoot,
-                    new LedgerEntry
-                    {
-                        SessionId = SessionId,
-                        CompletedAt = now,
-                        EventCount = _leaves.Count,
-                        ChainHead = final.Integrity.ChainHead,
-                        MerkleRoot = final.Integrity.MerkleRoot,
-                        SessionDigest = Convert.ToHexStringLower(ManagedSha256.HashData(metadataBytes)),
-                    },
-                    cancellationToken);
-            }
-            finally
-            {
-                try
+            // The events file, then session.json (temp file, fsync, rename, directory fsync), then the ledger entry last
+            // and only when both are on disk: a ledger entry then means the whole record is durable, and an interrupted
+            // completion (SIGKILL, power loss, a full disk) shows as "no ledger entry" rather than as a ledger that names
+            // bytes that were never written, which would read like tampering (review of s9-startup).
+            FlushAndCloseEvents();
+            await AtomicFile.WriteAsync(Path.Combine(Directory, AuditFormat.SessionFile), metadataBytes, PrivateFile, cancellationToken);
+            await AuditLedger.AppendAsync(
+                _auditRoot,
+                new LedgerEntry
                 {
-                    FlushAndCloseEvents();
-                }
-                finally
-                {
-                    await AtomicFile.WriteAsync(Path.Combine(Directory, AuditFormat.SessionFile), metadataBytes, PrivateFile, cancellationToken);
-                }
-            }
+                    SessionId = SessionId,
+                    CompletedAt = now,
+                    EventCount = _leaves.Count,
+                    ChainHead = final.Integrity.ChainHead,
+                    MerkleRoot = final.Integrity.MerkleRoot,
+                    SessionDigest = Convert.ToHexStringLower(ManagedSha256.HashData(metadataBytes)),
+                },
+                cancellationToken);
 
             return final;
         }

@@ -10,7 +10,6 @@ namespace Nono.Core.Policy;
 internal sealed class PathLookups
 {
     private const int ENOENT = 2;
-    private const int EACCES = 13;
     private const int ENOTDIR = 20;
 
     private readonly Dictionary<string, (bool Exists, string? Target)> _entries = new(StringComparer.Ordinal);
@@ -51,7 +50,9 @@ internal sealed class PathLookups
 
         if (TypeOf(path, out int errno) is not uint type)
         {
-            return errno is ENOENT or ENOTDIR or EACCES ? (false, null) : ReadlinkThenExists(path);
+            // Only where readlink cannot succeed either: an EACCES from a security module or a seccomp profile that refuses
+            // the attribute lookup but allows readlink would otherwise leave a link unresolved (review of s9-startup).
+            return errno is ENOENT or ENOTDIR ? (false, null) : ReadlinkThenExists(path);
         }
 
         // A link: its target (and, should it be gone since the lstat, the old answer for that) from the old lookups.
@@ -68,6 +69,7 @@ internal sealed class PathLookups
     private static unsafe uint? TypeOf(string path, out int errno)
     {
         const uint StatxType = 0x1;
+        const int AtNoAutomount = 0x800; // as lstat(2) behaves: an existence check must not trigger (or hang on) an automount
         errno = 0;
         int max = System.Text.Encoding.UTF8.GetMaxByteCount(path.Length) + 1;
         Span<byte> z = max <= 1024 ? stackalloc byte[max] : new byte[max];
@@ -76,7 +78,7 @@ internal sealed class PathLookups
         fixed (byte* p = z)
         {
             // SAFETY: z is pinned and NUL-terminated for the call; buffer is a local struct statx the call fills.
-            if (Fs.Libc.statx(Fs.AT_FDCWD, p, Fs.AT_SYMLINK_NOFOLLOW, StatxType, &buffer) != 0)
+            if (Fs.Libc.statx(Fs.AT_FDCWD, p, Fs.AT_SYMLINK_NOFOLLOW | AtNoAutomount, StatxType, &buffer) != 0)
             {
                 errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
                 return null;
