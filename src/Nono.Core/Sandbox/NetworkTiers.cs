@@ -18,7 +18,7 @@ public static class NetworkTiers
     {
         NetworkTier.Unrestricted => "network tier: none (network allowed)",
         NetworkTier.IsolatedNamespace => "network tier: netns (private network namespace with loopback only; only nono's proxy and its DNS trap, which refuses and records lookups, are reachable)",
-        NetworkTier.LandlockTcpPort => "network tier: landlock-tcp (WEAKER: TCP connect limited to the proxy's port number on any address, so the same port on other hosts and on the host's loopback is reachable; listen() goes to nono's supervisor, which refuses it on an unbound TCP socket (Landlock does not check that automatic bind); UDP/raw/other sockets denied by seccomp)",
+        NetworkTier.LandlockTcpPort => "network tier: landlock-tcp (WEAKER: TCP connect limited to the proxy's port number on any address, so the same port on other hosts and on the host's loopback is reachable; listen() goes to nono's supervisor, which refuses it on a TCP socket not already listening (Landlock does not check listen's automatic bind); UDP/raw/other sockets denied by seccomp)",
         NetworkTier.SeccompBlock => "network tier: seccomp-block (every internet socket denied by seccomp)",
         _ => throw new ArgumentOutOfRangeException(nameof(tier)),
     };

@@ -34,7 +34,7 @@ public enum WeakerMode
     /// <summary>
     /// <c>proxy-without-netns</c>: no private network namespace; proxy mode falls back to a Landlock TCP port rule plus
     /// seccomp, so the proxy's port number is reachable on every address (other hosts, host loopback services). listen()
-    /// on an unbound TCP socket (an automatic bind Landlock does not check) is refused by the supervisor (listen guard).
+    /// on a TCP socket that does not already listen (listen's automatic bind is not checked by Landlock) is refused by the supervisor (listen guard).
     /// </summary>
     ProxyWithoutNetns,
 

@@ -79,6 +79,22 @@ public sealed partial class RunNetworkTests
             with socket.create_connection((proxy.hostname, proxy.port)) as s:
                 s.listen(1)
         report("listen-connected", connected)
+        def disconnected_pinned():
+            # Review of s9-listen: after a disconnect getsockname still shows the released port, and a port range pinned to
+            # that one port makes listen's automatic bind take it again, so "port != 0" passed for an unbound socket.
+            import urllib.parse
+            proxy = urllib.parse.urlsplit(os.environ["HTTP_PROXY"])
+            s = socket.create_connection((proxy.hostname, proxy.port))
+            port = s.getsockname()[1]
+            s.setsockopt(socket.IPPROTO_IP, 51, struct.pack("I", (port << 16) | port))  # IP_LOCAL_PORT_RANGE: [port, port]
+            libc.connect(s.fileno(), ctypes.create_string_buffer(16), 16)  # AF_UNSPEC: disconnect
+            try:
+                s.listen(1)
+                return "listening-%d" % s.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN)
+            finally:
+                print("disconnected-accepting=%d" % s.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN), flush=True)
+                s.close()
+        report("listen-disconnected-pinned", disconnected_pinned)
         def handed_in():
             with socket.socket(socket.AF_UNIX) as c:
                 c.connect(helper)
@@ -94,14 +110,14 @@ public sealed partial class RunNetworkTests
         """;
 
     /// <summary>
-    /// The helper outside the sandbox: binds a TCP socket on 127.0.0.1 (port 0, read back), hands it in over a UNIX socket,
+    /// The helper outside the sandbox: binds a TCP socket on 127.0.0.1 (port 0, read back) and listens, hands it in over a UNIX socket,
     /// and once told the sandbox listens, connects to it and sends "hello". It never waits on time: a sandbox that does not
     /// listen closes the connection and the helper ends.
     /// </summary>
     private const string ListenHelper = """
         import os, socket, sys
         path = sys.argv[1]
-        t = socket.socket(); t.bind(("127.0.0.1", 0)); port = t.getsockname()[1]
+        t = socket.socket(); t.bind(("127.0.0.1", 0)); t.listen(1); port = t.getsockname()[1]
         u = socket.socket(socket.AF_UNIX); u.bind(path); os.chmod(path, 0o777); u.listen(1)
         print(port, flush=True)
         c = u.accept()[0]
@@ -120,7 +136,8 @@ public sealed partial class RunNetworkTests
     private static readonly string[] s_listenOutcomes =
     [
         "listen-unbound4=13", "AF_INET-port-after=0", "listen-unbound6=13", "AF_INET6-port-after=0", "unix-listen=ok",
-        "race-other-errors=0", "race-tcp-port=0", "race-tcp-accepting=0", "own-tcp-listeners=0", "listen-connected=22", "handed-in=hello,backlog=7", "allowed=200",
+        "race-other-errors=0", "race-tcp-port=0", "race-tcp-accepting=0", "own-tcp-listeners=0", "listen-connected=22",
+        "listen-disconnected-pinned=13", "disconnected-accepting=0", "handed-in=hello,backlog=7", "allowed=200",
     ];
 
     /// <summary>
@@ -128,8 +145,9 @@ public sealed partial class RunNetworkTests
     /// supervisor exists only to guard): listen on an unbound TCP socket (IPv4, IPv6) fails with EACCES and leaves it
     /// unbound, and the process owns no listening TCP socket (read from /proc/net/tcp*); a thread swapping a bound UNIX
     /// socket and an unbound TCP socket over the listened fd number never gets the TCP socket listening; listen on a socket
-    /// connected to the proxy gets the kernel's EINVAL; the legitimate
-    /// paths still work: a UNIX listener, a TCP socket bound outside and handed in (listened on with the caller's backlog,
+    /// connected to the proxy gets the kernel's EINVAL; a disconnected socket whose port range is pinned to its old port is
+    /// refused (it is not bound any more, though getsockname still shows the port); the legitimate
+    /// paths still work: a UNIX listener, a TCP socket listening outside and handed in (listened on with the caller's backlog,
     /// accepting the outside helper's connection), and the proxied request. The refusals are in the audit record.
     /// </summary>
     [Theory]
@@ -157,7 +175,7 @@ public sealed partial class RunNetworkTests
         Assert.True(show.ExitCode == 0, show.StandardError);
         Assert.Contains("network denied: listen 0.0.0.0:0", show.StandardOutput);
         Assert.Contains("network denied: listen :::0", show.StandardOutput);
-        Assert.Contains("listen-refused:unbound-socket", show.StandardOutput);
+        Assert.Contains("listen-refused:not-already-listening", show.StandardOutput);
     }
 
     /// <summary>

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Threading.Channels;
 using Nono.Core.Proxy;
 using SafeFdHandle = Nono.Core.Sandbox.Interop.SafeFdHandle;
@@ -14,10 +13,10 @@ namespace Nono.Core.Audit.Observers;
 /// swapped another socket in). Instead it takes a copy of the caller's descriptor with <c>pidfd_getfd</c> (the same open
 /// file description), checks that copy and calls <c>listen(copy, backlog)</c> itself, answering with its result:
 /// <list type="bullet">
-/// <item>an internet socket that is not TCP, or a TCP socket with port 0 (unbound): EACCES, recorded;</item>
-/// <item>a bound TCP socket (a bind Landlock allowed, or one made outside): listened on; if its address changed during the
-/// check (a racing thread disconnected it and the listen bound it anew), it is shut down again and the call refused;</item>
-/// <item>any other socket (AF_UNIX, ...): listened on, as the kernel would (a UNIX socket must be bound to listen);</item>
+/// <item>a TCP socket that already listens (made outside and handed in): listened on again (a new backlog; it cannot bind);</item>
+/// <item>any other TCP socket: EACCES, recorded (a connected one: EINVAL, as the kernel); whether it is bound cannot be told
+/// safely (see <see cref="ListenChecked"/>), and the sandbox cannot bind in this tier anyway;</item>
+/// <item>an AF_UNIX socket: listened on, as the kernel would (it must be bound to listen); every other family: EACCES;</item>
 /// <item>no copy (no ptrace access to the caller): EACCES, counted as unreadable and recorded; no such descriptor: EBADF.</item>
 /// </list>
 /// Copies are closed on a thread of their own: if the caller closed its descriptor meanwhile, closing the copy is the last
@@ -28,6 +27,9 @@ public sealed partial class SeccompObserver
     private const int EBADF = 9;
     private const int IPPROTO_TCP = 6;
     private const int SOCK_STREAM = 1;
+    private const int SO_ACCEPTCONN = 30;
+    private const int EINVAL = 22;
+    private const ushort SockaddrUnix = 1;
     private bool _guardsListens; // set before Attach starts the loop
     private Channel<int>? _copiesToClose; // the loop thread only creates it; drained by the closer thread
     private Thread? _closer;
@@ -123,55 +125,55 @@ public sealed partial class SeccompObserver
             return (errno, null); // ENOTSOCK, or EBADF for an O_PATH descriptor: as the kernel answers
         }
 
+        if (domain == SockaddrUnix)
+        {
+            return (Listen(copy, backlog), null); // a UNIX socket must be bound to listen; no fd swap can make this a TCP listen
+        }
+
+        string unbound = domain == SockaddrInet6 ? "::" : "0.0.0.0";
         if (domain is not (SockaddrInet or SockaddrInet6))
+        {
+            // Only ever handed in from outside (seccomp lets the sandbox make UNIX and TCP sockets only); some families bind
+            // an inner TCP socket on listen (AF_SMC): refused.
+            return (EACCES, (unbound, "listen-refused:not-unix-or-tcp"));
+        }
+
+        if (Interop.SocketOption(copy, Interop.SOL_SOCKET_LEVEL, Interop.SO_TYPE, out _) != SOCK_STREAM
+            || Interop.SocketOption(copy, Interop.SOL_SOCKET_LEVEL, Interop.SO_PROTOCOL, out _) != IPPROTO_TCP)
+        {
+            return (EACCES, (unbound, "listen-refused:not-tcp"));
+        }
+
+        // Only a socket that already listens (made outside and handed in) is listened on again, which changes its backlog and
+        // can never bind. Whether any other TCP socket is bound cannot be told safely: after a disconnect or a failed connect
+        // getsockname still shows the released port, and a port range pinned to one port (IP_LOCAL_PORT_RANGE) makes the
+        // listen's automatic bind take that same port again (review of s9-listen: a listener on a port of the command's
+        // choosing). The sandbox cannot bind (Landlock refuses every bind in this tier), so nothing legitimate is lost there.
+        if (Interop.SocketOption(copy, Interop.SOL_SOCKET_LEVEL, SO_ACCEPTCONN, out _) == 1)
         {
             return (Listen(copy, backlog), null);
         }
 
-        string unbound = domain == SockaddrInet ? "0.0.0.0" : "::";
-        if (Interop.SocketOption(copy, Interop.SOL_SOCKET_LEVEL, Interop.SO_TYPE, out _) != SOCK_STREAM
-            || Interop.SocketOption(copy, Interop.SOL_SOCKET_LEVEL, Interop.SO_PROTOCOL, out _) != IPPROTO_TCP)
+        Span<byte> peer = stackalloc byte[SockaddrIn6Rfc2133 + 4];
+        if (PeerName(copy, peer) > 0)
         {
-            return (EACCES, (unbound, "listen-refused:not-tcp")); // only made outside (seccomp lets the sandbox make TCP only)
+            return (EINVAL, null); // a connected socket: the kernel's answer
         }
 
-        Span<byte> before = stackalloc byte[SockaddrIn6Rfc2133 + 4];
-        Span<byte> after = stackalloc byte[SockaddrIn6Rfc2133 + 4];
-        int length = SocketName(copy, before);
-        if (length < 4 || BinaryPrimitives.ReadUInt16BigEndian(before[2..]) == 0)
-        {
-            return (EACCES, (unbound, "listen-refused:unbound-socket")); // listen would bind it to an ephemeral port
-        }
-
-        int result = Listen(copy, backlog);
-        if (result != 0)
-        {
-            return (result, null); // e.g. EINVAL for a connected socket
-        }
-
-        // A racing thread can disconnect the socket between the check and the listen (connect(AF_UNSPEC), a failing
-        // connect): its port is released and the listen above bound a new one, on the wildcard address. The name then
-        // differs (a connected socket's address is never the wildcard): stop listening, refuse.
-        if (SocketName(copy, after) != length || !after[..length].SequenceEqual(before[..length]))
-        {
-            _ = Interop.Libc.shutdown(copy, Interop.SHUT_RD); // a listener shut down for reading stops listening
-            return (EACCES, (unbound, "listen-refused:socket-changed-during-check"));
-        }
-
-        return (0, null);
+        return (EACCES, (unbound, "listen-refused:not-already-listening"));
     }
 
     private static int Listen(int copy, int backlog) => Interop.Libc.listen(copy, backlog) == 0 ? 0 : Interop.LastErrno;
 
-    /// <summary>getsockname into <paramref name="name"/>: the length, or -1.</summary>
-    private static unsafe int SocketName(int fd, Span<byte> name)
+    /// <summary>getpeername into <paramref name="name"/>: the length, or -1 (not connected).</summary>
+    private static unsafe int PeerName(int fd, Span<byte> name)
     {
         name.Clear();
         int length = name.Length;
         fixed (byte* p = name)
         {
             // SAFETY: p is pinned for the call and length bytes long.
-            return Interop.Libc.getsockname(fd, p, &length) == 0 ? Math.Min(length, name.Length) : -1;
+            return Interop.Libc.getpeername(fd, p, &length) == 0 ? Math.Min(length, name.Length) : -1;
         }
     }
 

@@ -23,6 +23,9 @@ internal static partial class Interop
         [LibraryImport(Libraries.Libc, EntryPoint = "getsockname", SetLastError = true)]
         internal static unsafe partial int getsockname(int fd, byte* address, int* length);
 
+        [LibraryImport(Libraries.Libc, EntryPoint = "getpeername", SetLastError = true)]
+        internal static unsafe partial int getpeername(int fd, byte* address, int* length);
+
         // SAFETY: plain integer arguments.
         [LibraryImport(Libraries.Libc, EntryPoint = "listen", SetLastError = true)]
         internal static partial int listen(int fd, int backlog);
