@@ -64,12 +64,12 @@ internal static partial class ActionCommand
         CheckoutCredentialGuard guard = await CheckoutCredentialGuard.HideAsync(runner.Workspace, Path.Combine(stateRoot, "action"), CancellationToken.None);
         if (guard.Hidden.Count > 0)
         {
-            foreach (KeyValuePair<string, string> entry in guard.Hidden)
+            foreach (CheckoutCredentialGuard.HiddenEntry entry in guard.Hidden)
             {
                 workflow.AddMask(entry.Value);
             }
 
-            notes.Add("The token that actions/checkout persisted in .git/config was removed for this step and restored afterwards.");
+            notes.Add("The token that actions/checkout persisted in git config (.git/config and submodules) was removed for this step and restored afterwards.");
         }
 
         notes.Add("sudo and the Docker socket are unusable inside the sandbox (no_new_privs; UNIX-domain sockets denied).");

@@ -14,11 +14,13 @@ namespace Nono.Action.GitHub;
 internal sealed class CheckoutCredentialGuard
 {
     private const string BackupFileName = "checkout-credentials.backup";
+    private const string BackupVersion = "nono-checkout-backup-v2";
+    private static readonly string[] Patterns = [@"^http\..*\.extraheader$", @"^includeif\..*\.path$"];
 
     private readonly string _workspace;
     private readonly string _backupPath;
 
-    private CheckoutCredentialGuard(string workspace, string backupPath, IReadOnlyList<KeyValuePair<string, string>> hidden)
+    private CheckoutCredentialGuard(string workspace, string backupPath, IReadOnlyList<HiddenEntry> hidden)
     {
         _workspace = workspace;
         _backupPath = backupPath;
@@ -26,32 +28,33 @@ internal sealed class CheckoutCredentialGuard
     }
 
     /// <summary>The config entries that were removed (values are secrets: never print them).</summary>
-    public IReadOnlyList<KeyValuePair<string, string>> Hidden { get; }
+    public IReadOnlyList<HiddenEntry> Hidden { get; }
 
     public static async Task<CheckoutCredentialGuard> HideAsync(string workspace, string backupDirectory, CancellationToken cancellationToken)
     {
         string backupPath = Path.Combine(backupDirectory, BackupFileName);
         await RestorePendingAsync(workspace, backupDirectory, cancellationToken);
-        if (!Directory.Exists(Path.Combine(workspace, ".git")))
+        List<HiddenEntry> entries = [];
+        foreach (string file in GitConfigFiles.Find(workspace))
         {
-            return new CheckoutCredentialGuard(workspace, backupPath, []);
+            entries.AddRange(await PersistedAsync(workspace, file, cancellationToken));
         }
 
-        List<KeyValuePair<string, string>> entries = [];
-        entries.AddRange(await GetRegexpAsync(workspace, @"^http\..*\.extraheader$", cancellationToken));
-        entries.AddRange(await GetRegexpAsync(workspace, @"^includeif\..*\.path$", cancellationToken));
         if (entries.Count > 0)
         {
             Directory.CreateDirectory(backupDirectory);
             await WriteAtomicallyAsync(backupPath, Serialize(entries), cancellationToken);
-            foreach (string key in entries.Select(e => e.Key).Distinct(StringComparer.Ordinal))
+            foreach ((string file, string key) in entries.Select(e => (e.File, e.Key)).Distinct())
             {
-                await CheckAsync(workspace, ["config", "--local", "--unset-all", key], cancellationToken);
+                await CheckAsync(workspace, file, ["--unset-all", key], cancellationToken);
             }
         }
 
         return new CheckoutCredentialGuard(workspace, backupPath, entries);
     }
+
+    /// <summary>One removed config entry: the file it was in (relative to the workspace), its key and value.</summary>
+    internal readonly record struct HiddenEntry(string File, string Key, string Value);
 
     public async Task RestoreAsync(CancellationToken cancellationToken)
     {
@@ -71,25 +74,53 @@ internal sealed class CheckoutCredentialGuard
             return;
         }
 
-        List<KeyValuePair<string, string>> entries = Deserialize(await File.ReadAllBytesAsync(backupPath, cancellationToken));
-        List<KeyValuePair<string, string>> present = [];
-        present.AddRange(await GetRegexpAsync(workspace, @"^http\..*\.extraheader$", cancellationToken));
-        present.AddRange(await GetRegexpAsync(workspace, @"^includeif\..*\.path$", cancellationToken));
-        await RestoreEntriesAsync(workspace, [.. entries.Where(e => !present.Contains(e))], cancellationToken);
+        List<HiddenEntry> entries = Deserialize(await File.ReadAllBytesAsync(backupPath, cancellationToken));
+        List<HiddenEntry> missing = [];
+        foreach (IGrouping<string, HiddenEntry> file in entries.GroupBy(e => e.File))
+        {
+            List<HiddenEntry> present = GitConfigFiles.IsSafe(workspace, file.Key) ? await PersistedAsync(workspace, file.Key, cancellationToken) : [];
+            missing.AddRange(file.Where(e => !present.Contains(e)));
+        }
+
+        await RestoreEntriesAsync(workspace, missing, cancellationToken);
         File.Delete(backupPath);
     }
 
-    private static async Task RestoreEntriesAsync(string workspace, IEnumerable<KeyValuePair<string, string>> entries, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the entries back with <c>git config --file</c> on each file, after checking it is still a regular file under
+    /// real directories (the command may have replaced it, <c>.git</c> or <c>.git/modules/x</c> by a link: git would
+    /// write the token to the link's target). A file that fails the check is not written; the backup stays for a later run.
+    /// </summary>
+    private static async Task RestoreEntriesAsync(string workspace, IEnumerable<HiddenEntry> entries, CancellationToken cancellationToken)
     {
-        foreach ((string key, string value) in entries)
+        foreach (HiddenEntry entry in entries)
         {
-            await CheckAsync(workspace, ["config", "--local", "--add", key, value], cancellationToken);
+            if (!GitConfigFiles.IsSafe(workspace, entry.File))
+            {
+                throw new NonoException(
+                    NonoErrorCode.Io,
+                    $"{entry.File} is no longer a regular file in a real directory (replaced by a link?); not writing the checkout token there",
+                    workspace);
+            }
+
+            await CheckAsync(workspace, entry.File, ["--add", entry.Key, entry.Value], cancellationToken);
         }
     }
 
-    private static async Task<List<KeyValuePair<string, string>>> GetRegexpAsync(string workspace, string pattern, CancellationToken cancellationToken)
+    private static async Task<List<HiddenEntry>> PersistedAsync(string workspace, string file, CancellationToken cancellationToken)
     {
-        (int exit, string output) = await GitCli.RunAsync(workspace, ["config", "--local", "--null", "--get-regexp", pattern], cancellationToken);
+        List<HiddenEntry> entries = [];
+        foreach (string pattern in Patterns)
+        {
+            entries.AddRange((await GetRegexpAsync(workspace, file, pattern, cancellationToken)).Select(e => new HiddenEntry(file, e.Key, e.Value)));
+        }
+
+        return entries;
+    }
+
+    private static async Task<List<KeyValuePair<string, string>>> GetRegexpAsync(string workspace, string file, string pattern, CancellationToken cancellationToken)
+    {
+        (int exit, string output) = await GitCli.RunAsync(workspace, ["config", "--file", Path.Combine(workspace, file), "--null", "--get-regexp", pattern], cancellationToken);
         List<KeyValuePair<string, string>> entries = [];
         if (exit != 0)
         {
@@ -106,33 +137,36 @@ internal sealed class CheckoutCredentialGuard
         return entries;
     }
 
-    private static async Task CheckAsync(string workspace, string[] arguments, CancellationToken cancellationToken)
+    private static async Task CheckAsync(string workspace, string file, string[] arguments, CancellationToken cancellationToken)
     {
-        (int exit, _) = await GitCli.RunAsync(workspace, arguments, cancellationToken);
+        (int exit, _) = await GitCli.RunAsync(workspace, ["config", "--file", Path.Combine(workspace, file), .. arguments], cancellationToken);
         if (exit != 0)
         {
-            throw new NonoException(NonoErrorCode.Io, $"git {arguments[0]} {arguments[2]} failed with exit code {exit}", workspace);
+            throw new NonoException(NonoErrorCode.Io, $"git config {arguments[0]} {arguments[1]} on {file} failed with exit code {exit}", workspace);
         }
     }
 
-    private static byte[] Serialize(IEnumerable<KeyValuePair<string, string>> entries)
+    /// <summary>Version 2: file, key, value per entry (version 1, written before submodules were covered, held key, value for .git/config).</summary>
+    private static byte[] Serialize(IEnumerable<HiddenEntry> entries)
     {
-        StringBuilder sb = new();
-        foreach ((string key, string value) in entries)
+        StringBuilder sb = new(BackupVersion + "\0");
+        foreach ((string file, string key, string value) in entries)
         {
-            sb.Append(key).Append('\0').Append(value).Append('\0');
+            sb.Append(file).Append('\0').Append(key).Append('\0').Append(value).Append('\0');
         }
 
         return Encoding.UTF8.GetBytes(sb.ToString());
     }
 
-    private static List<KeyValuePair<string, string>> Deserialize(byte[] data)
+    private static List<HiddenEntry> Deserialize(byte[] data)
     {
         string[] parts = Encoding.UTF8.GetString(data).Split('\0');
-        List<KeyValuePair<string, string>> entries = [];
-        for (int i = 0; i + 1 < parts.Length; i += 2)
+        List<HiddenEntry> entries = [];
+        bool v2 = parts.Length > 0 && parts[0] == BackupVersion;
+        int width = v2 ? 3 : 2;
+        for (int i = v2 ? 1 : 0; i + width <= parts.Length - 1; i += width) // the last part is the empty string after the last NUL
         {
-            entries.Add(new(parts[i], parts[i + 1]));
+            entries.Add(v2 ? new(parts[i], parts[i + 1], parts[i + 2]) : new(Path.Combine(".git", "config"), parts[i], parts[i + 1]));
         }
 
         return entries;

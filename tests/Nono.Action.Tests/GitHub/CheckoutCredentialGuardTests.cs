@@ -57,6 +57,68 @@ public sealed class CheckoutCredentialGuardTests
         Assert.Equal(before, await File.ReadAllTextAsync(Path.Combine(repo, ".git", "config"), ct));
     }
 
+    /// <summary>
+    /// The command replaced .git/config by a link to a file of its choosing: restoring through git would write the token
+    /// there (git follows a linked config when it writes). Nothing is written; the backup stays; the old behaviour is the
+    /// contrast (git config --local really writes through the link).
+    /// </summary>
+    [Theory]
+    [InlineData(".git/config")]
+    [InlineData(".git")]
+    public async Task Restore_ConfigOrGitDirReplacedByALink_WritesNoTokenThroughIt(string replaced)
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        using TempDirectory dir = new();
+        (string repo, string header, _) = await MakeCheckoutAsync(dir, ct);
+        CheckoutCredentialGuard guard = await CheckoutCredentialGuard.HideAsync(repo, dir.Combine("state"), ct);
+        string bait = dir.Combine("bait");
+        Directory.CreateDirectory(bait);
+        string target = replaced == ".git" ? bait : Path.Combine(bait, "config");
+        if (replaced == ".git")
+        {
+            Directory.Move(Path.Combine(repo, ".git"), Path.Combine(bait, "moved"));
+            Directory.CreateSymbolicLink(Path.Combine(repo, ".git"), Path.Combine(bait, "moved"));
+            target = Path.Combine(bait, "moved", "config");
+        }
+        else
+        {
+            File.Move(Path.Combine(repo, ".git", "config"), target);
+            File.CreateSymbolicLink(Path.Combine(repo, ".git", "config"), target);
+        }
+
+        Exception refused = await Assert.ThrowsAnyAsync<Exception>(() => guard.RestoreAsync(ct));
+
+        Assert.Contains("not writing the checkout token there", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(header, await File.ReadAllTextAsync(target, ct));
+        Assert.True(File.Exists(dir.Combine("state", "checkout-credentials.backup")), "the backup stays for a later run");
+        (int exit, _) = await GitCli.RunAsync(repo, ["config", "--local", "--add", "http.https://x/.extraheader", "contrast"], ct);
+        Assert.Equal(0, exit);
+        Assert.Contains("contrast", await File.ReadAllTextAsync(target, ct)); // git itself writes through the link
+    }
+
+    [Fact]
+    public async Task Hide_SubmoduleConfigWithAPersistedToken_IsHiddenAndRestored()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        using TempDirectory dir = new();
+        (string repo, string header, _) = await MakeCheckoutAsync(dir, ct);
+        string module = Path.Combine(repo, ".git", "modules", "lib");
+        Directory.CreateDirectory(module);
+        await GitCli.RunAsync(module, ["init", "-q", "--bare", module], ct);
+        string moduleConfig = Path.Combine(module, "config");
+        string moduleHeader = "AUTHORIZATION: basic " + Convert.ToBase64String(RandomNumberGenerator.GetBytes(30));
+        await GitCli.RunAsync(module, ["config", "--file", moduleConfig, "http.https://github.com/.extraheader", moduleHeader], ct);
+
+        CheckoutCredentialGuard guard = await CheckoutCredentialGuard.HideAsync(repo, dir.Combine("state"), ct);
+        string during = await File.ReadAllTextAsync(moduleConfig, ct);
+        await guard.RestoreAsync(ct);
+
+        Assert.DoesNotContain(moduleHeader, during);
+        Assert.Contains(moduleHeader, await File.ReadAllTextAsync(moduleConfig, ct));
+        Assert.Contains(header, await File.ReadAllTextAsync(Path.Combine(repo, ".git", "config"), ct));
+        Assert.Equal(3, guard.Hidden.Count);
+    }
+
     private static async Task<(string Repo, string Header, string Include)> MakeCheckoutAsync(TempDirectory dir, CancellationToken ct)
     {
         string repo = dir.Combine("repo");

@@ -1,0 +1,104 @@
+using System.Runtime.InteropServices;
+
+namespace Nono.Action.GitHub;
+
+/// <summary>
+/// The git config files of a checkout that may hold a persisted checkout token: <c>.git/config</c> and, for submodules,
+/// every <c>.git/modules/**/config</c>. The sandboxed command controlled the workspace, so a file is used only when it
+/// is a regular file reached through real directories from the workspace (no component a symbolic link): git follows a
+/// symlinked config when it writes, which would put the token wherever the command pointed it.
+/// </summary>
+internal static partial class GitConfigFiles
+{
+    private const int AtFdCwd = -100;
+    private const int AtSymlinkNoFollow = 0x100;
+    private const uint StatxType = 0x1;
+    private const int ModeOffset = 28; // struct statx: stx_mode (u16)
+    private const int TypeMask = 0xF000;
+    private const int Directory = 0x4000;
+    private const int Regular = 0x8000;
+    private const int MaxDepth = 8;
+
+    /// <summary>The config files (paths relative to <paramref name="workspace"/>), or none when there is no real .git directory.</summary>
+    public static List<string> Find(string workspace)
+    {
+        List<string> found = [];
+        string git = Path.Combine(workspace, ".git");
+        if (TypeOf(git) != Directory)
+        {
+            return found; // no checkout, or a .git file/link (a worktree or a redirect): nothing persisted here to hide
+        }
+
+        if (TypeOf(Path.Combine(git, "config")) == Regular)
+        {
+            found.Add(Path.Combine(".git", "config"));
+        }
+
+        AddModules(workspace, Path.Combine(".git", "modules"), 0, found);
+        return found;
+    }
+
+    /// <summary>Whether <paramref name="relative"/> is still a regular file under real directories of <paramref name="workspace"/>.</summary>
+    public static bool IsSafe(string workspace, string relative)
+    {
+        string path = workspace;
+        string[] parts = relative.Split('/');
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (parts[i] is "" or "." or "..")
+            {
+                return false;
+            }
+
+            path = Path.Combine(path, parts[i]);
+            if (TypeOf(path) != (i == parts.Length - 1 ? Regular : Directory))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static void AddModules(string workspace, string relative, int depth, List<string> found)
+    {
+        string full = Path.Combine(workspace, relative);
+        if (depth > MaxDepth || TypeOf(full) != Directory)
+        {
+            return;
+        }
+
+        foreach (string module in System.IO.Directory.EnumerateDirectories(full).Order(StringComparer.Ordinal))
+        {
+            string name = Path.GetFileName(module);
+            string moduleRelative = Path.Combine(relative, name);
+            if (TypeOf(module) != Directory)
+            {
+                continue; // a link to a directory elsewhere is not followed
+            }
+
+            if (TypeOf(Path.Combine(module, "config")) == Regular)
+            {
+                found.Add(Path.Combine(moduleRelative, "config"));
+            }
+
+            AddModules(workspace, Path.Combine(moduleRelative, "modules"), depth + 1, found);
+        }
+    }
+
+    /// <summary>The file type bits of <paramref name="path"/> itself (a link is not followed), or 0 when it cannot be looked up.</summary>
+    private static unsafe int TypeOf(string path)
+    {
+        byte* buffer = stackalloc byte[256];
+        // SAFETY: buffer is 256 bytes on this stack frame (the size of struct statx); the path is marshalled by the stub.
+        if (Statx(AtFdCwd, path, AtSymlinkNoFollow, StatxType, buffer) != 0)
+        {
+            return 0;
+        }
+
+        return *(ushort*)(buffer + ModeOffset) & TypeMask;
+    }
+
+    [LibraryImport("libc.so.6", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8)]
+    private static unsafe partial int Statx(int dirFd, string path, int flags, uint mask, byte* buffer);
+}
