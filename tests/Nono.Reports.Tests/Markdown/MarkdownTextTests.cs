@@ -8,7 +8,7 @@ public sealed class MarkdownTextTests
     [InlineData("plain", "plain")]
     [InlineData("a|b", "a&#124;b")]
     [InlineData("<img src=x>", "&lt;img src=x&gt;")]
-    [InlineData("@octocat", "&#64;octocat")]
+    [InlineData("@octocat", "&#64;\u2060octocat")]
     [InlineData("line1\nline2", "line1 line2")]
     [InlineData("[link](http://x)", "\\[link\\]\\(http://x\\)")]
     [InlineData("**bold**", "\\*\\*bold\\*\\*")]
