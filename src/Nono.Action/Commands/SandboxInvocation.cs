@@ -97,7 +97,7 @@ internal sealed record SandboxInvocation(
         capabilities = network?.Apply(capabilities) ?? capabilities;
         capabilities = SecretFileDenies.Apply(capabilities, [
             .. network?.SecretFiles ?? [],
-            .. SecretFileDenies.PathOf(parse.GetValue(options.AuditSignKey)) is string signKey ? [(signKey, "--audit-sign-key")] : Array.Empty<(string, string)>()]);
+            .. SignKeyFile(parse.GetValue(options.AuditSignKey), cwd) is string signKey ? [(signKey, "--audit-sign-key")] : Array.Empty<(string, string)>()]);
         if (networkOptions is null && capabilities.Network == NetworkMode.Proxy)
         {
             networkProblems.Add("proxy mode (the profile's network section) needs nono run: nono wrap leaves no supervisor to run the proxy");
@@ -248,4 +248,11 @@ internal sealed record SandboxInvocation(
 
         output.WriteLine($"  network: {capabilities.Network.ToString().ToLowerInvariant()}; unix sockets: {(capabilities.AllowUnixSockets ? "allowed" : "denied")}");
     }
+
+    /// <summary>
+    /// The signing key file as the recorder opens it (relative to the command's working directory, <c>--workdir</c>), so the
+    /// deny lands on that file and not on a path resolved elsewhere (review of s9-credfix).
+    /// </summary>
+    private static string? SignKeyFile(string? reference, string workingDirectory) =>
+        SecretFileDenies.PathOf(reference) is null ? null : Nono.Core.Trust.Keys.KeyRef.Parse(reference!, workingDirectory).Location;
 }

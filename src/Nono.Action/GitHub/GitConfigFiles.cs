@@ -17,7 +17,7 @@ internal static partial class GitConfigFiles
     private const int TypeMask = 0xF000;
     private const int Directory = 0x4000;
     private const int Regular = 0x8000;
-    private const int MaxDepth = 8;
+    private const int MaxDepth = 16;
 
     /// <summary>The config files (paths relative to <paramref name="workspace"/>), or none when there is no real .git directory.</summary>
     public static List<string> Find(string workspace)
@@ -60,6 +60,12 @@ internal static partial class GitConfigFiles
         return true;
     }
 
+    /// <summary>
+    /// Every module git directory under <c>.git/modules</c>: a module's name is its path by default, so
+    /// <c>third_party/lib</c> lives in <c>.git/modules/third_party/lib</c>, and nested modules in <c>.../modules/...</c>.
+    /// A directory with a <c>config</c> and a <c>HEAD</c> file is a git directory. Links are not followed; git's own
+    /// folders are skipped.
+    /// </summary>
     private static void AddModules(string workspace, string relative, int depth, List<string> found)
     {
         string full = Path.Combine(workspace, relative);
@@ -68,21 +74,21 @@ internal static partial class GitConfigFiles
             return;
         }
 
-        foreach (string module in System.IO.Directory.EnumerateDirectories(full).Order(StringComparer.Ordinal))
+        foreach (string entry in System.IO.Directory.EnumerateDirectories(full).Order(StringComparer.Ordinal))
         {
-            string name = Path.GetFileName(module);
-            string moduleRelative = Path.Combine(relative, name);
-            if (TypeOf(module) != Directory)
+            string name = Path.GetFileName(entry);
+            if (name is "objects" or "refs" or "logs" or "hooks" or "info" || TypeOf(entry) != Directory)
             {
-                continue; // a link to a directory elsewhere is not followed
+                continue; // git's own folders, or a link to a directory elsewhere (not followed)
             }
 
-            if (TypeOf(Path.Combine(module, "config")) == Regular)
+            string entryRelative = Path.Combine(relative, name);
+            if (TypeOf(Path.Combine(entry, "config")) == Regular && TypeOf(Path.Combine(entry, "HEAD")) == Regular)
             {
-                found.Add(Path.Combine(moduleRelative, "config"));
+                found.Add(Path.Combine(entryRelative, "config"));
             }
 
-            AddModules(workspace, Path.Combine(moduleRelative, "modules"), depth + 1, found);
+            AddModules(workspace, entryRelative, depth + 1, found);
         }
     }
 

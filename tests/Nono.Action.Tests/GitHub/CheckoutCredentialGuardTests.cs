@@ -96,13 +96,15 @@ public sealed class CheckoutCredentialGuardTests
         Assert.Contains("contrast", await File.ReadAllTextAsync(target, ct)); // git itself writes through the link
     }
 
-    [Fact]
-    public async Task Hide_SubmoduleConfigWithAPersistedToken_IsHiddenAndRestored()
+    [Theory]
+    [InlineData("lib")]
+    [InlineData("third_party/lib")] // a module's name is its path by default
+    public async Task Hide_SubmoduleConfigWithAPersistedToken_IsHiddenAndRestored(string moduleName)
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
         using TempDirectory dir = new();
         (string repo, string header, _) = await MakeCheckoutAsync(dir, ct);
-        string module = Path.Combine(repo, ".git", "modules", "lib");
+        string module = Path.Combine(repo, ".git", "modules", moduleName);
         Directory.CreateDirectory(module);
         await GitCli.RunAsync(module, ["init", "-q", "--bare", module], ct);
         string moduleConfig = Path.Combine(module, "config");

@@ -37,6 +37,36 @@ public sealed class SigningKeyIsolationTests
         Assert.True(verify.ExitCode == 0, verify.ToString());
     }
 
+    /// <summary>
+    /// A relative <c>file://</c> key resolves against <c>--workdir</c> (where the recorder opens it); the deny must land on
+    /// that file. The first version resolved it against nono's own directory, so the key in the granted work directory
+    /// stayed readable (review of s9-credfix). The sibling file shows the directory is still granted.
+    /// </summary>
+    [Fact]
+    public async Task Run_RelativeFileSigningKeyUnderWorkdir_IsDeniedAndStillSigns()
+    {
+        using NonoSandbox sb = new(TestUser.Current);
+        using ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        string work = sb.Outside.Combine("ws");
+        Directory.CreateDirectory(Path.Combine(work, "keys"));
+        File.WriteAllText(Path.Combine(work, "keys", "sign.pem"), key.ExportPkcs8PrivateKeyPem());
+        File.WriteAllText(Path.Combine(work, "keys", "other.txt"), "sibling");
+        File.WriteAllText(sb.Home.Combine("audit.pub"), key.ExportSubjectPublicKeyInfoPem());
+
+        ProcessResult run = await sb.SandboxedAsync(
+            "run", ["--allow", work, "--workdir", work, "--audit-sign-key", "file://keys/sign.pem"],
+            "/bin/sh", "-c", "cat keys/other.txt; echo; cat keys/sign.pem && echo KEY-READ || echo key-denied");
+        ProcessResult list = await sb.RunAsync("audit", "list", "--json");
+        string id = JsonDocument.Parse(list.StandardOutput).RootElement[0].GetProperty("session_id").GetString()!;
+        ProcessResult verify = await sb.RunAsync("audit", "verify", id, "--public-key-file", sb.Home.Combine("audit.pub"));
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("sibling", run.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("key-denied", run.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("KEY-READ", run.StandardOutput, StringComparison.Ordinal);
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+    }
+
     [Theory]
     [InlineData(TestUser.Current)]
     [InlineData(TestUser.Nobody)]
