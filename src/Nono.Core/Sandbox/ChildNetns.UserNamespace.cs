@@ -68,7 +68,9 @@ internal static unsafe partial class ChildNetns
 
         for (int cap = 0; cap <= c->CapLastCap; cap++)
         {
-            if (c->Prctl(PR_CAPBSET_DROP, (nuint)cap, 0, 0, 0) != 0)
+            // Only what is still in the bounding set: dropping needs CAP_SETPCAP, which a process that already has none (a
+            // nono run inside a capability-less root sandbox) lacks, while there is then nothing left to drop.
+            if (c->Prctl(PR_CAPBSET_READ, (nuint)cap, 0, 0, 0) == 1 && c->Prctl(PR_CAPBSET_DROP, (nuint)cap, 0, 0, 0) != 0)
             {
                 goto Fail;
             }

@@ -16,6 +16,7 @@ namespace Nono.Core.Sandbox;
 internal static unsafe partial class ChildNetns
 {
     private const int PR_SET_DUMPABLE = 4;
+    private const int PR_CAPBSET_READ = 23;
     private const int PR_CAPBSET_DROP = 24;
     private const int PR_CAP_AMBIENT = 47;
     private const int PR_CAP_AMBIENT_CLEAR_ALL = 4;

@@ -41,6 +41,8 @@ public sealed class AuditJsonWriterTests
         { "file-changed-undefined", new FileChangedEvent { Path = "x", Change = (FileChangeKind)(-3) } },
         { "weakened-full", new PolicyWeakenedEvent { Timestamp = s_time, Setting = "network", From = "proxy", To = "open", Reason = Tricky } },
         { "weakened-minimal", new PolicyWeakenedEvent { Setting = "s" } },
+        { "git-control-full", new GitControlChangedEvent { Timestamp = s_time, Path = ".git/hooks/pre-commit", Change = FileChangeKind.Modified, Before = "file 0644 3 " + Tricky, After = "symlink -> /tmp/x" } },
+        { "git-control-minimal", new GitControlChangedEvent { Path = ".git/config" } },
         { "ended-full", new SessionEndedEvent { Timestamp = s_time, ExitCode = 1, Signal = 15, DurationMs = 34 } },
         { "ended-minimal", new SessionEndedEvent() },
     };
