@@ -32,7 +32,8 @@ internal static class AddressPolicy
 
     /// <summary>Whether a normalized host name is a well-known cloud metadata name (always denied).</summary>
     public static bool IsMetadataName(string normalizedHost) =>
-        Array.IndexOf(s_metadataNames, normalizedHost) >= 0;
+        Array.IndexOf(s_metadataNames, normalizedHost) >= 0
+        || normalizedHost.StartsWith("instance-data.", StringComparison.Ordinal); // AWS: instance-data.<region>.compute.internal
 
     /// <summary>
     /// Returns <see langword="null"/> when the proxy may connect to <paramref name="address"/>, else a reason such as
@@ -169,7 +170,9 @@ internal static class AddressPolicy
 
         if (b[0] == 0 && b[1] == 0x64 && b[2] == 0xFF && b[3] == 0x9B)
         {
-            return AddressClass.Public;                 // NAT64: judged by the embedded address
+            // 64:ff9b::/96 is judged by the embedded address; anything else below 64:ff9b::/32 (the local-use
+            // 64:ff9b:1::/48 of RFC 8215 lays the IPv4 address out differently) cannot be judged: reserved.
+            return b.AsSpan(4, 8).IndexOfAnyExcept((byte)0) < 0 ? AddressClass.Public : AddressClass.Reserved;
         }
 
         return (b[0] & 0xE0) == 0x20 ? AddressClass.Public : AddressClass.Reserved; // only 2000::/3 is global unicast

@@ -142,7 +142,9 @@ internal sealed partial class ProxyConnection
             await clientStream.WriteAsync(response.ToBytes(), ct);
             await clientStream.FlushAsync(ct);
             responded = true;
-            down = await HttpBody.CopyAsync(upstreamReader, responseFraming, responseLength, clientStream, idle.Touch, ReleaseIfClean, ct);
+            // A credential route's response trailers are dropped: they could echo the injected credential, and only
+            // the head is masked (review of session 10).
+            down = await HttpBody.CopyAsync(upstreamReader, responseFraming, responseLength, clientStream, idle.Touch, ReleaseIfClean, ct, dropTrailers: upstream.Key.Route is not null);
             if (persistent)
             {
                 // The next request starts after this one's body: wait for it. An upstream that answered early and

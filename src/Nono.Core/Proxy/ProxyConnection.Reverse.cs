@@ -80,7 +80,11 @@ internal sealed partial class ProxyConnection
             framing, length, persistent, reader, stream, idle);
     }
 
-    /// <summary>Removes phantom tokens and the session token from text that goes into events.</summary>
+    /// <summary>
+    /// Removes phantom tokens and the session token from text that goes into events, also a piece of one that a
+    /// shortened text (<see cref="HostName.Printable"/>) kept: any run of <see cref="MinSecretPiece"/> or more hex
+    /// digits that occurs in a token (review of session 10: 60 of 64 digits reached the record).
+    /// </summary>
     private string Redact(string text)
     {
         foreach (string phantom in _ctx.Phantoms)
@@ -88,8 +92,30 @@ internal sealed partial class ProxyConnection
             text = text.Replace(phantom, "[phantom]", StringComparison.OrdinalIgnoreCase);
         }
 
-        return text.Replace(_ctx.Auth.Token, "[session-token]", StringComparison.OrdinalIgnoreCase);
+        text = text.Replace(_ctx.Auth.Token, "[session-token]", StringComparison.OrdinalIgnoreCase);
+        return HexRun().Replace(text, run => IsSecretPiece(run.Value) ? "[token-piece]" : run.Value);
     }
+
+    private const int MinSecretPiece = 12;
+
+    private bool IsSecretPiece(string run)
+    {
+        foreach (string secret in _ctx.Phantoms.Append(_ctx.Auth.Token))
+        {
+            for (int start = 0; start + MinSecretPiece <= run.Length; start++)
+            {
+                if (secret.Contains(run.AsSpan(start, MinSecretPiece), StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("[0-9a-fA-F]{12,}")]
+    private static partial System.Text.RegularExpressions.Regex HexRun();
 
     private static bool IsCanonicalPath(string path)
     {

@@ -40,9 +40,24 @@ internal sealed class UpstreamConnector
         using CancellationTokenSource linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            if (_options.UpstreamProxy is not null && !_bypass.Any(p => p.Matches(host)))
+            if (_options.UpstreamProxy is not null && !_bypass.Any(p => p.Matches(host)) && !_overrides.ContainsKey(host))
             {
-                return await ViaUpstreamProxyAsync(host, port, _options.UpstreamProxy, linked.Token);
+                // A literal address is checked here as it would be when connecting directly (the enterprise proxy must
+                // not become a way to reach metadata, link-local or its own loopback). A loopback literal names this
+                // machine (a credential route's local upstream), never the enterprise proxy's: it is connected directly,
+                // like names with a resolver override. A name is resolved by the enterprise proxy, which is then
+                // responsible for where it leads (docs/network-tiers.md).
+                bool literal = HostName.IsIpLiteral(host);
+                IPAddress? address = literal ? IPAddress.Parse(host) : null;
+                if (address is not null && AddressPolicy.Check(address, _options.PermittedAddresses, trustedTarget) is { } denied)
+                {
+                    return ConnectOutcome.Fail(403, denied);
+                }
+
+                if (address is null || AddressPolicy.Classify(address) != AddressClass.Loopback)
+                {
+                    return await ViaUpstreamProxyAsync(host, port, _options.UpstreamProxy, linked.Token);
+                }
             }
 
             (IReadOnlyList<IPAddress> addresses, string? reason) = await ResolveAndCheckAsync(host, trustedTarget, linked.Token);

@@ -16,15 +16,17 @@ public static class UpstreamProxyText
         return UserInfoRange(url) is (int start, int end) ? string.Concat(url.AsSpan(0, start), "***", url.AsSpan(end)) : url;
     }
 
-    /// <summary>[start, end) of the userinfo: after "scheme://" (or the start) up to the last '@' before the path.</summary>
+    /// <summary>
+    /// [start, end) of the userinfo: after "scheme://" (or the start) up to the last '@' anywhere. Not only before the
+    /// path: a password with an unescaped '/', '?' or '#' would otherwise be printed whole (review of session 10); an
+    /// '@' in a real path only hides more than needed.
+    /// </summary>
     private static (int Start, int End)? UserInfoRange(string url)
     {
         ArgumentNullException.ThrowIfNull(url);
         int scheme = url.IndexOf("://", StringComparison.Ordinal);
         int start = scheme < 0 ? 0 : scheme + 3;
-        int pathStart = url.IndexOfAny(['/', '?', '#'], start);
-        int authorityEnd = pathStart < 0 ? url.Length : pathStart;
-        int at = url.LastIndexOf('@', authorityEnd - 1, authorityEnd - start);
+        int at = url.LastIndexOf('@');
         return at < start ? null : (start, at);
     }
 }

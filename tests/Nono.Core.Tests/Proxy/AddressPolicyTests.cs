@@ -18,6 +18,7 @@ public sealed class AddressPolicyTests
     [InlineData("::169.254.169.254", "metadata")]
     [InlineData("64:ff9b::a9fe:a9fe", "metadata")]
     [InlineData("2002:a9fe:a9fe::1", "metadata")]
+    [InlineData("64:ff9b:1:a9fe:a9:fe00:808:808", "reserved")] // RFC 8215 local-use NAT64 lays IPv4 out differently
     [InlineData("0.0.0.0", "unspecified")]
     [InlineData("::", "unspecified")]
     [InlineData("255.255.255.255", "reserved")]
@@ -104,6 +105,7 @@ public sealed class AddressPolicyTests
     [Theory]
     [InlineData("metadata.google.internal")]
     [InlineData("metadata.azure.internal")]
+    [InlineData("instance-data.us-east-1.compute.internal")]
     public void IsMetadataName_CloudMetadataName_IsRecognized(string host)
     {
         Assert.True(AddressPolicy.IsMetadataName(host));

@@ -16,8 +16,10 @@ public sealed partial class EgressProxyTests
         await using RunningProxy proxy = await ProxyHarness.StartAsync(
             new ProxyOptions
             {
+                // No override for TestHost here: a name with a resolver override is connected directly (the
+                // override says where it is); the enterprise proxy resolves TestHost with its own override.
                 AllowedHosts = [ProxyHarness.TestHost, "direct.test.example"],
-                ResolverOverrides = [ProxyHarness.Loopback(ProxyHarness.TestHost), ProxyHarness.Loopback("direct.test.example")],
+                ResolverOverrides = [ProxyHarness.Loopback("direct.test.example")],
                 UpstreamProxy = new Uri(enterprise.ProxyUrl),
                 UpstreamProxyBypass = ["direct.test.example"],
             },
@@ -47,5 +49,45 @@ public sealed partial class EgressProxyTests
         Assert.StartsWith("HTTP/1.1 502", response, StringComparison.Ordinal);
         Assert.Contains("upstream-proxy-refused:403", response, StringComparison.Ordinal);
         Assert.Equal(ProxyDecision.UpstreamFailed, Assert.Single(sink.Events).Decision);
+    }
+
+    [Theory]
+    [InlineData("169.254.169.254", "address-denied:")]
+    [InlineData("[fe80::1]", "address-denied:")]
+    [InlineData("127.0.0.1", "address-denied:loopback")]
+    [InlineData("10.0.0.1", "address-denied:private")]
+    public async Task UpstreamProxy_LiteralTargets_GetTheAddressPolicyBeforeTheEnterpriseProxy(string target, string reason)
+    {
+        // Recording mode lets every name pass; before, a literal went to the enterprise proxy unchecked (SSRF
+        // against its metadata service and its own loopback: review of session 10).
+        CapturingSink enterpriseSink = new();
+        await using RunningProxy enterprise = await ProxyHarness.StartAsync(new ProxyOptions { AllowAllHosts = true }, enterpriseSink);
+        await using RunningProxy proxy = await ProxyHarness.StartAsync(
+            new ProxyOptions { AllowAllHosts = true, UpstreamProxy = new Uri(enterprise.ProxyUrl) }, new CapturingSink());
+
+        string response = await ProxyHarness.RawAsync(proxy, $"CONNECT {target}:80 HTTP/1.1\r\n{ProxyHarness.BasicProxyAuth(proxy.SessionToken)}\r\n");
+        await enterprise.DisposeAsync();
+
+        Assert.StartsWith("HTTP/1.1 403", response, StringComparison.Ordinal);
+        Assert.Contains(reason, response, StringComparison.Ordinal);
+        Assert.Empty(enterpriseSink.Events);
+    }
+
+    [Fact]
+    public async Task UpstreamProxy_PermittedLoopbackLiteral_IsConnectedDirectlyNeverThroughTheEnterpriseProxy()
+    {
+        await using LoopbackServer origin = new();
+        CapturingSink enterpriseSink = new();
+        await using RunningProxy enterprise = await ProxyHarness.StartAsync(
+            new ProxyOptions { AllowAllHosts = true, PermittedAddresses = PermittedAddresses.Loopback }, enterpriseSink);
+        await using RunningProxy proxy = await ProxyHarness.StartAsync(
+            new ProxyOptions { AllowedHosts = ["127.0.0.1"], PermittedAddresses = PermittedAddresses.Loopback, UpstreamProxy = new Uri(enterprise.ProxyUrl) },
+            new CapturingSink());
+
+        string response = await ProxyHarness.RawAsync(proxy, $"GET http://127.0.0.1:{origin.Port}/local HTTP/1.1\r\n{ProxyHarness.BasicProxyAuth(proxy.SessionToken)}\r\n");
+        await enterprise.DisposeAsync();
+
+        Assert.EndsWith("hello from upstream /local", response, StringComparison.Ordinal);
+        Assert.Empty(enterpriseSink.Events);
     }
 }
