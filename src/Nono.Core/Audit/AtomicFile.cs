@@ -77,6 +77,46 @@ internal static class AtomicFile
         }
     }
 
+    /// <summary>
+    /// First half of a durable write: <paramref name="content"/> in a temp file beside <paramref name="path"/>, fsynced.
+    /// Returns the temp file for <see cref="Commit"/>; lets a caller overlap this fsync with another one.
+    /// </summary>
+    public static string Stage(string path, ReadOnlySpan<byte> content, UnixFileMode mode)
+    {
+        string directory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? throw new ArgumentException("no directory", nameof(path));
+        string temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            FileStreamOptions options = FileModes.Options(FileMode.CreateNew, FileAccess.Write, FileShare.None, mode);
+            options.BufferSize = 0;
+            using FileStream stream = new(temp, options);
+            stream.Write(content);
+            stream.Flush(flushToDisk: true);
+            return temp;
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+    }
+
+    /// <summary>Second half: renames the staged <paramref name="temp"/> over <paramref name="path"/> and fsyncs the directory.</summary>
+    public static void Commit(string temp, string path)
+    {
+        try
+        {
+            File.Move(temp, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+
+        FlushDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+    }
+
     /// <summary>fsyncs a directory, so names just created or renamed in it are on disk.</summary>
     public static void FlushDirectory(string directory)
     {

@@ -170,8 +170,26 @@ public sealed class AuditSession : IAsyncDisposable
             // and only when both are on disk: a ledger entry then means the whole record is durable, and an interrupted
             // completion (SIGKILL, power loss, a full disk) shows as "no ledger entry" rather than as a ledger that names
             // bytes that were never written, which would read like tampering (review of s9-startup).
-            FlushAndCloseEvents();
-            await AtomicFile.WriteAsync(Path.Combine(Directory, AuditFormat.SessionFile), metadataBytes, PrivateFile, cancellationToken);
+            // The events fsync and the session.json temp file's fsync are independent: they overlap (one fsync less on
+            // the command's exit path); the rename waits for both.
+            cancellationToken.ThrowIfCancellationRequested();
+            string sessionFile = Path.Combine(Directory, AuditFormat.SessionFile);
+            using (EventsFlush flush = EventsFlush.Start(FlushAndCloseEvents))
+            {
+                string staged = AtomicFile.Stage(sessionFile, metadataBytes, PrivateFile);
+                try
+                {
+                    flush.Wait();
+                }
+                catch
+                {
+                    File.Delete(staged);
+                    throw;
+                }
+
+                AtomicFile.Commit(staged, sessionFile);
+            }
+
             await AuditLedger.AppendAsync(
                 _auditRoot,
                 new LedgerEntry
