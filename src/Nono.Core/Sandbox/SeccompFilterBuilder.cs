@@ -117,6 +117,9 @@ internal static partial class SeccompFilterBuilder
 
         // 3b. Terminal requests that act outside the sandbox.
         EmitTerminalRequests(p, arch);
+
+        // 3c. Set-user-ID and set-group-ID modes (EmitSetIdModes).
+        EmitSetIdModes(p, arch);
         if (refuseIoctlOnlyOpens)
         {
             EmitIoctlOnlyOpens(p, arch);

@@ -48,6 +48,12 @@ internal sealed record ArchSyscalls
     public required int iopl { get; init; }
     public required int ioperm { get; init; }
     public required int vhangup { get; init; }
+    public required int creat { get; init; }
+    public required int chmod { get; init; }
+    public required int fchmod { get; init; }
+    public required int fchmodat { get; init; }
+    public required int mknod { get; init; }
+    public required int mknodat { get; init; }
     public required int open { get; init; }
     public required int openat { get; init; }
 }

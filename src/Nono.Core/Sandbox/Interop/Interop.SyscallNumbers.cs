@@ -24,6 +24,7 @@ internal static partial class Interop
         public const int pidfd_open = 434;
         public const int close_range = 436;
         public const int openat2 = 437;
+        public const int fchmodat2 = 452;
         public const int pidfd_getfd = 438;
         public const int mount_setattr = 442;
         public const int landlock_create_ruleset = 444;

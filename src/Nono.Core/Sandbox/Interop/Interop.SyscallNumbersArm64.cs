@@ -42,6 +42,12 @@ internal static class SyscallNumbersArm64
         iopl = -1,
         ioperm = -1,
         vhangup = 58,
+        creat = -1,
+        chmod = -1,
+        fchmod = 52,
+        fchmodat = 53,
+        mknod = -1,
+        mknodat = 33,
         open = -1,
         openat = 56,
     };

@@ -42,6 +42,12 @@ internal static class SyscallNumbersX64
         iopl = 172,
         ioperm = 173,
         vhangup = 153,
+        creat = 85,
+        chmod = 90,
+        fchmod = 91,
+        fchmodat = 268,
+        mknod = 133,
+        mknodat = 259,
         open = 2,
         openat = 257,
     };
