@@ -3,7 +3,7 @@ namespace Nono.Core.Proxy;
 /// <summary>
 /// Matches a credential-route request against the route's <see cref="CredentialService.DeniedEndpoints"/>. Matching is
 /// wider than any upstream's routing, never narrower: path segments are percent-decoded and compared ignoring case, a
-/// <c>.json</c> format suffix on the last segment is dropped, and the method counts together with any method-override
+/// format suffix on the last segment (<c>.json</c>) is dropped, and the method counts together with any method-override
 /// header or <c>_method</c> parameter (a rule's <c>*</c> method matches every method but a plain GET, HEAD or OPTIONS).
 /// </summary>
 internal static class EndpointDenials
@@ -52,9 +52,9 @@ internal static class EndpointDenials
             segments[i] = Uri.UnescapeDataString(segments[i]).ToLowerInvariant();
         }
 
-        if (segments.Length > 0 && segments[^1].EndsWith(".json", StringComparison.Ordinal))
+        if (segments.Length > 0 && segments[^1].IndexOf('.', StringComparison.Ordinal) is > 0 and int dot)
         {
-            segments[^1] = segments[^1][..^".json".Length];
+            segments[^1] = segments[^1][..dot]; // a format suffix (.json, .xml): no denied path ends in a dotted segment
         }
 
         return "/" + string.Join('/', segments);

@@ -23,7 +23,12 @@ internal static class MintingEndpoints
         new("*", "/orgs/*/actions/runners/generate-jitconfig"),
         new("*", "/enterprises/*/actions/runners/registration-token"),
         new("*", "/enterprises/*/actions/runners/generate-jitconfig"),
+        new("*", "/repositories/*/actions/runners/registration-token"), // /repositories/{id} and /organizations/{id}:
+        new("*", "/repositories/*/actions/runners/generate-jitconfig"), // the API's by-id aliases of /repos and /orgs
+        new("*", "/organizations/*/actions/runners/registration-token"),
+        new("*", "/organizations/*/actions/runners/generate-jitconfig"),
         new("*", "/repos/*/*/keys"), // deploy key: git access with a key of the caller's
+        new("*", "/repositories/*/keys"),
         new("*", "/user/keys"), // SSH key on the user's account
     ];
 
@@ -41,9 +46,14 @@ internal static class MintingEndpoints
         new("*", "/groups/*/access_tokens/*/rotate"),
         new("*", "/groups/*/service_accounts/*/personal_access_tokens"),
         new("*", "/groups/*/service_accounts/*/personal_access_tokens/*/rotate"),
+        new("*", "/projects/*/service_accounts/*/personal_access_tokens"), // newer service-account scopes, denied ahead
+        new("*", "/projects/*/service_accounts/*/personal_access_tokens/*/rotate"),
+        new("*", "/service_accounts/*/personal_access_tokens"),
+        new("*", "/service_accounts/*/personal_access_tokens/*/rotate"),
         new("*", "/projects/*/deploy_tokens"),
         new("*", "/groups/*/deploy_tokens"),
         new("*", "/projects/*/deploy_keys"),
+        new("*", "/projects/*/deploy_keys/*/enable"), // a key registered elsewhere, enabled here
         new("*", "/user/keys"),
         new("*", "/users/*/keys"),
         new("*", "/user/runners"), // returns the runner's authentication token

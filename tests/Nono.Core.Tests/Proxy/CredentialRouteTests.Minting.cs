@@ -21,6 +21,8 @@ public sealed partial class CredentialRouteTests
     [InlineData("github", "POST", "/orgs/o/actions/runners/generate-jitconfig", "", HttpStatusCode.Forbidden)]
     [InlineData("github", "POST", "/repos/o/r/keys", "", HttpStatusCode.Forbidden)]
     [InlineData("github", "POST", "/user/keys", "", HttpStatusCode.Forbidden)]
+    [InlineData("github", "POST", "/repositories/123/keys", "", HttpStatusCode.Forbidden)] // the by-id alias of /repos/o/r
+    [InlineData("github", "POST", "/app/installations/42/access_tokens.xml", "", HttpStatusCode.Forbidden)]
     [InlineData("gitlab", "POST", "/personal_access_tokens/self/rotate", "", HttpStatusCode.Forbidden)]
     [InlineData("gitlab", "GET", "/personal_access_tokens/17/rotate?_method=post", "", HttpStatusCode.Forbidden)]
     [InlineData("gitlab", "POST", "/user/personal_access_tokens", "", HttpStatusCode.Forbidden)]
