@@ -72,6 +72,12 @@ internal static class RunCommand
             context.Error.WriteLine($"nono: session {id}: exit {exit.ShellExitCode}{changes}");
         }
 
+        if (exit.ShellExitCode != 0 && invocation.Plan.DropsRootCapabilities && !invocation.Silent)
+        {
+            // A root command that needs a capability (chown, apt-get's drop to _apt, tar keeping owners) fails with EPERM.
+            context.Error.WriteLine($"nono: hint: the command ran as root without capabilities; if it failed with EPERM (operation not permitted), --allow-weaker {WeakerModes.Name(WeakerMode.RootCapabilities)} keeps them (weaker: it can then read other root processes' environment)");
+        }
+
         return exit.ShellExitCode;
     }
 
@@ -137,6 +143,11 @@ internal static class RunCommand
             // Proxy mode / network namespace: RunNetwork starts the proxy; its events go to the session's audit log.
             using SandboxedProcess process = invocation.Network?.Start(invocation.Plan, spec, recording.ProxySink) ?? SandboxLauncher.Start(invocation.Plan, spec);
             observers?.Track(process.Pid);
+            if (RunObservers.ListenGuardMissing(invocation.Plan, observers, invocation.SeccompUserNotification) is string noGuard)
+            {
+                context.Error.WriteLine($"nono: warning: listen guard unavailable ({noGuard}): every listen(2) in the sandbox fails with EACCES, UNIX sockets included");
+            }
+
             if (invocation.Network?.DnsTrapUnavailable is string dnsTrap)
             {
                 context.Error.WriteLine($"nono: warning: DNS trap unavailable ({dnsTrap}): lookups that bypass the proxy fail unrecorded; network isolation unchanged");

@@ -95,9 +95,11 @@ internal sealed record SandboxInvocation(
         RunNetwork? network = networkOptions is null ? null : RunNetwork.Prepare(
             NetworkRequest.FromSection(policy.Network).Merge(networkOptions.ToRequest(parse, block)), context, networkProblems);
         capabilities = network?.Apply(capabilities) ?? capabilities;
-        capabilities = SecretFileDenies.Apply(capabilities, [
+        (string Path, string What)[] secretFiles = [
             .. network?.SecretFiles ?? [],
-            .. SignKeyFile(parse.GetValue(options.AuditSignKey), cwd) is string signKey ? [(signKey, "--audit-sign-key")] : Array.Empty<(string, string)>()]);
+            .. SignKeyFile(parse.GetValue(options.AuditSignKey), cwd) is string signKey ? [(signKey, "--audit-sign-key")] : Array.Empty<(string, string)>()];
+        IReadOnlyList<string> carvingCosts = SecretFileDenies.CarvingCosts(capabilities, secretFiles);
+        capabilities = SecretFileDenies.Apply(capabilities, secretFiles);
         if (networkOptions is null && capabilities.Network == NetworkMode.Proxy)
         {
             networkProblems.Add("proxy mode (the profile's network section) needs nono run: nono wrap leaves no supervisor to run the proxy");
@@ -148,7 +150,7 @@ internal sealed record SandboxInvocation(
             context.Error.WriteLine($"nono: warning: weaker mode in force: {WeakerModes.Name(mode)}");
         }
 
-        foreach (string line in plan.Withheld)
+        foreach (string line in plan.Withheld.Concat(carvingCosts))
         {
             context.Error.WriteLine($"nono: warning: {line}"); // always: the command sees less than the policy states
         }

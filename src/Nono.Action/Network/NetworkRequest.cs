@@ -25,6 +25,9 @@ internal sealed record NetworkRequest
 
     public IReadOnlyDictionary<string, CustomCredential> CustomCredentials { get; init; } = new Dictionary<string, CustomCredential>();
 
+    /// <summary>Built-in routes whose token-minting endpoints are allowed (profile: <c>network.allow_token_minting</c>).</summary>
+    public IReadOnlyList<string> AllowTokenMinting { get; init; } = [];
+
     public IReadOnlyList<string> Resolve { get; init; } = [];
 
     public string? UpstreamProxy { get; init; }
@@ -45,6 +48,7 @@ internal sealed record NetworkRequest
             NetworkProfile = section.NetworkProfile,
             Credentials = section.Credentials,
             CustomCredentials = section.CustomCredentials,
+            AllowTokenMinting = section.AllowTokenMinting,
             Resolve = section.Resolve,
         };
     }
@@ -69,6 +73,7 @@ internal sealed record NetworkRequest
             NetworkProfile = flags.NetworkProfile ?? NetworkProfile,
             Credentials = [.. Credentials.Concat(flags.Credentials).Distinct(StringComparer.Ordinal)],
             CustomCredentials = custom,
+            AllowTokenMinting = [.. AllowTokenMinting.Concat(flags.AllowTokenMinting).Distinct(StringComparer.Ordinal)],
             Resolve = [.. Resolve.Concat(flags.Resolve)],
             UpstreamProxy = flags.UpstreamProxy ?? UpstreamProxy,
             UpstreamProxyBypass = [.. UpstreamProxyBypass.Concat(flags.UpstreamProxyBypass)],
@@ -138,12 +143,17 @@ internal sealed record NetworkRequest
         {
             if (BuiltinServices.Find(name) is CredentialService builtin)
             {
-                services.Add(builtin);
+                services.Add(AllowTokenMinting.Contains(name, StringComparer.Ordinal) ? builtin with { DeniedEndpoints = [] } : builtin);
             }
             else if (!CustomCredentials.ContainsKey(name))
             {
                 problems.Add($"unknown credential '{name}' (built in: {string.Join(", ", BuiltinServices.All.Select(s => s.Name))}; or define it under network.custom_credentials)");
             }
+        }
+
+        foreach (string name in AllowTokenMinting.Where(n => BuiltinServices.Find(n) is not { DeniedEndpoints.Count: > 0 }))
+        {
+            problems.Add($"network.allow_token_minting: '{name}' is not a built-in credential route with token-minting endpoints (github, gitlab)");
         }
 
         foreach ((string name, CustomCredential custom) in CustomCredentials)

@@ -102,6 +102,24 @@ internal sealed class RunObservers : IDisposable
             ? new RunObservers(null, null, SeccompObserver.ForListenGuard(), [])
             : null;
 
+    /// <summary>
+    /// After the start: why the <c>landlock-tcp</c> tier's listen guard is not answering (the enforcing filter then refuses
+    /// every listen(2), UNIX sockets included, with EACCES), or null when it is or the plan needs none.
+    /// </summary>
+    public static string? ListenGuardMissing(SandboxPlan plan, RunObservers? observers, bool userNotification)
+    {
+        if (!(plan.Seccomp && plan.NetworkTier == NetworkTier.LandlockTcpPort && plan.Capabilities.Network == NetworkMode.Proxy))
+        {
+            return null;
+        }
+
+        SeccompObserver? observer = observers?._seccomp ?? observers?._networkOnly;
+        return !userNotification ? "no seccomp user notification here"
+            : observer is null ? "no seccomp observer"
+            : observer.Attached ? null
+            : observer.Report().Detail ?? "the seccomp listener was not handed over";
+    }
+
     private static SeccompObserver? NetworkOnly(IProxyEventSink? refusals) => refusals is null ? null : SeccompObserver.ForNetworkRefusals(refusals);
 
     /// <summary>The launch spec with the observers' parts: Landlock's post-exec logging and the seccomp observer (one listener per launch).</summary>

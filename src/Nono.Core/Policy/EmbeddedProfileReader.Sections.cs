@@ -35,6 +35,7 @@ internal static partial class EmbeddedProfileReader
         "allow_domain" => n with { AllowDomain = ReadStrings(ref r, path) },
         "network_profile" => n with { NetworkProfile = ReadString(ref r, path) },
         "credentials" => n with { Credentials = ReadStrings(ref r, path) },
+        "allow_token_minting" => n with { AllowTokenMinting = ReadStrings(ref r, path) },
         "custom_credentials" => n with { CustomCredentials = ReadMap(ref r, path, ReadCredential) },
         "resolve" => n with { Resolve = ReadStrings(ref r, path) },
         "allow_unix_sockets" => n with { AllowUnixSockets = ReadBool(ref r, path) },

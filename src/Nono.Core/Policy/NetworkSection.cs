@@ -21,6 +21,10 @@ public sealed record NetworkSection
     [Description("Built-in credential services the proxy injects (e.g. github, anthropic).")]
     public IReadOnlyList<string> Credentials { get; init => field = value ?? []; } = [];
 
+    /// <summary>Built-in credential routes on which endpoints that mint a new credential are allowed (denied by default).</summary>
+    [Description("Built-in credential routes (github, gitlab) on which endpoints that mint a new credential (access tokens, runner registrations, SSH and deploy keys) are allowed; denied by default.")]
+    public IReadOnlyList<string> AllowTokenMinting { get; init => field = value ?? []; } = [];
+
     /// <summary>User-defined credential injection rules by name.</summary>
     [Description("User-defined credential injection rules, by name.")]
     public IReadOnlyDictionary<string, CustomCredential> CustomCredentials { get; init => field = value ?? new Dictionary<string, CustomCredential>(); } = new Dictionary<string, CustomCredential>();

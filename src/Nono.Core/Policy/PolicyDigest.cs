@@ -45,6 +45,11 @@ internal static class PolicyDigest
             w.WriteBoolean("unix_sockets", policy.Capabilities.AllowUnixSockets);
             Strings(w, "allow_domain", [.. policy.Network.AllowDomain]);
             Strings(w, "credentials", [.. policy.Network.Credentials]);
+            if (policy.Network.AllowTokenMinting.Count > 0)
+            {
+                Strings(w, "allow_token_minting", [.. policy.Network.AllowTokenMinting]); // only when set: older digests stay the same
+            }
+
             Strings(w, "resolve", [.. policy.Network.Resolve]);
             w.WriteString("network_profile", policy.Network.NetworkProfile);
             w.WriteStartObject("custom_credentials");

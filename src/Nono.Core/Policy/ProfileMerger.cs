@@ -26,6 +26,7 @@ public static class ProfileMerger
                 AllowDomain = Union(parent.Network.AllowDomain, child.Network.AllowDomain),
                 NetworkProfile = child.Network.NetworkProfile ?? parent.Network.NetworkProfile,
                 Credentials = Union(parent.Network.Credentials, child.Network.Credentials),
+                AllowTokenMinting = Union(parent.Network.AllowTokenMinting, child.Network.AllowTokenMinting),
                 CustomCredentials = MergeMap(parent.Network.CustomCredentials, child.Network.CustomCredentials),
                 Resolve = Union(parent.Network.Resolve, child.Network.Resolve),
                 AllowUnixSockets = child.Network.AllowUnixSockets ?? parent.Network.AllowUnixSockets,

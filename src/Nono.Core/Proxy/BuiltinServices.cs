@@ -27,11 +27,13 @@ public static class BuiltinServices
         {
             Name = "github", Upstream = new Uri("https://api.github.com"), CredentialKey = "env://GITHUB_TOKEN",
             InjectHeader = "Authorization", CredentialFormat = "Bearer {}", EnvVar = "GITHUB_TOKEN", BaseUrlEnvVar = "GITHUB_API_URL",
+            DeniedEndpoints = MintingEndpoints.GitHub,
         },
         new()
         {
             Name = "gitlab", Upstream = new Uri("https://gitlab.com/api/v4"), CredentialKey = "env://GITLAB_TOKEN",
             InjectHeader = "PRIVATE-TOKEN", CredentialFormat = "{}", EnvVar = "GITLAB_TOKEN", BaseUrlEnvVar = "GITLAB_API_URL",
+            DeniedEndpoints = MintingEndpoints.GitLab,
         },
     ];
 

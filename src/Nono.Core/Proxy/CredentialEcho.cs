@@ -1,12 +1,11 @@
-using System.Text;
-
 namespace Nono.Core.Proxy;
 
 /// <summary>
 /// An upstream can hand the real credential back in a response header (an echoed Authorization, a redirect whose
 /// Location carries a url_path or query_param credential, a debug header). On credential routes every header value is
-/// scanned for the credential as sent (raw), percent-encoded and base64-encoded, and each occurrence is replaced by the
-/// phantom token, which is worthless outside this session's proxy. Bodies are not scanned.
+/// scanned for the credential as sent (raw), percent-encoded and base64-encoded (standard or URL-safe, at any offset:
+/// <see cref="Base64Echo"/>), and each occurrence is replaced by the phantom token, which is worthless outside this
+/// session's proxy. Bodies are not scanned.
 /// </summary>
 internal static class CredentialEcho
 {
@@ -19,14 +18,10 @@ internal static class CredentialEcho
             return 0;
         }
 
-        byte[] bytes = Encoding.UTF8.GetBytes(real);
-        string base64 = Convert.ToBase64String(bytes);
         (string Form, StringComparison Comparison)[] forms =
         [
             (real, StringComparison.Ordinal),
             (Uri.EscapeDataString(real), StringComparison.OrdinalIgnoreCase), // %2f and %2F alike
-            (base64.TrimEnd('='), StringComparison.Ordinal),
-            (base64.TrimEnd('=').Replace('+', '-').Replace('/', '_'), StringComparison.Ordinal), // base64url
         ];
         int changed = 0;
         for (int i = 0; i < response.Headers.Count; i++)
@@ -38,6 +33,7 @@ internal static class CredentialEcho
                 masked = masked.Replace(form, route.PhantomToken, comparison);
             }
 
+            masked = route.Base64Echo.Mask(masked); // at any offset: Basic base64(user:token)
             if (!ReferenceEquals(masked, value) && masked != value)
             {
                 response.Headers[i] = new(name, masked);

@@ -47,6 +47,12 @@ public sealed record CredentialService
     /// <summary>When not empty, only requests matching one of these rules are forwarded; everything else is denied.</summary>
     public IReadOnlyList<EndpointRule> EndpointRules { get; init; } = [];
 
+    /// <summary>
+    /// Requests refused even when <see cref="EndpointRules"/> allow them (403 <c>token-minting-denied</c>): the built-in
+    /// github and gitlab routes list the endpoints that mint a new credential from this one. Empty to allow them.
+    /// </summary>
+    public IReadOnlyList<EndpointRule> DeniedEndpoints { get; init; } = [];
+
     /// <summary>The base-URL variable actually used: <see cref="BaseUrlEnvVar"/> or <c>NAME_BASE_URL</c> (upper-cased, <c>-</c> to <c>_</c>).</summary>
     public string EffectiveBaseUrlEnvVar =>
         BaseUrlEnvVar ?? Name.ToUpperInvariant().Replace('-', '_') + "_BASE_URL";

@@ -43,6 +43,15 @@ internal sealed partial class ProxyConnection
             return false;
         }
 
+        if (EndpointDenials.Find(svc, head, rest, query) is EndpointRule minting)
+        {
+            await RefuseAsync(
+                stream, ProxyMode.Reverse, svc.Name, 0, head.Method, 403, "token-minting-denied",
+                $"{head.Method} {loggedPath} would mint a new credential from route '{svc.Name}' ({minting.Method} {minting.PathGlob}); allow it with network.allow_token_minting: [\"{svc.Name}\"]",
+                ct, loggedPath);
+            return false;
+        }
+
         HeaderFilter.StripHopByHop(head);
         if (!CredentialInjector.TryInject(route, head, ref rest, ref query))
         {

@@ -8,6 +8,7 @@ internal sealed class ResolvedService
         Service = service;
         RealCredential = realCredential;
         PhantomToken = phantomToken;
+        Base64Echo = new Base64Echo(realCredential, phantomToken);
     }
 
     public CredentialService Service { get; }
@@ -15,6 +16,9 @@ internal sealed class ResolvedService
     public string RealCredential { get; }
 
     public string PhantomToken { get; }
+
+    /// <summary>Finds and masks the real credential inside base64 text (response heads).</summary>
+    public Base64Echo Base64Echo { get; }
 
     /// <inheritdoc/>
     public override string ToString() => $"{Service.Name} (credential redacted)";

@@ -37,6 +37,12 @@ public sealed record SandboxPlan
     public required bool Seccomp { get; init; }
 
     /// <summary>
+    /// The command runs as root without a user namespace of nono's and drops every capability at exec (unless
+    /// <see cref="WeakerMode.RootCapabilities"/>): a root command that needs one fails with EPERM.
+    /// </summary>
+    public bool DropsRootCapabilities { get; init; }
+
+    /// <summary>
     /// Landlock scopes this ABI lacks that a namespace provides instead, one line each (e.g. "signals scoped by the PID
     /// namespace (Landlock ABI 4 has no signal scoping)"); shown by --dry-run and setup, and recorded in the audit record.
     /// </summary>
@@ -83,6 +89,11 @@ public sealed record SandboxPlan
             : $"weaker modes IN FORCE: {string.Join(", ", WeakerModes.Select(Sandbox.WeakerModes.Name))}";
         yield return NetworkTiers.Describe(NetworkTier);
         yield return ProcessContainments.Describe(Containment);
+        if (DropsRootCapabilities)
+        {
+            yield return $"capabilities: all dropped (root command outside a user namespace; --allow-weaker {Sandbox.WeakerModes.Name(WeakerMode.RootCapabilities)} keeps them)";
+        }
+
         if (Containment == ProcessContainment.PidNamespace)
         {
             yield return OwnSession

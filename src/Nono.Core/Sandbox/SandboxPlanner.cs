@@ -171,6 +171,7 @@ public static partial class SandboxPlanner
                 LandlockAbi = abi,
                 WeakerModes = weaker,
                 Seccomp = support.SeccompFilter,
+                DropsRootCapabilities = options.RunsAsRoot && networkTier != NetworkTier.IsolatedNamespace && !weaker.Contains(WeakerMode.RootCapabilities),
                 NetworkTier = networkTier,
                 Containment = options.Containment,
                 OwnSession = ownSession,

@@ -35,4 +35,35 @@ public static class SecretFileDenies
 
         return denies.Count == capabilities.Denies.Count ? capabilities : capabilities with { Denies = denies };
     }
+
+    /// <summary>
+    /// One line per secret file inside a granted directory, saying what the carving costs there. Landlock cannot take one
+    /// file out of a directory rule, so the directory's entries are granted one by one instead, and the granted directory
+    /// and every directory down to the file lose their own rights: they cannot be listed, and (in a writable grant) no
+    /// entry can be created, renamed or removed directly in them. The secret stays out of reach either way (fail
+    /// secure); the line tells the user why such a directory now fails and how to avoid it.
+    /// </summary>
+    public static IReadOnlyList<string> CarvingCosts(CapabilitySet capabilities, IEnumerable<(string Path, string What)> secretFiles)
+    {
+        ArgumentNullException.ThrowIfNull(capabilities);
+        ArgumentNullException.ThrowIfNull(secretFiles);
+        List<string> lines = [];
+        foreach ((string path, string what) in secretFiles)
+        {
+            string full = Path.GetFullPath(path);
+            string? real = OperatingSystem.IsLinux() ? Snapshots.Native.Fs.RealPath(full) : null;
+            foreach (FsGrant grant in capabilities.Grants)
+            {
+                if (grant.IsFile || !(SandboxPath.IsSameOrAncestor(grant.Path, full) || (real is not null && SandboxPath.IsSameOrAncestor(grant.Path, real))))
+                {
+                    continue;
+                }
+
+                string lost = (grant.Access & FsAccess.Write) != 0 ? "listed, nor have entries created, renamed or removed directly in them" : "listed";
+                lines.Add($"secret file {full} ({what}) is inside the granted directory {grant.Path} ({grant.Source}): it is carved out, so {grant.Path} and the directories down to the file can no longer be {lost}; keep the file outside granted directories, or pass the secret as env://VAR");
+            }
+        }
+
+        return lines;
+    }
 }

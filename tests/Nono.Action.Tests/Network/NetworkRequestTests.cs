@@ -85,4 +85,22 @@ public sealed class NetworkRequestTests
         Assert.Equal(["a.test", "b.test"], merged.AllowDomains);
         Assert.Equal("github", merged.NetworkProfile);
     }
+
+    [Fact]
+    public void AllowTokenMinting_LiftsTheBuiltinDenies_OnlyForTheNamedRoute_AndUnknownNamesAreProblems()
+    {
+        NetworkSection section = new() { Credentials = ["github", "gitlab"], AllowTokenMinting = ["gitlab"] };
+        List<string> problems = [];
+
+        ProxyOptions? options = NetworkRequest.FromSection(section).ToProxyOptions(s_env, problems);
+
+        Assert.Empty(problems);
+        Assert.NotNull(options);
+        Assert.Contains(Assert.Single(options.Services, s => s.Name == "github").DeniedEndpoints, r => r.PathGlob == "/app/installations/*/access_tokens");
+        Assert.Empty(Assert.Single(options.Services, s => s.Name == "gitlab").DeniedEndpoints);
+
+        List<string> bad = [];
+        Assert.Null((NetworkRequest.FromSection(section with { AllowTokenMinting = ["openai"] }) with { Credentials = ["openai"] }).ToProxyOptions(s_env, bad));
+        Assert.Equal("network.allow_token_minting: 'openai' is not a built-in credential route with token-minting endpoints (github, gitlab)", Assert.Single(bad));
+    }
 }

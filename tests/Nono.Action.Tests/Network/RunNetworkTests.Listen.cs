@@ -176,6 +176,9 @@ public sealed partial class RunNetworkTests
         Assert.Contains("network denied: listen 0.0.0.0:0", show.StandardOutput);
         Assert.Contains("network denied: listen :::0", show.StandardOutput);
         Assert.Contains("listen-refused:not-already-listening", show.StandardOutput);
+        // The guard's refusals count as denials in the observer's report (they were not counted before).
+        Assert.Matches(@"seccomp-network-refusals: active, [1-9][0-9]* denial\(s\) in [1-9][0-9]* examined", show.StandardOutput);
+        Assert.DoesNotContain("listen guard unavailable", run.StandardError + unaudited.StandardError); // it was installed
     }
 
     /// <summary>

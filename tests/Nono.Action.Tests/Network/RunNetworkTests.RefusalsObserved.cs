@@ -48,17 +48,9 @@ public sealed partial class RunNetworkTests
     public async Task Run_BlockNetInsideBlockNet_RecordingUnavailable_StillRefused(TestUser user)
     {
         using NonoSandbox sb = new(user);
-        string innerHome = Path.Combine(sb.Outside.Path, "inner-home");
-        string work = Path.Combine(sb.Outside.Path, "work");
-        Directory.CreateDirectory(innerHome);
-        Directory.CreateDirectory(work);
+        (string innerHome, string work) = await NestedRunDirectoriesAsync(sb);
         string profile = Path.Combine(sb.Outside.Path, "inner.json");
         File.WriteAllText(profile, """{"meta":{"name":"inner","description":"nested"},"workdir":{"access":"readwrite"},"network":{"block":true}}""");
-        if (user == TestUser.Nobody)
-        {
-            ProcessResult chown = await ProcessRunner.RunAsync("chown", ["-R", $"{ProcessRunner.NobodyId}:{ProcessRunner.NobodyId}", sb.Outside.Path], cancellationToken: TestContext.Current.CancellationToken);
-            Assert.Equal(0, chown.ExitCode);
-        }
 
         const string udp = "import socket\ntry:\n    socket.socket(socket.AF_INET, socket.SOCK_DGRAM); print('udp=created')\nexcept OSError as e:\n    print('udp=%d' % e.errno)";
         ProcessResult run = await sb.SandboxedAsync("run", ["--block-net", "--read", "/", "--allow", sb.Outside.Path],

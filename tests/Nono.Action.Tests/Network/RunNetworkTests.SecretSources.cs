@@ -65,6 +65,10 @@ public sealed partial class RunNetworkTests
         Assert.Contains($"Authorization: Bearer {secret}\r\n", await seen, StringComparison.Ordinal);
         // Both sides for the file: the key file is refused (an ordinary file there is not), a sibling stays readable.
         Assert.Contains(source == "file" ? "key-file-denied" : "not-the-key\nkey-file-readable", result.StandardOutput);
+        // The carving's cost is said, with the remedy (only for a file source: nothing is carved for env://).
+        string carved = $"nono: warning: secret file {keyFile} (credential of route 'acme') is inside the granted directory ";
+        Assert.Equal(source == "file", result.StandardError.Contains(carved, StringComparison.Ordinal));
+        Assert.Equal(source == "file", result.StandardError.Contains("can no longer be listed, nor have entries created, renamed or removed directly in them; keep the file outside granted directories, or pass the secret as env://VAR", StringComparison.Ordinal));
     }
 
     [Fact]

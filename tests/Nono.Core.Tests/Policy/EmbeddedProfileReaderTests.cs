@@ -16,7 +16,7 @@ public sealed class EmbeddedProfileReaderTests
             "allow_file": ["/a"], "read_file": ["/b"], "write_file": ["/c"], "deny": ["~/.ssh", "$RUNNER_TEMP/*.sh"]
           },
           "network": {
-            "block": false, "allow_domain": ["*.example.com"], "network_profile": "dev", "credentials": ["github"],
+            "block": false, "allow_domain": ["*.example.com"], "network_profile": "dev", "credentials": ["github"], "allow_token_minting": ["github"],
             "custom_credentials": {
               "svc": { "upstream": "https://api.example.com", "credential_key": "k", "inject_mode": "query_param", "inject_header": "X-Key", "credential_format": "Bearer {}", "env_var": "SVC_TOKEN" },
               "other": { "inject_mode": "basic_auth" }

@@ -17,8 +17,10 @@ namespace Nono.Core.Audit.Observers;
 /// <item>any other TCP socket: EACCES, recorded (a connected one: EINVAL, as the kernel); whether it is bound cannot be told
 /// safely (see <see cref="ListenChecked"/>), and the sandbox cannot bind in this tier anyway;</item>
 /// <item>an AF_UNIX socket: listened on, as the kernel would (it must be bound to listen); every other family: EACCES;</item>
-/// <item>no copy (no ptrace access to the caller): EACCES, counted as unreadable and recorded; no such descriptor: EBADF.</item>
+/// <item>no copy (no ptrace access to the caller): EACCES, counted as unreadable and recorded; no such descriptor: EBADF;</item>
+/// <item><see cref="CopiesWaitingLimit"/> copies still waiting to be closed: EACCES, recorded, no copy taken.</item>
 /// </list>
+/// Every guarded listen counts as examined in the report, every EACCES as a denial.
 /// Copies are closed on a thread of their own: if the caller closed its descriptor meanwhile, closing the copy is the last
 /// close, which on a connected socket with SO_LINGER may wait for the linger time; this loop must never wait on it.
 /// </summary>
@@ -30,7 +32,15 @@ public sealed partial class SeccompObserver
     private const int SO_ACCEPTCONN = 30;
     private const int EINVAL = 22;
     private const ushort SockaddrUnix = 1;
+
+    /// <summary>
+    /// Copies the closer thread may hold at once: a close can wait for SO_LINGER, so a sandbox that makes many such closes
+    /// could otherwise pile up descriptors in the supervisor. Beyond it every listen is refused until copies are closed.
+    /// </summary>
+    internal const int CopiesWaitingLimit = 256;
+
     private bool _guardsListens; // set before Attach starts the loop
+    private int _copiesWaiting; // incremented by the loop, decremented by the closer thread
     private Channel<int>? _copiesToClose; // the loop thread only creates it; drained by the closer thread
     private Thread? _closer;
 
@@ -56,6 +66,7 @@ public sealed partial class SeccompObserver
     /// <summary>Answers a waiting listen(2) with the result of listening on a checked copy of its socket, or an error.</summary>
     private void CheckListen(SafeFdHandle listener, seccomp_notif request)
     {
+        Interlocked.Increment(ref _seen);
         int errno = EACCES;
         (string Host, string Reason)? refused = null;
         try
@@ -65,6 +76,11 @@ public sealed partial class SeccompObserver
         finally
         {
             Answer(listener, request.id, errno); // 0: the call returns 0; never CONTINUE
+        }
+
+        if (errno == EACCES)
+        {
+            Interlocked.Increment(ref _denials); // every refusal of the guard, recorded or not (unrecorded: a vanished caller)
         }
 
         if (refused is (string host, string reason))
@@ -77,6 +93,11 @@ public sealed partial class SeccompObserver
     {
         int fd = unchecked((int)(uint)request.args[0]); // the kernel takes an int
         int backlog = unchecked((int)(uint)request.args[1]);
+        if (Volatile.Read(ref _copiesWaiting) >= CopiesWaitingLimit)
+        {
+            return (EACCES, ("copies-waiting", "listen-refused:too-many-copies-waiting-to-close")); // fail closed, take no copy
+        }
+
         int pidfd = Interop.PidfdOpenThread((int)request.pid, out int errno);
         if (pidfd < 0)
         {
@@ -193,9 +214,11 @@ public sealed partial class SeccompObserver
             _closer.Start();
         }
 
+        Interlocked.Increment(ref _copiesWaiting);
         if (!_copiesToClose.Writer.TryWrite(copy))
         {
             Interop.Libc.close(copy); // completed (cannot happen while the loop runs)
+            Interlocked.Decrement(ref _copiesWaiting);
         }
     }
 
@@ -207,6 +230,7 @@ public sealed partial class SeccompObserver
             while (reader.TryRead(out int copy))
             {
                 Interop.Libc.close(copy);
+                Interlocked.Decrement(ref _copiesWaiting);
             }
         }
     }

@@ -66,7 +66,7 @@ public sealed partial class SeccompObserver
     /// </summary>
     internal void MarkUnavailable(int errno) => _unavailable = errno switch
     {
-        (int)Interop.Errno.EBUSY => "seccomp(SECCOMP_FILTER_FLAG_NEW_LISTENER): EBUSY, a seccomp listener already exists (container seccomp agent); refusals were enforced but not recorded",
+        (int)Interop.Errno.EBUSY => "seccomp(SECCOMP_FILTER_FLAG_NEW_LISTENER): EBUSY, a seccomp listener already exists (a container seccomp agent, or an outer nono run observing paths); refusals were enforced but not recorded",
         (int)Interop.Errno.EPERM => "seccomp(SECCOMP_FILTER_FLAG_NEW_LISTENER): EPERM, refused by an enclosing seccomp filter (an outer nono run); refusals were enforced but not recorded",
         _ => $"seccomp(SECCOMP_FILTER_FLAG_NEW_LISTENER): errno {errno.ToString(CultureInfo.InvariantCulture)}; refusals were enforced but not recorded",
     };

@@ -1,0 +1,69 @@
+namespace Nono.Core.Proxy;
+
+/// <summary>
+/// Endpoints that turn the route's credential into a new, longer-lived one (an access token, a runner registration, an
+/// SSH or deploy key): a phantom-token holder could otherwise mint a real credential through the proxy and keep it after
+/// the session. Denied by default on the built-in github and gitlab routes (paths relative to the route; GitHub REST
+/// and GitLab REST v4 as documented). Every method but a plain GET, HEAD or OPTIONS is denied on these paths, although
+/// the documented one is POST (or PATCH): a form body's <c>_method</c> (Rack) could turn a POST into it, and bodies are
+/// not read. For the same reason GraphQL mutations are not covered.
+/// </summary>
+internal static class MintingEndpoints
+{
+    /// <summary>api.github.com.</summary>
+    public static readonly EndpointRule[] GitHub =
+    [
+        new("*", "/app/installations/*/access_tokens"), // installation token (needs the app's JWT)
+        new("*", "/applications/*/token/scoped"), // a scoped user token from an OAuth app's
+        new("*", "/applications/*/token"), // resets an OAuth token: a new one is returned
+        new("*", "/authorizations/**"), // the old OAuth Authorizations API
+        new("*", "/repos/*/*/actions/runners/registration-token"), // a runner receives jobs and their secrets
+        new("*", "/repos/*/*/actions/runners/generate-jitconfig"),
+        new("*", "/orgs/*/actions/runners/registration-token"),
+        new("*", "/orgs/*/actions/runners/generate-jitconfig"),
+        new("*", "/enterprises/*/actions/runners/registration-token"),
+        new("*", "/enterprises/*/actions/runners/generate-jitconfig"),
+        new("*", "/repositories/*/actions/runners/registration-token"), // /repositories/{id} and /organizations/{id}:
+        new("*", "/repositories/*/actions/runners/generate-jitconfig"), // the API's by-id aliases of /repos and /orgs
+        new("*", "/organizations/*/actions/runners/registration-token"),
+        new("*", "/organizations/*/actions/runners/generate-jitconfig"),
+        new("*", "/repos/*/*/keys"), // deploy key: git access with a key of the caller's
+        new("*", "/repositories/*/keys"),
+        new("*", "/user/keys"), // SSH key on the user's account
+    ];
+
+    /// <summary>gitlab.com/api/v4.</summary>
+    public static readonly EndpointRule[] GitLab =
+    [
+        new("*", "/personal_access_tokens"),
+        new("*", "/personal_access_tokens/*/rotate"), // self/rotate included
+        new("*", "/user/personal_access_tokens"),
+        new("*", "/users/*/personal_access_tokens"),
+        new("*", "/users/*/impersonation_tokens"),
+        new("*", "/projects/*/access_tokens"),
+        new("*", "/projects/*/access_tokens/*/rotate"),
+        new("*", "/groups/*/access_tokens"),
+        new("*", "/groups/*/access_tokens/*/rotate"),
+        new("*", "/groups/*/service_accounts/*/personal_access_tokens"),
+        new("*", "/groups/*/service_accounts/*/personal_access_tokens/*/rotate"),
+        new("*", "/projects/*/service_accounts/*/personal_access_tokens"), // newer service-account scopes, denied ahead
+        new("*", "/projects/*/service_accounts/*/personal_access_tokens/*/rotate"),
+        new("*", "/service_accounts/*/personal_access_tokens"),
+        new("*", "/service_accounts/*/personal_access_tokens/*/rotate"),
+        new("*", "/projects/*/deploy_tokens"),
+        new("*", "/groups/*/deploy_tokens"),
+        new("*", "/projects/*/deploy_keys"),
+        new("*", "/projects/*/deploy_keys/*/enable"), // a key registered elsewhere, enabled here
+        new("*", "/user/keys"),
+        new("*", "/users/*/keys"),
+        new("*", "/user/runners"), // returns the runner's authentication token
+        new("*", "/runners/reset_registration_token"),
+        new("*", "/projects/*/runners/reset_registration_token"),
+        new("*", "/groups/*/runners/reset_registration_token"),
+        new("*", "/runners/*/reset_authentication_token"),
+        new("*", "/projects/*/triggers"), // pipeline trigger token
+        new("*", "/projects/*/cluster_agents/*/tokens"),
+        new("*", "/applications"), // OAuth application secret
+        new("*", "/applications/*/renew-secret"),
+    ];
+}
