@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Nono.Core.Audit;
+using Nono.Core.Audit.Events;
 using Nono.Core.Trust.Sigstore;
 using Nono.Reports.Model;
 
@@ -11,7 +12,7 @@ namespace Nono.Action.ActionMode;
 /// </summary>
 internal static class ReportSignature
 {
-    public static SignatureSummary For(string auditRoot, SessionMetadata? metadata, string sessionId)
+    public static SignatureSummary For(string auditRoot, RunnerIdentity? runner, string sessionId)
     {
         string bundlePath = Path.Combine(auditRoot, sessionId, AuditFormat.AttestationFile);
         if (!File.Exists(bundlePath))
@@ -35,7 +36,7 @@ internal static class ReportSignature
         }
 
         string expect = $"--certificate-identity '{signer.Identity}' --certificate-oidc-issuer '{signer.Issuer}'";
-        string command = metadata?.Runner is { Repository: { } repo, RunId: { } run }
+        string command = runner is { Repository: { } repo, RunId: { } run }
             ? $"nono review --repo {repo} --run {run} {expect}"
             : $"nono audit verify {sessionId} {expect}";
         return new SignatureSummary("keyless", signer.Identity, AuditFormat.AttestationFile, command);

@@ -7,16 +7,23 @@ using SessionReport = Nono.Reports.Model.SessionReport;
 
 namespace Nono.Action.ActionMode;
 
-/// <summary>Builds the report model of a finished session from its audit record and snapshot diff.</summary>
+/// <summary>
+/// Builds the report model of a finished session from its audit record and snapshot diff. What ran, how it was
+/// enforced and how long it took come from the session_started/session_ended events (covered by the chain and the
+/// signature), not from session.json. <c>openSnapshots</c> is false for an artifact under review: its
+/// snapshot store is attacker-supplied and the review shows changes from the signed events instead.
+/// </summary>
 internal static class SessionReportBuilder
 {
     public static async Task<(SessionReport Report, SnapshotDiff? Diff)> BuildAsync(
-        string stateRoot, string sessionId, string profile, int exitCode, string? artifactName, IReadOnlyList<string> notes, CancellationToken cancellationToken)
+        string stateRoot, string sessionId, string profile, int exitCode, string? artifactName, IReadOnlyList<string> notes, CancellationToken cancellationToken, bool openSnapshots = true)
     {
         AuditStore audit = new(Path.Combine(stateRoot, "audit"));
         SessionMetadata? metadata = await audit.TryLoadAsync(sessionId, cancellationToken);
         IReadOnlyList<AuditRecord> records = metadata is null ? [] : await audit.ReadEventsAsync(sessionId, cancellationToken);
         IReadOnlyList<AuditViolation> violations = ViolationRules.Evaluate(records);
+        SessionStartedEvent? started = records.Count > 0 && records[0].Seq == 0 ? records[0].Event as SessionStartedEvent : null;
+        SessionEndedEvent? ended = records.Count > 0 ? records[^1].Event as SessionEndedEvent : null;
         List<string> weaker = [.. records.Select(r => r.Event).OfType<PolicyWeakenedEvent>().Select(w => w.To ?? w.Setting)];
         Dictionary<string, (int Allowed, int Denied)> hosts = new(StringComparer.OrdinalIgnoreCase);
         foreach (NetworkEvent n in records.Select(r => r.Event).OfType<NetworkEvent>())
@@ -29,7 +36,7 @@ internal static class SessionReportBuilder
         string? incomplete = metadata is null ? "no session record was written"
             : metadata.Status != SessionStatus.Completed ? "nono stopped before it recorded the end of the session" : null;
         string rollbackDir = Path.Combine(stateRoot, "rollbacks", sessionId);
-        if (Directory.Exists(rollbackDir))
+        if (openSnapshots && Directory.Exists(rollbackDir))
         {
             SnapshotSession snapshots = SnapshotStore.Open(stateRoot).OpenSession(sessionId);
             if (snapshots.Info.Snapshots.Count >= 2)
@@ -49,19 +56,19 @@ internal static class SessionReportBuilder
         SessionReport report = new()
         {
             SessionId = sessionId,
-            Command = string.Join(' ', metadata?.Command ?? []),
+            Command = string.Join(' ', started?.Command ?? []),
             Profile = profile,
-            EnforcementTier = metadata?.EnforcementTier ?? "unknown",
-            LandlockAbi = metadata?.LandlockAbi,
+            EnforcementTier = started?.EnforcementTier ?? "unknown",
+            LandlockAbi = started?.LandlockAbi,
             WeakerModes = weaker,
             ExitCode = exitCode,
-            Duration = TimeSpan.FromMilliseconds(metadata?.DurationMs ?? 0),
+            Duration = TimeSpan.FromMilliseconds(ended?.DurationMs ?? 0),
             Violations = [.. incompleteViolation, .. violations.Select(ToReport)],
             Incomplete = incomplete,
             Network = [.. hosts.Select(h => new NetworkHostSummary(h.Key, h.Value.Allowed, h.Value.Denied))],
             SnapshotsEnabled = diff is not null,
             Changes = diff is null ? [] : [.. diff.Changes.Select(c => new FileChangeSummary(c.Path, Kind(c.Kind), c.SizeDelta, Excerpt(c.Diff)))],
-            Signature = ReportSignature.For(Path.Combine(stateRoot, "audit"), metadata, sessionId),
+            Signature = ReportSignature.For(Path.Combine(stateRoot, "audit"), started?.Runner, sessionId),
             ArtifactName = artifactName,
             Notes = notes,
         };

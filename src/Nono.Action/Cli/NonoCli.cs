@@ -97,7 +97,8 @@ internal static class NonoCli
     private static bool ReadForWorkflowCommands(string[] args, CliContext context) =>
         args is ["action", ..] || (args is ["review", ..] && context.GetEnv("GITHUB_ACTIONS") == "true");
 
-    private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
+    /// <summary>Messages can carry attacker text (zip entry names, API answers): one line, no terminal escapes.</summary>
+    private static string OneLine(string message) => Nono.Reports.Terminal.TerminalText.Line(message.ReplaceLineEndings(" ").Trim());
 
     /// <summary>
     /// A parse error on one line, prefixed with the option it is about: System.CommandLine puts the accepted values of

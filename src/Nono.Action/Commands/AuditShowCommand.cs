@@ -4,6 +4,7 @@ using Nono.Action.Cli;
 using Nono.Core.Audit;
 using Nono.Core.Audit.Events;
 using Nono.Core.Diagnostics;
+using Nono.Reports.Terminal;
 
 namespace Nono.Action.Commands;
 
@@ -31,8 +32,8 @@ internal static class AuditShowCommand
             }
 
             context.Output.WriteLine($"session   {session.SessionId} ({(session.Status == SessionStatus.Completed ? "completed" : "running or crashed")})");
-            context.Output.WriteLine($"command   {string.Join(' ', session.Command)}");
-            context.Output.WriteLine($"policy    {session.PolicyDigest ?? "-"}  tier {session.EnforcementTier ?? "-"}  landlock abi {session.LandlockAbi?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}");
+            context.Output.WriteLine($"command   {TerminalText.Line(string.Join(' ', session.Command))}");
+            context.Output.WriteLine($"policy    {TerminalText.Line(session.PolicyDigest ?? "-")}  tier {TerminalText.Line(session.EnforcementTier ?? "-")}  landlock abi {session.LandlockAbi?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}");
             if (session.Integrity is { } integrity)
             {
                 context.Output.WriteLine($"integrity {integrity.EventCount} events  merkle root {integrity.MerkleRoot}");
@@ -43,10 +44,10 @@ internal static class AuditShowCommand
             {
                 bool flagged = bySeq.TryGetValue(record.Seq, out AuditViolation? violation);
                 string marker = flagged ? "!!" : "  ";
-                context.Output.WriteLine($"{marker} {record.Seq,4} {record.Event?.Timestamp:HH:mm:ss.fff} {Describe(record.Event)}");
+                context.Output.WriteLine($"{marker} {record.Seq,4} {record.Event?.Timestamp:HH:mm:ss.fff} {TerminalText.Line(Describe(record.Event))}");
                 if (violation is not null)
                 {
-                    context.Output.WriteLine($"         VIOLATION [{violation.Severity.ToString().ToUpperInvariant()}] {violation.RuleId}: {violation.Evidence}");
+                    context.Output.WriteLine($"         VIOLATION [{violation.Severity.ToString().ToUpperInvariant()}] {violation.RuleId}: {TerminalText.Line(violation.Evidence)}");
                 }
             }
 

@@ -4,12 +4,15 @@ using Nono.Action.Cli;
 using Nono.Core.Audit;
 using Nono.Core.Diagnostics;
 using Nono.Core.Trust.Sigstore;
+using Nono.Reports.Terminal;
 
 namespace Nono.Action.Commands;
 
 /// <summary>
 /// <c>nono audit verify ID [--public-key-file F | --certificate-identity ID --certificate-oidc-issuer URL [--trusted-root FILE]] [--json]</c>.
-/// A keyless attestation is checked against the trusted root: certificate chain, SCT, Rekor entry, identity.
+/// A keyless attestation is checked against the trusted root: certificate chain, SCT, Rekor entry, identity. Exit 0 means
+/// nothing failed; it means "signed by the expected signer" only when a key or identity was given (the verdict line says
+/// "verified" then, "integrity only" otherwise).
 /// </summary>
 internal static class AuditVerifyCommand
 {
@@ -50,14 +53,14 @@ internal static class AuditVerifyCommand
             }
             else
             {
-                context.Output.WriteLine($"session {sessionId}: {(result.Verified ? "verified" : "FAILED")}");
+                context.Output.WriteLine($"session {sessionId}: {Verdict(result)}");
                 foreach (AuditCheck check in result.Checks)
                 {
                     string status = check.Status.ToString().ToLowerInvariant();
                     context.Output.WriteLine($"  {Name(check.Part),-12} {(check.Status == AuditCheckStatus.Failed ? "FAILED" : status)}");
                     foreach (string problem in check.Problems)
                     {
-                        context.Output.WriteLine($"      {problem}");
+                        context.Output.WriteLine($"      {TerminalText.Line(problem)}");
                     }
                 }
             }
@@ -71,6 +74,20 @@ internal static class AuditVerifyCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>
+    /// "verified" only when the signature was checked too. Without a key or identity the exit code stays 0 when nothing
+    /// failed (integrity holds), but the verdict says the signature was not checked: anyone can rebuild an unsigned
+    /// record, so integrity alone does not say who wrote it (docs/audit.md).
+    /// </summary>
+    internal static string Verdict(AuditVerification result)
+    {
+        AuditCheckStatus signature = result.Checks.FirstOrDefault(c => c.Part == AuditPart.Signature)?.Status ?? AuditCheckStatus.Absent;
+        return !result.Verified ? "FAILED"
+            : signature == AuditCheckStatus.Passed ? "verified"
+            : signature == AuditCheckStatus.Absent ? "integrity only (not signed): signature NOT checked"
+            : "integrity only: signature NOT checked (give --public-key-file or --certificate-identity)";
     }
 
     /// <summary>The failed parts, a keyless signature with its failed stage: "chain, signature (sct)".</summary>

@@ -36,20 +36,28 @@ internal static partial class ReviewCommand
             failed.Add(("signature", ["the session is not signed in the way the options expect"]));
         }
 
-        SessionMetadata? metadata = await new AuditStore(auditRoot).TryLoadAsync(sessionId, cancellationToken);
-        if (metadata is not null && CheckRunner(metadata, target, found) is { } runnerProblem)
+        // Only the verified events are read from here on: session.json and the artifact's ledger are not signed.
+        IReadOnlyList<AuditRecord> records = failed.Count > 0 ? [] : await new AuditStore(auditRoot).ReadEventsAsync(sessionId, cancellationToken);
+        SessionStartedEvent? started = records.Count > 0 ? records[0].Event as SessionStartedEvent : null;
+        SessionEndedEvent? ended = records.Count > 0 ? records[^1].Event as SessionEndedEvent : null;
+        if (failed.Count == 0 && CheckRunner(started?.Runner, target, found) is { } runnerProblem)
         {
             failed.Add(("runner", [runnerProblem]));
         }
 
+        if (failed.Count == 0 && (started is null || ended is null))
+        {
+            failed.Add(("chain", ["the events do not start with session_started and end with session_ended"]));
+        }
+
         ChangeContents contents = new(unpacked);
-        List<FileChangedEvent> changes = failed.Count > 0 ? [] : [.. (await new AuditStore(auditRoot).ReadEventsAsync(sessionId, cancellationToken)).Select(r => r.Event).OfType<FileChangedEvent>()];
+        List<FileChangedEvent> changes = failed.Count > 0 ? [] : [.. records.Select(r => r.Event).OfType<FileChangedEvent>()];
         if (contents.Verify(changes) is { Count: > 0 } objectProblems)
         {
             failed.Add(("objects", objectProblems));
         }
 
-        if (failed.Count > 0 || metadata is null)
+        if (failed.Count > 0 || started is null || ended is null)
         {
             context.Output.WriteLine($"session   {sessionId}: FAILED");
             foreach ((string part, IReadOnlyList<string> problems) in failed)
@@ -62,8 +70,8 @@ internal static partial class ReviewCommand
             return ExitCodes.NonoError;
         }
 
-        context.Output.WriteLine($"session   {sessionId}: verified ({Signer(verification, options)})");
-        SessionReport report = (await SessionReportBuilder.BuildAsync(unpacked, sessionId, "(recorded)", metadata.ExitCode ?? 0, found.Name, [], cancellationToken)).Report;
+        context.Output.WriteLine($"session   {sessionId}: verified ({Signer(verification, options)}); what follows comes from the signed events");
+        SessionReport report = (await SessionReportBuilder.BuildAsync(unpacked, sessionId, "(recorded)", ended.ExitCode ?? 0, CleanLine(found.Name), [], cancellationToken, openSnapshots: false)).Report;
         report = report with
         {
             SnapshotsEnabled = changes.Count > 0,
@@ -110,16 +118,15 @@ internal static partial class ReviewCommand
         _ => ReportChangeKind.Modified,
     };
 
-    /// <summary>Artifact text is untrusted: control characters other than newline and tab could drive the terminal.</summary>
-    private static string Clean(string text) => new([.. text.Select(c => char.IsControl(c) && c is not ('\n' or '\t') ? '?' : c)]);
+    /// <summary>Artifact text is untrusted: control and format characters other than newline and tab could drive the terminal.</summary>
+    private static string Clean(string text) => TerminalText.Block(text);
 
     /// <summary>A name or message on one line: an agent can put a line break (and a workflow command after it) in a file name.</summary>
-    private static string CleanLine(string text) => new([.. text.Select(c => char.IsControl(c) ? '?' : c)]);
+    private static string CleanLine(string text) => TerminalText.Line(text);
 
     /// <summary>The signed session must come from the repository and run the artifact was downloaded from (no replay).</summary>
-    private static string? CheckRunner(SessionMetadata metadata, ReviewTarget target, FoundArtifact found)
+    private static string? CheckRunner(RunnerIdentity? runner, ReviewTarget target, FoundArtifact found)
     {
-        RunnerIdentity? runner = metadata.Runner;
         if (runner?.Repository is null || !string.Equals(runner.Repository, target.FullName, StringComparison.OrdinalIgnoreCase))
         {
             return $"the session was recorded in repository '{runner?.Repository ?? "(none)"}', not {target.FullName}";

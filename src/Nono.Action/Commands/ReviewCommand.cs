@@ -74,7 +74,7 @@ internal static partial class ReviewCommand
     {
         ArtifactLocator locator = new(GitHubClientFactory.Create(api, token));
         FoundArtifact found = await locator.FindAsync(target, cancellationToken);
-        context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"artifact  {found.Name} (id {found.Id}, run {found.RunId}, {found.SizeInBytes} bytes)"));
+        context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"artifact  {Nono.Reports.Terminal.TerminalText.Line(found.Name)} (id {found.Id}, run {found.RunId}, {found.SizeInBytes} bytes)"));
         string work = Path.Combine(Path.GetTempPath(), "nono-review-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)));
         Directory.CreateDirectory(work, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         try

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using Nono.Core.Diagnostics;
+using Nono.Reports.Terminal;
 
 namespace Nono.Action.Review;
 
@@ -31,23 +32,24 @@ internal static class ArtifactExtractor
         foreach (ZipArchiveEntry entry in archive.Entries)
         {
             string name = entry.FullName;
+            string shown = TerminalText.Line(name);
             bool isDirectory = name.EndsWith('/');
             string relative = CheckName(isDirectory ? name[..^1] : name);
             int type = (entry.ExternalAttributes >> 16) & S_IFMT;
             if (type != 0 && type != (isDirectory ? S_IFDIR : S_IFREG))
             {
-                throw Refused($"entry '{name}' is {(type == 0xA000 ? "a symbolic link" : "not a regular file or directory")}");
+                throw Refused($"entry '{shown}' is {(type == 0xA000 ? "a symbolic link" : "not a regular file or directory")}");
             }
 
             if (!seen.Add(relative))
             {
-                throw Refused($"entry '{name}' appears twice");
+                throw Refused($"entry '{shown}' appears twice");
             }
 
             string target = Path.GetFullPath(Path.Combine(root, relative));
             if (!target.StartsWith(root + "/", StringComparison.Ordinal))
             {
-                throw Refused($"entry '{name}' leaves the destination");
+                throw Refused($"entry '{shown}' leaves the destination");
             }
 
             if (isDirectory)
@@ -67,7 +69,7 @@ internal static class ArtifactExtractor
     {
         if (!RelativePath.IsPlain(name))
         {
-            throw Refused($"entry name '{name.Replace("\0", "\\0", StringComparison.Ordinal)}' is not a plain relative path");
+            throw Refused($"entry name '{TerminalText.Line(name)}' is not a plain relative path");
         }
 
         return name;
@@ -83,7 +85,7 @@ internal static class ArtifactExtractor
             written += read;
             if (written > limits.MaxFileBytes)
             {
-                throw Refused($"entry '{name}' unpacks to more than {limits.MaxFileBytes} bytes");
+                throw Refused($"entry '{TerminalText.Line(name)}' unpacks to more than {limits.MaxFileBytes} bytes");
             }
 
             if (written > remaining)

@@ -114,6 +114,9 @@ public static partial class AuditVerifier
         BundleVerificationResult result = SigstoreBundleVerifier.Verify(bundle, BundleArtifact.FromDigest("sha256:" + integrity.MerkleRoot), policy, options.TrustedRoot);
         if (result.Verified)
         {
+            // The leaf just verified: its CI extensions bind the session's claimed run to the run that signed it.
+            BundleIdentity? signer = BundleIdentity.Read(bundle);
+            CheckCertificateRun(metadata.Runner, signer?.SourceRepositoryUri, signer?.RunInvocationUri, problems);
             return Check(AuditPart.Signature, problems);
         }
 
@@ -161,10 +164,6 @@ public static partial class AuditVerifier
             problems.Add("statement subject does not match the session's Merkle root");
         }
 
-        if (predicate.SessionId != metadata.SessionId || predicate.ChainHead != integrity.ChainHead
-            || predicate.MerkleRoot != integrity.MerkleRoot || predicate.EventCount != integrity.EventCount)
-        {
-            problems.Add("statement predicate (session id, chain head, Merkle root, event count) does not match the session");
-        }
+        CheckPredicateAgainstMetadata(predicate, metadata, integrity, problems);
     }
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Nono.Core.Audit.Events;
 using Nono.Core.Trust;
 
 namespace Nono.Core.Audit;
@@ -66,6 +67,11 @@ public static partial class AuditVerifier
 
         // Chain and Merkle root.
         EventChainResult chain = VerifyEvents(eventBytes, sessionId, integrity);
+        if (metadata is not null && integrity is not null)
+        {
+            CheckMetadataAgainstEvents(metadata, chain, metadataProblems);
+        }
+
         List<string> merkleProblems = [];
         if (integrity is not null && !string.Equals(integrity.MerkleRoot, chain.MerkleRoot, StringComparison.Ordinal))
         {
@@ -119,6 +125,10 @@ public static partial class AuditVerifier
 
         byte[] previous = genesis;
         int lineNumber = 0;
+        SessionStartedEvent? started = null;
+        SessionEndedEvent? ended = null;
+        int endedLine = 0;
+        int violations = 0;
         foreach ((byte[] line, bool terminated) in AuditEventLog.ReadLines(content))
         {
             lineNumber++;
@@ -159,6 +169,28 @@ public static partial class AuditVerifier
 
             leaves.Add(leaf);
             previous = link;
+            switch (record.Event)
+            {
+                case SessionStartedEvent first when expectedSeq == 0:
+                    started = first;
+                    break;
+                case SessionStartedEvent:
+                    problems.Add($"line {lineNumber}: session_started is not the first event");
+                    break;
+                case SessionEndedEvent last when ended is null:
+                    (ended, endedLine) = (last, lineNumber);
+                    break;
+                case SessionEndedEvent:
+                    problems.Add($"line {lineNumber}: a second session_ended event");
+                    break;
+            }
+
+            violations += record.Event is { } parsed && ViolationRules.Evaluate(expectedSeq, parsed) is not null ? 1 : 0;
+        }
+
+        if (ended is not null && endedLine != lineNumber)
+        {
+            problems.Add($"line {endedLine}: session_ended is not the last event");
         }
 
         if (integrity is not null)
@@ -174,7 +206,7 @@ public static partial class AuditVerifier
             }
         }
 
-        return new EventChainResult(problems, AuditHashing.Hex(MerkleTree.Root(leaves)));
+        return new EventChainResult(problems, AuditHashing.Hex(MerkleTree.Root(leaves))) { Started = started, Ended = ended, Violations = violations };
     }
 
     private static AuditCheck VerifyLedger(byte[] ledgerBytes, string sessionId, byte[]? metadataBytes, IntegritySummary? integrity)
@@ -207,5 +239,12 @@ public static partial class AuditVerifier
         return Check(AuditPart.Ledger, problems);
     }
 
-    private sealed record EventChainResult(IReadOnlyList<string> Problems, string MerkleRoot);
+    private sealed record EventChainResult(IReadOnlyList<string> Problems, string MerkleRoot)
+    {
+        public SessionStartedEvent? Started { get; init; }
+
+        public SessionEndedEvent? Ended { get; init; }
+
+        public int Violations { get; init; }
+    }
 }

@@ -6,6 +6,7 @@ namespace Nono.Core.Policy;
 /// Strips loader and interpreter hooks, CI credentials and secret-looking variables from an environment.
 /// A profile's <c>environment.allow_vars</c> lets names back: an exact name brings back anything; a glob only
 /// brings back <see cref="RemovalReason.SecretName"/> matches, so <c>"*"</c> can never re-enable <c>LD_PRELOAD</c>.
+/// Nothing brings back the OIDC-minting variables (<see cref="IsOidcMinting"/>).
 /// <c>environment.set</c> is applied last.
 /// </summary>
 public static class EnvironmentSanitizer
@@ -28,8 +29,12 @@ public static class EnvironmentSanitizer
         "GITHUB_TOKEN", "GH_TOKEN", "GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN",
         "ACTIONS_RUNTIME_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_URL",
         "ACTIONS_CACHE_URL", "ACTIONS_RESULTS_URL", "ACTIONS_RUNTIME_URL", "ACTIONS_CACHE_SERVICE_V2",
-        "SYSTEM_ACCESSTOKEN", "CI_JOB_TOKEN",
+        "SYSTEM_ACCESSTOKEN", "CI_JOB_TOKEN", "SIGSTORE_ID_TOKEN",
     ];
+
+    // These mint (or are) OIDC tokens that Fulcio turns into a signing certificate for the job's identity: inside the
+    // sandbox they would let the agent sign a fabricated session as the workflow. No allow_vars entry brings them back.
+    private static readonly string[] s_oidcMinting = ["ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "SIGSTORE_ID_TOKEN"];
 
     private static readonly string[] s_secretExact =
     [
@@ -79,6 +84,13 @@ public static class EnvironmentSanitizer
         return null;
     }
 
+    /// <summary>True for variables that can obtain an OIDC (keyless signing) identity: never passed into the sandbox.</summary>
+    public static bool IsOidcMinting(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return Contains(s_oidcMinting, name.ToUpperInvariant());
+    }
+
     /// <summary>Returns the sanitized environment and the removed names (never values).</summary>
     public static SanitizedEnvironment Sanitize(IReadOnlyDictionary<string, string> environment, EnvironmentSection rules)
     {
@@ -89,7 +101,7 @@ public static class EnvironmentSanitizer
         foreach (KeyValuePair<string, string> entry in environment)
         {
             RemovalReason? reason = Classify(entry.Key);
-            if (reason is null || IsAllowedBack(entry.Key, reason.Value, rules.AllowVars))
+            if (reason is null || (!IsOidcMinting(entry.Key) && IsAllowedBack(entry.Key, reason.Value, rules.AllowVars)))
             {
                 kept[entry.Key] = entry.Value;
             }

@@ -123,6 +123,10 @@ public sealed partial class ProfileResolver
             {
                 problems.Add(new PolicyProblem(origin, JsonPathText.Index("$.environment.allow_vars", i), $"'{environment.AllowVars[i]}' is not a variable name or glob (letters, digits, _, * and ?)"));
             }
+            else if (EnvironmentSanitizer.IsOidcMinting(environment.AllowVars[i]))
+            {
+                problems.Add(new PolicyProblem(origin, JsonPathText.Index("$.environment.allow_vars", i), $"'{environment.AllowVars[i]}' can mint OIDC tokens that sign as this job (keyless signing identity) and is never passed into the sandbox"));
+            }
         }
 
         foreach (string name in environment.Set.Keys)

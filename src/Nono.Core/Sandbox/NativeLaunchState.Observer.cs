@@ -44,12 +44,19 @@ internal sealed unsafe partial class NativeLaunchState
             ? plan.ConnectPorts
             : null;
 
+    /// <summary>
+    /// landlock-audit records this session's denials: the child logs after execve and may not nest its own Landlock
+    /// domain (see <see cref="SeccompFilterBuilder.Build"/>).
+    /// </summary>
+    private bool LandlockAuditRecords(SandboxPlan plan, LaunchSpec spec) =>
+        spec.LandlockAuditLog && plan.LandlockAbi >= 7 && (Context->Flags & ChildContext.FlagLandlock) != 0;
+
     /// <summary>Landlock audit flags and, with an observer, the notify-only filter and the hand-over message.</summary>
     private void PrepareObserver(SandboxPlan plan, LaunchSpec spec, RecordedNetwork? recorded)
     {
         ChildContext* c = Context;
         c->ObserverFd = -1;
-        if (spec.LandlockAuditLog && plan.LandlockAbi >= 7 && (c->Flags & ChildContext.FlagLandlock) != 0)
+        if (LandlockAuditRecords(plan, spec))
         {
             // Landlock logs denials only until the first execve by default; the sandboxed command runs after it.
             c->LandlockRestrictFlags = LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON;

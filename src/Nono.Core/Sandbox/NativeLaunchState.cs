@@ -43,7 +43,7 @@ internal sealed unsafe partial class NativeLaunchState : IDisposable
             RecordedNetwork? recorded = RecordedNetworkFor(plan, spec);
             if (plan.Seccomp)
             {
-                c->SeccompProgram = EnforcingProgram(plan, deferRefusals: recorded is not null);
+                c->SeccompProgram = EnforcingProgram(plan, deferRefusals: recorded is not null, LandlockAuditRecords(plan, spec));
             }
 
             PrepareObserver(plan, spec, recorded);
@@ -55,7 +55,7 @@ internal sealed unsafe partial class NativeLaunchState : IDisposable
             if (OperatingSystem.IsLinux() && recorded is not null && spec.Observer is { ObservesPaths: false })
             {
                 // Recording refusals only was not asked for: where no listener can be made, the run goes on without it.
-                c->SeccompProgramUndeferred = EnforcingProgram(plan, deferRefusals: false);
+                c->SeccompProgramUndeferred = EnforcingProgram(plan, deferRefusals: false, LandlockAuditRecords(plan, spec));
                 c->Flags |= ChildContext.FlagObserverOptional;
             }
             if (plan.NetworkTier == NetworkTier.IsolatedNamespace)
@@ -97,11 +97,11 @@ internal sealed unsafe partial class NativeLaunchState : IDisposable
         _memory.Dispose();
     }
 
-    private sock_fprog* EnforcingProgram(SandboxPlan plan, bool deferRefusals)
+    private sock_fprog* EnforcingProgram(SandboxPlan plan, bool deferRefusals, bool refuseNestedLandlock)
     {
         sock_filter[] program = SeccompFilterBuilder.Build(
             Interop.Interop.SyscallNumbers.Current, plan.Capabilities.Network, plan.Capabilities.AllowUnixSockets,
-            NamespaceDatagrams(plan), deferRefusals, ListenGuarded(plan), refuseIoctlOnlyOpens: plan.LandlockAbi < 5);
+            NamespaceDatagrams(plan), deferRefusals, ListenGuarded(plan), refuseIoctlOnlyOpens: plan.LandlockAbi < 5, refuseNestedLandlock);
         sock_filter* filter = (sock_filter*)_memory.Allocate((nuint)(sizeof(sock_filter) * program.Length));
         program.AsSpan().CopyTo(new Span<sock_filter>(filter, program.Length));
         sock_fprog* fprog = (sock_fprog*)_memory.Allocate((nuint)sizeof(sock_fprog));

@@ -258,6 +258,8 @@ public static partial class SandboxLauncher
             : stage == ChildStage.ChangeDirectory && errno == (int)Interop.Interop.Errno.EACCES
                 ? " (in the namespace tiers it is entered inside the new user namespace, where even root has no CAP_DAC_*: its mode bits must let the caller search it)"
             : ContainmentStageName(stage) is not null ? " (process containment does not work here; nono setup shows which tier does)"
+            : stage == ChildStage.LandlockRestrictSelf && errno == (int)Interop.Interop.Errno.EPERM
+                ? " (a seccomp filter refused it: a nono sandbox whose landlock-audit observer records the session refuses nested Landlock domains, which could hide denials; run the outer nono with --fs-observer off to allow a nested sandbox)"
             : "";
         throw new NonoException(
             NonoErrorCode.SandboxSetupFailed,

@@ -85,11 +85,13 @@ internal static partial class SeccompFilterBuilder
     /// the sandbox's own would outrank ours on a tie and could continue the deferred calls).
     /// <paramref name="guardListens"/> (the <c>landlock-tcp</c> tier): <see cref="NetworkRefusals.EmitListenGuard"/>.
     /// <paramref name="refuseIoctlOnlyOpens"/> (Landlock ABI &lt; 5) refuses opens Landlock does not check
-    /// (<see cref="EmitIoctlOnlyOpens"/>).
+    /// (<see cref="EmitIoctlOnlyOpens"/>). <paramref name="refuseNestedLandlock"/> (landlock-audit records the session):
+    /// <c>landlock_restrict_self</c> fails with EPERM, because the kernel logs a denial against the nearest denying
+    /// domain, and a domain the command nests itself (default flags, or LOG_SAME_EXEC_OFF) would log nothing.
     /// </summary>
     public static sock_filter[] Build(
         ArchSyscalls arch, NetworkMode network, bool allowUnixSockets, bool namespaceDatagrams = false, bool deferRefusals = false, bool guardListens = false,
-        bool refuseIoctlOnlyOpens = false)
+        bool refuseIoctlOnlyOpens = false, bool refuseNestedLandlock = false)
     {
         List<sock_filter> p = [];
         bool defer = deferRefusals && network != NetworkMode.Allow;
@@ -112,6 +114,12 @@ internal static partial class SeccompFilterBuilder
         foreach ((int number, _, _) in DeniedSyscalls(arch))
         {
             p.Add(Jeq((uint)number, 0, 1));
+            p.Add(Ret(SECCOMP_RET_ERRNO | EPERM));
+        }
+
+        if (refuseNestedLandlock)
+        {
+            p.Add(Jeq((uint)Interop.Interop.SyscallNumbers.landlock_restrict_self, 0, 1));
             p.Add(Ret(SECCOMP_RET_ERRNO | EPERM));
         }
 

@@ -44,7 +44,6 @@ public static class TerminalRenderer
         }
     }
 
-    /// <summary>Removes control characters (terminal escape sequences) from untrusted text.</summary>
-    internal static string Clean(string text) =>
-        new([.. text.Select(c => char.IsControl(c) ? '?' : c)]);
+    /// <summary>Removes control and format characters (terminal escapes, bidi overrides) from untrusted text.</summary>
+    internal static string Clean(string text) => TerminalText.Line(text);
 }

@@ -19,9 +19,9 @@ internal sealed class AuditCliHarness(string stateHome)
         return (exit, output.ToString(), error.ToString());
     }
 
-    public async Task<SessionMetadata> RecordAsync(string id, CancellationToken ct)
+    public async Task<SessionMetadata> RecordAsync(string id, CancellationToken ct, RunnerIdentity? runner = null)
     {
-        await using AuditSession session = await AuditSession.CreateAsync(AuditRoot, new SessionStart { SessionId = id, Command = ["agent", "--token", "[REDACTED]"] }, cancellationToken: ct);
+        await using AuditSession session = await AuditSession.CreateAsync(AuditRoot, new SessionStart { SessionId = id, Command = ["agent", "--token", "[REDACTED]"], Runner = runner }, cancellationToken: ct);
         await session.AppendAsync(new NetworkEvent { Host = "api.github.com", Port = 443, Method = "GET", Path = "/user", Decision = NetworkDecision.Allowed, Status = 200 }, ct);
         await session.AppendAsync(new NetworkEvent { Host = "exfil.example", Port = 443, Decision = NetworkDecision.Denied, Reason = "host not allowed" }, ct);
         await session.AppendAsync(new FilesystemDeniedEvent { Path = "/etc/shadow", Access = "read" }, ct);

@@ -53,12 +53,39 @@ public sealed class AuditCommandTests
         File.WriteAllText(events, File.ReadAllText(events).Replace("exfil.example", "exfil.exampla", StringComparison.Ordinal));
         (int badExit, string badOut, string badErr) = cli.Run("audit", "verify", "s-verify", "--json");
 
+        // Exit 0 (integrity holds), but an unsigned record is not called "verified": anyone could have rebuilt it.
         Assert.Equal(0, okExit);
-        Assert.Contains("session s-verify: verified", okOut, StringComparison.Ordinal);
+        Assert.Contains("session s-verify: integrity only (not signed): signature NOT checked", okOut, StringComparison.Ordinal);
+        Assert.DoesNotContain(": verified", okOut, StringComparison.Ordinal);
         Assert.Equal(1, badExit);
         Assert.Equal("nono: audit verification failed: chain, merkle_root", badErr.Trim());
         using JsonDocument doc = JsonDocument.Parse(badOut);
         Assert.False(doc.RootElement.GetProperty("verified").GetBoolean());
+        Assert.False(doc.RootElement.GetProperty("signature_checked").GetBoolean());
+    }
+
+    /// <summary>A payload type carrying terminal escapes is printed as '?' (review S1); the signed verdict still works.</summary>
+    [Fact]
+    public async Task Verify_EscapeInDssePayloadType_PrintsNoControlCharacters()
+    {
+        using TempDirectory temp = new();
+        AuditCliHarness cli = new(temp.Path);
+        await cli.RecordAsync("s-esc", TestContext.Current.CancellationToken);
+        Assert.Equal(0, cli.Run("trust", "keygen", "--keyref", "file://" + temp.Combine("k.key")).Exit);
+        Assert.Equal(0, cli.Run("audit", "sign", "s-esc", "--keyref", "file://" + temp.Combine("k.key")).Exit);
+        (int okExit, string okOut, _) = cli.Run("audit", "verify", "s-esc", "--public-key-file", temp.Combine("k.key.pub"));
+        string bundle = Path.Combine(cli.AuditRoot, "s-esc", AuditFormat.AttestationFile);
+        System.Text.Json.Nodes.JsonNode json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(bundle))!;
+        json["dsseEnvelope"]!["payloadType"] = "x\u001b[1A\u001b[2Ksession s-esc: verified\u001b[8m";
+        File.WriteAllText(bundle, json.ToJsonString());
+
+        (int exit, string output, string error) = cli.Run("audit", "verify", "s-esc", "--public-key-file", temp.Combine("k.key.pub"));
+
+        Assert.True(okExit == 0, okOut);
+        Assert.Contains("session s-esc: verified", okOut, StringComparison.Ordinal);
+        Assert.Equal(1, exit);
+        Assert.Contains("unexpected DSSE payload type 'x?[1A?[2Ksession s-esc: verified?[8m'", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(output + error, c => char.IsControl(c) && c != '\n');
     }
 
     [Theory]

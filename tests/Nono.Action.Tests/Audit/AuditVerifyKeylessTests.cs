@@ -53,6 +53,41 @@ public sealed class AuditVerifyKeylessTests
         }
     }
 
+    /// <summary>
+    /// A GitHub certificate names the run that requested it (Fulcio 1.3.6.1.4.1.57264.1.21, .1.12): a session signed in
+    /// run 41 that claims run 42 fails, so a token minted in one run cannot vouch for a session claiming another.
+    /// </summary>
+    [Theory]
+    [InlineData("42", "acme/app", null)]
+    [InlineData("41", "acme/app", "signature")]
+    [InlineData("420", "acme/app", "signature")]
+    [InlineData("42", "acme/other", "signature")]
+    public async Task Verify_KeylessCertificateRun_MustMatchTheSessionsRunner(string certificateRun, string claimedRepository, string? failure)
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        await using SigstoreStandIn sigstore = new() { RunId = certificateRun };
+        using TempDirectory state = new();
+        AuditCliHarness cli = new(state.Path);
+        await cli.RecordAsync("s-run", ct, new Nono.Core.Audit.Events.RunnerIdentity { Repository = claimedRepository, RunId = "42" });
+        Assert.Equal(0, SignKeyless(cli, sigstore, state.Path, "s-run"));
+        File.WriteAllText(state.Combine("root.json"), sigstore.TrustedRootJson());
+
+        (int exit, string output, string error) = cli.Run("audit", "verify", "s-run", "--certificate-identity", sigstore.Identity,
+            "--certificate-oidc-issuer", sigstore.OidcIssuer, "--trusted-root", state.Combine("root.json"));
+
+        if (failure is null)
+        {
+            Assert.True(exit == 0, output + error);
+            Assert.Contains("session s-run: verified", output, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Equal(1, exit);
+            Assert.Equal($"nono: audit verification failed: {failure}", error.Trim());
+            Assert.Contains("the certificate was issued to", output, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task Verify_KeylessSessionWithoutIdentity_IsUnverifiedNotPassed()
     {

@@ -53,7 +53,9 @@ public sealed partial class RunNetworkTests
         File.WriteAllText(profile, """{"meta":{"name":"inner","description":"nested"},"workdir":{"access":"readwrite"},"network":{"block":true}}""");
 
         const string udp = "import socket\ntry:\n    socket.socket(socket.AF_INET, socket.SOCK_DGRAM); print('udp=created')\nexcept OSError as e:\n    print('udp=%d' % e.errno)";
-        ProcessResult run = await sb.SandboxedAsync("run", ["--block-net", "--read", "/", "--allow", sb.Outside.Path],
+        // --fs-observer off: a nested sandbox needs it whenever landlock-audit could record the outer run (it refuses nested
+        // Landlock domains), and the kernel audit may be on while another test class runs.
+        ProcessResult run = await sb.SandboxedAsync("run", ["--fs-observer", "off", "--block-net", "--read", "/", "--allow", sb.Outside.Path],
             ["/usr/bin/env", $"HOME={innerHome}", $"TMPDIR={work}", "/bin/sh", "-c", $"cd '{work}' && exec \"$@\"", "sh",
                 NonoExecutable.Path, "run", "-p", profile, "--read", "/usr", "--read", "/lib", "--read", Path.GetDirectoryName(NonoExecutable.Path)!, "--block-net", "--",
                 NonoSandbox.Python, "-c", udp]);

@@ -43,6 +43,22 @@ public sealed class ArtifactExtractorTests
         Assert.False(File.Exists("/tmp/escaped.txt"));
     }
 
+    /// <summary>An entry name that moves the cursor up, clears the line and prints a fake verdict (review S1).</summary>
+    [Theory]
+    [InlineData(SymlinkMode)]
+    [InlineData(-1)]
+    public async Task Extract_EscapeSequenceInEntryName_MessageCarriesNoControlCharacters(int mode)
+    {
+        using TempDirectory temp = new();
+        string name = "x\u001b[1A\u001b[2Ksession s: verified\u001b[8m\u202e\u0085";
+        string zip = mode == -1 ? Zip(temp, (name, "a", 0), (name, "b", 0)) : Zip(temp, (name, "/etc", mode));
+
+        NonoException ex = await Assert.ThrowsAsync<NonoException>(() => ArtifactExtractor.ExtractAsync(zip, temp.Combine("out"), new ExtractionLimits(), TestContext.Current.CancellationToken));
+
+        Assert.Contains("'x?[1A?[2Ksession s: verified?[8m??'", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(ex.Message, c => char.IsControl(c) || c == '\u202e');
+    }
+
     [Fact]
     public async Task Extract_SymlinkEntry_IsRefused()
     {

@@ -1,4 +1,7 @@
 using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
 
 namespace Nono.Action.Tests.Review;
 
@@ -36,4 +39,38 @@ internal static class ArtifactTamper
 
         return output.ToArray();
     }
+
+    /// <summary>
+    /// The session-10 review's attack (/tmp/review-audit/tamper.py): edit session.json, then rebuild the artifact's
+    /// unkeyed ledger so its session digest matches. Needs no key.
+    /// </summary>
+    public static byte[] ForgeSessionJson(byte[] zip, Action<JsonObject> edit)
+    {
+        byte[] session = [];
+        byte[] edited = Rewrite(zip, n => n.StartsWith("audit/", StringComparison.Ordinal) && n.EndsWith("/session.json", StringComparison.Ordinal), b =>
+        {
+            JsonObject json = JsonNode.Parse(b)!.AsObject();
+            edit(json);
+            session = Encoding.UTF8.GetBytes(json.ToJsonString() + "\n");
+            return session;
+        });
+        return Rewrite(edited, n => n == "audit/ledger.ndjson", ledger =>
+        {
+            StringBuilder rebuilt = new();
+            byte[] previous = Tagged("nono.audit.v1.ledger-genesis\0", []);
+            foreach (string line in Encoding.UTF8.GetString(ledger).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                JsonObject entry = JsonNode.Parse(line)!["entry"]!.AsObject();
+                entry["session_digest"] = Convert.ToHexStringLower(SHA256.HashData(session));
+                byte[] entryJson = Encoding.UTF8.GetBytes(entry.ToJsonString());
+                byte[] hash = Tagged("nono.audit.v1.ledger\0", [.. previous, .. entryJson]);
+                rebuilt.Append($"{{\"prev\":\"{Convert.ToHexStringLower(previous)}\",\"hash\":\"{Convert.ToHexStringLower(hash)}\",\"entry\":{entry.ToJsonString()}}}\n");
+                previous = hash;
+            }
+
+            return Encoding.UTF8.GetBytes(rebuilt.ToString());
+        });
+    }
+
+    private static byte[] Tagged(string tag, byte[] data) => SHA256.HashData([0x02, .. Encoding.ASCII.GetBytes(tag), .. data]);
 }

@@ -45,7 +45,7 @@ public sealed class KeylessActionRun : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _sigstore = new SigstoreStandIn { JobWorkflowRef = WorkflowRef };
+        _sigstore = new SigstoreStandIn { JobWorkflowRef = WorkflowRef, RunId = RunId.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         _runner = new ActionStep(TestUser.Current);
         File.WriteAllText(Path.Combine(Runner.Workspace, "notes.txt"), "keep me\n");
         await ProcessRunner.RunAsync("git", ["-C", Runner.Workspace, "add", "-A"]);

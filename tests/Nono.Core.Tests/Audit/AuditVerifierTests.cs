@@ -7,16 +7,18 @@ namespace Nono.Core.Tests.Audit;
 
 public sealed class AuditVerifierTests
 {
+    // Metadata too where the tamper changes what session.json must match: the violation count (a dropped denial) or
+    // the session_ended event (truncation).
     public static TheoryData<string, AuditPart[]> Tampers => new()
     {
         { "flip-byte", [AuditPart.Chain, AuditPart.MerkleRoot] },
-        { "drop-line", [AuditPart.Chain, AuditPart.MerkleRoot] },
+        { "drop-line", [AuditPart.Metadata, AuditPart.Chain, AuditPart.MerkleRoot] },
         { "swap-lines", [AuditPart.Chain, AuditPart.MerkleRoot] },
-        { "truncate-last-event", [AuditPart.Chain, AuditPart.MerkleRoot] },
-        { "truncate-mid-line", [AuditPart.Chain, AuditPart.MerkleRoot] },
+        { "truncate-last-event", [AuditPart.Metadata, AuditPart.Chain, AuditPart.MerkleRoot] },
+        { "truncate-mid-line", [AuditPart.Metadata, AuditPart.Chain, AuditPart.MerkleRoot] },
         { "append-forged-event", [AuditPart.Chain, AuditPart.MerkleRoot] },
         { "rewrite-events-and-summary", [AuditPart.Ledger] },
-        { "edit-session-json", [AuditPart.Ledger] },
+        { "edit-session-json", [AuditPart.Metadata, AuditPart.Ledger] },
         { "delete-session-json", [AuditPart.Metadata, AuditPart.MerkleRoot] },
         { "remove-ledger-entry", [AuditPart.Ledger] },
         { "edit-ledger-entry", [AuditPart.Ledger] },

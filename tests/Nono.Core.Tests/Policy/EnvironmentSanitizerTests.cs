@@ -110,6 +110,23 @@ public sealed class EnvironmentSanitizerTests
         Assert.Equal(!kept, result.Removed.Any(r => r.Name == name));
     }
 
+    [Theory]
+    [InlineData("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN")]
+    [InlineData("ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_URL")]
+    [InlineData("SIGSTORE_ID_TOKEN", "SIGSTORE_ID_TOKEN")]
+    [InlineData("SIGSTORE_ID_TOKEN", "SIGSTORE_*")]
+    [InlineData("SIGSTORE_ID_TOKEN", "*_TOKEN")]
+    public void Sanitize_AllowVars_NeverBringBackOidcMintingVariables(string name, string allow)
+    {
+        Dictionary<string, string> env = new() { [name] = "v", ["KEEP_TOKEN"] = "k" };
+
+        SanitizedEnvironment result = EnvironmentSanitizer.Sanitize(env, new EnvironmentSection { AllowVars = [allow, "KEEP_TOKEN"] });
+
+        Assert.False(result.Environment.ContainsKey(name));
+        Assert.Contains(result.Removed, r => r.Name == name && r.Reason == RemovalReason.CiCredential);
+        Assert.Equal("k", result.Environment["KEEP_TOKEN"]);
+    }
+
     [Fact]
     public void Sanitize_Set_OverridesAndAdds()
     {

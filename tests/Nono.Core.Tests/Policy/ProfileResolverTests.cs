@@ -140,7 +140,7 @@ public sealed partial class ProfileResolverTests
                 "resolve": ["host=not-an-ip", "ok.example=127.0.0.1"],
                 "custom_credentials": { "svc": { "upstream": "http://remote.example", "inject_mode": "query_param", "inject_header": "X-Key", "credential_format": "Bearer", "env_var": "1BAD" } }
               },
-              "environment": { "allow_vars": ["OK_*", "bad-name"] },
+              "environment": { "allow_vars": ["OK_*", "bad-name", "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "GITHUB_TOKEN"] },
               "rollback": { "protected_paths": ["$NOPE/x"] }
             }
             """;
@@ -153,10 +153,11 @@ public sealed partial class ProfileResolverTests
             "$.network.allow_domain[0]", "$.network.resolve[0]", "$.network.custom_credentials.svc.upstream",
             "$.network.custom_credentials.svc.credential_key", "$.network.custom_credentials.svc.inject_header",
             "$.network.custom_credentials.svc.credential_format", "$.network.custom_credentials.svc.env_var",
-            "$.environment.allow_vars[1]", "$.rollback.protected_paths[0]",
+            "$.environment.allow_vars[1]", "$.environment.allow_vars[2]", "$.rollback.protected_paths[0]",
         ];
         string[] paths = resolution.Problems.Select(p => p.JsonPath).ToArray();
         Assert.Equal(expected.Order(StringComparer.Ordinal), paths.Order(StringComparer.Ordinal));
+        Assert.Contains("can mint OIDC tokens", resolution.Problems.Single(p => p.JsonPath == "$.environment.allow_vars[2]").Message, StringComparison.Ordinal);
     }
 
     [Fact]

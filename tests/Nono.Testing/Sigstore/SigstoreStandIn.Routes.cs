@@ -85,7 +85,15 @@ public sealed partial class SigstoreStandIn
 
         DateTimeOffset now = DateTimeOffset.UtcNow;
         (DateTimeOffset notBefore, DateTimeOffset notAfter) = CertificateValidity ?? (now.AddMinutes(-1), now.AddMinutes(10));
-        using X509Certificate2 leaf = Ca.Issue(key, "https://github.com/" + claims["job_workflow_ref"]!.GetValue<string>(), claims["iss"]!.GetValue<string>(), notBefore, notAfter);
+        Dictionary<string, string> run = [];
+        if (claims["run_id"]?.GetValue<string>() is { } runId)
+        {
+            string repository = "https://github.com/" + claims["repository"]!.GetValue<string>();
+            run["1.3.6.1.4.1.57264.1.12"] = repository;
+            run["1.3.6.1.4.1.57264.1.21"] = $"{repository}/actions/runs/{runId}/attempts/{claims["run_attempt"]!.GetValue<string>()}";
+        }
+
+        using X509Certificate2 leaf = Ca.Issue(key, "https://github.com/" + claims["job_workflow_ref"]!.GetValue<string>(), claims["iss"]!.GetValue<string>(), notBefore, notAfter, run);
         IssuedCertificates++;
         JsonArray chain = [leaf.ExportCertificatePem(), Ca.Intermediate.ExportCertificatePem(), Ca.Root.ExportCertificatePem()];
         return (201, new JsonObject { ["signedCertificateEmbeddedSct"] = new JsonObject { ["chain"] = new JsonObject { ["certificates"] = chain } } }.ToJsonString());

@@ -45,6 +45,12 @@ public sealed partial class SigstoreStandIn : IAsyncDisposable
 
     public string Identity => "https://github.com/" + JobWorkflowRef;
 
+    /// <summary>
+    /// The <c>run_id</c> claim, when set: certificates then carry Fulcio's source repository (1.3.6.1.4.1.57264.1.12)
+    /// and run invocation (1.3.6.1.4.1.57264.1.21) extensions, as GitHub-issued ones do.
+    /// </summary>
+    public string? RunId { get; set; }
+
     /// <summary>The bearer token the token endpoint requires (ACTIONS_ID_TOKEN_REQUEST_TOKEN).</summary>
     public string RequestToken { get; } = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
 
@@ -108,10 +114,17 @@ public sealed partial class SigstoreStandIn : IAsyncDisposable
             ["aud"] = audience,
             ["sub"] = "repo:" + JobWorkflowRef.Split('/')[0] + "/" + JobWorkflowRef.Split('/')[1] + ":ref:refs/heads/main",
             ["job_workflow_ref"] = JobWorkflowRef,
+            ["repository"] = JobWorkflowRef.Split('/')[0] + "/" + JobWorkflowRef.Split('/')[1],
             ["iat"] = now,
             ["nbf"] = now - 5,
             ["exp"] = now + 300,
         };
+        if (RunId is not null)
+        {
+            claims["run_id"] = RunId;
+            claims["run_attempt"] = "1";
+        }
+
         string header = B64Url("""{"alg":"ES256","typ":"JWT","kid":"nono-test"}"""u8);
         string payload = B64Url(Encoding.UTF8.GetBytes(claims.ToJsonString()));
         byte[] signature = _oidcKey.SignData(Encoding.ASCII.GetBytes(header + "." + payload), HashAlgorithmName.SHA256);

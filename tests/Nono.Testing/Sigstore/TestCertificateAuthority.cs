@@ -47,24 +47,24 @@ public sealed class TestCertificateAuthority : IDisposable
     public byte[] CtLogId => SHA256.HashData(CtLogKey.ExportSubjectPublicKeyInfo());
 
     /// <summary>Issues a leaf for <paramref name="subjectPublicKey"/> valid from <paramref name="notBefore"/> to <paramref name="notAfter"/>.</summary>
-    public X509Certificate2 Issue(ECDsa subjectPublicKey, string sanUri, string oidcIssuer, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    public X509Certificate2 Issue(ECDsa subjectPublicKey, string sanUri, string oidcIssuer, DateTimeOffset notBefore, DateTimeOffset notAfter, IReadOnlyDictionary<string, string>? utf8Extensions = null)
     {
         byte[] serial = BitConverter.GetBytes(Interlocked.Increment(ref _serial));
         Array.Reverse(serial);
         serial[0] &= 0x7f;
-        CertificateRequest request = LeafRequest(subjectPublicKey, sanUri, oidcIssuer);
+        CertificateRequest request = LeafRequest(subjectPublicKey, sanUri, oidcIssuer, utf8Extensions);
         byte[] tbs;
         using (X509Certificate2 precert = request.Create(Intermediate, notBefore, notAfter, serial))
         {
             tbs = Tbs(precert.RawData);
         }
 
-        CertificateRequest final = LeafRequest(subjectPublicKey, sanUri, oidcIssuer);
+        CertificateRequest final = LeafRequest(subjectPublicKey, sanUri, oidcIssuer, utf8Extensions);
         final.CertificateExtensions.Add(new X509Extension(SctListOid, SctList(tbs, notBefore), false));
         return final.Create(Intermediate, notBefore, notAfter, serial);
     }
 
-    private static CertificateRequest LeafRequest(ECDsa key, string sanUri, string oidcIssuer)
+    private static CertificateRequest LeafRequest(ECDsa key, string sanUri, string oidcIssuer, IReadOnlyDictionary<string, string>? utf8Extensions)
     {
         CertificateRequest request = new(new X500DistinguishedName(""), key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
@@ -77,6 +77,14 @@ public sealed class TestCertificateAuthority : IDisposable
         AsnWriter utf8 = new(AsnEncodingRules.DER);
         utf8.WriteCharacterString(UniversalTagNumber.UTF8String, oidcIssuer);
         request.CertificateExtensions.Add(new X509Extension("1.3.6.1.4.1.57264.1.8", utf8.Encode(), false));
+        foreach ((string oid, string value) in utf8Extensions ?? new Dictionary<string, string>())
+        {
+            // Fulcio's extensions from 1.3.6.1.4.1.57264.1.8 on are DER UTF8Strings.
+            AsnWriter text = new(AsnEncodingRules.DER);
+            text.WriteCharacterString(UniversalTagNumber.UTF8String, value);
+            request.CertificateExtensions.Add(new X509Extension(oid, text.Encode(), false));
+        }
+
         return request;
     }
 

@@ -133,7 +133,8 @@ public sealed partial class LandlockAuditReader : IDisposable
         long dropped = Interlocked.Read(ref _dropped);
         return _failure is string failure
             ? new ObserverReport(ObserverMechanisms.LandlockAudit, "failed", failure, Interlocked.Read(ref _denials), Interlocked.Read(ref _seen))
-            : new ObserverReport(ObserverMechanisms.LandlockAudit, "active", dropped == 0 ? null : $"{dropped} record(s) lost by the kernel or dropped",
+            : new ObserverReport(ObserverMechanisms.LandlockAudit, "active",
+                "nested Landlock domains refused" + (dropped == 0 ? "" : $"; {dropped} time(s) the kernel or nono dropped records (each can lose several)"),
                 Interlocked.Read(ref _denials), Interlocked.Read(ref _seen));
     }
 

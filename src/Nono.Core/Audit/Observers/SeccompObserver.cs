@@ -97,7 +97,8 @@ public sealed partial class SeccompObserver : IDisposable
         : Volatile.Read(ref _failure) is string failure
             ? new ObserverReport(Mechanism, "failed", failure, Volatile.Read(ref _denials), Volatile.Read(ref _seen))
             : new ObserverReport(Mechanism, "active",
-                Volatile.Read(ref _unreadable) == 0 ? null : $"{Volatile.Read(ref _unreadable)} call(s) with unreadable arguments not checked",
+                "unverified claims: paths are read from the process's memory while it waits, and the process can change them"
+                    + (Volatile.Read(ref _unreadable) == 0 ? "" : $"; {Volatile.Read(ref _unreadable)} call(s) with unreadable arguments not checked"),
                 Volatile.Read(ref _denials), Volatile.Read(ref _seen));
 
     /// <summary>Starts answering notifications on <paramref name="listener"/> (takes ownership).</summary>

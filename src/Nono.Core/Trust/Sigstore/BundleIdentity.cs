@@ -11,6 +11,12 @@ namespace Nono.Core.Trust.Sigstore;
 /// <param name="Issuer">The OIDC issuer extension, when present.</param>
 public sealed record BundleIdentity(string Identity, string? Issuer)
 {
+    /// <summary>The Fulcio source repository URI extension (1.3.6.1.4.1.57264.1.12), when present.</summary>
+    public string? SourceRepositoryUri { get; init; }
+
+    /// <summary>The Fulcio run invocation URI extension (1.3.6.1.4.1.57264.1.21), when present.</summary>
+    public string? RunInvocationUri { get; init; }
+
     /// <summary>The claimed identity, or null when the bundle has no readable Fulcio certificate.</summary>
     public static BundleIdentity? Read(SigstoreBundle bundle)
     {
@@ -26,7 +32,11 @@ public sealed record BundleIdentity(string Identity, string? Issuer)
         {
             using X509Certificate2 leaf = X509CertificateLoader.LoadCertificate(der);
             FulcioIdentity identity = FulcioIdentity.Read(leaf);
-            return identity.SubjectAlternativeNames.Count == 0 ? null : new BundleIdentity(identity.SubjectAlternativeNames[0], identity.Issuer);
+            return identity.SubjectAlternativeNames.Count == 0 ? null : new BundleIdentity(identity.SubjectAlternativeNames[0], identity.Issuer)
+            {
+                SourceRepositoryUri = identity.SourceRepositoryUri,
+                RunInvocationUri = identity.RunInvocationUri,
+            };
         }
         catch (Exception ex) when (ex is CryptographicException or System.Formats.Asn1.AsnContentException)
         {
