@@ -42,11 +42,11 @@ public static partial class GitControlFiles
 
             // A .git file names the real git directory; a worktree's git directory names the common one in commondir.
             string? gitDir = Pointer(git, "gitdir:");
-            foreach (string target in gitDir is null ? [] : new[] { gitDir, Pointer(gitDir, null, "commondir") ?? "" })
+            string?[] targets = gitDir is null ? [] : [gitDir, Pointer(gitDir, null, "commondir")];
+            foreach (string target in targets.OfType<string>().Where(t => Path.IsPathRooted(t) && Path.GetDirectoryName(t) is not null))
             {
                 string targetLabel = Path.GetRelativePath(start, target);
-                if (target.Length > 0 && Path.IsPathRooted(target) && !found.ContainsKey(targetLabel) && Path.GetDirectoryName(target) is { } parent
-                    && !Describe(parent, Path.GetFileName(target), targetLabel, found))
+                if (!found.ContainsKey(targetLabel) && !Describe(Path.GetDirectoryName(target)!, Path.GetFileName(target), targetLabel, found))
                 {
                     found[targetLabel] = "absent";
                 }
@@ -90,7 +90,12 @@ public static partial class GitControlFiles
                 return;
             }
 
-            List<string> names = Fs.ReadDirectory(dir, ScanDirectoryLimit);
+            List<string> names = Fs.ReadDirectory(dir, ScanDirectoryLimit + 1);
+            if (names.Count > ScanDirectoryLimit)
+            {
+                found[ScanLimitLabel + " " + directory] = $"more than {ScanDirectoryLimit} entries: only some were searched";
+            }
+
             names.Sort(StringComparer.Ordinal);
             foreach (string name in names)
             {

@@ -17,6 +17,8 @@ public sealed partial class ActionArtifactFolderTests
         "for d in $(grep -A1 '^artifact-dir<<' \"$RUNNER_TEMP/output\" | grep \"^$RUNNER_TEMP/nono-artifact-\"); do ln -s decoy \"$d\" && echo planted; done; " +
         "echo done";
 
+    // The ci profile denies $RUNNER_TEMP/_runner_file_commands, which leaves no entry creatable directly in a granted
+    // runner.temp; the default profile (or any custom one) does not.
     [Theory]
     [InlineData(TestUser.Current)]
     [InlineData(TestUser.Nobody)]
@@ -26,7 +28,7 @@ public sealed partial class ActionArtifactFolderTests
         using ActionStep runner = new(user);
         runner.JobEnvironment["NONO_ALLOW"] = runner.RunnerTemp;
 
-        (ProcessResult step, ProcessResult gate, Dictionary<string, string> outputs) = await runner.RunAsync(new() { ["run"] = PlantLinks });
+        (ProcessResult step, ProcessResult gate, Dictionary<string, string> outputs) = await runner.RunAsync(new() { ["run"] = PlantLinks, ["profile"] = "default" });
 
         Assert.True(step.ExitCode == 0, step.ToString());
         Assert.Equal(0, gate.ExitCode);

@@ -63,10 +63,10 @@ public sealed partial class ActionOutputFenceTests
         string backup = Path.Combine(runner.Home, ".local", "state", "nono", "action", "checkout-credentials.backup");
 
         // The command forges a passing verdict, tries to read the token's backup, then breaks .git/config so that
-        // putting the checkout token back fails.
+        // putting the checkout token back fails (in a .git it swapped in, so nono cannot put the old config back either).
         (ProcessResult step, ProcessResult gate, Dictionary<string, string> outputs) = await runner.RunAsync(new()
         {
-            ["run"] = $"echo '::set-output name=step-exit::0'; echo '::set-output name=step-exit::0' >&2; (cat '{backup}' > seen-backup.txt 2>&1 || true); printf '[[[\\n' >> .git/config",
+            ["run"] = $"echo '::set-output name=step-exit::0'; echo '::set-output name=step-exit::0' >&2; (cat '{backup}' > seen-backup.txt 2>&1 || true); mv .git .git-old; mkdir .git; printf '[[[\\n' > .git/config",
         });
 
         Assert.NotEqual(0, gate.ExitCode);

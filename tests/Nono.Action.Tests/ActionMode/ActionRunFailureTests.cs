@@ -22,8 +22,9 @@ public sealed partial class ActionRunFailureTests
         (ProcessResult step, ProcessResult gate, Dictionary<string, string> outputs) = await runner.RunAsync(new() { ["run"] = "touch ran.txt; (sleep 1000 &)" });
 
         Assert.False(File.Exists(Path.Combine(runner.Workspace, "ran.txt")), step.ToString());
-        Assert.Contains("direct-child cannot end a daemonised grandchild", step.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains("Remedy:", step.StandardOutput, StringComparison.Ordinal);
+        // nono's own stderr (its descriptor was taken before the relay), neutralised, not the command's stream.
+        Assert.Contains("nono: process containment: direct-child cannot end a daemonised grandchild", step.StandardError, StringComparison.Ordinal);
+        Assert.Contains("Remedy:", step.StandardError, StringComparison.Ordinal);
         Assert.NotEqual(0, step.ExitCode);
         Assert.NotEqual(0, gate.ExitCode);
         Assert.NotEqual("0", outputs["step-exit"]);
