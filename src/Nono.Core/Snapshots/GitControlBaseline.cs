@@ -85,7 +85,7 @@ public sealed class GitControlBaseline
 
             if (removed.Any(r => label.StartsWith(r + "/", StringComparison.Ordinal)))
             {
-                outcomes[label] = "restored: removed with " + removed.First(r => label.StartsWith(r + "/", StringComparison.Ordinal));
+                outcomes[label] = "restored: went with " + removed.First(r => label.StartsWith(r + "/", StringComparison.Ordinal));
                 continue;
             }
 
@@ -123,6 +123,12 @@ public sealed class GitControlBaseline
         string[] words = (before ?? "").Split(' ');
         switch (words[0])
         {
+            case "" when name == ".git":
+                // A repository made during the run: its objects may be the command's work, so it is set aside under a
+                // name git does not look at (nothing lost), not deleted; its config and hooks no longer take effect.
+                string aside = ".git.nono-quarantine-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
+                Fs.RenameAt(parent, name, parent, aside);
+                return "restored: moved aside to " + aside;
             case "":
                 Fs.RemoveTree(parent, name);
                 return "restored: removed";

@@ -64,6 +64,27 @@ public sealed class GitControlBaselineTests
         Assert.False(File.Exists(work.Combine(".git", "hooks", "pre-commit.sample")));
     }
 
+    [Fact]
+    public async Task Restore_RepositoryMadeDuringTheRun_IsSetAsideWithItsObjectsNotDeleted()
+    {
+        using TempDirectory work = new("nono-gitbase-");
+        Directory.CreateDirectory(work.Combine("made"));
+        GitControlBaseline baseline = GitControlBaseline.Capture(work.Path, [work.Path]);
+
+        await Git(work.Combine("made"), "init", "-q");
+        File.WriteAllText(work.Combine("made", "a.txt"), "work\n");
+        await Git(work.Combine("made"), "add", "a.txt");
+        await Git(work.Combine("made"), "-c", "user.name=t", "-c", "user.email=t@example.test", "commit", "-q", "-m", "work");
+        File.WriteAllText(work.Combine("made", ".git", "config"), "[core]\n\tfsmonitor = evil\n");
+        IReadOnlyDictionary<string, string> outcomes = baseline.Restore(GitControlFiles.Changes(baseline.Fingerprint, GitControlFiles.Fingerprint(work.Path, [work.Path])));
+
+        Assert.StartsWith("restored: moved aside to .git.nono-quarantine-", outcomes["made/.git"], StringComparison.Ordinal);
+        Assert.False(Directory.Exists(work.Combine("made", ".git")));
+        string aside = Assert.Single(Directory.GetDirectories(work.Combine("made"), ".git.nono-quarantine-*"));
+        Assert.True(Directory.EnumerateFiles(Path.Combine(aside, "objects"), "*", SearchOption.AllDirectories).Count() >= 3); // blob, tree, commit kept
+        Assert.Equal("work\n", File.ReadAllText(work.Combine("made", "a.txt")));
+    }
+
     private static async Task Git(string directory, params string[] args)
     {
         ProcessResult r = await ProcessRunner.RunAsync("git", ["-c", "safe.directory=*", "-C", directory, .. args], cancellationToken: TestContext.Current.CancellationToken);
