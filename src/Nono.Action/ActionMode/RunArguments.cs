@@ -10,7 +10,9 @@ internal static class RunArguments
     {
         // The seccomp observer is on in the action: its per-call cost is small next to an agent's run, and a hosted runner
         // is not root, so Landlock's own audit records are out of reach there (docs/architecture.md, "Observing denials").
-        List<string> args = ["run", "-s", "--session-id", sessionId, "--workdir", runner.Workspace, "-p", ProfileArgument(inputs.Profile, runner), "--fs-observer", "on"];
+        // --action-guards: the whole process tree must be gone when the command ends (pidns or cgroup), because the git control
+        // files of every checkout under the writable grants are checked and put back after it.
+        List<string> args = ["run", "-s", "--session-id", sessionId, "--workdir", runner.Workspace, "-p", ProfileArgument(inputs.Profile, runner), "--fs-observer", "on", "--action-guards"];
         foreach (string path in inputs.Allow)
         {
             args.AddRange(["--allow", Path.Combine(runner.Workspace, path)]);

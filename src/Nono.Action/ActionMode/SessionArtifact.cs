@@ -13,35 +13,44 @@ namespace Nono.Action.ActionMode;
 /// signature bundle), report.json, report.md, violations.sarif, changes.patch and the snapshot manifests.
 /// A reviewer downloads it and checks it with <c>nono audit verify</c> / <c>nono review</c>.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal static class SessionArtifact
 {
-    public static string Write(string directory, string stateRoot, SessionReport report, SnapshotDiff? diff, string toolVersion)
+    /// <summary>The rendered report's name in the folder (the <c>report</c> output).</summary>
+    public const string ReportFile = "report.md";
+
+    /// <summary>
+    /// Fills <paramref name="directory"/> (a fresh folder nono made) by descriptor: each file is created new without
+    /// following a link, so nothing a sandboxed command left behind in a granted runner.temp is written through.
+    /// </summary>
+    public static void Write(NoFollowDirectory directory, string stateRoot, SessionReport report, SnapshotDiff? diff, string toolVersion)
     {
-        Directory.CreateDirectory(directory);
-        CopyTree(Path.Combine(stateRoot, "audit", report.SessionId), Path.Combine(directory, "audit", report.SessionId));
-        string ledger = Path.Combine(stateRoot, "audit", Nono.Core.Audit.AuditFormat.LedgerFile);
-        if (File.Exists(ledger))
+        using (NoFollowDirectory audit = directory.CreateDirectory("audit"))
         {
-            File.Copy(ledger, Path.Combine(directory, "audit", Nono.Core.Audit.AuditFormat.LedgerFile), overwrite: true);
+            using (NoFollowDirectory session = audit.CreateDirectory(report.SessionId))
+            {
+                CopyTree(Path.Combine(stateRoot, "audit", report.SessionId), session);
+            }
+
+            string ledger = Path.Combine(stateRoot, "audit", Nono.Core.Audit.AuditFormat.LedgerFile);
+            if (File.Exists(ledger))
+            {
+                audit.WriteNewFile(Nono.Core.Audit.AuditFormat.LedgerFile, File.ReadAllBytes(ledger));
+            }
         }
 
         string rollbacks = Path.Combine(stateRoot, "rollbacks", report.SessionId);
         if (Directory.Exists(rollbacks))
         {
-            CopyTree(rollbacks, Path.Combine(directory, "snapshots"));
+            using NoFollowDirectory snapshots = directory.CreateDirectory("snapshots");
+            CopyTree(rollbacks, snapshots);
         }
 
-        if (OperatingSystem.IsLinux())
-        {
-            SessionArtifactObjects.Write(directory, stateRoot, report.SessionId, diff);
-        }
-
-        string reportMd = Path.Combine(directory, "report.md");
-        File.WriteAllText(reportMd, JobSummaryRenderer.Render(report));
-        File.WriteAllText(Path.Combine(directory, "report.json"), JsonReportRenderer.Render(report));
-        File.WriteAllText(Path.Combine(directory, "violations.sarif"), SarifRenderer.Render(report, toolVersion));
-        File.WriteAllText(Path.Combine(directory, "changes.patch"), Patch(diff));
-        return reportMd;
+        SessionArtifactObjects.Write(directory, stateRoot, report.SessionId, diff);
+        directory.WriteNewFile(ReportFile, Encoding.UTF8.GetBytes(JobSummaryRenderer.Render(report)));
+        directory.WriteNewFile("report.json", Encoding.UTF8.GetBytes(JsonReportRenderer.Render(report)));
+        directory.WriteNewFile("violations.sarif", Encoding.UTF8.GetBytes(SarifRenderer.Render(report, toolVersion)));
+        directory.WriteNewFile("changes.patch", Encoding.UTF8.GetBytes(Patch(diff)));
     }
 
     private static string Patch(SnapshotDiff? diff)
@@ -60,20 +69,20 @@ internal static class SessionArtifact
         return sb.ToString();
     }
 
-    private static void CopyTree(string from, string to)
+    /// <summary>Copies nono's own state (never granted to a sandbox) into the artifact folder.</summary>
+    private static void CopyTree(string from, NoFollowDirectory to)
     {
         if (!Directory.Exists(from))
         {
             return;
         }
 
-        Directory.CreateDirectory(to);
         foreach (string file in Directory.EnumerateFiles(from))
         {
             // Lock files and staging areas are not part of the record.
             if (!Path.GetFileName(file).StartsWith('.'))
             {
-                File.Copy(file, Path.Combine(to, Path.GetFileName(file)), overwrite: true);
+                to.WriteNewFile(Path.GetFileName(file), File.ReadAllBytes(file));
             }
         }
 
@@ -81,7 +90,8 @@ internal static class SessionArtifact
         {
             if (!Path.GetFileName(dir).StartsWith('.'))
             {
-                CopyTree(dir, Path.Combine(to, Path.GetFileName(dir)));
+                using NoFollowDirectory child = to.CreateDirectory(Path.GetFileName(dir));
+                CopyTree(dir, child);
             }
         }
     }

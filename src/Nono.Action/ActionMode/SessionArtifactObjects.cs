@@ -19,7 +19,7 @@ internal static class SessionArtifactObjects
     public const long MaxTotalBytes = 256L * 1024 * 1024;
 
     [SupportedOSPlatform("linux")]
-    public static void Write(string artifactDirectory, string stateRoot, string sessionId, SnapshotDiff? diff)
+    public static void Write(NoFollowDirectory artifactDirectory, string stateRoot, string sessionId, SnapshotDiff? diff)
     {
         if (diff is null || diff.Changes.Count == 0)
         {
@@ -27,20 +27,18 @@ internal static class SessionArtifactObjects
         }
 
         SnapshotSession snapshots = SnapshotStore.Open(stateRoot).OpenSession(sessionId);
-        string directory = Path.Combine(artifactDirectory, DirectoryName);
-        Directory.CreateDirectory(directory);
+        using NoFollowDirectory directory = artifactDirectory.CreateDirectory(DirectoryName);
         long total = 0;
         foreach (SnapshotChange change in diff.Changes)
         {
             foreach ((string? hash, long size) in new[] { (change.OldHash, change.OldSize), (change.NewHash, change.NewSize) })
             {
-                string path = Path.Combine(directory, hash ?? "");
-                if (hash is null || size > MaxFileBytes || total + size > MaxTotalBytes || File.Exists(path))
+                if (hash is null || size > MaxFileBytes || total + size > MaxTotalBytes || directory.Exists(hash))
                 {
                     continue;
                 }
 
-                File.WriteAllBytes(path, snapshots.ReadContent(hash, size));
+                directory.WriteNewFile(hash, snapshots.ReadContent(hash, size));
                 total += size;
             }
         }

@@ -21,6 +21,9 @@ namespace Nono.Action.Commands;
 /// </summary>
 internal static partial class ActionCommand
 {
+    /// <summary>Test hook: <c>1</c> throws right after the command, to prove the resume line and the token restore still happen.</summary>
+    internal const string FailAfterCommandVariable = "NONO_TEST_ACTION_FAIL_AFTER_COMMAND";
+
     public static Command Create(CliContext context)
     {
         Command command = new("action", "Run as a GitHub Actions step (inputs from INPUT_* variables; see action.yml)");
@@ -62,6 +65,29 @@ internal static partial class ActionCommand
         }
 
         CheckoutCredentialGuard guard = await CheckoutCredentialGuard.HideAsync(runner.Workspace, Path.Combine(stateRoot, "action"), CancellationToken.None);
+        int exitCode;
+        bool restoreFailed;
+        try
+        {
+            exitCode = await RunFencedAsync(inputs, runner, context, workflow, commands, childSide, sessionId, signKey, guard, notes);
+        }
+        finally
+        {
+            // Whatever happened above (an exception included), the checkout token goes back before anything else.
+            restoreFailed = !await RestoreCredentialsAsync(guard, workflow);
+        }
+
+        bool required = inputs.Sign == SignMode.Keyless;
+        bool signingFailed = keyless && !await SignKeylessAsync(context, workflow, stateRoot, sessionId, required, notes) && required;
+        return await ReportAsync(inputs, runner, context, workflow, stateRoot, sessionId, exitCode, notes, signingFailed || restoreFailed);
+    }
+
+    /// <summary>Runs the command between the stop line and the resume line; the resume is written even when this throws.</summary>
+    [SupportedOSPlatform("linux")]
+    private static async Task<int> RunFencedAsync(
+        ActionInputs inputs, RunnerContext runner, CliContext context, WorkflowCommands workflow, TextWriter commands, Dictionary<string, string> childSide,
+        string sessionId, string? signKey, CheckoutCredentialGuard guard, List<string> notes)
+    {
         if (guard.Hidden.Count > 0)
         {
             foreach (CheckoutCredentialGuard.HiddenEntry entry in guard.Hidden)
@@ -74,35 +100,37 @@ internal static partial class ActionCommand
 
         notes.Add("sudo and the Docker socket are unusable inside the sandbox (no_new_privs; UNIX-domain sockets denied).");
         // Written before the command runs: the runner applies GITHUB_OUTPUT after the step's own output, so if nono dies before
-        // the real values are written, the gate still fails and the upload still points at nono's own folder.
-        string artifactName = ArtifactName(inputs, runner, sessionId);
+        // the real values are written, the gate still fails and nothing is uploaded (the session folder is made afterwards,
+        // under a name nobody can guess: a granted runner.temp must not let the command plant it).
         WriteOutputs(runner, new Dictionary<string, string>
         {
             ["step-exit"] = "1",
-            ["artifact-name"] = artifactName,
-            ["artifact-dir"] = ArtifactDirectory(runner, sessionId),
+            ["artifact-name"] = ArtifactName(inputs, runner, sessionId),
+            ["artifact-dir"] = "",
         });
-        int exitCode;
         workflow.Group("nono: sandboxed command output");
         ChildOutputFence fence = ChildOutputFence.Raise(commands);
         try
         {
+            // Action mode needs the whole process tree gone when the command ends (see RunArguments).
             IReadOnlyList<string> args = RunArguments.For(inputs, runner, sessionId, signKey);
             // On a thread-pool thread: after the awaits above (git's pipes are socket-backed) this method may be running on
             // a socket thread, which with the supervisor's inline continuations also serves the proxy; the synchronous
             // run must not block it for the whole session.
-            exitCode = await Task.Run(() => NonoCli.Run([.. args], context with { Environment = childSide }));
+            int exitCode = await Task.Run(() => NonoCli.Run([.. args], context with { Environment = childSide }));
+            if (context.GetEnv(FailAfterCommandVariable) == "1")
+            {
+                // Test hook: an unexpected failure between the command and the report. It can only make the step fail.
+                throw new InvalidOperationException($"{FailAfterCommandVariable} is set");
+            }
+
+            return exitCode;
         }
         finally
         {
             fence.Lower();
             workflow.EndGroup();
         }
-
-        bool restoreFailed = !await RestoreCredentialsAsync(guard, workflow);
-        bool required = inputs.Sign == SignMode.Keyless;
-        bool signingFailed = keyless && !await SignKeylessAsync(context, workflow, stateRoot, sessionId, required, notes) && required;
-        return await ReportAsync(inputs, runner, context, workflow, stateRoot, sessionId, exitCode, notes, signingFailed || restoreFailed);
     }
 
     [SupportedOSPlatform("linux")]
@@ -122,42 +150,56 @@ internal static partial class ActionCommand
         }
 
         string version = typeof(ActionCommand).Assembly.GetName().Version?.ToString() ?? "0";
-        string artifactDir = ArtifactDirectory(runner, sessionId);
-        string reportPath = SessionArtifact.Write(artifactDir, stateRoot, report, diff, version);
-        if (inputs.Summary && runner.SummaryFile is not null)
-        {
-            StepSummaryWriter.Append(runner.SummaryFile, JobSummaryRenderer.Render(report), JobSummaryRenderer.RunnerSummaryLimitBytes);
-        }
-
-        Annotate(workflow, report);
         bool gateFailed = Gate(inputs.FailOn, report);
         int stepExit = exitCode != 0 ? exitCode : gateFailed || nonoFailed ? ExitCodes.NonoError : 0;
-        if (gateFailed)
+        // The session folder: a fresh unguessable name made after the command is gone, everything in it written by descriptor
+        // (runner.temp may have been granted to the command, which could have planted links or folders there).
+        using NoFollowDirectory temp = NoFollowDirectory.Open(runner.RunnerTemp);
+        (NoFollowDirectory folder, string folderName) = temp.CreateUniqueDirectory($"nono-artifact-{sessionId}-");
+        using (folder)
         {
-            workflow.Error($"nono: violations at or above '{inputs.FailOn.ToString().ToLowerInvariant()}' fail this step ({report.Violations.Count} found)");
+            string artifactDir = Path.Combine(runner.RunnerTemp, folderName);
+            bool signed = File.Exists(Path.Combine(stateRoot, "audit", sessionId, AuditFormat.AttestationFile));
+            // The outputs are final before anything reports the verdict; if reporting then fails, step-exit goes back to a failure.
+            WriteOutputs(runner, new Dictionary<string, string>
+            {
+                ["session-id"] = sessionId,
+                ["exit-code"] = exitCode.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["violations"] = report.Violations.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["report"] = Path.Combine(artifactDir, SessionArtifact.ReportFile),
+                ["bundle"] = signed ? Path.Combine(artifactDir, "audit", sessionId, AuditFormat.AttestationFile) : "",
+                ["artifact-name"] = artifactName,
+                ["artifact-dir"] = artifactDir,
+                ["step-exit"] = stepExit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            });
+            try
+            {
+                SessionArtifact.Write(folder, stateRoot, report, diff, version);
+                if (inputs.Summary && runner.SummaryFile is not null)
+                {
+                    StepSummaryWriter.Append(runner.SummaryFile, JobSummaryRenderer.Render(report), JobSummaryRenderer.RunnerSummaryLimitBytes);
+                }
+
+                Annotate(workflow, report);
+                if (gateFailed)
+                {
+                    workflow.Error($"nono: violations at or above '{inputs.FailOn.ToString().ToLowerInvariant()}' fail this step ({report.Violations.Count} found)");
+                }
+
+                await PublishAsync(inputs, runner, workflow, report, stepExit == 0);
+            }
+            catch
+            {
+                WriteOutputs(runner, new Dictionary<string, string> { ["step-exit"] = stepExit == 0 ? "1" : stepExit.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+                throw;
+            }
         }
 
-        await PublishAsync(inputs, runner, workflow, report, stepExit == 0);
-        string bundle = Path.Combine(artifactDir, "audit", sessionId, AuditFormat.AttestationFile);
-        WriteOutputs(runner, new Dictionary<string, string>
-        {
-            ["session-id"] = sessionId,
-            ["exit-code"] = exitCode.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["violations"] = report.Violations.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["report"] = reportPath,
-            ["bundle"] = File.Exists(bundle) ? bundle : "",
-            ["artifact-name"] = artifactName,
-            ["artifact-dir"] = artifactDir,
-            ["step-exit"] = stepExit.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
         return stepExit;
     }
 
     private static string ArtifactName(ActionInputs inputs, RunnerContext runner, string sessionId) =>
         inputs.ArtifactName ?? $"nono-session-{runner.Job ?? "job"}-{sessionId}";
-
-    /// <summary>The session folder the upload step takes; action.yml refuses any other path.</summary>
-    private static string ArtifactDirectory(RunnerContext runner, string sessionId) => Path.Combine(runner.RunnerTemp, "nono-artifact-" + sessionId);
 
     /// <summary>
     /// Puts the checkout token back. A failure (the command may have corrupted .git/config) is an error on the step, not

@@ -105,6 +105,7 @@ internal static class RunCommand
                 IncludePatterns = parse.GetValue(options.RollbackInclude) ?? [],
             },
             ProtectedPaths = ProtectedPaths.Resolve(invocation.Policy.ProtectedPaths),
+            GitControlRoots = parse.GetValue(options.ActionGuards) ? [.. SnapshotRoots.For(invocation).Where(Directory.Exists)] : null,
             SignKey = parse.GetValue(options.AuditSignKey),
         };
     }

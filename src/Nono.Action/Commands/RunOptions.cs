@@ -29,6 +29,13 @@ internal sealed class RunOptions
     /// <summary>Pins the session id (the action mode uses it to find its own record).</summary>
     public Option<string?> SessionId { get; } = new("--session-id") { Description = "Use this audit session id", Hidden = true };
 
+    /// <summary>
+    /// Action mode's guards: refuse a containment that cannot end the whole process tree with the command (direct-child),
+    /// look for git control files in every checkout under the writable grants, and put changed ones back after the run
+    /// (a survivor could otherwise change them after that).
+    /// </summary>
+    public Option<bool> ActionGuards { get; } = new("--action-guards") { Description = "Refuse direct-child containment; check and put back git control files under the writable grants", Hidden = true };
+
     public Option<bool> AllowUnixSockets { get; } = new("--allow-unix-sockets") { Description = "Allow UNIX-domain sockets (they can reach host services such as docker.sock)" };
     public Option<bool> DryRun { get; } = new("--dry-run") { Description = "Print the resolved capabilities and the enforcement plan; run nothing" };
     public Option<bool> Silent { get; } = new("--silent", "-s") { Description = "No informational output from nono" };
@@ -40,7 +47,7 @@ internal sealed class RunOptions
     public void AddTo(Command command)
     {
         Policy.AddTo(command);
-        foreach (Option option in new Option[] { Workdir, SessionId, AllowUnixSockets, Rollback, RollbackExclude, RollbackInclude, NoAudit, AuditSignKey, DryRun, Silent, Verbose, AllowWeaker, LandlockAbi })
+        foreach (Option option in new Option[] { Workdir, SessionId, ActionGuards, AllowUnixSockets, Rollback, RollbackExclude, RollbackInclude, NoAudit, AuditSignKey, DryRun, Silent, Verbose, AllowWeaker, LandlockAbi })
         {
             command.Options.Add(option);
         }

@@ -108,6 +108,11 @@ internal sealed record SandboxInvocation(
         SandboxSupport support = SandboxSupport.Probe(cap);
         // Process containment (run only: wrap leaves no supervisor): see Containment/RunContainment.cs.
         ProcessContainment containment = networkOptions is null ? ProcessContainment.DirectChild : RunContainment.Choose(context, networkProblems);
+        if (containment == ProcessContainment.DirectChild && parse.GetValue(options.ActionGuards))
+        {
+            networkProblems.Add(RunContainment.TreeContainmentRequired);
+        }
+
         PlanResult result = SandboxPlanner.Plan(capabilities, new EnforcementOptions
         {
             Support = support,

@@ -16,6 +16,13 @@ internal static class RunContainment
     /// <summary>Forces a tier: <c>pidns</c>, <c>cgroup</c> or <c>direct-child</c>.</summary>
     public const string Variable = "NONO_CONTAINMENT";
 
+    /// <summary>Why a run that needs the whole tree gone at the end (action mode) refuses direct-child, and what to do about it.</summary>
+    public const string TreeContainmentRequired =
+        "process containment: direct-child cannot end a daemonised grandchild with the command, which could then change .git/config or hooks "
+        + "after nono checked them; action mode refuses to run this way. Remedy: allow unprivileged user namespaces for the PID namespace "
+        + "(ubuntu-24.04: the AppArmor profile in docs/network-tiers.md), or run nono as root or with a delegated cgroup v2 for the cgroup "
+        + "containment; 'nono setup --check-only' shows which works here";
+
     /// <summary>
     /// The tier to use; problems (a bad or unavailable forced tier) are added, never thrown. <paramref name="trustEvidence"/>
     /// false (<c>nono setup</c>) always probes, so the diagnosis never repeats a wrong reading of the evidence.

@@ -11,6 +11,7 @@ namespace Nono.Action.GitHub;
 /// are first written atomically to a backup outside the sandbox, so a crash between hide and restore
 /// loses nothing: <see cref="RestorePendingAsync"/> puts them back on the next run.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal sealed class CheckoutCredentialGuard
 {
     private const string BackupFileName = "checkout-credentials.backup";

@@ -1,4 +1,5 @@
-using System.Runtime.InteropServices;
+using System.Runtime.Versioning;
+using Nono.Core.Snapshots;
 
 namespace Nono.Action.GitHub;
 
@@ -8,15 +9,11 @@ namespace Nono.Action.GitHub;
 /// is a regular file reached through real directories from the workspace (no component a symbolic link): git follows a
 /// symlinked config when it writes, which would put the token wherever the command pointed it.
 /// </summary>
-internal static partial class GitConfigFiles
+[SupportedOSPlatform("linux")]
+internal static class GitConfigFiles
 {
-    private const int AtFdCwd = -100;
-    private const int AtSymlinkNoFollow = 0x100;
-    private const uint StatxType = 0x1;
-    private const int ModeOffset = 28; // struct statx: stx_mode (u16)
-    private const int TypeMask = 0xF000;
-    private const int Directory = 0x4000;
-    private const int Regular = 0x8000;
+    private const PathKind Directory = PathKind.Directory;
+    private const PathKind Regular = PathKind.Regular;
     private const int MaxDepth = 16;
 
     /// <summary>The config files (paths relative to <paramref name="workspace"/>), or none when there is no real .git directory.</summary>
@@ -92,19 +89,6 @@ internal static partial class GitConfigFiles
         }
     }
 
-    /// <summary>The file type bits of <paramref name="path"/> itself (a link is not followed), or 0 when it cannot be looked up.</summary>
-    private static unsafe int TypeOf(string path)
-    {
-        byte* buffer = stackalloc byte[256];
-        // SAFETY: buffer is 256 bytes on this stack frame (the size of struct statx); the path is marshalled by the stub.
-        if (Statx(AtFdCwd, path, AtSymlinkNoFollow, StatxType, buffer) != 0)
-        {
-            return 0;
-        }
-
-        return *(ushort*)(buffer + ModeOffset) & TypeMask;
-    }
-
-    [LibraryImport("libc.so.6", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8)]
-    private static unsafe partial int Statx(int dirFd, string path, int flags, uint mask, byte* buffer);
+    /// <summary>What <paramref name="path"/> is itself (a link is not followed).</summary>
+    private static PathKind TypeOf(string path) => NoFollowDirectory.KindOfPath(path);
 }

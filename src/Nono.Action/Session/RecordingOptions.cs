@@ -44,6 +44,12 @@ internal sealed record RecordingOptions
     /// <summary>Workspace-relative globs whose changes are violations (workflows, CODEOWNERS, hooks…).</summary>
     public IReadOnlyList<string> ProtectedPaths { get; init; } = [];
 
+    /// <summary>
+    /// Action mode: the writable directory grants searched for other checkouts (<see cref="GitControlFiles.ScanDepth"/> deep),
+    /// and changed git control files are put back after the run. Null: only the working directory's git directory, detected only.
+    /// </summary>
+    public IReadOnlyList<string>? GitControlRoots { get; init; }
+
     /// <summary>Key reference (<c>file://</c> or <c>env://</c>) to sign the session with, or null.</summary>
     public string? SignKey { get; init; }
 }

@@ -18,6 +18,7 @@ internal sealed class RunRecording : IAsyncDisposable
     private readonly SnapshotSession? _snapshots;
     private readonly IReadOnlyDictionary<string, string> _environment;
     private IReadOnlyDictionary<string, string>? _gitBefore;
+    private GitControlBaseline? _gitBaseline;
     private bool _completed;
 
     private RunRecording(RecordingOptions options, AuditSession? audit, SnapshotSession? snapshots, IReadOnlyDictionary<string, string> environment)
@@ -82,7 +83,18 @@ internal sealed class RunRecording : IAsyncDisposable
             await snapshots.TakeSnapshotAsync("baseline", cancellationToken: cancellationToken);
         }
 
-        return new RunRecording(options, audit, snapshots, environment) { _gitBefore = audit is null ? null : GitFingerprint(options.WorkingDirectory, "before") };
+        RunRecording recording = new(options, audit, snapshots, environment);
+        if (audit is not null && options.GitControlRoots is { } roots)
+        {
+            recording._gitBaseline = GitBaseline(options.WorkingDirectory, roots);
+            recording._gitBefore = recording._gitBaseline?.Fingerprint ?? GitFingerprint(options.WorkingDirectory, roots, "before");
+        }
+        else if (audit is not null)
+        {
+            recording._gitBefore = GitFingerprint(options.WorkingDirectory, null, "before");
+        }
+
+        return recording;
     }
 
     /// <summary>
@@ -147,10 +159,15 @@ internal sealed class RunRecording : IAsyncDisposable
             return;
         }
 
-        foreach ((string path, string? before, string? after) in GitControlFiles.Changes(_gitBefore ?? new Dictionary<string, string>(), GitFingerprint(_options.WorkingDirectory, "after")))
+        IReadOnlyList<(string Path, string? Before, string? After)> gitChanges =
+            GitControlFiles.Changes(_gitBefore ?? new Dictionary<string, string>(), GitFingerprint(_options.WorkingDirectory, _options.GitControlRoots, "after"));
+        // Action mode: put them back, so a later step outside the sandbox does not run what the command planted (the gate still fails).
+        IReadOnlyDictionary<string, string>? restored = gitChanges.Count == 0 || _options.GitControlRoots is null ? null
+            : _gitBaseline?.Restore(gitChanges) ?? gitChanges.ToDictionary(c => c.Path, _ => "not restored: the state before the run could not be read", StringComparer.Ordinal);
+        foreach ((string path, string? before, string? after) in gitChanges)
         {
             AuditChange change = before is null ? AuditChange.Added : after is null ? AuditChange.Deleted : AuditChange.Modified;
-            await _audit.AppendAsync(new GitControlChangedEvent { Path = path, Change = change, Before = before, After = after }, cancellationToken);
+            await _audit.AppendAsync(new GitControlChangedEvent { Path = path, Change = change, Before = before, After = after, Restore = restored?.GetValueOrDefault(path) }, cancellationToken);
         }
 
         await _audit.CompleteAsync(new SessionEnd
@@ -166,16 +183,28 @@ internal sealed class RunRecording : IAsyncDisposable
         }
     }
 
-    /// <summary>The git control files where the command ran; a failure to read them is recorded with its moment, so it always shows as a change.</summary>
-    private static IReadOnlyDictionary<string, string> GitFingerprint(string workingDirectory, string moment)
+    /// <summary>The git control files where the command ran (and under <paramref name="roots"/>); a failure to read them is recorded with its moment, so it always shows as a change.</summary>
+    private static IReadOnlyDictionary<string, string> GitFingerprint(string workingDirectory, IReadOnlyList<string>? roots, string moment)
     {
         try
         {
-            return GitControlFiles.Fingerprint(workingDirectory);
+            return roots is null ? GitControlFiles.Fingerprint(workingDirectory) : GitControlFiles.Fingerprint(workingDirectory, roots);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Nono.Core.Diagnostics.NonoException)
         {
             return new Dictionary<string, string> { [".git"] = $"unreadable {moment} the run: {ex.Message}" };
+        }
+    }
+
+    private static GitControlBaseline? GitBaseline(string workingDirectory, IReadOnlyList<string> roots)
+    {
+        try
+        {
+            return GitControlBaseline.Capture(workingDirectory, roots);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Nono.Core.Diagnostics.NonoException)
+        {
+            return null; // the plain fingerprint below records the failure; nothing can be put back
         }
     }
 

@@ -51,6 +51,7 @@ internal static partial class AuditJsonWriter
                     Enum(w, "change"u8, ChangeName(git.Change), (int)git.Change);
                     Optional(w, "before"u8, git.Before);
                     Optional(w, "after"u8, git.After);
+                    Optional(w, "restore"u8, git.Restore);
                     break;
                 case DnsTrapUnavailableEvent dns:
                     w.WriteString("type"u8, "dns_trap_unavailable"u8);

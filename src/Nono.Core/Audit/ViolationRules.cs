@@ -34,7 +34,7 @@ public static class ViolationRules
             ProtectedPathChanged, ViolationSeverity.High, c.Path, $"protected path {c.Path} {c.Change.ToString().ToLowerInvariant()}", seq),
         GitControlChangedEvent g => new AuditViolation(
             GitControlChanged, ViolationSeverity.High, g.Path,
-            $"git control file {g.Path} {g.Change.ToString().ToLowerInvariant()}: git run after the session would read it", seq),
+            $"git control file {g.Path} {g.Change.ToString().ToLowerInvariant()}: git run after the session would read it" + (g.Restore is null ? "" : $" ({g.Restore})"), seq),
         PolicyWeakenedEvent w => new AuditViolation(
             PolicyWeakened, ViolationSeverity.High, w.Setting,
             $"{w.Setting} weakened from {w.From ?? "?"} to {w.To ?? "?"}" + (w.Reason is null ? "" : $" ({w.Reason})"), seq),

@@ -17,7 +17,7 @@ namespace Nono.Core.Snapshots;
 /// and reports each change; snapshots leave <c>.git</c> out.
 /// </summary>
 [SupportedOSPlatform("linux")]
-public static class GitControlFiles
+public static partial class GitControlFiles
 {
     private const int MaxEntries = 4096;
     private const long MaxBytes = 64L << 20;

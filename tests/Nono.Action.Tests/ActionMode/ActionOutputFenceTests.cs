@@ -41,7 +41,7 @@ public sealed partial class ActionOutputFenceTests
         Assert.Contains(runner.Commands, c => c.Name == "error" && c.Properties.GetValueOrDefault("title") == "nono.protected-path-changed");
         Assert.Contains(runner.Commands, c => c.Name == "endgroup");
         // The command's text is shown (stderr too, on the same stream in its order), its unterminated last line kept apart.
-        Assert.Contains("text ##[add-mask]forged-legacy", step.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("text ##\u2060[add-mask]forged-legacy", step.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("no newline at end ::add-mask::\n", step.StandardOutput, StringComparison.Ordinal);
         // The command could not read the stop token back from its own stdout or any descriptor it can reach.
         string token = runner.Commands.Single(c => c.Name == "stop-commands").Data;
@@ -63,10 +63,10 @@ public sealed partial class ActionOutputFenceTests
         string backup = Path.Combine(runner.Home, ".local", "state", "nono", "action", "checkout-credentials.backup");
 
         // The command forges a passing verdict, tries to read the token's backup, then breaks .git/config so that
-        // putting the checkout token back fails.
+        // putting the checkout token back fails (in a .git it swapped in, so nono cannot put the old config back either).
         (ProcessResult step, ProcessResult gate, Dictionary<string, string> outputs) = await runner.RunAsync(new()
         {
-            ["run"] = $"echo '::set-output name=step-exit::0'; echo '::set-output name=step-exit::0' >&2; (cat '{backup}' > seen-backup.txt 2>&1 || true); printf '[[[\\n' >> .git/config",
+            ["run"] = $"echo '::set-output name=step-exit::0'; echo '::set-output name=step-exit::0' >&2; (cat '{backup}' > seen-backup.txt 2>&1 || true); mv .git .git-old; mkdir .git; printf '[[[\\n' > .git/config",
         });
 
         Assert.NotEqual(0, gate.ExitCode);
@@ -96,6 +96,30 @@ public sealed partial class ActionOutputFenceTests
         Assert.Contains("fine\n", step.StandardOutput, StringComparison.Ordinal);
         // A resume line of its own after the command, so nono's later commands work.
         Assert.Matches(@"\n::[0-9a-f]{32}::\n", step.StandardOutput);
+    }
+
+    [Theory]
+    [InlineData(TestUser.Current)]
+    [InlineData(TestUser.Nobody)]
+    public async Task LeakedStopToken_RelayedLinesStillTakeNoEffect_TextKept(TestUser user)
+    {
+        Assert.SkipUnless(user == TestUser.Current || ProcessRunner.IsRoot, "running as uid 65534 needs root");
+        using ActionStep runner = new(user);
+
+        (ProcessResult step, _, _) = await runner.RunAsync(new() { ["run"] = HostileOutput + "; printf '\\n a::b ##x [y]\\n'" });
+
+        // As if the command had learnt the token (e.g. from the live log through the API): read with the stop line removed,
+        // not one line of the command's acts as a command.
+        string token = runner.Commands.Single(c => c.Name == "stop-commands").Data;
+        string unfenced = step.StandardOutput.Replace($"::stop-commands::{token}\n", "", StringComparison.Ordinal);
+        List<RunnerCommandLog.Command> commands = RunnerCommandLog.Parse(unfenced);
+        Assert.DoesNotContain(commands, c => c.Data.Contains("forged", StringComparison.Ordinal) || c.Name.Equals("set-output", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(commands, c => c.Name == "add-mask" && c.Data is "violations" or "");
+        // The text itself is there, changed only by word joiners.
+        string shown = step.StandardOutput.Replace("\u2060", "", StringComparison.Ordinal);
+        Assert.Contains("::error file=app.py::forged-error\n", shown, StringComparison.Ordinal);
+        Assert.Contains("text ##[add-mask]forged-legacy\n", shown, StringComparison.Ordinal);
+        Assert.Contains("\n a::b ##x [y]\n", step.StandardOutput, StringComparison.Ordinal);
     }
 
     [GeneratedRegex("^[0-9a-f]{32}$")]

@@ -43,10 +43,17 @@ internal sealed class ChildOutputFence
     /// </summary>
     public void Lower()
     {
-        _relay?.Stop();
-        _text?.Complete();
-        _output.Write($"\n::{_token}::\n");
-        _output.Flush();
+        try
+        {
+            _relay?.Stop();
+            _text?.Complete();
+        }
+        finally
+        {
+            // Even when relaying failed: a step whose commands stay stopped would swallow nono's own verdict lines.
+            _output.Write($"\n::{_token}::\n");
+            _output.Flush();
+        }
     }
 
     private static string Stop(TextWriter output)

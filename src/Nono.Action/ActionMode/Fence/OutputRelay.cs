@@ -5,7 +5,8 @@ namespace Nono.Action.ActionMode.Fence;
 /// One pipe keeps the command's stdout and stderr in the order it wrote them and on one runner stream, so the
 /// stop and resume lines around it cannot be overtaken by lines still queued on the other stream.
 /// <see cref="Stop"/> restores the descriptors, drains what the pipe holds and closes it, so a process that
-/// outlives the command gets EPIPE instead of a voice on the runner's streams.
+/// outlives the command gets EPIPE instead of a voice on the runner's streams. The copy is neutralised
+/// (<see cref="RelayedLineNeutraliser"/>), so the stop token is not the only fence: a leaked token resumes nothing.
 /// </summary>
 internal sealed class OutputRelay
 {
@@ -17,6 +18,8 @@ internal sealed class OutputRelay
     private readonly int _stopRead;
     private readonly int _stopWrite;
     private readonly Thread _thread;
+    private readonly RelayedLineNeutraliser _neutraliser = new();
+    private readonly byte[] _transformed = new byte[RelayedLineNeutraliser.MaxOutput(BufferSize)];
     private bool _sinkBroken;
     private Exception? _failure;
 
@@ -86,6 +89,7 @@ internal sealed class OutputRelay
                         budget -= n;
                     }
 
+                    Copy(_transformed.AsSpan(0, _neutraliser.Complete(_transformed)));
                     return;
                 }
 
@@ -115,18 +119,24 @@ internal sealed class OutputRelay
             return 0;
         }
 
-        if (!_sinkBroken)
+        Copy(_transformed.AsSpan(0, _neutraliser.Transform(buffer.AsSpan(0, n), _transformed)));
+        return n;
+    }
+
+    private void Copy(ReadOnlySpan<byte> bytes)
+    {
+        if (_sinkBroken || bytes.IsEmpty)
         {
-            try
-            {
-                FenceInterop.WriteAll(_originalOutput, buffer.AsSpan(0, n));
-            }
-            catch (IOException)
-            {
-                _sinkBroken = true; // the runner stopped reading: keep draining so the command never blocks on a full pipe
-            }
+            return;
         }
 
-        return n;
+        try
+        {
+            FenceInterop.WriteAll(_originalOutput, bytes);
+        }
+        catch (IOException)
+        {
+            _sinkBroken = true; // the runner stopped reading: keep draining so the command never blocks on a full pipe
+        }
     }
 }
