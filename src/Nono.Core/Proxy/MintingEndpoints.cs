@@ -56,6 +56,8 @@ internal static class MintingEndpoints
         new("*", "/projects/*/deploy_keys/*/enable"), // a key registered elsewhere, enabled here
         new("*", "/user/keys"),
         new("*", "/users/*/keys"),
+        new("*", "/groups/*/ssh_certificates"), // a group SSH certificate authority: certificates it signs get git access
+        new("*", "/deploy_keys"), // instance-level deploy key (admin)
         new("*", "/user/runners"), // returns the runner's authentication token
         new("*", "/runners/reset_registration_token"),
         new("*", "/projects/*/runners/reset_registration_token"),

@@ -31,7 +31,7 @@ internal sealed partial class ProxyConnection
 
         if (!IsCanonicalPath(rest))
         {
-            await RefuseAsync(stream, ProxyMode.Reverse, svc.Name, 0, head.Method, 400, "path-not-canonical", "dot segments, path parameters (;), encoded slashes or backslashes are not allowed", ct, loggedPath);
+            await RefuseAsync(stream, ProxyMode.Reverse, svc.Name, 0, head.Method, 400, "path-not-canonical", "dot segments, path parameters (;), fragments (#), encoded slashes or backslashes are not allowed", ct, loggedPath);
             return false;
         }
 
@@ -128,7 +128,9 @@ internal sealed partial class ProxyConnection
 
     private static bool IsCanonicalPath(string path)
     {
-        if (path.Contains('\\', StringComparison.Ordinal) || path.Contains("%2f", StringComparison.OrdinalIgnoreCase)
+        // '#' never belongs in a request target; front ends that cut a fragment there would route past the endpoint
+        // rules ("/user/keys#x" is not "/user/keys" to the rules).
+        if (path.Contains('#', StringComparison.Ordinal) || path.Contains('\\', StringComparison.Ordinal) || path.Contains("%2f", StringComparison.OrdinalIgnoreCase)
             || path.Contains("%5c", StringComparison.OrdinalIgnoreCase) || path.Contains("%2e", StringComparison.OrdinalIgnoreCase)
             || path.Contains("//", StringComparison.Ordinal)
             // ';' starts path parameters: servlet containers (Tomcat, Jetty) read "..;" as "..", past the endpoint rules.

@@ -5,8 +5,12 @@ namespace Nono.Core.Sandbox;
 
 internal static partial class SeccompFilterBuilder
 {
-    /// <summary>S_ISUID | S_ISGID.</summary>
-    internal const uint SetIdBits = 0xC00;
+    /// <summary>
+    /// S_ISUID. S_ISGID is not refused: seccomp cannot tell a directory from a file, and tools pass a setgid directory's
+    /// bit back on every chmod (GNU chmod keeps it even for numeric modes; git --shared=group sets it on purpose), so
+    /// refusing it broke ordinary chmods (review of session 10). A setgid file gains only the owner's group.
+    /// </summary>
+    internal const uint SetIdBits = 0x800;
 
     private const uint O_CREAT = 0x40;
     private const uint O_TMPFILE_BIT = 0x400000; // __O_TMPFILE, the same on x86_64 and aarch64
@@ -14,8 +18,8 @@ internal static partial class SeccompFilterBuilder
     /// <summary>
     /// Landlock has no right for a file's mode, and a capability-less root still owns every root-owned file: a sandboxed
     /// root could make any of them setuid (another local user then runs it as root), and any user could leave a
-    /// set-user-ID copy of itself for others (review of session 10). So the set-ID bits are refused wherever a mode is
-    /// given: chmod, fchmod, fchmodat, fchmodat2, mknod(at), and open/openat/creat that create. openat2 hides its mode
+    /// set-user-ID copy of itself for others (review of session 10). So the set-user-ID bit is refused wherever a mode
+    /// is given: chmod, fchmod, fchmodat, fchmodat2, mknod(at), and open/openat/creat that create. openat2 hides its mode
     /// behind a pointer: ENOSYS, which makes callers fall back to openat. The rest of chmod (modes without the set-ID
     /// bits) stays open: a path-checked chmod needs the supervisor (not done). Leaves the syscall number in A.
     /// </summary>

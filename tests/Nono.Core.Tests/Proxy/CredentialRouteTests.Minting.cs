@@ -32,6 +32,8 @@ public sealed partial class CredentialRouteTests
     [InlineData("gitlab", "POST", "/projects/9/deploy_tokens", "", HttpStatusCode.Forbidden)]
     [InlineData("gitlab", "POST", "/groups/3/service_accounts/4/personal_access_tokens", "", HttpStatusCode.Forbidden)]
     [InlineData("gitlab", "POST", "/user/runners", "", HttpStatusCode.Forbidden)]
+    [InlineData("gitlab", "POST", "/groups/3/ssh_certificates", "", HttpStatusCode.Forbidden)] // a group SSH CA
+    [InlineData("gitlab", "POST", "/deploy_keys", "", HttpStatusCode.Forbidden)] // instance-level deploy key
     // The legitimate path: reads of the same resources, and ordinary writes, still reach the upstream.
     [InlineData("github", "GET", "/app/installations/42", "", HttpStatusCode.OK)]
     [InlineData("github", "GET", "/user/keys", "", HttpStatusCode.OK)]
@@ -75,5 +77,22 @@ public sealed partial class CredentialRouteTests
 
         Assert.StartsWith("HTTP/1.1 200", response, StringComparison.Ordinal);
         Assert.Equal("POST /app/installations/42/access_tokens HTTP/1.1", Assert.Single(_origin!.Requests).RequestLine);
+    }
+
+    [Theory]
+    [InlineData("/user/keys#x")]
+    [InlineData("/user/keys#")]
+    public async Task BuiltinRoute_FragmentInThePath_IsRefusedBeforeTheRules(string path)
+    {
+        // Front ends that cut a fragment at '#' would route "/user/keys#x" to "/user/keys", past the minting denies
+        // (review of session 10); '#' never belongs in a request target.
+        CredentialService github = BuiltinServices.Find("github")! with { CredentialKey = "env://REAL_SECRET" };
+        await using RunningProxy proxy = await StartAsync(null, github);
+
+        string response = await ProxyHarness.RawAsync(proxy, $"POST /github{path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {proxy.ChildEnvironment["GITHUB_TOKEN"]}\r\nContent-Length: 0\r\n\r\n");
+
+        Assert.Empty(_origin!.Requests);
+        Assert.StartsWith("HTTP/1.1 400", response, StringComparison.Ordinal);
+        Assert.Contains("path-not-canonical", response, StringComparison.Ordinal);
     }
 }

@@ -6,7 +6,7 @@ using static Nono.Core.Sandbox.Interop.Interop.Seccomp;
 namespace Nono.Core.Tests.Sandbox;
 
 /// <summary>
-/// Set-ID bits are refused in every mode-taking call on both architectures, in every network mode; other modes pass, and
+/// The set-user-ID bit is refused in every mode-taking call (set-group-ID passes: setgid directories) on both architectures, in every network mode; other modes pass, and
 /// opens that do not create are not looked at. Real kernel: RunCommandTests.Run_SetIdModes_AreRefusedWhileOrdinaryModesWork.
 /// </summary>
 public sealed partial class SeccompFilterBuilderTests
@@ -39,12 +39,12 @@ public sealed partial class SeccompFilterBuilderTests
 
             foreach ((int number, Func<ulong, ulong[]> args) in calls)
             {
-                foreach (ulong setId in new ulong[] { 0x800, 0x400, 0xDED, 0xffffffff_00000800 })
+                foreach (ulong setId in new ulong[] { 0x800, 0xC00, 0xDED, 0xffffffff_00000800 })
                 {
                     Assert.Equal(Eperm, RunArgs(filter, arch.AuditArch, number, args(setId)));
                 }
 
-                foreach (ulong plain in new ulong[] { 0x1ED, 0x1FF, 0x200, 0x180, 0x00000800_000001ED })
+                foreach (ulong plain in new ulong[] { 0x1ED, 0x1FF, 0x200, 0x180, 0x00000800_000001ED, 0x400, 0x5ED })
                 {
                     Assert.Equal(SECCOMP_RET_ALLOW, RunArgs(filter, arch.AuditArch, number, args(plain)));
                 }
