@@ -144,6 +144,8 @@ internal sealed unsafe partial class NativeLaunchState
         c->DevptsType = _memory.String("devpts");
         c->DevptsOptions = _memory.String("newinstance,ptmxmode=0666,mode=0620");
         c->RuleAttr = _memory.Allocate(16);
+        c->DevPath = _memory.String("/dev");
+        c->MountAttr = (ulong*)_memory.Allocate(32);
         LandlockPathRule[] proc = [.. rules.Where(r => IsUnderProc(r.Path) && !SandboxPlanner.IsPerProcessProcPath(r.Path) || SandboxPath.IsSameOrAncestor(SandboxPath.DevPts, r.Path))];
         c->MountRuleCount = proc.Length;
         c->MountRulePaths = _memory.Array([.. proc.Select(r => r.Path)]);
