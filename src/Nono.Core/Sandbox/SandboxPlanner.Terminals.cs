@@ -63,6 +63,10 @@ public static partial class SandboxPlanner
         return narrowed;
     }
 
-    /// <summary>A grant the user wrote on the command line (<c>--allow-file</c> and the like), not one of a profile.</summary>
-    private static bool IsCommandLineGrant(FsGrant grant) => grant.Source.StartsWith("--", StringComparison.Ordinal);
+    /// <summary>
+    /// A file grant the user wrote on the command line (<c>--allow-file</c>, <c>--read-file</c>, <c>--write-file</c>; a
+    /// profile's grant of the same file adds its own source before it), not a profile's or a carved sibling's.
+    /// </summary>
+    private static bool IsCommandLineGrant(FsGrant grant) =>
+        grant.Source.Split(", ").Any(s => s.StartsWith("--", StringComparison.Ordinal) && s.EndsWith("-file", StringComparison.Ordinal));
 }
