@@ -160,4 +160,6 @@ internal unsafe struct ChildContext
     public nint SysMountSetattr;
     public byte* DevPath;               // "/dev"
     public ulong* MountAttr;            // struct mount_attr (32 bytes: attr_set, attr_clr, propagation, userns_fd)
+    public byte** DeviceMountPaths;     // granted device files under /dev that are mounts of their own (bind-mounted devices)
+    public int DeviceMountCount;
 }

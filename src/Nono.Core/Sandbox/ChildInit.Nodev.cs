@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 
 namespace Nono.Core.Sandbox;
 
-// SAFETY: MountAttr (32 bytes), RootPath and DevPath come from NativeLaunchState.PrepareContainment; the init owns its copy.
+// SAFETY: MountAttr (32 bytes), RootPath, DevPath and DeviceMountPaths (DeviceMountCount entries) come from NativeLaunchState.PrepareContainment; the init owns its copy.
 internal static unsafe partial class ChildInit
 {
     private const nint AT_FDCWD = -100;
@@ -53,6 +53,17 @@ internal static unsafe partial class ChildInit
             && *c->ErrnoLocation() != EPERM)
         {
             return (int)ChildStage.PidnsDevDevices;
+        }
+
+        // Granted device files bind-mounted into /dev (rootless container runtimes bind /dev/null and the like) are mounts
+        // of their own, under the bind: each is made dev-capable again, and nothing else (the list holds only device files).
+        for (int i = 0; i < c->DeviceMountCount; i++)
+        {
+            if (c->Syscall5(c->SysMountSetattr, AT_FDCWD, (nint)c->DeviceMountPaths[i], 0, (nint)attr, MountAttrSize) != 0
+                && *c->ErrnoLocation() is not (ENOENT or EPERM))
+            {
+                return (int)ChildStage.PidnsDevDevices;
+            }
         }
 
         return 0;

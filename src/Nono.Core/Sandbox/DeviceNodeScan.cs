@@ -171,6 +171,27 @@ internal static class DeviceNodeScan
         return (buffer.stx_mode & Fs.S_IFMT) is Fs.S_IFCHR or Fs.S_IFBLK;
     }
 
+    /// <summary>
+    /// True when <paramref name="path"/> itself (not followed) is a device node that is the root of a mount: a device
+    /// file bind-mounted into /dev, as rootless container runtimes provide /dev/null and the like.
+    /// </summary>
+    public static unsafe bool IsDeviceMountRoot(string path)
+    {
+        const ulong STATX_ATTR_MOUNT_ROOT = 0x2000;
+        Fs.statx_buf buffer;
+        fixed (byte* p = NulTerminated(Encoding.UTF8.GetBytes(path)))
+        {
+            // SAFETY: p is a NUL-terminated copy of the path, pinned for the call; buffer is a stack struct statx.
+            if (Fs.Libc.statx(Fs.AT_FDCWD, p, Fs.AT_SYMLINK_NOFOLLOW, StatxType, &buffer) != 0)
+            {
+                return false;
+            }
+        }
+
+        return (buffer.stx_mode & Fs.S_IFMT) is Fs.S_IFCHR or Fs.S_IFBLK
+            && (buffer.stx_attributes_mask & buffer.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
+    }
+
     private static byte[] NulTerminated(byte[] name)
     {
         byte[] z = new byte[name.Length + 1];

@@ -67,6 +67,29 @@ public sealed partial class RunCommandTests
     }
 
     /// <summary>
+    /// Rootless container runtimes bind-mount device files into /dev (/dev/null and the like), so they are mounts of their
+    /// own below /dev. Such a granted device keeps working in the pidns containment. Here, in a mount namespace made for
+    /// the test (the host's /dev is untouched), /dev/full is a bind mount of /dev/null: the write succeeds only if the
+    /// sandbox opened it (not nodev) and it is the bind (real /dev/full answers ENOSPC).
+    /// </summary>
+    [Theory]
+    [InlineData(TestUser.Current)]
+    [InlineData(TestUser.Nobody)]
+    public async Task Run_Pidns_ABindMountedDeviceUnderDevStillOpens(TestUser user)
+    {
+        Assert.SkipUnless(ProcessRunner.IsRoot, "bind mounts need root");
+        using NonoSandbox sb = await SandboxInAsync(user, "pidns");
+        string runAs = user == TestUser.Nobody ? $"setpriv --reuid={ProcessRunner.NobodyId} --regid={ProcessRunner.NobodyId} --clear-groups " : "";
+        string[] nono = [NonoExecutable.Path, "run", .. SandboxSystemPaths.CliFlags, "--allow-file", "/dev/full", "--", "/bin/sh", "-c", "echo x > /dev/full && echo wrote"];
+
+        ProcessResult r = await ProcessRunner.RunAsync("unshare", ["-m", "--propagation", "private", "/bin/sh", "-c", $"mount --bind /dev/null /dev/full && exec {runAs}\"$@\"", "sh", .. nono],
+            TestUser.Current, sb.Environment, sb.Home.Path, cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.True(r.ExitCode == 0, $"exit {r.ExitCode}: {r.StandardOutput} {r.StandardError}");
+        Assert.Equal("wrote", r.StandardOutput.Trim());
+    }
+
+    /// <summary>
     /// Outside the pidns containment the ABI-4 scan of writable grants decides. A directory the user owns but cannot
     /// search hides nothing from the command, which can chmod it open again (Landlock has no right for chmod): it counts
     /// as unchecked, and the run is refused; with the opt-in the command does exactly that and reaches the node's
