@@ -105,6 +105,7 @@ internal static unsafe class ChildCode
             _ = h->Getpid();
             _ = h->VFork();
             _ = h->Setsid();
+            _ = h->Syscall5(0, 0, 0, 0, 0, 0);
         }
         finally
         {

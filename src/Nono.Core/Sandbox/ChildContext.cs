@@ -154,4 +154,12 @@ internal unsafe struct ChildContext
     // a process group or session with nono or a host process, so kill(0, sig) and terminal signals stay inside.
     public const int FlagPidnsSession = 1 << 27;
     public delegate* unmanaged[SuppressGCTransition]<int> Setsid;
+    // Device nodes only under /dev in the pidns containment (ChildInit.MountNodev): every mount of the namespace is made
+    // nodev (mount_setattr, AT_RECURSIVE), then a recursive bind of /dev over itself is made dev-capable again.
+    public delegate* unmanaged[SuppressGCTransition]<nint, nint, nint, nint, nint, nint, nint> Syscall5;
+    public nint SysMountSetattr;
+    public byte* DevPath;               // "/dev"
+    public ulong* MountAttr;            // struct mount_attr (32 bytes: attr_set, attr_clr, propagation, userns_fd)
+    public byte** DeviceMountPaths;     // granted device files under /dev that are mounts of their own (bind-mounted devices)
+    public int DeviceMountCount;
 }

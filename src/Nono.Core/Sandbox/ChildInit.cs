@@ -10,7 +10,7 @@ namespace Nono.Core.Sandbox;
 /// <list type="bullet">
 /// <item>PID namespace: nono clones the init straight into its namespaces (<see cref="ChildContext.FlagPidnsDirect"/>: PID +
 /// mount, + user when unprivileged, + user and network with the network tier, whose steps <see cref="ChildNetns"/> runs in
-/// the init first). The init, pid 1 of the new namespace, mounts a private /proc and a private devpts on /dev/pts, re-adds
+/// the init first). The init, pid 1 of the new namespace, mounts a private /proc, makes every mount but /dev nodev (<see cref="MountNodev"/>), mounts a private devpts on /dev/pts, re-adds
 /// the Landlock rules under them for the new mounts, starts the command (<see cref="SpawnCommand"/>), forwards signals to it, reaps every orphan, and
 /// reports the command's exact wait status on the status pipe. When pid 1 exits the kernel kills everything left in the
 /// namespace. Each link (supervisor thread → init → command) is held by PR_SET_PDEATHSIG=SIGKILL, so killing nono (even
@@ -67,6 +67,7 @@ internal static unsafe partial class ChildInit
             CloseAllExcept(null, -1, -1, -1);
             Harden(null);
             _ = AddMountRules(null);
+            _ = MountNodev(null);
             return 0;
         }
 
@@ -122,6 +123,12 @@ internal static unsafe partial class ChildInit
 
         stage = (int)ChildStage.PidnsMountProc;
         if (c->Mount(c->ProcType, c->ProcPath, c->ProcType, MS_NOSUID | MS_NODEV | MS_NOEXEC, null) != 0)
+        {
+            goto Fail;
+        }
+
+        stage = MountNodev(c);
+        if (stage != 0)
         {
             goto Fail;
         }

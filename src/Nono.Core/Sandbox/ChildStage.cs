@@ -44,6 +44,9 @@ internal enum ChildStage
     ContainmentDeathSignal = 49,
     PidnsSession = 52, // the init's setsid (50, 51: the observer's stages below)
     PidnsMountDevpts = 53,
+    PidnsNodev = 54,      // mount_setattr(/, AT_RECURSIVE, MOUNT_ATTR_NODEV)
+    PidnsDevBind = 55,    // mount(/dev, /dev, MS_BIND|MS_REC)
+    PidnsDevDevices = 56, // mount_setattr(/dev, clear MOUNT_ATTR_NODEV)
 
     // Filesystem observer (ChildObserver).
     ObserverInstall = 50,

@@ -15,6 +15,7 @@ internal static class DeviceNodeScan
     private const byte DT_CHR = 2;
     private const byte DT_BLK = 6;
     private const uint StatxType = 0x1;
+    private const uint StatxUid = 0x8;
 
     /// <summary>Entries read before giving up (and reporting the tree as unchecked).</summary>
     internal const int Budget = 200_000;
@@ -31,6 +32,7 @@ internal static class DeviceNodeScan
     {
         int fd;
         bool searchable = false;
+        bool owned = false;
         int errno = 0;
         fixed (byte* p = NulTerminated(name))
         {
@@ -40,15 +42,17 @@ internal static class DeviceNodeScan
             {
                 errno = Interop.Interop.LastErrno;
                 searchable = Interop.Interop.Libc.faccessat(parent, p, Interop.Interop.X_OK, 0) == 0;
+                owned = IsOwnedByUser(parent, p);
             }
         }
 
         if (fd < 0)
         {
             // Gone or replaced by a link since it was listed, or closed to this user (and so to the sandbox, which runs
-            // as the same user): nothing reachable below it. Searchable but unlistable: names inside could be opened.
+            // as the same user) and not its own: nothing reachable below it. Searchable but unlistable: names inside
+            // could be opened. Its own: the command could chmod it open again (Landlock has no right for chmod).
             return errno is (int)Interop.Interop.Errno.ENOENT or (int)Interop.Interop.Errno.ELOOP or (int)Interop.Interop.Errno.ENOTDIR
-                || (errno == (int)Interop.Interop.Errno.EACCES && !searchable)
+                || (errno == (int)Interop.Interop.Errno.EACCES && !searchable && !owned)
                 ? null
                 : $"{path} (cannot list it: {Marshal.GetPInvokeErrorMessage(errno)})";
         }
@@ -143,6 +147,14 @@ internal static class DeviceNodeScan
         return buffer.stx_mode & Fs.S_IFMT;
     }
 
+    /// <summary>True when the entry (not followed) belongs to this process's user, who may change its mode.</summary>
+    private static unsafe bool IsOwnedByUser(int dirFd, byte* name)
+    {
+        Fs.statx_buf buffer;
+        // SAFETY: name is a pinned NUL-terminated name; buffer is a stack struct statx.
+        return Fs.Libc.statx(dirFd, name, Fs.AT_SYMLINK_NOFOLLOW, StatxUid, &buffer) == 0 && buffer.stx_uid == Interop.Interop.GetUid();
+    }
+
     /// <summary>True when <paramref name="path"/> (followed, as Landlock follows a rule's path) is a device node.</summary>
     public static unsafe bool IsDevice(string path)
     {
@@ -157,6 +169,27 @@ internal static class DeviceNodeScan
         }
 
         return (buffer.stx_mode & Fs.S_IFMT) is Fs.S_IFCHR or Fs.S_IFBLK;
+    }
+
+    /// <summary>
+    /// True when <paramref name="path"/> itself (not followed) is a device node that is the root of a mount: a device
+    /// file bind-mounted into /dev, as rootless container runtimes provide /dev/null and the like.
+    /// </summary>
+    public static unsafe bool IsDeviceMountRoot(string path)
+    {
+        const ulong STATX_ATTR_MOUNT_ROOT = 0x2000;
+        Fs.statx_buf buffer;
+        fixed (byte* p = NulTerminated(Encoding.UTF8.GetBytes(path)))
+        {
+            // SAFETY: p is a NUL-terminated copy of the path, pinned for the call; buffer is a stack struct statx.
+            if (Fs.Libc.statx(Fs.AT_FDCWD, p, Fs.AT_SYMLINK_NOFOLLOW, StatxType, &buffer) != 0)
+            {
+                return false;
+            }
+        }
+
+        return (buffer.stx_mode & Fs.S_IFMT) is Fs.S_IFCHR or Fs.S_IFBLK
+            && (buffer.stx_attributes_mask & buffer.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
     }
 
     private static byte[] NulTerminated(byte[] name)

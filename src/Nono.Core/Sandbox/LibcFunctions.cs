@@ -14,6 +14,7 @@ internal static class LibcFunctions
     {
         SetEntryPoints(context, harmless: false);
         context->SysLandlockAddRule = Interop.Interop.SyscallNumbers.landlock_add_rule;
+        context->SysMountSetattr = Interop.Interop.SyscallNumbers.mount_setattr;
         context->SysCapset = System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 91 : 126;
         context->SysClone = System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 220 : 56;
         context->SysCloseRange = Interop.Interop.SyscallNumbers.close_range;
@@ -82,5 +83,6 @@ internal static class LibcFunctions
         context->Getpid = (delegate* unmanaged[SuppressGCTransition]<int>)Get("getpid");
         context->VFork = (delegate* unmanaged[SuppressGCTransition]<int>)Get("vfork");
         context->Setsid = (delegate* unmanaged[SuppressGCTransition]<int>)Get("setsid");
+        context->Syscall5 = (delegate* unmanaged[SuppressGCTransition]<nint, nint, nint, nint, nint, nint, nint>)Get("syscall");
     }
 }

@@ -144,6 +144,11 @@ internal sealed unsafe partial class NativeLaunchState
         c->DevptsType = _memory.String("devpts");
         c->DevptsOptions = _memory.String("newinstance,ptmxmode=0666,mode=0620");
         c->RuleAttr = _memory.Allocate(16);
+        c->DevPath = _memory.String("/dev");
+        c->MountAttr = (ulong*)_memory.Allocate(32);
+        string[] deviceMounts = [.. rules.Where(IsGrantedDeviceMount).Select(r => r.Path)];
+        c->DeviceMountCount = deviceMounts.Length;
+        c->DeviceMountPaths = _memory.Array(deviceMounts);
         LandlockPathRule[] proc = [.. rules.Where(r => IsUnderProc(r.Path) && !SandboxPlanner.IsPerProcessProcPath(r.Path) || SandboxPath.IsSameOrAncestor(SandboxPath.DevPts, r.Path))];
         c->MountRuleCount = proc.Length;
         c->MountRulePaths = _memory.Array([.. proc.Select(r => r.Path)]);
@@ -166,4 +171,9 @@ internal sealed unsafe partial class NativeLaunchState
     }
 
     private static bool IsUnderProc(string path) => SandboxPath.IsSameOrAncestor("/proc", path);
+
+    /// <summary>A granted device file under /dev that is bind-mounted there (ChildInit.MountNodev keeps it dev-capable).</summary>
+    private static bool IsGrantedDeviceMount(LandlockPathRule rule) =>
+        rule.IsFile && SandboxPath.IsStrictAncestor("/dev", rule.Path) && !SandboxPath.IsSameOrAncestor(SandboxPath.DevPts, rule.Path)
+        && OperatingSystem.IsLinux() && DeviceNodeScan.IsDeviceMountRoot(rule.Path);
 }

@@ -124,7 +124,7 @@ public sealed record SandboxPlan
         }
 
         yield return Seccomp
-            ? $"seccomp: deny ptrace/process_vm/io_uring/kernel-admin syscalls{(LandlockAbi < 5 ? ", ioctl-only opens (access mode 3, which Landlock ABI < 5 does not check)" : "")}; sockets: {SocketSummary()}"
+            ? $"seccomp: deny ptrace/process_vm/io_uring/kernel-admin syscalls, ioctl-only opens (access mode 3, which Landlock does not check: {(LandlockAbi < 5 ? "any file or device" : "regular files")}; openat2 falls back to openat); sockets: {SocketSummary()}"
             : "seccomp: NOT AVAILABLE - no syscall filtering";
         foreach (string note in Notes)
         {

@@ -9,10 +9,12 @@ public static partial class SandboxPlanner
     /// under /dev (<see cref="SandboxPath.GetsDeviceIoctl"/>), so ABI &lt; 5 differs exactly where a grant outside /dev reaches a device node:
     /// a grant above /dev (/ itself), a file grant that is a device, or a device node inside a writable directory grant.
     /// Opens Landlock never checks (access mode 3) are refused by seccomp below ABI 5, so ungranted devices are not reached.
-    /// Read-only directory grants are not walked (the system trees would cost seconds on every run); only root outside
-    /// the sandbox can put a device node there, the sandboxed command cannot (no MakeChar/MakeBlock, no mount).
+    /// In the pidns containment every mount but /dev is nodev (<see cref="ChildInit"/>): a device node outside /dev does
+    /// not open there, so only grants that reach /dev count and nothing is walked. Elsewhere, read-only directory grants
+    /// are not walked (the system trees would cost seconds on every run); only root outside the sandbox can put a device
+    /// node there, the sandboxed command cannot (no MakeChar/MakeBlock, no mount, and mknod needs CAP_MKNOD).
     /// </summary>
-    internal static string? DeviceIoctlExposure(IReadOnlyList<FsGrant> grants)
+    internal static string? DeviceIoctlExposure(IReadOnlyList<FsGrant> grants, bool nodevOutsideDev)
     {
         foreach (FsGrant grant in grants)
         {
@@ -24,6 +26,11 @@ public static partial class SandboxPlanner
             if (SandboxPath.IsSameOrAncestor(grant.Path, "/dev"))
             {
                 return $"the devices under /dev through the grant {grant.Path} [{grant.Source}]";
+            }
+
+            if (nodevOutsideDev)
+            {
+                continue; // grant paths are canonical: what lies outside /dev is on a nodev mount in the namespace
             }
 
             if (grant.IsFile)

@@ -55,7 +55,7 @@ public static partial class SandboxPlanner
         if (abi >= 1)
         {
             Require(abi >= 3, WeakerMode.UnrestrictedTruncate, $"Landlock ABI {abi} cannot restrict truncate(2) (needs ABI 3)");
-            string? exposedDevices = abi < 5 ? DeviceIoctlExposure(capabilities.Grants) : null;
+            string? exposedDevices = abi < 5 ? DeviceIoctlExposure(capabilities.Grants, nodevOutsideDev: options.Containment == ProcessContainment.PidNamespace) : null;
             Require(exposedDevices is null, WeakerMode.UnrestrictedDeviceIoctl, $"Landlock ABI {abi} cannot restrict ioctl on {exposedDevices} (needs ABI 5)");
             if (exposedDevices is not null && weaker.Contains(WeakerMode.UnrestrictedDeviceIoctl))
             {
@@ -115,7 +115,7 @@ public static partial class SandboxPlanner
             problems.Add($"cannot identify a carved deny: {ex.Message}");
         }
 
-        grants = ScopeDevPts(grants, options, notes, scopedBy);
+        grants = ScopeDevPts(grants, options, book, notes, scopedBy, problems);
         LandlockFs handled = LandlockRights.FsRights(abi);
         List<LandlockPathRule> rules = [];
         foreach (FsGrant grant in grants)

@@ -93,6 +93,44 @@ public sealed partial class RunCommandTests
         }
     }
 
+    /// <summary>Containments without a mount namespace, with a grant broader than /dev/pts.</summary>
+    public static TheoryData<TestUser, string, string> BroaderGrantContainments => new()
+    {
+        { TestUser.Current, "direct-child", "/dev" },
+        { TestUser.Nobody, "direct-child", "/dev" },
+        { TestUser.Current, "cgroup", "/dev" },
+        { TestUser.Nobody, "direct-child", "/" },
+    };
+
+    /// <summary>
+    /// A grant of /dev or / reached /dev/pts whole in the containments without a mount namespace (the user's other
+    /// terminals, by name). It is now carved around /dev/pts (which is narrowed to the terminals on fds 0-2: none here) and
+    /// /dev/ptmx (new ptys could not be used there, and making them could exhaust the host's); the rest of /dev still works.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(BroaderGrantContainments))]
+    public async Task Run_BroaderGrantThanDevPts_AnotherTerminalStaysOutOfReach(TestUser user, string containment, string broader)
+    {
+        using NonoSandbox sb = await SandboxInAsync(user, containment);
+
+        ProcessResult r = await ProcessRunner.RunAsync(NonoSandbox.Python,
+            ["-c", OtherTerminal, "-", NonoExecutable.Path, "run", "-v", .. SandboxSystemPaths.CliFlags, "--allow", broader, "--", NonoSandbox.Python, "-c", PtyAttempts],
+            user, sb.Environment, sb.Home.Path, cancellationToken: TestContext.Current.CancellationToken);
+        ProcessResult devices = await sb.SandboxedAsync("run", ["--allow", broader], "/bin/sh", "-c", "echo x > /dev/null && head -c 4 /dev/zero | wc -c");
+
+        string output = r.StandardOutput;
+        string inside = output[..output.IndexOf("outside:", StringComparison.Ordinal)];
+        string outside = output[output.IndexOf("outside:", StringComparison.Ordinal)..];
+        Assert.Contains("exit 0", inside);
+        Assert.Contains("other-read keystroke-", outside);
+        Assert.DoesNotContain("other-open ok", inside);
+        Assert.Contains("other-open errno 13", inside); // Landlock: carved out of the broader grant
+        Assert.Contains("newpty errno 13", inside); // /dev/ptmx carved out too
+        Assert.Contains("narrowed to nothing (no terminal on stdin, stdout or stderr) under /dev/pts", inside); // / is carved for the state directory first
+        Assert.True(devices.ExitCode == 0, $"exit {devices.ExitCode}: {devices.StandardError}");
+        Assert.Equal("4", devices.StandardOutput.Trim());
+    }
+
     /// <summary>
     /// A terminal on fds 0-2 keeps working in every containment: reads its size, writes through /dev/tty, and reopens it by
     /// name (/proc/self/fd/0, checked by Landlock on the terminal's path). In the pidns containment a new pty works too.

@@ -11,10 +11,12 @@ public sealed class SandboxPlannerDevPtsTests
 {
     private static readonly FsGrant DevPts = new("/dev/pts", FsAccess.Read | FsAccess.Write, false, "group:system_read_linux");
 
-    private static SandboxPlan Plan(ProcessContainment containment, params string[] terminals)
+    private static SandboxPlan Plan(ProcessContainment containment, params string[] terminals) => Plan([DevPts], containment, terminals);
+
+    private static SandboxPlan Plan(FsGrant[] grants, ProcessContainment containment, params string[] terminals)
     {
         Assert.SkipUnless(SandboxSupport.Probe().KernelLandlockAbi >= 6, "the kernel has no Landlock ABI 6");
-        PlanResult result = SandboxPlanner.Plan(new CapabilitySet { Grants = [DevPts] }, new EnforcementOptions
+        PlanResult result = SandboxPlanner.Plan(new CapabilitySet { Grants = grants }, new EnforcementOptions
         {
             Support = SandboxSupport.Probe(6),
             Containment = containment,
@@ -59,5 +61,46 @@ public sealed class SandboxPlannerDevPtsTests
 
         Assert.Empty(plan.PathRules);
         Assert.Contains(plan.Notes, n => n.Contains("narrowed to nothing (no terminal on stdin, stdout or stderr)"));
+    }
+
+    [Theory]
+    [InlineData(ProcessContainment.DirectChild, "/dev")]
+    [InlineData(ProcessContainment.Cgroup, "/dev")]
+    [InlineData(ProcessContainment.DirectChild, "/")]
+    public void Plan_NoMountNamespace_BroaderGrantIsCarvedAroundDevPts(ProcessContainment containment, string broader)
+    {
+        SandboxPlan plan = Plan([new FsGrant(broader, FsAccess.Read | FsAccess.Write, false, "--allow")], containment, "/dev/pts/3");
+
+        string[] paths = [.. plan.PathRules.Select(r => r.Path)];
+        Assert.DoesNotContain(broader, paths);
+        Assert.DoesNotContain("/dev/pts", paths);
+        Assert.DoesNotContain("/dev/ptmx", paths); // carved siblings never bring it back
+        Assert.Contains("/dev/null", paths);
+        Assert.Contains("/dev/shm", paths);
+        Assert.Equal(("/dev/pts/3", true), plan.PathRules.Where(r => r.Path.StartsWith("/dev/pts", StringComparison.Ordinal)).Select(r => (r.Path, r.IsFile)).Single());
+        Assert.Contains(plan.Notes, n => n.Contains($"grant {broader} [--allow] narrowed to the terminal on stdin, stdout or stderr (/dev/pts/3) under /dev/pts"));
+    }
+
+    [Fact]
+    public void Plan_PidNamespace_BroaderGrantIsKeptWhole()
+    {
+        SandboxPlan plan = Plan([new FsGrant("/dev", FsAccess.Read | FsAccess.Write, false, "--allow")], ProcessContainment.PidNamespace);
+
+        Assert.Equal("/dev", Assert.Single(plan.PathRules).Path);
+        Assert.Contains(plan.NamespaceScopes, s => s.StartsWith("terminals scoped by a private devpts instance", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(ProcessContainment.DirectChild, "group:system_read_linux", false)]
+    [InlineData(ProcessContainment.Cgroup, "group:system_read_linux", false)]
+    [InlineData(ProcessContainment.DirectChild, "group:system_read_linux, --allow-file", true)]
+    [InlineData(ProcessContainment.DirectChild, "--allow, carved around deny /dev/null", false)]
+    [InlineData(ProcessContainment.PidNamespace, "group:system_read_linux", true)]
+    public void Plan_Ptmx_WithheldOutsidePidnsUnlessGrantedOnTheCommandLine(ProcessContainment containment, string source, bool kept)
+    {
+        SandboxPlan plan = Plan([new FsGrant("/dev/ptmx", FsAccess.Read | FsAccess.Write, true, source)], containment);
+
+        Assert.Equal(kept, plan.PathRules.Any(r => r.Path == "/dev/ptmx"));
+        Assert.Equal(!kept, plan.Notes.Any(n => n.StartsWith($"grant /dev/ptmx [{source}] withheld", StringComparison.Ordinal) && n.Contains("--allow-file /dev/ptmx")));
     }
 }

@@ -7,11 +7,15 @@ namespace Nono.Core.Tests.Sandbox;
 /// <summary>When Landlock ABI &lt; 5 is weaker than ABI 5 for device ioctl, and what ABI 5 grants IOCTL_DEV on.</summary>
 public sealed class SandboxPlannerDeviceIoctlTests
 {
-    private static PlanResult Plan(IReadOnlyList<FsGrant> grants, int abi, params WeakerMode[] weaker)
+    private static PlanResult Plan(IReadOnlyList<FsGrant> grants, int abi, params WeakerMode[] weaker) =>
+        Plan(grants, abi, ProcessContainment.DirectChild, weaker);
+
+    private static PlanResult Plan(IReadOnlyList<FsGrant> grants, int abi, ProcessContainment containment, params WeakerMode[] weaker)
     {
         Assert.SkipUnless(SandboxSupport.Probe().KernelLandlockAbi >= abi, $"the kernel has no Landlock ABI {abi}");
         return SandboxPlanner.Plan(new CapabilitySet { Grants = grants }, new EnforcementOptions
         {
+            Containment = containment,
             Support = SandboxSupport.Probe(abi),
             AllowedWeakerModes = new HashSet<WeakerMode>([WeakerMode.UnscopedSignals, .. weaker]),
         });
@@ -117,5 +121,28 @@ public sealed class SandboxPlannerDeviceIoctlTests
         await MakeDeviceAsync(dir.Combine("node"));
 
         Assert.Empty(Plan([new FsGrant(dir.Path, FsAccess.Read, false, "--read")], 4).Problems);
+    }
+
+    [Fact]
+    public async Task Abi4_PidNamespace_DevicesOutsideDevAreNotLookedFor()
+    {
+        // Every mount but /dev is nodev in the pidns containment: a device node outside /dev does not open there, so
+        // neither the writable grant holding one nor a device granted as a file needs the opt-in (nothing is walked).
+        using TempDirectory work = new();
+        Directory.CreateDirectory(work.Combine("a"));
+        await MakeDeviceAsync(work.Combine("a", "node"));
+        FsGrant[] grants = [new(work.Path, FsAccess.ReadWrite, false, "--allow"), new(work.Combine("a", "node"), FsAccess.ReadWrite, true, "--allow-file")];
+
+        Assert.Empty(Plan(grants, 4, ProcessContainment.PidNamespace).Problems);
+        Assert.Single(Plan(grants, 4, ProcessContainment.DirectChild).Problems, p => p.Contains("cannot restrict ioctl"));
+    }
+
+    [Fact]
+    public void Abi4_PidNamespace_GrantAboveDev_StillRefused()
+    {
+        // /dev itself keeps its devices in the namespace: a grant above it reaches them without ABI 5's IOCTL_DEV rule.
+        PlanResult result = Plan([new FsGrant("/", FsAccess.Read, false, "--read")], 4, ProcessContainment.PidNamespace);
+
+        Assert.Contains(result.Problems, p => p.Contains("cannot restrict ioctl on the devices under /dev through the grant / [--read]"));
     }
 }

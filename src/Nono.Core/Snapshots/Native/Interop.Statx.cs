@@ -9,12 +9,14 @@ internal static partial class Interop
     internal struct statx_buf
     {
         [FieldOffset(0)] public uint stx_mask;
+        [FieldOffset(8)] public ulong stx_attributes;
         [FieldOffset(16)] public uint stx_nlink;
         [FieldOffset(20)] public uint stx_uid;
         [FieldOffset(24)] public uint stx_gid;
         [FieldOffset(28)] public ushort stx_mode;
         [FieldOffset(32)] public ulong stx_ino;
         [FieldOffset(40)] public ulong stx_size;
+        [FieldOffset(56)] public ulong stx_attributes_mask;
         [FieldOffset(96)] public long stx_ctime_sec;
         [FieldOffset(104)] public uint stx_ctime_nsec;
         [FieldOffset(112)] public long stx_mtime_sec;
