@@ -80,4 +80,28 @@ public sealed class ProjectProfileGateTests
 
         Assert.Contains($"extends the file {Path.Combine(f.Workdir, ".nono", "base.json")}, which its trust pin does not cover", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Resolve_BuiltinGroups_DenyHostSecretsAgentTokensAndWorkspaceKeyFiles()
+    {
+        using CliFixture f = new();
+        string workspace = Directory.CreateDirectory(Path.Combine(f.Root, "workspace")).FullName;
+        string runnerTemp = Directory.CreateDirectory(Path.Combine(f.Root, "runner", "_work", "_temp")).FullName;
+        File.WriteAllText(Path.Combine(workspace, "gha-creds-0123abcd.json"), "{}");
+        f.Environment["GITHUB_WORKSPACE"] = workspace;
+        f.Environment["RUNNER_TEMP"] = runnerTemp;
+        f.Environment["RUNNER_TOOL_CACHE"] = Directory.CreateDirectory(Path.Combine(f.Root, "toolcache")).FullName;
+
+        ResolvedPolicy local = PolicyLoader.Resolve(f.Environment, f.Workdir, new CliPolicyArgs { Profile = "claude-code" });
+        ResolvedPolicy ci = PolicyLoader.Resolve(f.Environment, f.Workdir, new CliPolicyArgs { Profile = "ci" });
+
+        IEnumerable<string> denied = local.Capabilities.Denies.Select(d => d.Path).Concat(local.DenyPatterns.Select(d => d.Path));
+        Assert.Contains("/etc/ssl/private", denied);
+        Assert.Contains("/etc/ppp/*-secrets", denied);
+        Assert.Contains(Path.Combine(f.Home, ".claude", ".credentials.json"), denied);
+        Assert.Contains(Path.Combine(f.Home, ".codex", "auth.json"), denied);
+        Assert.Contains(Path.Combine(f.Home, ".config", "nono"), denied);
+        Assert.Contains(ci.Capabilities.Denies, d => d.Path == Path.Combine(workspace, "gha-creds-0123abcd.json"));
+        Assert.Contains(ci.Capabilities.Grants, g => g.Path == workspace);
+    }
 }
