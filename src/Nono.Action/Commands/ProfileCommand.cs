@@ -3,7 +3,7 @@ using Nono.Action.Cli;
 
 namespace Nono.Action.Commands;
 
-/// <summary><c>nono profile list|show|init|groups|schema|validate</c>.</summary>
+/// <summary><c>nono profile list|show|init|groups|schema|validate|trust</c>.</summary>
 internal static partial class ProfileCommand
 {
     public static Command Create(CliContext context)
@@ -15,6 +15,7 @@ internal static partial class ProfileCommand
         command.Subcommands.Add(CreateGroups(context));
         command.Subcommands.Add(CreateSchema(context));
         command.Subcommands.Add(CreateValidate(context));
+        command.Subcommands.Add(CreateTrust(context));
         return command;
     }
 

@@ -16,12 +16,15 @@ internal static class PolicyLoader
     {
         PolicyContext context = PolicyContextFactory.Create(environment, workdir);
         settings = PolicySettingsLoader.Load(environment, context.Workdir, cli);
+        ProfileCatalog profiles = settings.ProjectProfileText is { } project
+            ? new ProfileCatalog(context.UserProfileDirectory, context.Workdir, new ProfileSource(Path.GetFileNameWithoutExtension(settings.Profile), settings.Profile, project))
+            : CatalogFor(context);
         if (cli.Extends.Count == 0)
         {
-            return new ProfileResolver(CatalogFor(context)).ResolveOrThrow(settings.Profile, context, settings.Overrides);
+            return new ProfileResolver(profiles).ResolveOrThrow(settings.Profile, context, settings.Overrides);
         }
 
-        ExtendedCatalog catalog = new(CatalogFor(context), settings.Profile, cli.Extends, context.Workdir);
+        ExtendedCatalog catalog = new(profiles, settings.Profile, cli.Extends, context.Workdir);
         return new ProfileResolver(catalog).ResolveOrThrow(ExtendedCatalog.SyntheticName, context, settings.Overrides);
     }
 

@@ -10,4 +10,7 @@ internal sealed record PolicySettings(string Profile, string ProfileLayer, Polic
 {
     /// <summary>Things the user should know about the layering, such as an ignored project profile.</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>The project profile's text as checked against its trust pin, when the project layer chose the profile.</summary>
+    public string? ProjectProfileText { get; init; }
 }

@@ -13,7 +13,8 @@ namespace Nono.Action.Profiles;
 /// extra grants from <c>NONO_ALLOW</c> and the command line add up.
 /// In GitHub Actions (<c>GITHUB_ACTIONS=true</c>) the project profile comes from the checked-out code, which a pull
 /// request or an earlier sandboxed step controls, so it is ignored (and the reason reported in
-/// <see cref="PolicySettings.Notes"/>) unless <c>NONO_TRUST_PROJECT_PROFILE=true</c> opts in.
+/// <see cref="PolicySettings.Notes"/>) unless <c>NONO_TRUST_PROJECT_PROFILE=true</c> opts in. Elsewhere it is used only
+/// when pinned with <c>nono profile trust</c> (see <see cref="ProjectProfileGate"/>).
 /// </summary>
 internal static class PolicySettingsLoader
 {
@@ -29,7 +30,8 @@ internal static class PolicySettingsLoader
         string project = Path.Combine(workdir, ProjectProfilePath);
         List<string> notes = [];
         bool useProject = File.Exists(project);
-        if (useProject && IsTrue(environment, "GITHUB_ACTIONS") && !IsTrue(environment, "NONO_TRUST_PROJECT_PROFILE"))
+        bool inActions = IsTrue(environment, "GITHUB_ACTIONS");
+        if (useProject && inActions && !IsTrue(environment, "NONO_TRUST_PROJECT_PROFILE"))
         {
             useProject = false;
             notes.Add($"ignored {project}: in GitHub Actions the workspace is untrusted input; set NONO_TRUST_PROJECT_PROFILE=true to use it");
@@ -54,6 +56,7 @@ internal static class PolicySettingsLoader
         List<IConfigurationProvider> providers = config.Providers.ToList();
         int winner = providers.FindLastIndex(p => p.TryGet(ProfileKey, out _));
         string layer = winner >= 0 ? layers[winner].Name : "builtin";
+        string? projectText = layer == "project" ? ProjectProfileGate.Read(environment, workdir, project, inActions) : null;
 
         List<PathOverride> paths = [];
         if (environment.TryGetValue("NONO_ALLOW", out string? allow))
@@ -75,7 +78,7 @@ internal static class PolicySettingsLoader
             BlockNetwork = ParseBool(config[BlockNetKey], "NONO_BLOCK_NET"),
             AllowCwd = ParseBool(config[AllowCwdKey], "--allow-cwd"),
         };
-        return new PolicySettings(profile, layer, overrides) { Notes = notes };
+        return new PolicySettings(profile, layer, overrides) { Notes = notes, ProjectProfileText = projectText };
     }
 
     private static Dictionary<string, string?> EnvironmentLayer(IReadOnlyDictionary<string, string> environment)

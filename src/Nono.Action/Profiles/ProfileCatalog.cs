@@ -1,3 +1,4 @@
+using Nono.Core.Diagnostics;
 using Nono.Core.Policy;
 
 namespace Nono.Action.Profiles;
@@ -14,11 +15,16 @@ internal sealed class ProfileCatalog : IPolicyCatalog
 
     private readonly string _userDirectory;
     private readonly string _workdir;
+    private readonly ProfileSource? _project;
 
-    public ProfileCatalog(string userDirectory, string workdir)
+    /// <param name="userDirectory">The user profile directory.</param>
+    /// <param name="workdir">Base of relative profile paths.</param>
+    /// <param name="project">The project profile as read and checked against its trust pin: served instead of re-reading the file.</param>
+    public ProfileCatalog(string userDirectory, string workdir, ProfileSource? project = null)
     {
         _userDirectory = userDirectory;
         _workdir = workdir;
+        _project = project;
     }
 
     public IReadOnlyList<string> MandatoryGroups => BuiltinProfiles.MandatoryGroups;
@@ -32,6 +38,17 @@ internal sealed class ProfileCatalog : IPolicyCatalog
         if (IsPath(nameOrPath))
         {
             string path = Path.GetFullPath(nameOrPath, baseDirectory ?? _workdir);
+            if (_project is not null && path == _project.Origin)
+            {
+                return _project;
+            }
+
+            // The pin covers the project profile's own bytes only, so it may not pull in other files by path.
+            if (_project is not null && baseDirectory == _project.Directory)
+            {
+                throw new NonoException(NonoErrorCode.InvalidPolicy, $"project profile {_project.Origin} extends the file {path}, which its trust pin does not cover; extend a user or built-in profile by name", path: _project.Origin);
+            }
+
             return File.Exists(path) ? new ProfileSource(NameOfFile(path), path, File.ReadAllText(path)) : null;
         }
 

@@ -13,8 +13,11 @@ public sealed record PolicyContext(string Home, string Workdir, int Uid, IReadOn
     /// <summary>Nono's own state directory (<c>$XDG_STATE_HOME/nono</c>), which the sandbox never exposes.</summary>
     public string StateDirectory => Path.Combine(XdgDirectory("XDG_STATE_HOME", ".local/state"), "nono");
 
+    /// <summary>Nono's user configuration (<c>$XDG_CONFIG_HOME/nono</c>, with the user profiles), which the sandbox never exposes either.</summary>
+    public string ConfigDirectory => Path.Combine(XdgDirectory("XDG_CONFIG_HOME", ".config"), "nono");
+
     /// <summary>User profile directory (<c>$XDG_CONFIG_HOME/nono/profiles</c>).</summary>
-    public string UserProfileDirectory => Path.Combine(XdgDirectory("XDG_CONFIG_HOME", ".config"), "nono", "profiles");
+    public string UserProfileDirectory => Path.Combine(ConfigDirectory, "profiles");
 
     /// <summary>Resolves one profile variable (name without <c>$</c>); false with an error when unknown or unset.</summary>
     public bool TryGetVariable(string name, out string value, out string error)

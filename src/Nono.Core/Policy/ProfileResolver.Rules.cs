@@ -25,6 +25,13 @@ public sealed partial class ProfileResolver
             rules.AddDeny(state, StateDirectorySource);
         }
 
+        // The user profiles are trusted input of every later run (a user profile named like a built-in replaces it).
+        string? config = CanonicalOrProblem(context.ConfigDirectory, "context", "$.config_directory", rules.Paths, problems);
+        if (config is not null)
+        {
+            rules.AddDeny(config, ConfigDirectorySource);
+        }
+
         foreach (string name in groups)
         {
             if (ProfileParser.IsRejected(name))

@@ -15,6 +15,9 @@ public sealed partial class ProfileResolver
     /// <summary>Source label of the deny that protects Nono's own state directory.</summary>
     public const string StateDirectorySource = "nono_state";
 
+    /// <summary>Source label of the deny that protects Nono's user configuration and profiles.</summary>
+    public const string ConfigDirectorySource = "nono_config";
+
     private readonly IPolicyCatalog _catalog;
 
     /// <summary>Creates a resolver over a catalog of profiles and groups.</summary>

@@ -26,6 +26,9 @@ internal sealed class CliFixture : IDisposable
 
     public Dictionary<string, string> Environment { get; }
 
+    /// <summary>Nono's state directory for this home (no XDG_STATE_HOME set).</summary>
+    public string StateDirectory => Path.Combine(Home, ".local", "state", "nono");
+
     public string UserProfiles => Path.Combine(Home, ".config", "nono", "profiles");
 
     public string Write(string relativePath, string content)

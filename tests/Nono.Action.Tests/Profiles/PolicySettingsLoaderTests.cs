@@ -24,11 +24,13 @@ public sealed class PolicySettingsLoaderTests
     {
         using CliFixture f = new();
         string project = f.Write("work/.nono/profile.json", "{}");
+        ProjectProfileTrust.Trust(f.StateDirectory, project);
 
         PolicySettings settings = PolicySettingsLoader.Load(f.Environment, f.Workdir, CliPolicyArgs.None);
 
         Assert.Equal(project, settings.Profile);
         Assert.Equal("project", settings.ProfileLayer);
+        Assert.Equal("{}", settings.ProjectProfileText);
     }
 
     [Fact]
@@ -83,7 +85,7 @@ public sealed class PolicySettingsLoaderTests
     {
         using CliFixture f = new();
         string extra = Directory.CreateDirectory(Path.Combine(f.Root, "extra")).FullName;
-        f.Write("work/.nono/profile.json", """{ "extends": "default", "network": { "allow_domain": ["example.com"] } }""");
+        ProjectProfileTrust.Trust(f.StateDirectory, f.Write("work/.nono/profile.json", """{ "extends": "default", "network": { "allow_domain": ["example.com"] } }"""));
         f.Environment["NONO_ALLOW"] = extra;
 
         ResolvedPolicy policy = PolicyLoader.Resolve(f.Environment, f.Workdir, CliPolicyArgs.None);

@@ -141,6 +141,7 @@ public sealed class ProfileCommandTests
     {
         using CliFixture f = new();
         f.Write("work/.nono/profile.json", """{ "filesystem": { "allow": ["$GITHUB_WORKSPACE"] }, "oops": 1 }""");
+        Assert.Equal(ExitCodes.Success, f.Run("profile", "trust").ExitCode);
 
         CliResult result = f.Run("profile", "show");
 
