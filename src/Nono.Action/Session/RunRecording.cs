@@ -139,6 +139,8 @@ internal sealed class RunRecording : IAsyncDisposable
                         Root = change.Root,
                     }, cancellationToken);
                 }
+
+                await RecordExcludedAsync(_audit, _snapshots, cancellationToken);
             }
         }
 
@@ -163,6 +165,29 @@ internal sealed class RunRecording : IAsyncDisposable
         {
             using SigningKey key = SigningKey.Load(KeyRef.Parse(_options.SignKey, _options.WorkingDirectory), _environment);
             await AuditSigner.SignAsync(AuditRoot, _audit.SessionId, key, cancellationToken);
+        }
+    }
+
+    /// <summary>Excluded paths (bin, node_modules, ...) whose metadata changed between the baseline and the final snapshot.</summary>
+    private static async Task RecordExcludedAsync(AuditSession audit, SnapshotSession snapshots, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<SnapshotInfo> taken = snapshots.Info.Snapshots;
+        foreach (ExcludedTreeChange change in ExcludedTreeChange.Between(taken[0].Excluded, taken[^1].Excluded))
+        {
+            await audit.AppendAsync(new ExcludedPathChangedEvent
+            {
+                Path = change.Path,
+                Change = change.Kind switch
+                {
+                    ChangeKind.Created => AuditChange.Added,
+                    ChangeKind.Deleted => AuditChange.Deleted,
+                    _ => AuditChange.Modified,
+                },
+                EntriesBefore = change.EntriesBefore,
+                EntriesAfter = change.EntriesAfter,
+                Root = change.Root,
+                Complete = change.Complete,
+            }, cancellationToken);
         }
     }
 

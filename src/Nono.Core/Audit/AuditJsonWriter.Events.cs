@@ -52,6 +52,12 @@ internal static partial class AuditJsonWriter
                     Optional(w, "before"u8, git.Before);
                     Optional(w, "after"u8, git.After);
                     break;
+                case ExcludedPathChangedEvent excluded:
+                    ExcludedPathChanged(w, excluded);
+                    break;
+                case EventsSuppressedEvent suppressed:
+                    EventsSuppressed(w, suppressed);
+                    break;
                 case DnsTrapUnavailableEvent dns:
                     w.WriteString("type"u8, "dns_trap_unavailable"u8);
                     w.WriteString("reason"u8, dns.Reason);
