@@ -26,7 +26,12 @@ internal static class SessionArtifactObjects
 
     /// <summary>Writes the objects and returns the versions left out (empty when all fit).</summary>
     [SupportedOSPlatform("linux")]
-    public static IReadOnlyList<OmittedObject> Write(string artifactDirectory, string stateRoot, string sessionId, SnapshotDiff? diff, Func<string, bool> isProtected)
+    public static IReadOnlyList<OmittedObject> Write(string artifactDirectory, string stateRoot, string sessionId, SnapshotDiff? diff, Func<string, bool> isProtected) =>
+        Write(artifactDirectory, stateRoot, sessionId, diff, isProtected, MaxFileBytes, MaxTotalBytes);
+
+    /// <summary>The same with other budgets (tests).</summary>
+    [SupportedOSPlatform("linux")]
+    internal static IReadOnlyList<OmittedObject> Write(string artifactDirectory, string stateRoot, string sessionId, SnapshotDiff? diff, Func<string, bool> isProtected, long maxFileBytes, long maxTotalBytes)
     {
         if (diff is null || diff.Changes.Count == 0)
         {
@@ -40,8 +45,8 @@ internal static class SessionArtifactObjects
         long total = 0;
         foreach (Candidate c in Candidates(diff, isProtected))
         {
-            string? reason = c.Size > MaxFileBytes ? $"larger than {MaxFileBytes / (1024 * 1024)} MiB"
-                : total + c.Size > MaxTotalBytes ? $"the artifact's {MaxTotalBytes / (1024 * 1024)} MiB for contents was spent"
+            string? reason = c.Size > maxFileBytes ? $"larger than the {maxFileBytes} bytes kept per file"
+                : total + c.Size > maxTotalBytes ? $"the artifact's {maxTotalBytes} bytes for contents were spent"
                 : null;
             if (reason is not null)
             {

@@ -13,6 +13,10 @@ internal sealed partial class TreeScanner
     public const long ExcludedEntryBudget = 2_000_000;
 
     private long _excludedEntries;
+    private long _latestExcludedCtimeNs;
+
+    /// <summary>The latest ctime seen under the excluded paths (ns since the epoch), 0 when none.</summary>
+    public long LatestExcludedCtimeNs => Interlocked.Read(ref _latestExcludedCtimeNs);
 
     /// <summary>
     /// The metadata digest of an excluded entry and everything below it. No content is read and no symlink is followed:
@@ -90,6 +94,11 @@ internal sealed partial class TreeScanner
         }
 
         entries++;
+        for (long seen = Interlocked.Read(ref _latestExcludedCtimeNs); st.CtimeNs > seen; seen = Interlocked.Read(ref _latestExcludedCtimeNs))
+        {
+            Interlocked.CompareExchange(ref _latestExcludedCtimeNs, st.CtimeNs, seen);
+        }
+
         Span<byte> fields = stackalloc byte[4 + 4 + 4 + 4 + (5 * 8)];
         BinaryPrimitives.WriteInt32LittleEndian(fields, path.Length);
         BinaryPrimitives.WriteUInt32LittleEndian(fields[4..], st.Mode);
