@@ -26,6 +26,7 @@ internal sealed class AuditFilesystemSink : IFilesystemObservationSink, IAsyncDi
     private readonly Dictionary<(string Mechanism, string Path, string Access), long> _seen = [];
     private readonly int _cap;
     private long _repeated;
+    private bool _closed;
 
     public AuditFilesystemSink(AuditSession? session, int cap = Cap)
     {
@@ -38,6 +39,11 @@ internal sealed class AuditFilesystemSink : IFilesystemObservationSink, IAsyncDi
         ArgumentNullException.ThrowIfNull(observation);
         lock (_lock)
         {
+            if (_closed)
+            {
+                return; // after the final count, like the pump after its drain
+            }
+
             (string, string, string) key = (observation.Mechanism, observation.Path, observation.Access);
             if (_seen.TryGetValue(key, out long count))
             {
@@ -62,6 +68,7 @@ internal sealed class AuditFilesystemSink : IFilesystemObservationSink, IAsyncDi
         RepeatedEvent[] top;
         lock (_lock)
         {
+            _closed = true;
             repeated = _repeated;
             top = [.. _seen.Where(s => s.Value > 1).OrderByDescending(s => s.Value).ThenBy(s => s.Key.Path, StringComparer.Ordinal).Take(RepeatsListed)
                 .Select(s => new RepeatedEvent { Subject = s.Key.Path, Access = s.Key.Access, Mechanism = s.Key.Mechanism, Count = s.Value })];

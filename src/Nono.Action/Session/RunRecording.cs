@@ -180,7 +180,14 @@ internal sealed class RunRecording : IAsyncDisposable
     /// <summary>Excluded paths (bin, node_modules, ...) whose metadata changed between the baseline and the final snapshot.</summary>
     private static async Task RecordExcludedAsync(AuditSession audit, IReadOnlyList<ExcludedTreeChange> changes, CancellationToken cancellationToken)
     {
-        foreach (ExcludedTreeChange change in changes)
+        // Many excluded files (a user pattern such as *.o) could each change: the events are capped and the rest counted.
+        const int Cap = 1000;
+        if (changes.Count > Cap)
+        {
+            await audit.AppendAsync(new EventsSuppressedEvent { Kind = "excluded_path_changed", Suppressed = changes.Count - Cap, Cap = Cap }, cancellationToken);
+        }
+
+        foreach (ExcludedTreeChange change in changes.Take(Cap))
         {
             await audit.AppendAsync(new ExcludedPathChangedEvent
             {
