@@ -29,13 +29,12 @@ public sealed partial class DenialFloodTests
             File.WriteAllText(Path.Combine(outside, $"f{i}"), "x");
         }
 
-        if (user == TestUser.Nobody)
-        {
-            Assert.Equal(0, (await ProcessRunner.RunAsync("chown", ["-R", "65534:65534", outside], cancellationToken: TestContext.Current.CancellationToken)).ExitCode);
-        }
-
         string work = Path.Combine(sb.Home.Path, "work");
         Directory.CreateDirectory(work);
+        if (user == TestUser.Nobody)
+        {
+            Assert.Equal(0, (await ProcessRunner.RunAsync("chown", ["-R", "65534:65534", outside, work], cancellationToken: TestContext.Current.CancellationToken)).ExitCode);
+        }
         string script = $$"""
             import os
             def attempt(p):
@@ -66,7 +65,7 @@ public sealed partial class DenialFloodTests
         Assert.Equal(AuditFilesystemSink.Cap, events.Count(e => Type(e) == "filesystem_denied"));
         // ... and the rest is counted inside the chain, which verifies, and shows as a violation.
         JsonElement summary = Assert.Single(events, e => Type(e) == "events_suppressed");
-        Assert.True(summary.GetProperty("suppressed").GetInt64() >= Distinct + 1 - AuditFilesystemSink.Cap, summary.ToString());
+        Assert.True(summary.GetProperty("suppressed").GetInt64() >= Distinct - AuditFilesystemSink.Cap, summary.ToString()); // f0..f4195 past the first 4,096
         Assert.True(summary.GetProperty("repeated").GetInt64() >= 2999, summary.ToString());
         Assert.Equal($"{outside}/f0", summary.GetProperty("repeats")[0].GetProperty("subject").GetString());
         Assert.True(verify.ExitCode == 0, verify.ToString());
