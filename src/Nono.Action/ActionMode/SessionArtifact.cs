@@ -1,4 +1,5 @@
 using System.Text;
+using Nono.Core.Audit;
 using Nono.Core.Snapshots;
 using Nono.Reports.Json;
 using Nono.Reports.Markdown;
@@ -46,7 +47,17 @@ internal static class SessionArtifact
             CopyTree(rollbacks, snapshots);
         }
 
-        SessionArtifactObjects.Write(directory, stateRoot, report.SessionId, diff);
+        if (OperatingSystem.IsLinux())
+        {
+            HashSet<string> protectedPaths = [.. report.Violations.Where(v => v.RuleId == "nono." + ViolationRules.ProtectedPathChanged).Select(v => v.Subject)];
+            IReadOnlyList<OmittedObject> omitted = SessionArtifactObjects.Write(directory, stateRoot, report.SessionId, diff, protectedPaths.Contains);
+            if (omitted.Count > 0)
+            {
+                string named = string.Join(", ", omitted.Take(5).Select(o => $"{o.Path} ({o.Size} bytes: {o.Reason})"));
+                report = report with { Notes = [.. report.Notes, $"{omitted.Count} file version(s) not stored in the artifact, so not restorable by review: {named}{(omitted.Count > 5 ? ", ..." : "")} (all in {SessionArtifactObjects.OmittedFileName})"] };
+            }
+        }
+
         directory.WriteNewFile(ReportFile, Encoding.UTF8.GetBytes(JobSummaryRenderer.Render(report)));
         directory.WriteNewFile("report.json", Encoding.UTF8.GetBytes(JsonReportRenderer.Render(report)));
         directory.WriteNewFile("violations.sarif", Encoding.UTF8.GetBytes(SarifRenderer.Render(report, toolVersion)));

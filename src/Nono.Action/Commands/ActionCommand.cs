@@ -99,6 +99,11 @@ internal static partial class ActionCommand
         }
 
         notes.Add("sudo and the Docker socket are unusable inside the sandbox (no_new_privs; UNIX-domain sockets denied).");
+        if (inputs.Snapshot)
+        {
+            notes.Add($"Paths the snapshots exclude ({string.Join(", ", Nono.Core.Snapshots.SnapshotOptions.DefaultExcludedNames)}, at any depth) are covered by metadata only: a change inside one shows as an excluded-path violation, without its files, diff or rollback.");
+        }
+
         // Written before the command runs: the runner applies GITHUB_OUTPUT after the step's own output, so if nono dies before
         // the real values are written, the gate still fails and nothing is uploaded (the session folder is made afterwards,
         // under a name nobody can guess: a granted runner.temp must not let the command plant it).

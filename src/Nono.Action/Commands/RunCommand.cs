@@ -68,7 +68,8 @@ internal static class RunCommand
         await recording.CompleteAsync(exit.ExitCode, exit.TermSignal, CancellationToken.None);
         if (!invocation.Silent && recording.SessionId is string id)
         {
-            string changes = recording.Diff is null ? "" : $"; {recording.Diff.Summary()} (nono rollback show {id} --diff)";
+            string changes = recording.Diff is null ? "" : $"; {recording.Diff.Summary()} (nono rollback show {id} --diff)"
+                + (recording.ExcludedChanges.Count == 0 ? "" : $"; {recording.ExcludedChanges.Count} excluded path(s) changed, seen by metadata only: {string.Join(", ", recording.ExcludedChanges.Take(3).Select(c => c.Path))}");
             context.Error.WriteLine($"nono: session {id}: exit {exit.ShellExitCode}{changes}");
         }
 

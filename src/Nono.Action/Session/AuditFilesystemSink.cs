@@ -7,17 +7,75 @@ namespace Nono.Action.Session;
 /// <summary>
 /// Turns observed filesystem denials into audit events. Observers report from their own threads and must never wait
 /// on disk (a waiting seccomp observer stalls the sandbox), so events go through an <see cref="AuditEventPump{T}"/>.
+/// Identical denials (mechanism, path, access) are recorded once and counted; distinct ones past <see cref="Cap"/> are
+/// counted as suppressed. Both counts end the record as one <see cref="EventsSuppressedEvent"/>.
 /// </summary>
 internal sealed class AuditFilesystemSink : IFilesystemObservationSink, IAsyncDisposable
 {
+    /// <summary>
+    /// Distinct denial events per session. A path is at most 4 KiB (up to 6 bytes each in JSON), so this keeps the denials
+    /// of one record under ~100 MB even in the worst case, well inside what a review reads (256 MiB).
+    /// </summary>
+    public const int Cap = 4096;
+
+    /// <summary>The most repeated denials named in the final count.</summary>
+    public const int RepeatsListed = 20;
+
     private readonly AuditEventPump<FilesystemObservation> _pump;
+    private readonly Lock _lock = new();
+    private readonly Dictionary<(string Mechanism, string Path, string Access), long> _seen = [];
+    private readonly int _cap;
+    private long _repeated;
+    private bool _closed;
 
-    public AuditFilesystemSink(AuditSession? session) => _pump = new AuditEventPump<FilesystemObservation>(session, ToEvent);
+    public AuditFilesystemSink(AuditSession? session, int cap = Cap)
+    {
+        _cap = cap;
+        _pump = new AuditEventPump<FilesystemObservation>(session, ToEvent, "filesystem_denied", cap);
+    }
 
-    public void Record(FilesystemObservation observation) => _pump.Post(observation);
+    public void Record(FilesystemObservation observation)
+    {
+        ArgumentNullException.ThrowIfNull(observation);
+        lock (_lock)
+        {
+            if (_closed)
+            {
+                return; // after the final count, like the pump after its drain
+            }
 
-    /// <summary>Stops accepting events and waits until every recorded one is in the audit log.</summary>
-    public ValueTask DisposeAsync() => _pump.DisposeAsync();
+            (string, string, string) key = (observation.Mechanism, observation.Path, observation.Access);
+            if (_seen.TryGetValue(key, out long count))
+            {
+                _seen[key] = count + 1;
+                _repeated++;
+                return;
+            }
+
+            if (_seen.Count < _cap)
+            {
+                _seen[key] = 1; // past the cap the pump suppresses it: not remembered, so memory stays bounded
+            }
+        }
+
+        _pump.Post(observation);
+    }
+
+    /// <summary>Stops accepting events and waits until every recorded one, and the count of the rest, is in the audit log.</summary>
+    public ValueTask DisposeAsync()
+    {
+        long repeated;
+        RepeatedEvent[] top;
+        lock (_lock)
+        {
+            _closed = true;
+            repeated = _repeated;
+            top = [.. _seen.Where(s => s.Value > 1).OrderByDescending(s => s.Value).ThenBy(s => s.Key.Path, StringComparer.Ordinal).Take(RepeatsListed)
+                .Select(s => new RepeatedEvent { Subject = s.Key.Path, Access = s.Key.Access, Mechanism = s.Key.Mechanism, Count = s.Value })];
+        }
+
+        return _pump.DisposeAsync(repeated, top);
+    }
 
     private static FilesystemDeniedEvent ToEvent(FilesystemObservation o) => new()
     {

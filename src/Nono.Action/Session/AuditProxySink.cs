@@ -15,7 +15,10 @@ internal sealed class AuditProxySink : IProxyEventSink, IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly Dictionary<string, (int Allowed, int Denied)> _hosts = new(StringComparer.OrdinalIgnoreCase);
 
-    public AuditProxySink(AuditSession? session) => _pump = new AuditEventPump<ProxyEvent>(session, ToEvent);
+    /// <summary>Network events per session; past it they are counted (the per-host counts below stay exact).</summary>
+    public const int Cap = 20_000;
+
+    public AuditProxySink(AuditSession? session, int cap = Cap) => _pump = new AuditEventPump<ProxyEvent>(session, ToEvent, "network", cap);
 
     /// <summary>Requests per host so far: allowed and denied counts.</summary>
     public IReadOnlyDictionary<string, (int Allowed, int Denied)> Hosts

@@ -51,6 +51,9 @@ internal sealed class RunRecording : IAsyncDisposable
     /// <summary>The diff between the baseline and the final snapshot, once completed with snapshots on.</summary>
     public SnapshotDiff? Diff { get; private set; }
 
+    /// <summary>Excluded paths (bin, node_modules, ...) whose metadata changed, once completed with snapshots on.</summary>
+    public IReadOnlyList<ExcludedTreeChange> ExcludedChanges { get; private set; } = [];
+
     public static async Task<RunRecording> StartAsync(RecordingOptions options, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
     {
         AuditSession? audit = null;
@@ -151,6 +154,14 @@ internal sealed class RunRecording : IAsyncDisposable
                         Root = change.Root,
                     }, cancellationToken);
                 }
+
+            }
+
+            IReadOnlyList<SnapshotInfo> taken = _snapshots.Info.Snapshots;
+            ExcludedChanges = ExcludedTreeChange.Between(taken[0].Excluded, taken[^1].Excluded);
+            if (_audit is not null)
+            {
+                await RecordExcludedAsync(_audit, ExcludedChanges, cancellationToken);
             }
         }
 
@@ -180,6 +191,35 @@ internal sealed class RunRecording : IAsyncDisposable
         {
             using SigningKey key = SigningKey.Load(KeyRef.Parse(_options.SignKey, _options.WorkingDirectory), _environment);
             await AuditSigner.SignAsync(AuditRoot, _audit.SessionId, key, cancellationToken);
+        }
+    }
+
+    /// <summary>Excluded paths (bin, node_modules, ...) whose metadata changed between the baseline and the final snapshot.</summary>
+    private static async Task RecordExcludedAsync(AuditSession audit, IReadOnlyList<ExcludedTreeChange> changes, CancellationToken cancellationToken)
+    {
+        // Many excluded files (a user pattern such as *.o) could each change: the events are capped and the rest counted.
+        const int Cap = 1000;
+        if (changes.Count > Cap)
+        {
+            await audit.AppendAsync(new EventsSuppressedEvent { Kind = "excluded_path_changed", Suppressed = changes.Count - Cap, Cap = Cap }, cancellationToken);
+        }
+
+        foreach (ExcludedTreeChange change in changes.Take(Cap))
+        {
+            await audit.AppendAsync(new ExcludedPathChangedEvent
+            {
+                Path = change.Path,
+                Change = change.Kind switch
+                {
+                    ChangeKind.Created => AuditChange.Added,
+                    ChangeKind.Deleted => AuditChange.Deleted,
+                    _ => AuditChange.Modified,
+                },
+                EntriesBefore = change.EntriesBefore,
+                EntriesAfter = change.EntriesAfter,
+                Root = change.Root,
+                Complete = change.Complete,
+            }, cancellationToken);
         }
     }
 

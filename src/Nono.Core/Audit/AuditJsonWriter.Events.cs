@@ -53,6 +53,12 @@ internal static partial class AuditJsonWriter
                     Optional(w, "after"u8, git.After);
                     Optional(w, "restore"u8, git.Restore);
                     break;
+                case ExcludedPathChangedEvent excluded:
+                    ExcludedPathChanged(w, excluded);
+                    break;
+                case EventsSuppressedEvent suppressed:
+                    EventsSuppressed(w, suppressed);
+                    break;
                 case DnsTrapUnavailableEvent dns:
                     w.WriteString("type"u8, "dns_trap_unavailable"u8);
                     w.WriteString("reason"u8, dns.Reason);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Nono.Core.Audit.Events;
 
 namespace Nono.Core.Audit;
@@ -17,6 +18,15 @@ public static class ViolationRules
     /// <summary>A git control file (config, hooks, ...) changed: git run after the session could run the agent's code.</summary>
     public const string GitControlChanged = "git-control-changed";
 
+    /// <summary>Something changed inside an excluded path (bin, node_modules, ...): seen by metadata only, no contents recorded.</summary>
+    public const string ExcludedPathChanged = "excluded-path-changed";
+
+    /// <summary>Distinct events past the per-session cap were not recorded: the record is incomplete.</summary>
+    public const string EventsSuppressed = "events-suppressed";
+
+    /// <summary>Identical events were folded into counts (not a violation of their own: the first of each is one).</summary>
+    public const string EventsRepeated = "events-repeated";
+
     /// <summary>The session ran with weaker protection than the default.</summary>
     public const string PolicyWeakened = "policy-weakened";
 
@@ -35,6 +45,17 @@ public static class ViolationRules
         GitControlChangedEvent g => new AuditViolation(
             GitControlChanged, ViolationSeverity.High, g.Path,
             $"git control file {g.Path} {g.Change.ToString().ToLowerInvariant()}: git run after the session would read it" + (g.Restore is null ? "" : $" ({g.Restore})"), seq),
+        ExcludedPathChangedEvent x => new AuditViolation(
+            ExcludedPathChanged, ViolationSeverity.Medium, x.Path,
+            $"excluded path {x.Path} {x.Change.ToString().ToLowerInvariant()} ({x.EntriesBefore?.ToString(CultureInfo.InvariantCulture) ?? "none"} -> {x.EntriesAfter?.ToString(CultureInfo.InvariantCulture) ?? "none"} entries)"
+                + (x.Complete ? "" : ", too large to walk fully") + ": covered by metadata only, its contents and files are not in the record", seq),
+        EventsSuppressedEvent { Suppressed: > 0 } s => new AuditViolation(
+            EventsSuppressed, ViolationSeverity.High, s.Kind,
+            $"{s.Suppressed.ToString(CultureInfo.InvariantCulture)} {s.Kind} event(s) past the cap of {s.Cap.ToString(CultureInfo.InvariantCulture)} not recorded (record incomplete); {s.Repeated.ToString(CultureInfo.InvariantCulture)} repeat(s) counted", seq),
+        EventsSuppressedEvent { Repeated: > 0 } s => new AuditViolation(
+            EventsRepeated, ViolationSeverity.Low, s.Kind,
+            $"{s.Repeated.ToString(CultureInfo.InvariantCulture)} repeat(s) of recorded {s.Kind} event(s) counted, not written"
+                + string.Concat(s.Repeats.Take(3).Select(r => $"; {r.Count.ToString(CultureInfo.InvariantCulture)}x {r.Access} {r.Subject}")), seq),
         PolicyWeakenedEvent w => new AuditViolation(
             PolicyWeakened, ViolationSeverity.High, w.Setting,
             $"{w.Setting} weakened from {w.From ?? "?"} to {w.To ?? "?"}" + (w.Reason is null ? "" : $" ({w.Reason})"), seq),

@@ -6,4 +6,7 @@ internal sealed record ScanResult(List<ManifestEntry> Entries, List<SkippedEntry
 {
     /// <summary>Entries that are the cache's own objects, unchanged in every recorded field.</summary>
     public int Reused { get; init; }
+
+    /// <summary>Metadata digests of the excluded paths, when the scanner was asked for them.</summary>
+    public List<ExcludedTree> Excluded { get; init; } = [];
 }

@@ -48,4 +48,11 @@ public sealed record SnapshotInfo
     /// <summary>Bytes read and hashed for this snapshot.</summary>
     [JsonPropertyName("bytesRead")]
     public long BytesRead { get; init; }
+
+    /// <summary>
+    /// Metadata digests of the excluded paths (default names such as <c>bin</c> or <c>node_modules</c>, and user
+    /// patterns): their contents are not snapshotted, but a change inside them is seen at this level.
+    /// </summary>
+    [JsonPropertyName("excluded")]
+    public IReadOnlyList<ExcludedTree> Excluded { get; init; } = [];
 }

@@ -155,12 +155,17 @@ public sealed partial class SnapshotSession
         int filesRead = 0;
         long bytesRead = 0;
         bool unchanged = previous?.Body is not null;
+        List<ExcludedTree> excluded = [];
+        long latestExcludedCtimeNs = 0;
         for (int r = 0; r < Info.Roots.Count; r++)
         {
             (string directory, string? only) = RootLocation(r);
             using SafeFd rootFd = Fs.OpenDirectory(directory);
             Dictionary<string, ManifestEntry>? cache = previous?.Roots[r].Entries.ToDictionary(e => e.Raw, StringComparer.Ordinal);
-            ScanResult scan = new TreeScanner(objects, filter, progress, only, reuseUnchanged: true).Scan(rootFd, cache, null, cancellationToken);
+            TreeScanner scanner = new(objects, filter, progress, only, reuseUnchanged: true, fingerprintRoot: Info.Roots[r]);
+            ScanResult scan = scanner.Scan(rootFd, cache, null, cancellationToken);
+            excluded.AddRange(scan.Excluded);
+            latestExcludedCtimeNs = Math.Max(latestExcludedCtimeNs, scanner.LatestExcludedCtimeNs);
             int marked = MarkRacilyClean(scan.Entries, racyAfterNs);
 
             // Every entry is the previous manifest's own (same path set, every field equal): the stored
@@ -182,7 +187,8 @@ public sealed partial class SnapshotSession
         }
 
         StateFiles.WriteManifest(ManifestPath(index), manifest, unchanged ? previous!.Body : null);
-        SnapshotInfo info = Summarize(manifest, label, filesRead, bytesRead);
+        SnapshotInfo info = Summarize(manifest, label, filesRead, bytesRead) with { Excluded = excluded };
+        WaitPastTimestampTick(latestExcludedCtimeNs);
         Info = Info with { Snapshots = [.. Info.Snapshots, info] };
         StateFiles.WriteSession(Path.Combine(_directory, "session.json"), Info);
         return info;

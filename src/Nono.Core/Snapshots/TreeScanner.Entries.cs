@@ -92,6 +92,8 @@ internal sealed partial class TreeScanner
 
         public List<ManifestEntry> Pending { get; } = [];
 
+        public List<ExcludedTree> Excluded { get; } = [];
+
         public int Reused { get; private set; }
 
         public void Add(ManifestEntry entry, ManifestEntry? old)
@@ -110,6 +112,7 @@ internal sealed partial class TreeScanner
                 Entries.AddRange(other.Entries);
                 Skipped.AddRange(other.Skipped);
                 Pending.AddRange(other.Pending);
+                Excluded.AddRange(other.Excluded);
                 Reused += other.Reused;
             }
         }

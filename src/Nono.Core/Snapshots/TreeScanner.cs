@@ -25,6 +25,7 @@ internal sealed partial class TreeScanner
     private readonly IProgress<SnapshotProgress>? _progress;
     private readonly string? _only;
     private readonly bool _reuseUnchanged;
+    private readonly string? _fingerprintRoot;
     private long _scanned;
     private long _filesDone;
     private long _bytesDone;
@@ -40,9 +41,11 @@ internal sealed partial class TreeScanner
     /// Put the cache's own entry into the result when nothing recorded about it changed (snapshots only:
     /// a restore plan needs the live link count, which manifests do not hold).
     /// </param>
-    public TreeScanner(ObjectStore? store, ExcludeFilter filter, IProgress<SnapshotProgress>? progress, string? only = null, bool reuseUnchanged = false)
+    /// <param name="fingerprintRoot">When set, each excluded path gets a metadata digest (<see cref="ScanResult.Excluded"/>) naming this root.</param>
+    public TreeScanner(ObjectStore? store, ExcludeFilter filter, IProgress<SnapshotProgress>? progress, string? only = null, bool reuseUnchanged = false, string? fingerprintRoot = null)
     {
         _reuseUnchanged = reuseUnchanged;
+        _fingerprintRoot = fingerprintRoot;
         _store = store;
         _filter = filter;
         _progress = progress;
@@ -74,7 +77,8 @@ internal sealed partial class TreeScanner
         entries.RemoveAll(e => e.Vanished);
         entries.Sort((a, b) => string.CompareOrdinal(a.Raw, b.Raw));
         lists.Skipped.Sort((a, b) => string.CompareOrdinal(a.Raw, b.Raw));
-        return new ScanResult(entries, lists.Skipped, pending.Count(e => !e.Vanished), _bytesDone) { Reused = lists.Reused };
+        lists.Excluded.Sort((a, b) => string.CompareOrdinal(a.Raw, b.Raw));
+        return new ScanResult(entries, lists.Skipped, pending.Count(e => !e.Vanished), _bytesDone) { Reused = lists.Reused, Excluded = lists.Excluded };
     }
 
     private void Walk(SafeFd dir, string relative, int depth, WalkLists lists, Dictionary<string, ManifestEntry>? cache, Func<ManifestEntry, bool>? wantsContent, CancellationToken cancellationToken)
@@ -109,6 +113,11 @@ internal sealed partial class TreeScanner
                 string path = old?.Raw ?? RawName.Join(relative, name);
                 if (!single && _filter.IsExcluded(path, name, st.IsDirectory))
                 {
+                    if (_fingerprintRoot is not null)
+                    {
+                        lists.Excluded.Add(FingerprintExcluded(dir, name, path, st, _fingerprintRoot));
+                    }
+
                     continue;
                 }
 

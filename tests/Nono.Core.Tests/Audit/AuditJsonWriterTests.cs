@@ -43,6 +43,10 @@ public sealed class AuditJsonWriterTests
         { "weakened-minimal", new PolicyWeakenedEvent { Setting = "s" } },
         { "git-control-full", new GitControlChangedEvent { Timestamp = s_time, Path = ".git/hooks/pre-commit", Change = FileChangeKind.Modified, Before = "file 0644 3 " + Tricky, After = "symlink -> /tmp/x" } },
         { "git-control-minimal", new GitControlChangedEvent { Path = ".git/config" } },
+        { "excluded-full", new ExcludedPathChangedEvent { Timestamp = s_time, Path = "lib/target " + Tricky, Change = FileChangeKind.Added, EntriesBefore = 0, EntriesAfter = long.MaxValue, Root = "/w", Complete = false } },
+        { "excluded-minimal", new ExcludedPathChangedEvent { Path = "bin" } },
+        { "suppressed-full", new EventsSuppressedEvent { Timestamp = s_time, Kind = "filesystem_denied", Suppressed = 7, Repeated = long.MaxValue, Cap = 4096, Repeats = [new RepeatedEvent { Subject = Tricky, Access = "read", Mechanism = "seccomp-observer", Count = 3 }, new RepeatedEvent { Subject = "/x" }] } },
+        { "suppressed-minimal", new EventsSuppressedEvent { Kind = "network" } },
         { "ended-full", new SessionEndedEvent { Timestamp = s_time, ExitCode = 1, Signal = 15, DurationMs = 34 } },
         { "ended-minimal", new SessionEndedEvent() },
     };

@@ -16,6 +16,8 @@ namespace Nono.Core.Audit.Events;
 [JsonDerivedType(typeof(ProcessExitedEvent), "process_exited")]
 [JsonDerivedType(typeof(FileChangedEvent), "file_changed")]
 [JsonDerivedType(typeof(GitControlChangedEvent), "git_control_changed")]
+[JsonDerivedType(typeof(ExcludedPathChangedEvent), "excluded_path_changed")]
+[JsonDerivedType(typeof(EventsSuppressedEvent), "events_suppressed")]
 [JsonDerivedType(typeof(PolicyWeakenedEvent), "policy_weakened")]
 [JsonDerivedType(typeof(SessionEndedEvent), "session_ended")]
 public abstract record AuditEvent
