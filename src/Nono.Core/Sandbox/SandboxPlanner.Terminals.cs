@@ -5,6 +5,7 @@ namespace Nono.Core.Sandbox;
 public static partial class SandboxPlanner
 {
     private const string DevPtmx = "/dev/ptmx";
+    private const string DevPtsPtmx = "/dev/pts/ptmx";
 
     /// <summary>
     /// Grants that reach /dev/pts (every user's terminals, by name: a same-uid command could open the user's other
@@ -33,10 +34,19 @@ public static partial class SandboxPlanner
         HashSet<string> terminalsGranted = new(StringComparer.Ordinal);
         foreach (FsGrant grant in grants)
         {
-            if (grant.IsFile && SandboxPath.IsSame(grant.Path, DevPtmx) && !IsCommandLineGrant(grant))
+            // Grants arrive resolved: where /dev/ptmx links to pts/ptmx (Docker, container jobs) the grant names that
+            // (review of session 10).
+            bool ptmx = SandboxPath.IsSame(grant.Path, DevPtmx) || SandboxPath.IsSame(grant.Path, DevPtsPtmx);
+            if (grant.IsFile && ptmx && !IsCommandLineGrant(grant))
             {
-                notes.Add($"grant {DevPtmx} [{grant.Source}] withheld: the {containment} containment cannot give the command ptys of its own (they would be the host's, and making them could exhaust them); "
+                notes.Add($"grant {grant.Path} [{grant.Source}] withheld: the {containment} containment cannot give the command ptys of its own (they would be the host's, and making them could exhaust them); "
                     + $"grant it with --allow-file {DevPtmx}, or use the pidns containment");
+                continue;
+            }
+
+            if (grant.IsFile && !ptmx && SandboxPath.IsStrictAncestor(SandboxPath.DevPts, grant.Path) && !terminals.Contains(grant.Path, StringComparer.Ordinal) && !IsCommandLineGrant(grant))
+            {
+                notes.Add($"grant {grant.Path} [{grant.Source}] withheld: another terminal than the ones on stdin, stdout or stderr");
                 continue;
             }
 

@@ -103,4 +103,17 @@ public sealed class SandboxPlannerDevPtsTests
         Assert.Equal(kept, plan.PathRules.Any(r => r.Path == "/dev/ptmx"));
         Assert.Equal(!kept, plan.Notes.Any(n => n.StartsWith($"grant /dev/ptmx [{source}] withheld", StringComparison.Ordinal) && n.Contains("--allow-file /dev/ptmx")));
     }
+
+    [Theory]
+    [InlineData(ProcessContainment.DirectChild, "/dev/pts/ptmx", false)] // /dev/ptmx -> pts/ptmx (Docker), resolved
+    [InlineData(ProcessContainment.Cgroup, "/dev/pts/ptmx", false)]
+    [InlineData(ProcessContainment.DirectChild, "/dev/pts/7", false)] // another terminal granted as a file by a profile
+    [InlineData(ProcessContainment.PidNamespace, "/dev/pts/ptmx", true)]
+    public void Plan_FileGrantsUnderDevPts_WithheldOutsidePidns(ProcessContainment containment, string path, bool kept)
+    {
+        SandboxPlan plan = Plan([new FsGrant(path, FsAccess.Read | FsAccess.Write, true, "group:system_read_linux")], containment);
+
+        Assert.Equal(kept, plan.PathRules.Any(r => r.Path == path));
+        Assert.Equal(!kept, plan.Notes.Any(n => n.StartsWith($"grant {path} [group:system_read_linux] withheld", StringComparison.Ordinal)));
+    }
 }
