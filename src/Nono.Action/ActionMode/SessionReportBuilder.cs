@@ -62,6 +62,7 @@ internal static class SessionReportBuilder
             LandlockAbi = started?.LandlockAbi,
             WeakerModes = weaker,
             ExitCode = exitCode,
+            Signal = ended?.Signal,
             Duration = TimeSpan.FromMilliseconds(ended?.DurationMs ?? 0),
             Violations = [.. incompleteViolation, .. violations.Select(ToReport)],
             Incomplete = incomplete,

@@ -31,7 +31,9 @@ internal static class AuditListCommand
             {
                 string outcome = s.Status == SessionStatus.Running ? "running" : s.Signal is int sig ? $"signal {sig}" : $"exit {s.ExitCode}";
                 string violations = s.ViolationCount is > 0 ? $"  {s.ViolationCount} violation(s)" : "";
-                context.Output.WriteLine($"{s.SessionId}  {s.StartedAt:yyyy-MM-dd HH:mm:ss}Z  {outcome,-9}{violations}  {string.Join(' ', s.Command)}");
+                // session.json is unsigned: the time is shown in UTC whatever offset it carries, the command cleaned of escapes.
+                string started = s.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+                context.Output.WriteLine($"{Nono.Reports.Terminal.TerminalText.Line(s.SessionId)}  {started}Z  {outcome,-9}{violations}  {Nono.Reports.Terminal.TerminalText.Line(string.Join(' ', s.Command))}");
             }
 
             return ExitCodes.Success;

@@ -49,6 +49,11 @@ internal static partial class ReviewCommand
         {
             failed.Add(("chain", ["the events do not start with session_started and end with session_ended"]));
         }
+        else if (failed.Count == 0 && ended is { ExitCode: null, Signal: null })
+        {
+            // Never shown as "exit 0": a session that records neither how the command exited nor what killed it proves neither.
+            failed.Add(("chain", ["session_ended records neither an exit code nor a signal"]));
+        }
 
         ChangeContents contents = new(unpacked);
         List<FileChangedEvent> changes = failed.Count > 0 ? [] : [.. records.Select(r => r.Event).OfType<FileChangedEvent>()];
@@ -71,7 +76,7 @@ internal static partial class ReviewCommand
         }
 
         context.Output.WriteLine($"session   {sessionId}: verified ({Signer(verification, options)}); what follows comes from the signed events");
-        SessionReport report = (await SessionReportBuilder.BuildAsync(unpacked, sessionId, "(recorded)", ended.ExitCode ?? 0, CleanLine(found.Name), [], cancellationToken, openSnapshots: false)).Report;
+        SessionReport report = (await SessionReportBuilder.BuildAsync(unpacked, sessionId, "(recorded)", ended.ExitCode ?? 128 + ended.Signal!.Value, CleanLine(found.Name), [], cancellationToken, openSnapshots: false)).Report;
         report = report with
         {
             SnapshotsEnabled = changes.Count > 0,
@@ -82,7 +87,8 @@ internal static partial class ReviewCommand
         ChildOutputFence? fence = context.Output is CommandNeutralisingWriter workflowOutput ? ChildOutputFence.RaiseTextOnly(workflowOutput) : null;
         foreach (FileChangedEvent change in changes)
         {
-            context.Output.Write(Clean(contents.Diff(change)));
+            string diff = Clean(contents.Diff(change));
+            context.Output.Write(diff.Length == 0 || diff.EndsWith('\n') ? diff : diff + "\n");
         }
 
         fence?.Lower();

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Nono.Action.Cli;
 using Nono.Core.Diagnostics;
 using Nono.Core.Snapshots;
+using Nono.Reports.Terminal;
 
 namespace Nono.Action.Commands;
 
@@ -42,7 +43,7 @@ internal static partial class RollbackCommand
         {
             foreach (RestoreAction action in result.Actions)
             {
-                context.Output.WriteLine($"{action.Action,-8} {action.Location}");
+                context.Output.WriteLine($"{action.Action,-8} {TerminalText.Line(action.Location)}");
             }
         }
 
@@ -51,7 +52,7 @@ internal static partial class RollbackCommand
         {
             foreach (string line in result.RootSummaries())
             {
-                context.Output.WriteLine(line);
+                context.Output.WriteLine(TerminalText.Line(line));
             }
         }
         return ExitCodes.Success;

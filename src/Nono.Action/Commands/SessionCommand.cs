@@ -2,6 +2,7 @@ using System.CommandLine;
 using Nono.Action.Cli;
 using Nono.Core.Diagnostics;
 using Nono.Core.Snapshots;
+using Nono.Reports.Terminal;
 
 namespace Nono.Action.Commands;
 
@@ -24,10 +25,12 @@ internal static class SessionCommand
         {
             string delta = change.SizeDelta >= 0 ? $"+{change.SizeDelta}" : change.SizeDelta.ToString(System.Globalization.CultureInfo.InvariantCulture);
             string mode = change.Kind == ChangeKind.ModeChanged ? $" {Convert.ToString(change.OldMode ?? 0, 8)} -> {Convert.ToString(change.NewMode ?? 0, 8)}" : "";
-            context.Output.WriteLine($"{Letter(change.Kind)} {change.Root}/{change.Path} ({delta} bytes){mode}");
+            context.Output.WriteLine($"{Letter(change.Kind)} {TerminalText.Line(change.Root)}/{TerminalText.Line(change.Path)} ({delta} bytes){mode}");
             if (change.Diff is not null)
             {
-                context.Output.Write(change.Diff.EndsWith('\n') ? change.Diff : change.Diff + "\n");
+                // The file contents were written by the sandboxed process: escapes in them must not drive the terminal.
+                string shown = TerminalText.Block(change.Diff);
+                context.Output.Write(shown.EndsWith('\n') ? shown : shown + "\n");
             }
         }
 

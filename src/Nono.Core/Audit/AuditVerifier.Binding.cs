@@ -18,7 +18,7 @@ public static partial class AuditVerifier
 
         List<string> differing = [];
         Differs(differing, "command", !metadata.Command.SequenceEqual(started.Command));
-        Differs(differing, "started_at", metadata.StartedAt != started.Timestamp);
+        Differs(differing, "started_at", !SameTime(metadata.StartedAt, started.Timestamp));
         Differs(differing, "policy_digest", metadata.PolicyDigest != started.PolicyDigest);
         Differs(differing, "enforcement_tier", metadata.EnforcementTier != started.EnforcementTier);
         Differs(differing, "landlock_abi", metadata.LandlockAbi != started.LandlockAbi);
@@ -31,7 +31,7 @@ public static partial class AuditVerifier
         }
         else
         {
-            Differs(differing, "ended_at", metadata.EndedAt != ended.Timestamp);
+            Differs(differing, "ended_at", !SameTime(metadata.EndedAt, ended.Timestamp));
             Differs(differing, "exit_code", metadata.ExitCode != ended.ExitCode);
             Differs(differing, "signal", metadata.Signal != ended.Signal);
             Differs(differing, "duration_ms", metadata.DurationMs != ended.DurationMs);
@@ -54,8 +54,8 @@ public static partial class AuditVerifier
 
         List<string> differing = [];
         Differs(differing, "command", !predicate.Command.SequenceEqual(metadata.Command));
-        Differs(differing, "started_at", predicate.StartedAt != metadata.StartedAt);
-        Differs(differing, "ended_at", predicate.EndedAt != metadata.EndedAt);
+        Differs(differing, "started_at", !SameTime(predicate.StartedAt, metadata.StartedAt));
+        Differs(differing, "ended_at", !SameTime(predicate.EndedAt, metadata.EndedAt));
         Differs(differing, "policy_digest", predicate.PolicyDigest != metadata.PolicyDigest);
         Differs(differing, "enforcement_tier", predicate.EnforcementTier != metadata.EnforcementTier);
         Differs(differing, "exit_code", predicate.ExitCode != metadata.ExitCode);
@@ -91,6 +91,9 @@ public static partial class AuditVerifier
             problems.Add($"the certificate was issued to run {runInvocationUri}, but the session claims run {runner.RunId ?? "(none)"} of {repository}");
         }
     }
+
+    /// <summary>Same instant and same offset: DateTimeOffset's == ignores the offset, so a rewritten offset would pass (review N-A).</summary>
+    private static bool SameTime(DateTimeOffset? a, DateTimeOffset? b) => a == b && a?.Offset == b?.Offset;
 
     private static void Differs(List<string> differing, string field, bool differs)
     {

@@ -41,7 +41,7 @@ public static class JobSummaryRenderer
         }
 
         string icon = errors > 0 ? "🔴" : warnings > 0 ? "🟡" : "🟢";
-        string result = r.ExitCode == 0 ? "succeeded" : $"exited with {r.ExitCode.ToString(CultureInfo.InvariantCulture)}";
+        string result = r.Signal is not null ? r.Outcome : r.ExitCode == 0 ? "succeeded" : $"exited with {r.ExitCode.ToString(CultureInfo.InvariantCulture)}";
         return $"## {icon} nono sandbox: command {result}, {Count(errors, "error")}, {Count(warnings, "warning")}\n";
     }
 
@@ -69,7 +69,7 @@ public static class JobSummaryRenderer
         }
 
         Row(sb, "Enforcement", tier);
-        Row(sb, "Exit code", r.ExitCode.ToString(CultureInfo.InvariantCulture));
+        Row(sb, "Exit code", r.Signal is not null ? r.Outcome : r.ExitCode.ToString(CultureInfo.InvariantCulture));
         Row(sb, "Duration", r.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s");
         Row(sb, "Session", MarkdownText.CellCode(r.SessionId));
         if (r.ArtifactName is not null)

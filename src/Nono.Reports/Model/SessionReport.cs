@@ -27,6 +27,14 @@ public sealed record SessionReport
     /// <summary>The child's exit code (128+N when killed by signal N).</summary>
     public int ExitCode { get; init; }
 
+    /// <summary>The signal that killed the child, when one did (the outcome is then shown as the signal, never as an exit code).</summary>
+    public int? Signal { get; init; }
+
+    /// <summary>"killed by signal N" or "exit N", for renderers.</summary>
+    public string Outcome => Signal is int signal
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"killed by signal {signal}")
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"exit {ExitCode}");
+
     /// <summary>Wall-clock duration of the session.</summary>
     public TimeSpan Duration { get; init; }
 

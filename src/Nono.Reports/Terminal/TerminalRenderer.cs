@@ -21,7 +21,7 @@ public static class TerminalRenderer
             output.WriteLine($"WEAKER    {string.Join(", ", report.WeakerModes.Select(Clean))}");
         }
 
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"exit      {report.ExitCode} after {report.Duration.TotalSeconds:0.0} s"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"exit      {(report.Signal is null ? report.ExitCode : report.Outcome)} after {report.Duration.TotalSeconds:0.0} s"));
         output.WriteLine($"violations {report.Violations.Count.ToString(CultureInfo.InvariantCulture)}");
         foreach (ReportViolation v in report.Violations.OrderByDescending(v => v.Severity))
         {

@@ -21,6 +21,27 @@ public sealed class AuditCommandTests
         Assert.Equal(["s-two", "s-one"], json.RootElement.EnumerateArray().Select(e => e.GetProperty("session_id").GetString()).ToArray());
     }
 
+    /// <summary>Review N-A/N-B: session.json's started_at at another offset is listed in UTC, its command without escapes.</summary>
+    [Fact]
+    public async Task List_ForeignOffsetAndEscapeInCommand_PrintsUtcAndNoControlCharacters()
+    {
+        using TempDirectory temp = new();
+        AuditCliHarness cli = new(temp.Path);
+        SessionMetadata recorded = await cli.RecordAsync("s-one", TestContext.Current.CancellationToken);
+        string file = Path.Combine(cli.AuditRoot, "s-one", AuditFormat.SessionFile);
+        System.Text.Json.Nodes.JsonNode json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(file))!;
+        json["started_at"] = recorded.StartedAt.ToOffset(TimeSpan.FromHours(-11)).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        json["command"] = new System.Text.Json.Nodes.JsonArray("agent", "\u001b[2Jnono: clean");
+        File.WriteAllText(file, json.ToJsonString());
+
+        (int exit, string output, _) = cli.Run("audit", "list");
+
+        Assert.Equal(0, exit);
+        Assert.Contains(recorded.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) + "Z", output, StringComparison.Ordinal);
+        Assert.Contains("agent ?[2Jnono: clean", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(output, c => char.IsControl(c) && c != '\n');
+    }
+
     [Fact]
     public async Task Show_SessionWithDenials_HighlightsViolations()
     {

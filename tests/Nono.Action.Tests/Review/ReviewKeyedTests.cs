@@ -67,6 +67,29 @@ public sealed class ReviewKeyedTests
         Assert.DoesNotContain("npm test", forgedOutput, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Review S-A: a command killed by a signal records a signal and no exit code; the review used to show "exit 0".
+    /// It now shows the signal, and so does the action's own job summary.
+    /// </summary>
+    [Fact]
+    public async Task Review_CommandKilledBySignal_ShowsTheSignalNeverExit0()
+    {
+        using ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using ActionStep runner = new(TestUser.Current);
+        (ProcessResult step, Dictionary<string, string> outputs, byte[] zip) = await RunSignedAsync(runner, key, "echo evil >> app.py; kill -9 $$");
+        await using FakeGitHubServer github = new();
+        github.AddArtifact(42, outputs["artifact-name"], zip);
+
+        (int exit, string output, string error) = Review(github, runner.Home, "nono.pub");
+
+        Assert.NotEqual(0, step.ExitCode);
+        Assert.True(exit == 0, output + error);
+        Assert.Contains("exit      killed by signal 9 after", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("exit 0", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("exit      0", output, StringComparison.Ordinal);
+        Assert.Contains("+evil\n", output, StringComparison.Ordinal);
+    }
+
     /// <summary>The artifact name (from the API) and a hostile entry name reach the terminal only as '?' (review S1).</summary>
     [Fact]
     public async Task Review_EscapesInArtifactAndEntryNames_PrintNoControlCharacters()

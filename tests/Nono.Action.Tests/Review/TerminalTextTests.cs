@@ -17,6 +17,24 @@ public sealed class TerminalTextTests
     public void Line_ReplacesEveryControlFormatAndSeparator(string text, string expected) =>
         Assert.Equal(expected, TerminalText.Line(text));
 
+    /// <summary>Review S-D: judged per code point, so supplementary-plane format characters and invisible fillers go too.</summary>
+    [Theory]
+    [InlineData("a\U000E0041\U000E007Fb", "a??b")]
+    [InlineData("a\U0001D173b", "a?b")]
+    [InlineData("a\u3164b\u115Fc\u00ADd\uFE0Fe", "a?b?c?d?e")]
+    [InlineData("emoji \U0001F600 ok", "emoji \U0001F600 ok")]
+    public void Line_ReplacesSupplementaryFormatAndDefaultIgnorables(string text, string expected) =>
+        Assert.Equal(expected, TerminalText.Line(text));
+
+    [Fact]
+    public void Line_LoneSurrogates_BecomeOneQuestionMarkEach()
+    {
+        string text = "a" + '\uD800' + "b" + '\uDC00' + "\U0001F600" + '\uD83D';
+
+        Assert.Equal("a?b?\U0001F600?", TerminalText.Line(text));
+        Assert.Equal("x\n?\ty\n", TerminalText.Block("x\n" + '\uDFFF' + "\ty\n"));
+    }
+
     [Fact]
     public void Block_KeepsNewlineAndTabOnly() =>
         Assert.Equal("+a\tb\n-c?[8m?\n", TerminalText.Block("+a\tb\n-c\u001b[8m\u202e\n"));

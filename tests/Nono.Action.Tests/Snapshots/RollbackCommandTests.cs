@@ -47,6 +47,37 @@ public sealed class RollbackCommandTests : IDisposable
         Assert.Equal("", quiet); // CI: no progress lines, only the one-line summary on stdout
     }
 
+    /// <summary>
+    /// Review S-B: file contents and names written by the sandboxed process reach the terminal only through TerminalText
+    /// (before, an appended "clear screen + fake status line" was printed raw), and a diff without a final newline does
+    /// not run into the next line. The ordinary diff still shows.
+    /// </summary>
+    [Fact]
+    public void DiffAndShowAndDryRun_EscapesInContentsAndNames_PrintNoControlCharacters()
+    {
+        File.WriteAllText(Path.Combine(Root, "a.txt"), "alpha\n");
+        Assert.Equal(0, Run(out _, out _, "session", "snapshot", "--session", "s1", "--label", "baseline", Root));
+        File.AppendAllText(Path.Combine(Root, "a.txt"), "beta\n\u001b[2J\u001b[Hnono: session verified, no changes");
+        File.WriteAllText(Path.Combine(Root, "b\u001b[31m.txt"), "new\n");
+        Assert.Equal(0, Run(out _, out _, "session", "snapshot", "--session", "s1", "--label", "final"));
+
+        Assert.Equal(0, Run(out string diff, out _, "session", "diff"));
+        Assert.Equal(0, Run(out string show, out _, "rollback", "show", "s1", "--diff"));
+        Assert.Equal(0, Run(out string dry, out _, "rollback", "restore", "s1", "--dry-run"));
+
+        foreach (string output in new[] { diff, show, dry })
+        {
+            Assert.DoesNotContain(output, c => char.IsControl(c) && c != '\n');
+        }
+
+        Assert.Contains("+beta\n", diff, StringComparison.Ordinal);
+        Assert.Contains("?[2J?[Hnono: session verified, no changes", diff, StringComparison.Ordinal);
+        Assert.Contains("/b\\x1b[31m.txt (+4 bytes)", diff, StringComparison.Ordinal); // the snapshot already escapes names
+        Assert.Contains("\n1 created, 1 modified, 0 deleted", diff, StringComparison.Ordinal);
+        Assert.Contains("?[2J?[Hnono: session verified", show, StringComparison.Ordinal);
+        Assert.Contains("delete   " + Root + "/b\\x1b[31m.txt", dry, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("rollback", "show", "nope")]
     [InlineData("rollback", "restore", "../../etc")]

@@ -39,6 +39,7 @@ public sealed class AuditVerifierBindingTests
     [InlineData("landlock_abi")]
     [InlineData("duration_ms")]
     [InlineData("violation_count")]
+    [InlineData("started_at")]
     public async Task Verify_SessionJsonEditedAndLedgerRebuilt_FailsMetadataAndSignature(string field)
     {
         using TempDirectory temp = new();
@@ -107,6 +108,7 @@ public sealed class AuditVerifierBindingTests
             "landlock_abi" => m with { LandlockAbi = 7 },
             "duration_ms" => m with { DurationMs = 1 },
             "violation_count" => m with { ViolationCount = 0 },
+            "started_at" => m with { StartedAt = m.StartedAt.ToOffset(TimeSpan.FromHours(-11)) }, // same instant (review N-A)
             _ => throw new ArgumentOutOfRangeException(nameof(field), field),
         };
         await WriteAndRebuildLedgerAsync(root, id, m);

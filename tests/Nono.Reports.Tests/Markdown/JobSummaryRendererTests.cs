@@ -23,6 +23,22 @@ public sealed class JobSummaryRendererTests
         Approval.Verify(markdown, "tests/Nono.Reports.Tests/Approved/summary-hostile.approved.md");
     }
 
+    /// <summary>Review S-A: a command killed by a signal is reported as such, in the heading and the overview; exit codes unchanged.</summary>
+    [Fact]
+    public void Render_KilledBySignal_ShowsTheSignalNotAnExitCode()
+    {
+        string killed = JobSummaryRenderer.Render(SampleReports.Clean() with { ExitCode = 137, Signal = 9 });
+        string exited = JobSummaryRenderer.Render(SampleReports.Clean() with { ExitCode = 3 });
+        StringWriter terminal = new();
+        Nono.Reports.Terminal.TerminalRenderer.Render(SampleReports.Clean() with { ExitCode = 137, Signal = 9 }, terminal);
+
+        Assert.Contains("command killed by signal 9,", killed, StringComparison.Ordinal);
+        Assert.Contains("| Exit code | killed by signal 9 |", killed, StringComparison.Ordinal);
+        Assert.DoesNotContain("succeeded", killed, StringComparison.Ordinal);
+        Assert.Contains("command exited with 3,", exited, StringComparison.Ordinal);
+        Assert.Contains("exit      killed by signal 9 after", terminal.ToString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Render_HostileText_CannotInjectMarkupOrMentions()
     {
