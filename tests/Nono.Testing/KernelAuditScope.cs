@@ -5,42 +5,63 @@ namespace Nono.Testing;
 
 /// <summary>
 /// Turns the kernel audit on for a test (Landlock writes its records only then) and restores the previous setting.
-/// Root only. The host's setting is never left changed: Dispose puts back exactly what it found.
+/// Root only. Scopes are counted across the test process: test classes run in parallel, and the first scope's end must
+/// not switch the audit off under another one still running (a landlock-audit record then goes missing). The last scope
+/// puts back exactly what the first one found.
 /// </summary>
 [SupportedOSPlatform("linux")]
 public sealed class KernelAuditScope : IDisposable
 {
-    private readonly bool _wasEnabled;
-    private readonly bool _changed;
+    private static readonly Lock s_lock = new();
+    private static int s_holders;
+    private static bool s_switchedOn;
+    private bool _disposed;
 
-    private KernelAuditScope(bool wasEnabled, bool changed)
+    private KernelAuditScope()
     {
-        _wasEnabled = wasEnabled;
-        _changed = changed;
     }
 
     /// <summary>Enables the audit; null when this process may not (not root, or not in the initial namespaces).</summary>
     public static KernelAuditScope? TryEnable()
     {
-        if (KernelAudit.Status() is not { } status)
+        lock (s_lock)
         {
-            return null;
-        }
+            if (s_holders == 0)
+            {
+                if (KernelAudit.Status() is not { } status)
+                {
+                    return null;
+                }
 
-        bool wasEnabled = status.enabled != 0;
-        if (!wasEnabled && !KernelAudit.SetEnabled(true))
-        {
-            return null;
-        }
+                bool wasEnabled = status.enabled != 0;
+                if (!wasEnabled && !KernelAudit.SetEnabled(true))
+                {
+                    return null;
+                }
 
-        return new KernelAuditScope(wasEnabled, !wasEnabled);
+                s_switchedOn = !wasEnabled;
+            }
+
+            s_holders++;
+            return new KernelAuditScope();
+        }
     }
 
     public void Dispose()
     {
-        if (_changed)
+        lock (s_lock)
         {
-            KernelAudit.SetEnabled(_wasEnabled);
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            if (--s_holders == 0 && s_switchedOn)
+            {
+                KernelAudit.SetEnabled(false);
+                s_switchedOn = false;
+            }
         }
     }
 }

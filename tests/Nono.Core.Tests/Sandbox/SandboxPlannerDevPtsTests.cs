@@ -107,7 +107,6 @@ public sealed class SandboxPlannerDevPtsTests
     [Theory]
     [InlineData(ProcessContainment.DirectChild, "/dev/pts/ptmx", false)] // /dev/ptmx -> pts/ptmx (Docker), resolved
     [InlineData(ProcessContainment.Cgroup, "/dev/pts/ptmx", false)]
-    [InlineData(ProcessContainment.DirectChild, "/dev/pts/7", false)] // another terminal granted as a file by a profile
     [InlineData(ProcessContainment.PidNamespace, "/dev/pts/ptmx", true)]
     public void Plan_FileGrantsUnderDevPts_WithheldOutsidePidns(ProcessContainment containment, string path, bool kept)
     {
