@@ -13,8 +13,8 @@ internal static partial class SeccompFilterBuilder
     /// write mode, so Landlock's open check asks for no right and lets it open ANY path, granted or not. Before ABI 5
     /// nothing checks the ioctl either: every device node the user may open (as root: every disk, with SG_IO and NVMe
     /// passthrough) would take ioctls past the policy. Refused with EACCES (Landlock's errno), so device ioctls stay
-    /// limited to devices the grants open. openat2 hides its flags behind a pointer seccomp cannot read: ENOSYS, which
-    /// makes callers fall back to openat. Leaves the syscall number in A.
+    /// limited to devices the grants open. openat2 hides its flags behind a pointer seccomp cannot read: ENOSYS (from
+    /// <see cref="EmitSetIdModes"/>, which every filter has), which makes callers fall back to openat. Leaves the syscall number in A.
     /// </summary>
     private static void EmitIoctlOnlyOpens(List<sock_filter> p, ArchSyscalls arch)
     {
@@ -24,8 +24,7 @@ internal static partial class SeccompFilterBuilder
         }
 
         EmitAccessModeThree(p, arch.openat, flagsArgument: 2);
-        p.Add(Jeq(Interop.Interop.SyscallNumbers.openat2, 0, 1));
-        p.Add(Ret(SECCOMP_RET_ERRNO | ENOSYS));
+        // openat2 (flags behind a pointer) gets ENOSYS in every filter: EmitSetIdModes.
     }
 
     private static void EmitAccessModeThree(List<sock_filter> p, int number, int flagsArgument)

@@ -96,6 +96,9 @@ public sealed partial class ActionOutputFenceTests
         Assert.Contains("fine\n", step.StandardOutput, StringComparison.Ordinal);
         // A resume line of its own after the command, so nono's later commands work.
         Assert.Matches(@"\n::[0-9a-f]{32}::\n", step.StandardOutput);
+        // The final outputs are written and the checkout credentials put back.
+        Assert.True(File.Exists(outputs["report"]), outputs["report"]);
+        Assert.Equal(runner.CheckoutHeader, await ActionRunFailureTests.CheckoutHeaderAsync(runner));
     }
 
     [Theory]
