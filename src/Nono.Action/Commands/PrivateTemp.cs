@@ -1,3 +1,6 @@
+using Nono.Core.Diagnostics;
+using Nono.Core.Snapshots;
+
 namespace Nono.Action.Commands;
 
 /// <summary>
@@ -17,16 +20,23 @@ internal sealed class PrivateTemp : IDisposable
         return new PrivateTemp(Directory.CreateTempSubdirectory("nono-tmp-").FullName);
     }
 
-    /// <summary>Removes the directory and what the child left in it. Links are removed, never followed.</summary>
+    /// <summary>
+    /// Removes the directory and what the child left in it, by descriptor: the child (or a daemon it left) can swap a
+    /// subdirectory for a link to any of the user's folders while the removal walks the tree, and a removal by path
+    /// (Directory.Delete) would then follow it and delete outside files (review of session 11).
+    /// </summary>
     public void Dispose()
     {
+        string parent = System.IO.Path.GetDirectoryName(Path) ?? "/";
         try
         {
-            Directory.Delete(Path, recursive: true);
+            using NoFollowDirectory temp = NoFollowDirectory.Open(parent);
+            temp.RemoveTree(System.IO.Path.GetFileName(Path));
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (NonoException)
         {
-            // A child may leave a read-only tree behind; a stale private temp folder is harmless.
+            // A tree the child made unremovable (or swapped while we walked it) stays; a stale private temp folder is
+            // harmless, and nothing outside it was touched.
         }
     }
 }

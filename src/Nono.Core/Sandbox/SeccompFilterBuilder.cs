@@ -60,6 +60,7 @@ internal static partial class SeccompFilterBuilder
             (Interop.Interop.SyscallNumbers.fsmount, "fsmount", "new mount API"),
             (Interop.Interop.SyscallNumbers.fspick, "fspick", "new mount API"),
             (Interop.Interop.SyscallNumbers.mount_setattr, "mount_setattr", "new mount API"),
+            (Interop.Interop.SyscallNumbers.open_tree_attr, "open_tree_attr", "new mount API"),
             (t.open_by_handle_at, "open_by_handle_at", "opens files by handle, bypassing path-based checks (the 'shocker' escape)"),
             (t.name_to_handle_at, "name_to_handle_at", "companion of open_by_handle_at"),
             (t.swapon, "swapon", "system administration"),
@@ -128,6 +129,9 @@ internal static partial class SeccompFilterBuilder
 
         // 3c. Set-user-ID and set-group-ID modes (EmitSetIdModes).
         EmitSetIdModes(p, arch);
+
+        // 3d. Calls that reach processes or cgroups outside the sandbox (EmitProcessEscapes).
+        EmitProcessEscapes(p, arch, allowUnixSockets);
         if (refuseIoctlOnlyOpens)
         {
             EmitIoctlOnlyOpens(p, arch);
@@ -153,8 +157,8 @@ internal static partial class SeccompFilterBuilder
         // 4b. listen(2) in the landlock-tcp tier: decided by the supervisor, or refused without one.
         NetworkRefusals.EmitListenGuard(p, arch, guardListens && network != NetworkMode.Allow, defer);
 
-        // 5. socket(2): everything else is allowed. socketpair(2) stays allowed: it only connects the
-        //    process to itself.
+        // 5. socket(2): everything else is allowed. socketpair(2) stays allowed but for unbound datagram pairs
+        //    (EmitProcessEscapes): it only connects the process to itself.
         p.Add(Jeq((uint)arch.socket, 1, 0));
         p.Add(Ret(SECCOMP_RET_ALLOW));
         p.Add(Load(OffsetArgLow(0)));

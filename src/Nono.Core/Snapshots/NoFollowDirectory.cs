@@ -123,6 +123,12 @@ public sealed class NoFollowDirectory : IDisposable
         Fs.WriteAll(file, content);
     }
 
+    /// <summary>
+    /// Removes <paramref name="name"/> and, for a directory, everything under it, through descriptors opened without
+    /// following links: a directory swapped for a link while the removal runs is refused, never entered. Missing is fine.
+    /// </summary>
+    public void RemoveTree(string name) => Fs.RemoveTree(_fd, name);
+
     /// <summary>Whether <paramref name="name"/> exists here (a link counts, unfollowed).</summary>
     public bool Exists(string name) => KindOf(name) != PathKind.Missing;
 

@@ -48,6 +48,8 @@ internal sealed record ArchSyscalls
     public required int iopl { get; init; }
     public required int ioperm { get; init; }
     public required int vhangup { get; init; }
+    public required int prlimit64 { get; init; }
+    public required int socketpair { get; init; }
     public required int creat { get; init; }
     public required int chmod { get; init; }
     public required int fchmod { get; init; }

@@ -22,6 +22,7 @@ internal static partial class Interop
         public const int fsmount = 432;
         public const int fspick = 433;
         public const int pidfd_open = 434;
+        public const int clone3 = 435;
         public const int close_range = 436;
         public const int openat2 = 437;
         public const int fchmodat2 = 452;
@@ -30,6 +31,7 @@ internal static partial class Interop
         public const int landlock_create_ruleset = 444;
         public const int landlock_add_rule = 445;
         public const int landlock_restrict_self = 446;
+        public const int open_tree_attr = 467;
 
         /// <summary>True when the process runs on an architecture Nono has tables for.</summary>
         public static bool IsSupportedArchitecture =>

@@ -42,6 +42,8 @@ internal static class SyscallNumbersArm64
         iopl = -1,
         ioperm = -1,
         vhangup = 58,
+        prlimit64 = 261,
+        socketpair = 199,
         creat = -1,
         chmod = -1,
         fchmod = 52,

@@ -42,6 +42,8 @@ internal static class SyscallNumbersX64
         iopl = 172,
         ioperm = 173,
         vhangup = 153,
+        prlimit64 = 302,
+        socketpair = 53,
         creat = 85,
         chmod = 90,
         fchmod = 91,
