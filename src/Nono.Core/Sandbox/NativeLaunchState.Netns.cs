@@ -42,7 +42,7 @@ internal sealed unsafe partial class NativeLaunchState
         ChildContext* c = Context;
         // The supervisor clones the child into the new user + network namespace (the PID-namespace tier adds its flags).
         c->Flags |= ChildContext.FlagNetns | ChildContext.FlagNetnsDirect | (proxyPort is null ? 0 : ChildContext.FlagNetnsProxy);
-        c->CloneFlags |= SIGCHLD | CLONE_NEWUSER | CLONE_NEWNET;
+        c->CloneFlags |= SIGCHLD | CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWIPC;
         PrepareUserNamespace();
 
         // struct ifreq: char ifr_name[16], then a 24-byte union whose first member is short ifr_flags.

@@ -9,6 +9,7 @@ internal sealed unsafe partial class NativeLaunchState
 {
     private const int SIGCHLD = 17;
     private const int CLONE_NEWNS = 0x00020000;
+    private const int CLONE_NEWIPC = 0x08000000;
     private const int CLONE_NEWUSER = 0x10000000;
     private const int CLONE_NEWPID = 0x20000000;
 
@@ -133,7 +134,9 @@ internal sealed unsafe partial class NativeLaunchState
             c->CloneFlags |= CLONE_NEWUSER;
         }
 
-        c->CloneFlags |= SIGCHLD | CLONE_NEWPID | CLONE_NEWNS;
+        // A private IPC namespace too: System V shared memory, semaphores and message queues (and POSIX message
+        // queues) of the host's processes are out of reach; Landlock does not cover them.
+        c->CloneFlags |= SIGCHLD | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC;
         c->StatusPath = _memory.String("/proc/self/status");
         c->StatusBuffer = (byte*)_memory.Allocate(ChildContext.StatusBufferBytes);
 

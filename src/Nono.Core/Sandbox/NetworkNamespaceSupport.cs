@@ -11,10 +11,10 @@ public sealed record NetworkNamespaceSupport
     public const string AppArmorSysctl = "/proc/sys/kernel/apparmor_restrict_unprivileged_userns";
 
     /// <summary>The step that creates the namespaces, as failures name it.</summary>
-    public const string CloneStep = "clone(CLONE_NEWUSER|CLONE_NEWNET)";
+    public const string CloneStep = "clone(CLONE_NEWUSER|CLONE_NEWNET|CLONE_NEWIPC)";
 
     /// <summary>The same step with the PID-namespace tier's flags in the clone.</summary>
-    public const string CloneWithPidnsStep = "clone(CLONE_NEWUSER|CLONE_NEWNET|CLONE_NEWPID|CLONE_NEWNS)";
+    public const string CloneWithPidnsStep = "clone(CLONE_NEWUSER|CLONE_NEWNET|CLONE_NEWIPC|CLONE_NEWPID|CLONE_NEWNS)";
 
     /// <summary>Whether the namespace (user + net, id maps, <c>lo</c> up) can be set up.</summary>
     public required bool Available { get; init; }
@@ -67,9 +67,9 @@ public sealed record NetworkNamespaceSupport
 
         string? remedy = (step, errno) switch
         {
-            (CloneStep, 28) => "raise user.max_user_namespaces and user.max_net_namespaces (one is 0 or exhausted)",
+            (CloneStep, 28) => "raise user.max_user_namespaces, user.max_net_namespaces and user.max_ipc_namespaces (one is 0 or exhausted)",
             (CloneStep, 22) => "the kernel lacks user or network namespace support (CONFIG_USER_NS, CONFIG_NET_NS)",
-            (CloneWithPidnsStep, 28) => "raise user.max_user_namespaces, user.max_net_namespaces, user.max_pid_namespaces and user.max_mnt_namespaces (one is 0 or exhausted)",
+            (CloneWithPidnsStep, 28) => "raise user.max_user_namespaces, user.max_net_namespaces, user.max_ipc_namespaces, user.max_pid_namespaces and user.max_mnt_namespaces (one is 0 or exhausted)",
             (CloneWithPidnsStep, 22) => "the kernel lacks user, network, PID or mount namespace support (CONFIG_USER_NS, CONFIG_NET_NS, CONFIG_PID_NS)",
             (CloneStep or CloneWithPidnsStep, 1) => "user namespaces are disabled (kernel.unprivileged_userns_clone=0, a container's seccomp profile, or a nested user namespace limit); allow them for nono",
             _ => null,

@@ -165,7 +165,7 @@ public static partial class SandboxLauncher
 
     private static string? ContainmentStageName(ChildStage stage) => stage switch
     {
-        ChildStage.PidnsUnshare => "clone(CLONE_NEWPID|CLONE_NEWNS)",
+        ChildStage.PidnsUnshare => "clone(CLONE_NEWPID|CLONE_NEWNS|CLONE_NEWIPC)",
         ChildStage.ContainmentSignals => "sigprocmask(block all) for the relay or init",
         ChildStage.PidnsMountPrivate => "mount(/, MS_REC|MS_PRIVATE)",
         ChildStage.PidnsMountProc => "mount(proc, /proc)",

@@ -98,12 +98,12 @@ public sealed partial class RunCommandTests
         Assert.Equal("hi", blocked.StandardOutput.Trim());
         Assert.Contains("network tier: seccomp-block", dry.StandardOutput);
         Assert.Equal(1, proxied.ExitCode);
-        Assert.Contains("clone(CLONE_NEWUSER|CLONE_NEWNET) failed", proxied.StandardError);
+        Assert.Contains("clone(CLONE_NEWUSER|CLONE_NEWNET|CLONE_NEWIPC) failed", proxied.StandardError);
         Assert.Contains("refusing to run (opt in with --allow-weaker proxy-without-netns)", proxied.StandardError);
         Assert.Equal(1, forced.ExitCode);
-        Assert.Contains("NONO_NETWORK_TIER=netns, but user namespaces unusable: clone(CLONE_NEWUSER|CLONE_NEWNET) failed", forced.StandardError);
+        Assert.Contains("NONO_NETWORK_TIER=netns, but user namespaces unusable: clone(CLONE_NEWUSER|CLONE_NEWNET|CLONE_NEWIPC) failed", forced.StandardError);
         Assert.Contains("(errno 28)", forced.StandardError); // ENOSPC: the namespace limit
-        Assert.Contains("raise user.max_user_namespaces and user.max_net_namespaces", forced.StandardError);
+        Assert.Contains("raise user.max_user_namespaces, user.max_net_namespaces and user.max_ipc_namespaces", forced.StandardError);
         Assert.DoesNotContain("fork failed", blocked.StandardError + proxied.StandardError + forced.StandardError);
     }
 

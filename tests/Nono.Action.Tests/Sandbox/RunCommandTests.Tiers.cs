@@ -77,7 +77,7 @@ public sealed partial class RunCommandTests
         Assert.Equal("hi", chosen.StandardOutput.Trim());
         Assert.Contains("process containment: cgroup", dry.StandardOutput);
         Assert.Equal(1, forced.ExitCode);
-        Assert.Contains("NONO_CONTAINMENT=pidns, but it is not available: clone(CLONE_NEWPID|CLONE_NEWNS) failed", forced.StandardError);
+        Assert.Contains("NONO_CONTAINMENT=pidns, but it is not available: clone(CLONE_NEWPID|CLONE_NEWNS|CLONE_NEWIPC) failed", forced.StandardError);
         Assert.Contains("(errno 28)", forced.StandardError); // ENOSPC: the namespace limit
         Assert.DoesNotContain("fork failed", chosen.StandardError + forced.StandardError);
     }

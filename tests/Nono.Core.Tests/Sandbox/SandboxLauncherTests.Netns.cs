@@ -138,7 +138,7 @@ public sealed partial class SandboxLauncherTests
         Assert.Null(problem);
         NetworkNamespaceSupport ns = SandboxLauncher.ProbeNetworkNamespaceOn(refused);
         Assert.False(ns.Available);
-        Assert.Contains("clone(CLONE_NEWUSER|CLONE_NEWNET) failed", ns.Reason, StringComparison.Ordinal);
+        Assert.Contains("clone(CLONE_NEWUSER|CLONE_NEWNET|CLONE_NEWIPC) failed", ns.Reason, StringComparison.Ordinal);
         Assert.Contains("errno 22", ns.Reason, StringComparison.Ordinal);
 
         // With the PID-namespace tier's flags in the same clone, the step names them (any of the four may be the refused one).
@@ -147,7 +147,7 @@ public sealed partial class SandboxLauncherTests
         withPidns.Context->Flags |= ChildContext.FlagPidnsDirect;
         withPidns.Context->CloneFlags |= CLONE_FS | CLONE_NEWPID | CLONE_NEWNS;
         Assert.Equal(((long)EINVAL << 32) | (uint)ChildStage.NetnsPidnsClone, SandboxLauncher.RunProbe(withPidns, "network namespace", out problem));
-        Assert.Contains("clone(CLONE_NEWUSER|CLONE_NEWNET|CLONE_NEWPID|CLONE_NEWNS) failed", SandboxLauncher.ProbeNetworkNamespaceOn(withPidns).Reason, StringComparison.Ordinal);
+        Assert.Contains("clone(CLONE_NEWUSER|CLONE_NEWNET|CLONE_NEWIPC|CLONE_NEWPID|CLONE_NEWNS) failed", SandboxLauncher.ProbeNetworkNamespaceOn(withPidns).Reason, StringComparison.Ordinal);
     }
 
     /// <summary>

@@ -49,7 +49,7 @@ public sealed partial class SandboxLauncherTests
         Assert.Null(problem);
         (bool available, string reason) = SandboxLauncher.ProbePidNamespaceOn(refused);
         Assert.False(available);
-        Assert.Contains("clone(CLONE_NEWPID|CLONE_NEWNS) failed", reason, StringComparison.Ordinal);
+        Assert.Contains("clone(CLONE_NEWPID|CLONE_NEWNS|CLONE_NEWIPC) failed", reason, StringComparison.Ordinal);
         Assert.Contains("errno 22", reason, StringComparison.Ordinal);
 
         using NativeLaunchState works = NativeLaunchState.ForPidnsProbe(); // the same probe, unaltered, works here

@@ -104,7 +104,7 @@ public sealed class SandboxPlannerNetworkTests
     {
         NetworkNamespaceSupport ns = NetworkNamespaceSupport.FromFailure(NetworkNamespaceSupport.CloneWithPidnsStep, 28, afterUnshare: false, null, "/usr/local/bin/nono");
 
-        Assert.Contains("clone(CLONE_NEWUSER|CLONE_NEWNET|CLONE_NEWPID|CLONE_NEWNS) failed", ns.Reason);
+        Assert.Contains("clone(CLONE_NEWUSER|CLONE_NEWNET|CLONE_NEWIPC|CLONE_NEWPID|CLONE_NEWNS) failed", ns.Reason);
         Assert.Contains("user.max_pid_namespaces and user.max_mnt_namespaces", ns.Remedy);
         Assert.DoesNotContain("max_pid", NetworkNamespaceSupport.FromFailure(NetworkNamespaceSupport.CloneStep, 28, false, null, "nono").Remedy);
         Assert.NotNull(NetworkNamespaceSupport.FromFailure(NetworkNamespaceSupport.CloneWithPidnsStep, 1, false, null, "nono").Remedy);
