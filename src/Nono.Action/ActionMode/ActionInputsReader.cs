@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Nono.Core.Proxy;
 
 namespace Nono.Action.ActionMode;
 
@@ -39,9 +40,9 @@ internal static class ActionInputsReader
         IReadOnlyList<string> domains = network is "" or "blocked" ? [] : List(network);
         foreach (string domain in domains)
         {
-            if (!IsDomainPattern(domain))
+            if (AllowEntries.Check(domain) is string problem)
             {
-                errors.Add(new("network", $"'{domain}' is not a host name or *.suffix pattern"));
+                errors.Add(new("network", $"not a host, *.suffix or [v6addr] pattern with an optional :PORT: {problem}"));
             }
         }
 
@@ -137,11 +138,4 @@ internal static class ActionInputsReader
 
     private static bool IsEnvName(string name) =>
         name.Length > 0 && !char.IsAsciiDigit(name[0]) && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
-
-    private static bool IsDomainPattern(string domain)
-    {
-        string host = domain.StartsWith("*.", StringComparison.Ordinal) ? domain[2..] : domain;
-        return host.Length is > 0 and <= 253
-            && host.Split('.').All(label => label.Length is > 0 and <= 63 && label.All(c => char.IsAsciiLetterOrDigit(c) || c == '-') && label[0] != '-' && label[^1] != '-');
-    }
 }

@@ -7,7 +7,7 @@ namespace Nono.Action.ActionMode;
 
 /// <summary>
 /// Builds the audit-mode proposal from a session's network events: every host the recording proxy let through
-/// becomes an allow-list entry. Credential-route requests are left out (their "host" is the service name, and the
+/// becomes an allow-list entry (<c>HOST:PORT</c> when its port is not the one a port-less entry opens). Credential-route requests are left out (their "host" is the service name, and the
 /// <c>credentials</c> input keeps those routes in enforce mode); the proxy records a path only for them.
 /// Refused direct DNS queries and network calls seccomp refused are left out too.
 /// </summary>
@@ -31,7 +31,9 @@ internal static class NetworkProposalBuilder
         // proposed either way.
         foreach (NetworkEvent e in events.Where(e => e.Path is null && e.Method != "DNS" && !RefusedCallMethods.All.Contains(e.Method ?? "")))
         {
-            (e.Decision == NetworkDecision.Allowed ? allowed : refused).Add(e.Host.ToLowerInvariant());
+            // A port other than the one an entry without a port opens (443 for CONNECT, 80 for plain HTTP) is proposed as HOST:PORT.
+            string entry = AllowEntries.Format(e.Host.ToLowerInvariant(), e.Port, tunnel: e.Method == "CONNECT");
+            (e.Decision == NetworkDecision.Allowed ? allowed : refused).Add(entry);
         }
 
         refused.ExceptWith(allowed);

@@ -139,6 +139,11 @@ internal sealed record SandboxInvocation(
         {
             context.Output.WriteLine($"profile: {policy.ProfileName} (chain: {string.Join(" -> ", policy.Chain)}; digest {policy.Digest})");
             WriteCapabilities(context.Output, capabilities);
+            foreach (string line in network?.DescribeAllowList() ?? [])
+            {
+                context.Output.WriteLine(line);
+            }
+
             foreach (string line in plan.Describe())
             {
                 context.Output.WriteLine(line);

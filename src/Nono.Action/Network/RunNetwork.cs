@@ -64,6 +64,15 @@ internal sealed class RunNetwork : IAsyncDisposable
     /// <summary>The running proxy, once started.</summary>
     public RunningProxy? Proxy => _proxy;
 
+    /// <summary>The proxy's allow-list as <c>--dry-run</c> shows it: each entry with the ports it opens (none without the proxy).</summary>
+    public IEnumerable<string> DescribeAllowList() => _proxyOptions switch
+    {
+        null => [],
+        { AllowAllHosts: true } => ["  proxy allows: every host on every port (recording)"],
+        { AllowedHosts.Count: 0 } => ["  proxy allows: credential routes only"],
+        ProxyOptions o => ["  proxy allows: " + string.Join(", ", o.AllowedHosts.Select(AllowEntries.Describe))],
+    };
+
     /// <summary>Null when the network is unrestricted; otherwise the prepared network (problems added, never thrown).</summary>
     public static RunNetwork? Prepare(NetworkRequest request, CliContext context, List<string> problems)
     {

@@ -8,7 +8,7 @@ namespace Nono.Action.Network;
 /// </summary>
 internal sealed class RunNetworkOptions
 {
-    public Option<string[]> AllowDomain { get; } = Many("--allow-domain", "Host reachable through nono's proxy: exact name or *.suffix (repeatable; enables proxy mode)");
+    public Option<string[]> AllowDomain { get; } = Many("--allow-domain", "Host reachable through nono's proxy: exact name, *.suffix or [v6addr]; alone it opens port 443 (CONNECT) and 80 (plain HTTP), HOST:PORT opens that port instead (repeatable; enables proxy mode)");
     public Option<bool> NetworkAudit { get; } = new("--network-audit") { Description = "Route the network through nono's proxy in recording mode: every host name is allowed and recorded; the address policy still applies (enables proxy mode)" };
     public Option<string?> NetworkProfile { get; } = new("--network-profile") { Description = "Named host list for the proxy: minimal, developer, github, package-registries (enables proxy mode)" };
     public Option<string[]> ProxyCredential { get; } = Many("--proxy-credential", "Credential the proxy injects; the sandbox sees only a phantom token (repeatable; enables proxy mode)", "--credential");

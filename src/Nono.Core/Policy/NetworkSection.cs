@@ -9,8 +9,8 @@ public sealed record NetworkSection
     [Description("Block all network access.")]
     public bool? Block { get; init; }
 
-    /// <summary>Hosts reachable through the egress proxy (exact host or '*.' suffix).</summary>
-    [Description("Hosts reachable through the egress proxy; exact names or '*.example.com'.")]
+    /// <summary>Hosts reachable through the egress proxy (exact host, '*.' suffix or [v6addr], optionally ':PORT').</summary>
+    [Description("Hosts reachable through the egress proxy: exact names, '*.example.com' or '[v6addr]'; alone an entry opens ports 443 (CONNECT) and 80 (plain HTTP), 'host:PORT' opens that port instead.")]
     public IReadOnlyList<string> AllowDomain { get; init => field = value ?? []; } = [];
 
     /// <summary>Name of a proxy network profile.</summary>

@@ -44,10 +44,9 @@ public sealed partial class ProfileResolver
                 continue;
             }
 
-            string host = network.AllowDomain[i].StartsWith("*.", StringComparison.Ordinal) ? network.AllowDomain[i][2..] : network.AllowDomain[i];
-            if (!IsHostName(host))
+            if (Proxy.AllowEntries.Check(network.AllowDomain[i]) is string problem)
             {
-                problems.Add(new PolicyProblem(origin, JsonPathText.Index("$.network.allow_domain", i), $"'{network.AllowDomain[i]}' is not a host name (no scheme, port or path; '*.' prefix allowed)"));
+                problems.Add(new PolicyProblem(origin, JsonPathText.Index("$.network.allow_domain", i), $"not an allow entry (HOST, *.suffix or [v6addr], optionally :PORT; no scheme or path): {problem}"));
             }
         }
 

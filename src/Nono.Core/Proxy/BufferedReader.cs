@@ -23,6 +23,13 @@ internal sealed class BufferedReader : IDisposable
     /// <summary>Bytes read from the stream but not consumed yet.</summary>
     public int BufferedCount => _end - _start;
 
+    /// <summary>The bytes read from the stream but not consumed yet.</summary>
+    public ReadOnlySpan<byte> Buffered => _buffer.AsSpan(_start, _end - _start);
+
+    /// <summary>Reads once more from the stream into the buffer (growing it to hold <paramref name="maxBuffered"/> bytes); 0 at EOF.</summary>
+    public ValueTask<int> ReadMoreAsync(int maxBuffered, CancellationToken cancellationToken) =>
+        FillAsync(Math.Max(maxBuffered, InitialSize), cancellationToken);
+
     /// <summary>Reads up to and including the blank line that ends a head, at most <paramref name="maxBytes"/> bytes.</summary>
     public async ValueTask<(HeadReadStatus Status, string? Head)> ReadHeadAsync(int maxBytes, CancellationToken cancellationToken)
     {

@@ -46,7 +46,7 @@ public static class EgressProxy
             throw new NonoException(NonoErrorCode.InvalidPolicy, "the proxy listener must be a bound TCP socket");
         }
 
-        List<HostPattern> allow = [.. options.AllowedHosts.Select(h => HostPattern.TryParse(h, out _)!)]; // validated above
+        List<AllowEntry> allow = [.. options.AllowedHosts.Select(h => AllowEntry.TryParse(h, out _)!)]; // validated above
         List<HostPattern> bypass = [.. options.UpstreamProxyBypass.Select(h => HostPattern.TryParse(h, out _)!)];
         SessionAuth auth = new(CredentialResolver.NewToken());
         string self = endPoint.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{endPoint.Address}]:{endPoint.Port}" : endPoint.ToString();

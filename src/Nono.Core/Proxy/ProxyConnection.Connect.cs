@@ -21,10 +21,10 @@ internal sealed partial class ProxyConnection
             return;
         }
 
-        string? deny = _ctx.CheckHost(host);
+        string? deny = _ctx.CheckTarget(host, port, tunnel: true);
         if (deny is not null)
         {
-            await RefuseAsync(stream, ProxyMode.Connect, host, port, head.Method, 403, deny, $"host '{host}' is not allowed ({deny})", ct);
+            await RefuseAsync(stream, ProxyMode.Connect, host, port, head.Method, 403, deny, Denial(host, port, deny), ct);
             return;
         }
 
@@ -38,6 +38,12 @@ internal sealed partial class ProxyConnection
         using (upstream)
         {
             await stream.WriteAsync(s_established, ct);
+            if (await CheckTunnelStartAsync(host, port, reader, upstream, ct) is string refusal)
+            {
+                await RefuseTunnelAsync(stream, host, port, head.Method, refusal, ct);
+                return;
+            }
+
             long early = 0;
             if (reader.BufferedCount > 0)
             {

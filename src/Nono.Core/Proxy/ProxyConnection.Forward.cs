@@ -35,10 +35,10 @@ internal sealed partial class ProxyConnection
             return false;
         }
 
-        string? deny = _ctx.CheckHost(host);
+        string? deny = _ctx.CheckTarget(host, port, tunnel: false);
         if (deny is not null)
         {
-            await RefuseAsync(stream, ProxyMode.Forward, host, port, head.Method, 403, deny, $"host '{host}' is not allowed ({deny})", ct);
+            await RefuseAsync(stream, ProxyMode.Forward, host, port, head.Method, 403, deny, Denial(host, port, deny), ct);
             return false;
         }
 

@@ -119,6 +119,12 @@ internal sealed partial class ProxyConnection
         await LingeringClose.RunAsync(_client, _ctx.Time, cancellationToken);
     }
 
+    /// <summary>The error text for a refused target: a port no entry opens names the entry that would open it.</summary>
+    private static string Denial(string host, int port, string reason) =>
+        reason.StartsWith("port-not-allowed:", StringComparison.Ordinal)
+            ? $"port {port} of '{host}' is not allowed ({reason}; an allow entry HOST:{port} opens it)"
+            : $"host '{host}' is not allowed ({reason})";
+
     internal static async Task WriteErrorAsync(Stream stream, int status, string reason, string message, CancellationToken cancellationToken)
     {
         byte[] body = Encoding.UTF8.GetBytes($"nono: {message}\n");

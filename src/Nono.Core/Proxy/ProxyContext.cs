@@ -5,7 +5,7 @@ internal sealed class ProxyContext
 {
     public ProxyContext(
         ProxyOptions options,
-        IReadOnlyList<HostPattern> allowList,
+        IReadOnlyList<AllowEntry> allowList,
         UpstreamConnector connector,
         SessionAuth auth,
         IReadOnlyList<ResolvedService> services,
@@ -28,7 +28,7 @@ internal sealed class ProxyContext
     /// <summary><c>http://ADDRESS:PORT/</c> of this proxy: absolute-form requests to it are credential-route requests.</summary>
     public string SelfPrefix { get; }
 
-    public IReadOnlyList<HostPattern> AllowList { get; }
+    public IReadOnlyList<AllowEntry> AllowList { get; }
 
     public UpstreamConnector Connector { get; }
 
@@ -46,8 +46,12 @@ internal sealed class ProxyContext
 
     public TimeProvider Time => Options.TimeProvider;
 
-    /// <summary>The host decision for CONNECT and forward requests: returns null when allowed, else a reason.</summary>
-    public string? CheckHost(string normalizedHost)
+    /// <summary>
+    /// The decision for a CONNECT tunnel (<paramref name="tunnel"/>) or a forward request to <paramref name="normalizedHost"/>
+    /// on <paramref name="port"/>: null when allowed, else the reason (<c>port-not-allowed:PORT</c> when an entry names the
+    /// host but none opens the port).
+    /// </summary>
+    public string? CheckTarget(string normalizedHost, int port, bool tunnel)
     {
         if (AddressPolicy.IsMetadataName(normalizedHost))
         {
@@ -59,16 +63,25 @@ internal sealed class ProxyContext
             return null;
         }
 
-        foreach (HostPattern pattern in AllowList)
+        bool hostMatched = false;
+        foreach (AllowEntry entry in AllowList)
         {
-            if (pattern.Matches(normalizedHost))
+            if (entry.Host.Matches(normalizedHost))
             {
-                return null;
+                if (entry.AllowsPort(port, tunnel))
+                {
+                    return null;
+                }
+
+                hostMatched = true;
             }
         }
 
-        return "host-not-allowed";
+        return hostMatched ? PortNotAllowed(port) : "host-not-allowed";
     }
+
+    /// <summary>The refusal reason for a port no entry opens.</summary>
+    public static string PortNotAllowed(int port) => "port-not-allowed:" + port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Whether <paramref name="text"/> contains any phantom token of this session, or the session token itself.</summary>
     public bool ContainsPhantom(string text)

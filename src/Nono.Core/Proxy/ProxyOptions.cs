@@ -6,7 +6,10 @@ namespace Nono.Core.Proxy;
 /// <summary>Everything the egress proxy enforces, fully resolved by the caller (profiles already expanded).</summary>
 public sealed record ProxyOptions
 {
-    /// <summary>Allowed hosts: exact names, <c>*.suffix</c> patterns, or IP literals. Single-label names only when listed exactly.</summary>
+    /// <summary>
+    /// Allowed hosts: exact names, <c>*.suffix</c> patterns, or IP literals (<c>[v6addr]</c>), each optionally with
+    /// <c>:PORT</c>. Without a port an entry opens only CONNECT to 443 and plain HTTP to 80. Single-label names only when listed exactly.
+    /// </summary>
     public IReadOnlyList<string> AllowedHosts { get; init; } = [];
 
     /// <summary>

@@ -12,7 +12,7 @@ public static partial class ProxyOptionsValidator
         List<string> errors = [];
         foreach (string host in options.AllowedHosts)
         {
-            if (HostPattern.TryParse(host, out string? error) is null)
+            if (AllowEntries.Check(host) is string error)
             {
                 errors.Add("allowed host: " + error);
             }

@@ -48,11 +48,11 @@ public sealed class ActionAuditModeTests
         Assert.Equal(3, servers.HttpRequests); // through the proxy only; the direct attempt never arrived
         string summary = File.ReadAllText(runner.SummaryFile);
         Assert.Contains("### Proposed network policy", summary, StringComparison.Ordinal);
-        Assert.Contains("```yaml\nnetwork: |\n  api.audit.test\n  cdn.audit.test\n```", summary, StringComparison.Ordinal);
-        Assert.Contains("\"allow_domain\": [\n      \"api.audit.test\",\n      \"cdn.audit.test\"\n    ]", summary, StringComparison.Ordinal);
+        Assert.Contains($"```yaml\nnetwork: |\n  api.audit.test:{port}\n  cdn.audit.test:{port}\n```", summary, StringComparison.Ordinal);
+        Assert.Contains($"\"allow_domain\": [\n      \"api.audit.test:{port}\",\n      \"cdn.audit.test:{port}\"\n    ]", summary, StringComparison.Ordinal);
         Assert.Contains("| api.audit.test | 2 | 0 |", summary, StringComparison.Ordinal);
         Assert.Contains("| cdn.audit.test | 1 | 0 |", summary, StringComparison.Ordinal);
         JsonNode report = JsonNode.Parse(File.ReadAllText(Path.Combine(outputs["artifact-dir"], "report.json")))!; // the action wrote it
-        Assert.Equal(["api.audit.test", "cdn.audit.test"], report["network_proposal"]!["hosts"]!.AsArray().Select(h => (string)h!));
+        Assert.Equal([$"api.audit.test:{port}", $"cdn.audit.test:{port}"], report["network_proposal"]!["hosts"]!.AsArray().Select(h => (string)h!));
     }
 }

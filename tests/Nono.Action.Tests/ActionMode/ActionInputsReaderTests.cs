@@ -58,4 +58,23 @@ public sealed class ActionInputsReaderTests
             ["allow", "artifact-name", "credentials", "fail-on", "network", "read", "run", "snapshot"],
             errors.Select(e => e.Input).Order(StringComparer.Ordinal));
     }
+
+    [Fact]
+    public void Read_NetworkEntriesWithPorts_AreKeptAndBadPortsNamed()
+    {
+        (ActionInputs? inputs, IReadOnlyList<InputError> okErrors) = Read(
+            ("INPUT_RUN", "agent"),
+            ("INPUT_NETWORK", "api.example.com:8443\n*.example.org:22, [2001:db8::1]:8080"));
+        (ActionInputs? refused, IReadOnlyList<InputError> errors) = Read(
+            ("INPUT_RUN", "agent"),
+            ("INPUT_NETWORK", "api.example.com:0\nok.example.com:443\n*.example.org:65536"));
+
+        Assert.Empty(okErrors);
+        Assert.Equal(["api.example.com:8443", "*.example.org:22", "[2001:db8::1]:8080"], inputs!.AllowedDomains);
+        Assert.Null(refused);
+        Assert.Equal(2, errors.Count);
+        Assert.All(errors, e => Assert.Equal("network", e.Input));
+        Assert.Contains("'api.example.com:0': port '0' is not a number from 1 to 65535", errors[0].Problem, StringComparison.Ordinal);
+        Assert.Contains("'*.example.org:65536'", errors[1].Problem, StringComparison.Ordinal);
+    }
 }

@@ -25,4 +25,22 @@ public sealed class NetworkProposalBuilderTests
         Assert.Equal(["api.example.test"], proposal.Hosts);
         Assert.Equal(["169.254.169.254"], proposal.Refused);
     }
+
+    [Fact]
+    public void From_PortsOtherThanAPortlessEntryOpens_AreProposedAsHostAndPort()
+    {
+        DateTimeOffset now = DateTimeOffset.UnixEpoch;
+        NetworkEvent[] events =
+        [
+            new() { Timestamp = now, Host = "web.example.test", Port = 443, Method = "CONNECT", Decision = NetworkDecision.Allowed },
+            new() { Timestamp = now, Host = "web.example.test", Port = 80, Method = "GET", Decision = NetworkDecision.Allowed },
+            new() { Timestamp = now, Host = "git.example.test", Port = 22, Method = "CONNECT", Decision = NetworkDecision.Allowed },
+            new() { Timestamp = now, Host = "plain.example.test", Port = 443, Method = "GET", Decision = NetworkDecision.Allowed },
+            new() { Timestamp = now, Host = "2001:db8::1", Port = 8443, Method = "CONNECT", Decision = NetworkDecision.Allowed },
+        ];
+
+        NetworkProposal proposal = NetworkProposalBuilder.From(events);
+
+        Assert.Equal(["[2001:db8::1]:8443", "git.example.test:22", "plain.example.test:443", "web.example.test"], proposal.Hosts);
+    }
 }

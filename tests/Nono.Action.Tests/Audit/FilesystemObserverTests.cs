@@ -37,7 +37,7 @@ public sealed partial class FilesystemObserverTests
             """;
 
         ProcessResult run = await sb.SandboxedAsync("run",
-            ["--fs-observer", "on", "--allow", files.Work, "--read", files.ReadOnlyDirectory, "--allow-domain", "api.test", "--resolve", "api.test=127.0.0.1"],
+            ["--fs-observer", "on", "--allow", files.Work, "--read", files.ReadOnlyDirectory, "--allow-domain", servers.ApiEntry(), "--resolve", "api.test=127.0.0.1"],
             "/bin/sh", "-c", script);
         string session = Regex.Match(run.StandardError, @"session (\S+): exit").Groups[1].Value;
         ProcessResult show = await sb.RunAsync("audit", "show", session, "--json");

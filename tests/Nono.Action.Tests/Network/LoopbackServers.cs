@@ -38,6 +38,9 @@ internal sealed class LoopbackServers : IAsyncDisposable
 
     public int HttpPort => ((IPEndPoint)_http.LocalEndpoint).Port;
 
+    /// <summary>The <c>--allow-domain</c> entry for <paramref name="host"/> on the HTTP server's port (a port-less entry opens only 80 and 443).</summary>
+    public string ApiEntry(string host = "api.test") => $"{host}:{HttpPort}";
+
     public TcpListener OtherTcp { get; }
 
     public int OtherTcpPort => ((IPEndPoint)OtherTcp.LocalEndpoint).Port;

@@ -14,7 +14,7 @@ public sealed partial class RunNetworkTests
         string port = servers.HttpPort.ToString();
 
         ProcessResult run = await sb.SandboxedAsync(
-            "run", ["--allow-domain", "api.test", "--resolve", "api.test=127.0.0.1"],
+            "run", ["--allow-domain", servers.ApiEntry(), "--resolve", "api.test=127.0.0.1"],
             "/bin/sh", "-c", $"curl -s -o /dev/null http://api.test:{port}/; curl -s -o /dev/null http://other.test:{port}/");
         string session = Regex.Match(run.StandardError, @"session (\S+): exit").Groups[1].Value;
         ProcessResult show = await sb.RunAsync("audit", "show", session);

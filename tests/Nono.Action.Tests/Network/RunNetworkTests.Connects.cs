@@ -112,10 +112,10 @@ public sealed partial class RunNetworkTests
         sb.Environment["NONO_NETWORK_TIER"] = "landlock-tcp";
         sb.Environment["PROBE"] = ConnectProbe;
 
-        ProcessResult run = await sb.SandboxedAsync("run", [.. ConnectOptions(sb), "-v"], ["/bin/sh", "-c", ConnectScript, "sh", .. ConnectArguments(servers)]);
+        ProcessResult run = await sb.SandboxedAsync("run", [.. ConnectOptions(sb, servers.ApiEntry()), "-v"], ["/bin/sh", "-c", ConnectScript, "sh", .. ConnectArguments(servers)]);
         string session = Regex.Match(run.StandardError, @"session (\S+): exit").Groups[1].Value;
         ProcessResult show = await sb.RunAsync("audit", "show", session);
-        ProcessResult unaudited = await sb.SandboxedAsync("run", [.. ConnectOptions(sb), "--no-audit"], ["/bin/sh", "-c", ConnectScript, "sh", .. ConnectArguments(servers)]);
+        ProcessResult unaudited = await sb.SandboxedAsync("run", [.. ConnectOptions(sb, servers.ApiEntry()), "--no-audit"], ["/bin/sh", "-c", ConnectScript, "sh", .. ConnectArguments(servers)]);
 
         Assert.True(run.ExitCode == 0, run.StandardError);
         Assert.Contains("network tier: landlock-tcp", run.StandardError);
@@ -138,8 +138,8 @@ public sealed partial class RunNetworkTests
         Assert.Equal(4, Regex.Count(show.StandardOutput, "network denied: connect "));
     }
 
-    private static string[] ConnectOptions(NonoSandbox sb) =>
-        ["--allow-domain", "api.test", "--resolve", "api.test=127.0.0.1", "--allow", sb.Outside.Path, "--allow-unix-sockets", .. OptIn("landlock-tcp")];
+    private static string[] ConnectOptions(NonoSandbox sb, string allowEntry = "api.test") =>
+        ["--allow-domain", allowEntry, "--resolve", "api.test=127.0.0.1", "--allow", sb.Outside.Path, "--allow-unix-sockets", .. OptIn("landlock-tcp")];
 
     private static string[] ConnectArguments(LoopbackServers servers) =>
         [servers.HttpPort.ToString(), servers.OtherTcpPort.ToString(), servers.UnixPath];

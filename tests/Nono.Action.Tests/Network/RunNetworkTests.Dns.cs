@@ -35,7 +35,7 @@ public sealed partial class RunNetworkTests
         string name = $"n{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}.dns.test";
         sb.Environment["NONO_NETWORK_TIER"] = tier;
         sb.Environment["NAME"] = name;
-        string[] options = ["--allow-domain", "api.test", "--resolve", "api.test=127.0.0.1", .. OptIn(tier)];
+        string[] options = ["--allow-domain", servers.ApiEntry(), "--resolve", "api.test=127.0.0.1", .. OptIn(tier)];
 
         ProcessResult run = await sb.SandboxedAsync("run", options, ["/bin/sh", "-c", DnsScript, "sh", servers.HttpPort.ToString()]);
         string session = Regex.Match(run.StandardError, @"session (\S+): exit").Groups[1].Value;
@@ -85,7 +85,7 @@ public sealed partial class RunNetworkTests
         sb.Environment["NONO_NETWORK_TIER"] = "netns";
         sb.Environment["NONO_TEST_DNS_TRAP_FAIL"] = step;
         sb.Environment["NAME"] = name;
-        string[] options = ["--allow-domain", "api.test", "--resolve", "api.test=127.0.0.1"];
+        string[] options = ["--allow-domain", servers.ApiEntry(), "--resolve", "api.test=127.0.0.1"];
 
         ProcessResult run = await sb.SandboxedAsync("run", options, ["/bin/sh", "-c", DnsScript, "sh", servers.HttpPort.ToString()]);
         string session = Regex.Match(run.StandardError, @"session (\S+): exit").Groups[1].Value;

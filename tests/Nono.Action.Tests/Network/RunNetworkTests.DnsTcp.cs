@@ -55,7 +55,7 @@ public sealed partial class RunNetworkTests
         string name = $"t{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}.dns.test";
         sb.Environment["NONO_NETWORK_TIER"] = tier;
         sb.Environment["NAME"] = name;
-        string[] options = block ? ["--block-net"] : ["--allow-domain", "api.test", "--resolve", "api.test=127.0.0.1", .. OptIn(tier)];
+        string[] options = block ? ["--block-net"] : ["--allow-domain", servers.ApiEntry(), "--resolve", "api.test=127.0.0.1", .. OptIn(tier)];
 
         ProcessResult run = await sb.SandboxedAsync("run", options, ["/bin/sh", "-c", DnsTcpScript, "sh", servers.HttpPort.ToString()]);
         string session = Regex.Match(run.StandardError, @"session (\S+): exit").Groups[1].Value;

@@ -72,7 +72,7 @@ public sealed partial class RunNetworkTests
         await using LoopbackServers servers = new(sb.Outside.Path);
         sb.Environment["NONO_NETWORK_TIER"] = tier;
         sb.Environment["PROBE"] = FastOpenProbe;
-        string[] options = ["--allow-domain", "api.test", "--resolve", "api.test=127.0.0.1", .. OptIn(tier)];
+        string[] options = ["--allow-domain", servers.ApiEntry(), "--resolve", "api.test=127.0.0.1", .. OptIn(tier)];
 
         ProcessResult result = await sb.SandboxedAsync("run", options, ["/bin/sh", "-c", FastOpenScript, "sh", servers.HttpPort.ToString(), servers.OtherTcpPort.ToString()]);
         Dictionary<string, string> probe = NetworkProbe.Parse(result.StandardOutput);

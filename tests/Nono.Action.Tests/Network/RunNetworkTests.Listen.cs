@@ -214,7 +214,7 @@ public sealed partial class RunNetworkTests
         try
         {
             Assert.NotNull(await helper.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken)); // bound and listening
-            ProcessResult run = await sb.SandboxedAsync("run", [.. ConnectOptions(sb), .. extra], ["/bin/sh", "-c", ListenScript, "sh", servers.HttpPort.ToString(), helperPath, work]);
+            ProcessResult run = await sb.SandboxedAsync("run", [.. ConnectOptions(sb, servers.ApiEntry()), .. extra], ["/bin/sh", "-c", ListenScript, "sh", servers.HttpPort.ToString(), helperPath, work]);
             ReleaseHelper(helperPath);
             await helper.WaitForExitAsync(TestContext.Current.CancellationToken);
             string errors = await helper.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);

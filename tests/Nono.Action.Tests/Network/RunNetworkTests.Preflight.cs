@@ -62,6 +62,10 @@ public sealed partial class RunNetworkTests
     [Theory]
     [InlineData("--resolve", "api.test=not-an-ip", "'not-an-ip' is not an IP address")]
     [InlineData("--allow-domain", "*.", "allowed host")]
+    [InlineData("--allow-domain", "api.test:0", "allowed host: 'api.test:0': port '0' is not a number from 1 to 65535")]
+    [InlineData("--allow-domain", "api.test:65536", "'api.test:65536': port '65536'")]
+    [InlineData("--allow-domain", "*.api.test:https", "'*.api.test:https': port 'https'")]
+    [InlineData("--allow-domain", "[::1]:", "'[::1]:': port ''")]
     [InlineData("--network-profile", "nope", "unknown network profile 'nope'")]
     public async Task DryRun_BadProxyOption_IsOneNamedLine(string flag, string value, string expected)
     {

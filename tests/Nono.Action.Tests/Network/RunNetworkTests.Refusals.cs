@@ -42,7 +42,7 @@ public sealed partial class RunNetworkTests
         await using LoopbackServers servers = new(sb.Outside.Path);
         sb.Environment["NONO_NETWORK_TIER"] = "landlock-tcp";
 
-        ProcessResult run = await sb.SandboxedAsync("run", [.. RefusalOptions(sb, block), "-v"], ["/bin/sh", "-c", RefusalScript, "sh", .. RefusalArguments(sb, servers, block)]);
+        ProcessResult run = await sb.SandboxedAsync("run", [.. RefusalOptions(sb, servers, block), "-v"], ["/bin/sh", "-c", RefusalScript, "sh", .. RefusalArguments(sb, servers, block)]);
         string session = Regex.Match(run.StandardError, @"session (\S+): exit").Groups[1].Value;
         ProcessResult show = await sb.RunAsync("audit", "show", session);
 
@@ -71,7 +71,7 @@ public sealed partial class RunNetworkTests
         await using LoopbackServers servers = new(sb.Outside.Path);
         sb.Environment["NONO_NETWORK_TIER"] = "landlock-tcp";
 
-        ProcessResult run = await sb.SandboxedAsync("run", [.. RefusalOptions(sb, block), "--no-audit"], ["/bin/sh", "-c", RefusalScript, "sh", .. RefusalArguments(sb, servers, block)]);
+        ProcessResult run = await sb.SandboxedAsync("run", [.. RefusalOptions(sb, servers, block), "--no-audit"], ["/bin/sh", "-c", RefusalScript, "sh", .. RefusalArguments(sb, servers, block)]);
 
         Assert.True(run.ExitCode == 0, run.StandardError);
         Assert.Contains("udp=1", run.StandardOutput);
@@ -79,9 +79,9 @@ public sealed partial class RunNetworkTests
         Assert.Equal(0, servers.DnsQueries);
     }
 
-    private static string[] RefusalOptions(NonoSandbox sb, bool block) => block
+    private static string[] RefusalOptions(NonoSandbox sb, LoopbackServers servers, bool block) => block
         ? ["--block-net", "--allow", sb.Outside.Path]
-        : ["--allow-domain", "api.test", "--resolve", "api.test=127.0.0.1", "--allow", sb.Outside.Path, .. OptIn("landlock-tcp")];
+        : ["--allow-domain", servers.ApiEntry(), "--resolve", "api.test=127.0.0.1", "--allow", sb.Outside.Path, .. OptIn("landlock-tcp")];
 
     private static string[] RefusalArguments(NonoSandbox sb, LoopbackServers servers, bool block) =>
         [servers.DnsPort.ToString(), block ? "0" : servers.HttpPort.ToString(), Path.Combine(sb.Outside.Path, $"refusal-{Guid.NewGuid():N}")];

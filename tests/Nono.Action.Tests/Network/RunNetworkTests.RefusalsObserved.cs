@@ -24,7 +24,7 @@ public sealed partial class RunNetworkTests
         File.SetUnixFileMode(secret, (UnixFileMode)0x1A4); // 0644
         string script = RefusalScript + $"\ncat '{secret}' >/dev/null 2>&1; echo \"secret-read=$?\"\n";
 
-        ProcessResult run = await sb.SandboxedAsync("run", [.. RefusalOptions(sb, block), "--fs-observer", "on"], ["/bin/sh", "-c", script, "sh", .. RefusalArguments(sb, servers, block)]);
+        ProcessResult run = await sb.SandboxedAsync("run", [.. RefusalOptions(sb, servers, block), "--fs-observer", "on"], ["/bin/sh", "-c", script, "sh", .. RefusalArguments(sb, servers, block)]);
         string session = Regex.Match(run.StandardError, @"session (\S+): exit").Groups[1].Value;
         ProcessResult show = await sb.RunAsync("audit", "show", session);
 

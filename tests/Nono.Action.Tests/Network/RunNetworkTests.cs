@@ -35,7 +35,7 @@ public sealed partial class RunNetworkTests
         await using LoopbackServers servers = new(sb.Outside.Path);
         sb.Environment["NONO_NETWORK_TIER"] = tier;
         sb.Environment["PROBE"] = NetworkProbe.Script;
-        string[] options = ["--allow-domain", "api.test", "--resolve", "api.test=127.0.0.1", .. OptIn(tier)];
+        string[] options = ["--allow-domain", servers.ApiEntry(), "--resolve", "api.test=127.0.0.1", .. OptIn(tier)];
 
         ProcessResult result = await sb.SandboxedAsync("run", options, ["/bin/sh", "-c", Script, "sh", .. servers.ProbeArguments]);
         Dictionary<string, string> probe = NetworkProbe.Parse(result.StandardOutput);
@@ -119,10 +119,12 @@ public sealed partial class RunNetworkTests
         using NonoSandbox sb = new(TestUser.Current);
         sb.Environment["NONO_NETWORK_TIER"] = tier;
 
-        ProcessResult result = await sb.SandboxedAsync("run", ["--dry-run", "--allow-domain", "api.test", .. OptIn(tier)], "/bin/true");
+        ProcessResult result = await sb.SandboxedAsync(
+            "run", ["--dry-run", "--allow-domain", "api.test", "--allow-domain", "*.api.test:8443", "--allow-domain", "[::1]:22", .. OptIn(tier)], "/bin/true");
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains(expected, result.StandardOutput);
+        Assert.Contains("proxy allows: api.test (ports 443 tunnel, 80 http), *.api.test:8443, [::1]:22", result.StandardOutput);
     }
 
     [Theory]

@@ -136,7 +136,7 @@ public sealed partial class ProfileResolverTests
         string json = """
             {
               "network": {
-                "allow_domain": ["https://evil.example/path", "*.good.example"],
+                "allow_domain": ["https://evil.example/path", "*.good.example", "good.example:8443", "[::1]:22", "bad.example:0"],
                 "resolve": ["host=not-an-ip", "ok.example=127.0.0.1"],
                 "custom_credentials": { "svc": { "upstream": "http://remote.example", "inject_mode": "query_param", "inject_header": "X-Key", "credential_format": "Bearer", "env_var": "1BAD" } }
               },
@@ -150,7 +150,7 @@ public sealed partial class ProfileResolverTests
 
         string[] expected =
         [
-            "$.network.allow_domain[0]", "$.network.resolve[0]", "$.network.custom_credentials.svc.upstream",
+            "$.network.allow_domain[0]", "$.network.allow_domain[4]", "$.network.resolve[0]", "$.network.custom_credentials.svc.upstream",
             "$.network.custom_credentials.svc.credential_key", "$.network.custom_credentials.svc.inject_header",
             "$.network.custom_credentials.svc.credential_format", "$.network.custom_credentials.svc.env_var",
             "$.environment.allow_vars[1]", "$.environment.allow_vars[2]", "$.rollback.protected_paths[0]",

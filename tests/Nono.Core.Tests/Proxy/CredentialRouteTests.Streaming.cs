@@ -110,7 +110,7 @@ public sealed partial class CredentialRouteTests
         await using RunningProxy proxy = await EgressProxy.StartAsync(
             new ProxyOptions
             {
-                AllowedHosts = ["collector.test.example"],
+                AllowedHosts = [ProxyHarness.At("collector.test.example", plain.Port)],
                 ResolverOverrides = [ProxyHarness.Loopback("collector.test.example")],
                 Services = [Service("openai") with { Upstream = new Uri("https://api.test.example/v1") }],
                 SupervisorEnvironment = new Dictionary<string, string> { ["REAL_SECRET"] = _secret },

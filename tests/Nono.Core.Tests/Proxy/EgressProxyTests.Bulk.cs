@@ -13,12 +13,13 @@ public sealed partial class EgressProxyTests
         // 24 MiB each way forces the splice path and, with a slow reader, the destination-full fallback.
         CancellationToken ct = TestContext.Current.CancellationToken;
         byte[] payload = RandomNumberGenerator.GetBytes(24 * 1024 * 1024);
+        payload[0] = (byte)'x'; // not a TLS record: on a port other than 443 the tunnel relays it unchecked
         using TcpListener echo = new(IPAddress.Loopback, 0);
         echo.Start();
         Task echoLoop = EchoOnceAsync(echo, ct);
         CapturingSink sink = new();
         await using RunningProxy proxy = await ProxyHarness.StartAsync(
-            new ProxyOptions { AllowedHosts = [ProxyHarness.TestHost], ResolverOverrides = [ProxyHarness.Loopback(ProxyHarness.TestHost)] }, sink);
+            new ProxyOptions { AllowedHosts = [ProxyHarness.At(ProxyHarness.TestHost, ((IPEndPoint)echo.LocalEndpoint).Port)], ResolverOverrides = [ProxyHarness.Loopback(ProxyHarness.TestHost)] }, sink);
         using Socket tunnel = await OpenTunnelAsync(proxy, ((IPEndPoint)echo.LocalEndpoint).Port, ct);
 
         Task send = Task.Run(async () =>

@@ -17,7 +17,7 @@ public sealed partial class EgressProxyTests
         await using RunningProxy proxy = await ProxyHarness.StartAsync(
             new ProxyOptions
             {
-                AllowedHosts = [ProxyHarness.TestHost],
+                AllowedHosts = [ProxyHarness.At(ProxyHarness.TestHost, hole.Port)],
                 ResolverOverrides = [ProxyHarness.Loopback(ProxyHarness.TestHost)],
                 ConnectTimeout = TimeSpan.FromSeconds(10),
                 IdleTimeout = TimeSpan.FromDays(1),

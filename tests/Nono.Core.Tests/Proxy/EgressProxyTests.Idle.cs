@@ -19,13 +19,15 @@ public sealed partial class EgressProxyTests
         await using RunningProxy proxy = await ProxyHarness.StartAsync(
             new ProxyOptions
             {
-                AllowedHosts = [ProxyHarness.TestHost],
+                AllowedHosts = [ProxyHarness.At(ProxyHarness.TestHost, ((IPEndPoint)echo.LocalEndpoint).Port)],
                 ResolverOverrides = [ProxyHarness.Loopback(ProxyHarness.TestHost)],
                 IdleTimeout = TimeSpan.FromMinutes(1),
                 TimeProvider = clock,
             },
             sink);
         using Socket tunnel = await OpenTunnelAsync(proxy, ((IPEndPoint)echo.LocalEndpoint).Port, ct);
+        // The first bytes come at once: a tunnel that stays silent past the ClientHello bound is refused (tls-hello-timeout).
+        string opening = await RoundTripAsync(tunnel, "ping0", ct);
 
         clock.Advance(TimeSpan.FromSeconds(40));
         string first = await RoundTripAsync(tunnel, "ping1", ct);
@@ -34,13 +36,14 @@ public sealed partial class EgressProxyTests
         clock.Advance(TimeSpan.FromSeconds(61));
         string afterIdle = await ProxyHarness.ReadToEndAsync(tunnel, ct);
 
+        Assert.Equal("ping0", opening);
         Assert.Equal("ping1", first);
         Assert.Equal("ping2", second);
         Assert.Equal(string.Empty, afterIdle);
         await proxy.DisposeAsync();
         await echoLoop;
         ProxyEvent e = Assert.Single(sink.Events);
-        Assert.Equal((ProxyMode.Connect, 10L, 10L), (e.Mode, e.BytesUp, e.BytesDown));
+        Assert.Equal((ProxyMode.Connect, 15L, 15L), (e.Mode, e.BytesUp, e.BytesDown));
         Assert.Equal(TimeSpan.FromSeconds(141), e.Duration);
     }
 

@@ -43,7 +43,7 @@ public sealed partial class EgressProxyTests
     {
         await using LoopbackServer origin = new();
         CapturingSink sink = new();
-        await using RunningProxy proxy = await StartKeepAliveProxyAsync(sink);
+        await using RunningProxy proxy = await StartKeepAliveProxyAsync(sink, origin.Port);
         string Url(string host, string path) => $"http://{host}:{origin.Port}{path}";
 
         ProcessResult curl = await ProcessRunner.RunAsync(
@@ -67,7 +67,7 @@ public sealed partial class EgressProxyTests
     {
         await using LoopbackServer origin = new();
         CapturingSink sink = new();
-        await using RunningProxy proxy = await StartKeepAliveProxyAsync(sink);
+        await using RunningProxy proxy = await StartKeepAliveProxyAsync(sink, origin.Port);
         string auth = "Basic " + Convert.ToBase64String(Encoding.ASCII.GetBytes("nono:" + proxy.SessionToken));
         string Url(string host, string path) => $"http://{host}:{origin.Port}{path}";
         string plan = new JsonArray(
@@ -99,7 +99,7 @@ public sealed partial class EgressProxyTests
     {
         await using LoopbackServer origin = new();
         CapturingSink sink = new();
-        await using RunningProxy proxy = await StartKeepAliveProxyAsync(sink);
+        await using RunningProxy proxy = await StartKeepAliveProxyAsync(sink, origin.Port);
         string first = $"GET http://{ProxyHarness.TestHost}:{origin.Port}/ok HTTP/1.1\r\nHost: x\r\n" + ProxyHarness.BasicProxyAuth(proxy.SessionToken) + "\r\n";
         string second = $"GET http://{ProxyHarness.TestHost}:{origin.Port}/stolen HTTP/1.1\r\nHost: x\r\n\r\n";
 
@@ -117,7 +117,7 @@ public sealed partial class EgressProxyTests
     public async Task Forward_ClientAsksToClose_ConnectionEndsAfterOneResponse(string version, string header)
     {
         await using LoopbackServer origin = new();
-        await using RunningProxy proxy = await StartKeepAliveProxyAsync(new CapturingSink());
+        await using RunningProxy proxy = await StartKeepAliveProxyAsync(new CapturingSink(), origin.Port);
         string Request(string path, string extra) =>
             $"GET http://{ProxyHarness.TestHost}:{origin.Port}{path} {version}\r\nHost: x\r\n{extra}" + ProxyHarness.BasicProxyAuth(proxy.SessionToken) + "\r\n";
 
@@ -135,7 +135,7 @@ public sealed partial class EgressProxyTests
     {
         await using LoopbackServer origin = new(static async (request, stream) =>
             await stream.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nbody ends at close " + request.Target)));
-        await using RunningProxy proxy = await StartKeepAliveProxyAsync(new CapturingSink());
+        await using RunningProxy proxy = await StartKeepAliveProxyAsync(new CapturingSink(), origin.Port);
         string Request(string path) =>
             $"GET http://{ProxyHarness.TestHost}:{origin.Port}{path} HTTP/1.1\r\nHost: x\r\n" + ProxyHarness.BasicProxyAuth(proxy.SessionToken) + "\r\n";
 
@@ -146,10 +146,10 @@ public sealed partial class EgressProxyTests
         Assert.Equal(["GET /first HTTP/1.1"], origin.Requests.Select(r => r.RequestLine));
     }
 
-    private static Task<RunningProxy> StartKeepAliveProxyAsync(CapturingSink sink) => ProxyHarness.StartAsync(
+    private static Task<RunningProxy> StartKeepAliveProxyAsync(CapturingSink sink, int port) => ProxyHarness.StartAsync(
         new ProxyOptions
         {
-            AllowedHosts = [ProxyHarness.TestHost, SecondHost],
+            AllowedHosts = [ProxyHarness.At(ProxyHarness.TestHost, port), ProxyHarness.At(SecondHost, port)],
             ResolverOverrides = [ProxyHarness.Loopback(ProxyHarness.TestHost), ProxyHarness.Loopback(SecondHost), ProxyHarness.Loopback(DeniedHost)],
         },
         sink);

@@ -62,7 +62,7 @@ public sealed partial class EgressProxyTests
         await using LoopbackServer origin = new();
         CapturingSink sink = new();
         await using RunningProxy proxy = await ProxyHarness.StartAsync(
-            new ProxyOptions { AllowedHosts = [ProxyHarness.TestHost], ResolverOverrides = [ProxyHarness.Loopback(ProxyHarness.TestHost)], MaxConnections = 2 }, sink);
+            new ProxyOptions { AllowedHosts = [ProxyHarness.At(ProxyHarness.TestHost, origin.Port)], ResolverOverrides = [ProxyHarness.Loopback(ProxyHarness.TestHost)], MaxConnections = 2 }, sink);
         List<Socket> tunnels = [];
         for (int i = 0; i < 2; i++)
         {
@@ -86,7 +86,7 @@ public sealed partial class EgressProxyTests
         CancellationToken ct = TestContext.Current.CancellationToken;
         await using LoopbackServer origin = new();
         RunningProxy proxy = await ProxyHarness.StartAsync(
-            new ProxyOptions { AllowedHosts = [ProxyHarness.TestHost], ResolverOverrides = [ProxyHarness.Loopback(ProxyHarness.TestHost)] }, new CapturingSink());
+            new ProxyOptions { AllowedHosts = [ProxyHarness.At(ProxyHarness.TestHost, origin.Port)], ResolverOverrides = [ProxyHarness.Loopback(ProxyHarness.TestHost)] }, new CapturingSink());
         using Socket tunnel = await OpenTunnelAsync(proxy, origin.Port, ct);
         int port = proxy.Port;
 

@@ -10,9 +10,9 @@ public sealed partial class EgressProxyTests
         // "localhost" goes through the real resolver (/etc/hosts); only loopback addresses are involved.
         await using LoopbackServer origin = new();
         CapturingSink sink = new();
-        await using RunningProxy strict = await ProxyHarness.StartAsync(new ProxyOptions { AllowedHosts = ["localhost"] }, sink);
+        await using RunningProxy strict = await ProxyHarness.StartAsync(new ProxyOptions { AllowedHosts = [ProxyHarness.At("localhost", origin.Port)] }, sink);
         await using RunningProxy permissive = await ProxyHarness.StartAsync(
-            new ProxyOptions { AllowedHosts = ["localhost"], PermittedAddresses = PermittedAddresses.Loopback }, new CapturingSink());
+            new ProxyOptions { AllowedHosts = [ProxyHarness.At("localhost", origin.Port)], PermittedAddresses = PermittedAddresses.Loopback }, new CapturingSink());
 
         string denied = await ProxyHarness.RawAsync(strict, $"GET http://localhost:{origin.Port}/ HTTP/1.1\r\n{ProxyHarness.BasicProxyAuth(strict.SessionToken)}\r\n");
         string allowed = await ProxyHarness.RawAsync(permissive, $"GET http://localhost:{origin.Port}/ok HTTP/1.1\r\n{ProxyHarness.BasicProxyAuth(permissive.SessionToken)}\r\n");

@@ -11,14 +11,14 @@ public sealed partial class EgressProxyTests
         await using LoopbackServer origin = new();
         CapturingSink enterpriseSink = new();
         await using RunningProxy enterprise = await ProxyHarness.StartAsync(
-            new ProxyOptions { AllowedHosts = [ProxyHarness.TestHost], ResolverOverrides = [ProxyHarness.Loopback(ProxyHarness.TestHost)] }, enterpriseSink);
+            new ProxyOptions { AllowedHosts = [ProxyHarness.At(ProxyHarness.TestHost, origin.Port)], ResolverOverrides = [ProxyHarness.Loopback(ProxyHarness.TestHost)] }, enterpriseSink);
         CapturingSink sink = new();
         await using RunningProxy proxy = await ProxyHarness.StartAsync(
             new ProxyOptions
             {
                 // No override for TestHost here: a name with a resolver override is connected directly (the
                 // override says where it is); the enterprise proxy resolves TestHost with its own override.
-                AllowedHosts = [ProxyHarness.TestHost, "direct.test.example"],
+                AllowedHosts = [ProxyHarness.At(ProxyHarness.TestHost, origin.Port), ProxyHarness.At("direct.test.example", origin.Port)],
                 ResolverOverrides = [ProxyHarness.Loopback("direct.test.example")],
                 UpstreamProxy = new Uri(enterprise.ProxyUrl),
                 UpstreamProxyBypass = ["direct.test.example"],
@@ -81,7 +81,7 @@ public sealed partial class EgressProxyTests
         await using RunningProxy enterprise = await ProxyHarness.StartAsync(
             new ProxyOptions { AllowAllHosts = true, PermittedAddresses = PermittedAddresses.Loopback }, enterpriseSink);
         await using RunningProxy proxy = await ProxyHarness.StartAsync(
-            new ProxyOptions { AllowedHosts = ["127.0.0.1"], PermittedAddresses = PermittedAddresses.Loopback, UpstreamProxy = new Uri(enterprise.ProxyUrl) },
+            new ProxyOptions { AllowedHosts = [ProxyHarness.At("127.0.0.1", origin.Port)], PermittedAddresses = PermittedAddresses.Loopback, UpstreamProxy = new Uri(enterprise.ProxyUrl) },
             new CapturingSink());
 
         string response = await ProxyHarness.RawAsync(proxy, $"GET http://127.0.0.1:{origin.Port}/local HTTP/1.1\r\n{ProxyHarness.BasicProxyAuth(proxy.SessionToken)}\r\n");

@@ -13,7 +13,7 @@ public sealed partial class EgressProxyTests
         await using LoopbackServer origin = new(certificate: certs.Server);
         CapturingSink sink = new();
         RunningProxy proxy = await ProxyHarness.StartAsync(
-            new ProxyOptions { AllowedHosts = [ProxyHarness.TestHost], ResolverOverrides = [ProxyHarness.Loopback(ProxyHarness.TestHost)] }, sink);
+            new ProxyOptions { AllowedHosts = [ProxyHarness.At(ProxyHarness.TestHost, origin.Port)], ResolverOverrides = [ProxyHarness.Loopback(ProxyHarness.TestHost)] }, sink);
         string body;
         using (HttpClient client = ProxyHarness.ProxiedClient(proxy, trust: certs.CaCollection))
         {
@@ -32,7 +32,7 @@ public sealed partial class EgressProxyTests
         await using LoopbackServer origin = new();
         CapturingSink sink = new();
         await using RunningProxy proxy = await ProxyHarness.StartAsync(
-            new ProxyOptions { AllowedHosts = [ProxyHarness.TestHost], ResolverOverrides = [ProxyHarness.Loopback(ProxyHarness.TestHost)] }, sink);
+            new ProxyOptions { AllowedHosts = [ProxyHarness.At(ProxyHarness.TestHost, origin.Port)], ResolverOverrides = [ProxyHarness.Loopback(ProxyHarness.TestHost)] }, sink);
         string request =
             $"GET http://{ProxyHarness.TestHost}:{origin.Port}/plain?q=1 HTTP/1.1\r\nHost: ignored.example\r\n"
             + ProxyHarness.BasicProxyAuth(proxy.SessionToken)
@@ -62,7 +62,7 @@ public sealed partial class EgressProxyTests
     {
         await using LoopbackServer origin = new();
         await using RunningProxy proxy = await ProxyHarness.StartAsync(
-            new ProxyOptions { AllowedHosts = [ProxyHarness.TestHost], ResolverOverrides = [ProxyHarness.Loopback(ProxyHarness.TestHost)] }, new CapturingSink());
+            new ProxyOptions { AllowedHosts = [ProxyHarness.At(ProxyHarness.TestHost, origin.Port)], ResolverOverrides = [ProxyHarness.Loopback(ProxyHarness.TestHost)] }, new CapturingSink());
         using HttpClient client = ProxyHarness.ProxiedClient(proxy);
 
         string body = await client.GetStringAsync($"http://{ProxyHarness.TestHost}:{origin.Port}/x", TestContext.Current.CancellationToken);
@@ -80,6 +80,11 @@ public sealed partial class EgressProxyTests
     [InlineData("GET http://user@api.test.example/ HTTP/1.1\r\n", "bad-target")]
     [InlineData("GET http://api.test.example@evil.example/ HTTP/1.1\r\n", "bad-target")]
     [InlineData("CONNECT 127.0.0.1:22 HTTP/1.1\r\n", "host-not-allowed")]
+    [InlineData("CONNECT api.test.example:22 HTTP/1.1\r\n", "port-not-allowed:22")]
+    [InlineData("CONNECT api.test.example:80 HTTP/1.1\r\n", "port-not-allowed:80")]
+    [InlineData("CONNECT x.sub.test.example:8443 HTTP/1.1\r\n", "port-not-allowed:8443")]
+    [InlineData("GET http://api.test.example:8080/ HTTP/1.1\r\n", "port-not-allowed:8080")]
+    [InlineData("GET http://api.test.example:443/ HTTP/1.1\r\n", "port-not-allowed:443")]
     public async Task Request_HostNotAllowed_IsRefusedWithReasonAndNeverConnects(string requestLineAndHeaders, string reason)
     {
         CapturingSink sink = new();
@@ -114,7 +119,7 @@ public sealed partial class EgressProxyTests
             },
             sink);
 
-        string metadata = await ProxyHarness.RawAsync(proxy, "CONNECT rebind.test.example:80 HTTP/1.1\r\n" + ProxyHarness.BasicProxyAuth(proxy.SessionToken) + "\r\n");
+        string metadata = await ProxyHarness.RawAsync(proxy, "CONNECT rebind.test.example:443 HTTP/1.1\r\n" + ProxyHarness.BasicProxyAuth(proxy.SessionToken) + "\r\n");
         string linkLocal = await ProxyHarness.RawAsync(proxy, "GET http://ll.test.example/ HTTP/1.1\r\n" + ProxyHarness.BasicProxyAuth(proxy.SessionToken) + "\r\n");
 
         Assert.StartsWith("HTTP/1.1 403", metadata, StringComparison.Ordinal);
@@ -133,7 +138,7 @@ public sealed partial class EgressProxyTests
         await using LoopbackServer origin = new();
         CapturingSink sink = new();
         await using RunningProxy proxy = await ProxyHarness.StartAsync(
-            new ProxyOptions { AllowedHosts = [ProxyHarness.TestHost], ResolverOverrides = [ProxyHarness.Loopback(ProxyHarness.TestHost)] }, sink);
+            new ProxyOptions { AllowedHosts = [ProxyHarness.At(ProxyHarness.TestHost, origin.Port)], ResolverOverrides = [ProxyHarness.Loopback(ProxyHarness.TestHost)] }, sink);
         string auth = password switch
         {
             null => string.Empty,
@@ -162,7 +167,7 @@ public sealed partial class EgressProxyTests
         using TestCertificates certs = new(ProxyHarness.TestHost);
         await using LoopbackServer origin = new(certificate: certs.Server);
         await using RunningProxy proxy = await ProxyHarness.StartAsync(
-            new ProxyOptions { AllowedHosts = [ProxyHarness.TestHost], ResolverOverrides = [ProxyHarness.Loopback(ProxyHarness.TestHost)] }, new CapturingSink());
+            new ProxyOptions { AllowedHosts = [ProxyHarness.At(ProxyHarness.TestHost, origin.Port)], ResolverOverrides = [ProxyHarness.Loopback(ProxyHarness.TestHost)] }, new CapturingSink());
         using TempDirectory dir = new();
         File.SetUnixFileMode(dir.Path, (UnixFileMode)0b111_101_101);
         string caFile = Path.Combine(dir.Path, "ca.pem");

@@ -16,7 +16,7 @@ namespace Nono.Core.Tests.Proxy;
 /// </summary>
 internal sealed class LoopbackServer : IAsyncDisposable
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly TcpListener _listener;
     private readonly X509Certificate2? _certificate;
     private readonly Func<RecordedRequest, Stream, Task> _handler;
     private readonly CancellationTokenSource _stop = new();
@@ -25,8 +25,9 @@ internal sealed class LoopbackServer : IAsyncDisposable
     private readonly ConcurrentQueue<Task> _connections = new();
     private int _accepts;
 
-    public LoopbackServer(Func<RecordedRequest, Stream, Task>? handler = null, X509Certificate2? certificate = null, bool? keepAlive = null)
+    public LoopbackServer(Func<RecordedRequest, Stream, Task>? handler = null, X509Certificate2? certificate = null, bool? keepAlive = null, IPEndPoint? endPoint = null)
     {
+        _listener = new TcpListener(endPoint ?? new IPEndPoint(IPAddress.Loopback, 0));
         _certificate = certificate;
         _handler = handler ?? RespondTextAsync;
         _keepAlive = keepAlive ?? handler is null;

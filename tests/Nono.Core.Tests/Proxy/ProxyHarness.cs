@@ -11,6 +11,9 @@ internal static class ProxyHarness
 {
     public const string TestHost = "api.test.example";
 
+    /// <summary>The allow entry for <paramref name="host"/> on <paramref name="port"/> (a port-less entry opens only 443 and 80).</summary>
+    public static string At(string host, int port) => $"{host}:{port}";
+
     public static ResolverOverride Loopback(string host) => new(host, IPAddress.Loopback);
 
     public static Task<RunningProxy> StartAsync(ProxyOptions options, CapturingSink sink) =>

@@ -39,7 +39,7 @@ public sealed partial class UpstreamReuseTests
     private async Task<int[]> ForwardRoundAsync(int round)
     {
         await using LoopbackServer origin = new();
-        await using RunningProxy proxy = await StartForwardAsync();
+        await using RunningProxy proxy = await StartForwardAsync(origin);
         using HttpClient client = ProxyHarness.ProxiedClient(proxy);
         string url = $"http://{ProxyHarness.TestHost}:{origin.Port}/round{round}";
         Assert.Equal($"hello from upstream /round{round}/a", await client.GetStringAsync(url + "/a", TestContext.Current.CancellationToken));

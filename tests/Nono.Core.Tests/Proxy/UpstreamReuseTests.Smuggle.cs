@@ -98,7 +98,7 @@ public sealed partial class UpstreamReuseTests
     public async Task Forward_RequestWithBody_ConnectionIsStillReused()
     {
         await using LoopbackServer origin = new();
-        await using RunningProxy proxy = await StartForwardAsync();
+        await using RunningProxy proxy = await StartForwardAsync(origin);
         using HttpClient client = ProxyHarness.ProxiedClient(proxy);
         string url = $"http://{ProxyHarness.TestHost}:{origin.Port}";
 

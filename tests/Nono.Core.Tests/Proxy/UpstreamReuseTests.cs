@@ -52,7 +52,7 @@ public sealed partial class UpstreamReuseTests : IAsyncDisposable
     public async Task Forward_TwoSequentialPlainHttpRequests_ShareOneUpstreamConnection()
     {
         await using LoopbackServer origin = new();
-        await using RunningProxy proxy = await StartForwardAsync();
+        await using RunningProxy proxy = await StartForwardAsync(origin);
         using HttpClient client = ProxyHarness.ProxiedClient(proxy);
         string url = $"http://{ProxyHarness.TestHost}:{origin.Port}";
 
@@ -121,8 +121,8 @@ public sealed partial class UpstreamReuseTests : IAsyncDisposable
     }
 
     /// <summary>A forward (plain-HTTP) proxy that allows the test host and maps it to loopback, on the test's clock.</summary>
-    private Task<RunningProxy> StartForwardAsync() => ProxyHarness.StartAsync(
-        new ProxyOptions { AllowedHosts = [ProxyHarness.TestHost], ResolverOverrides = [ProxyHarness.Loopback(ProxyHarness.TestHost)], TimeProvider = _clock },
+    private Task<RunningProxy> StartForwardAsync(LoopbackServer origin) => ProxyHarness.StartAsync(
+        new ProxyOptions { AllowedHosts = [ProxyHarness.At(ProxyHarness.TestHost, origin.Port)], ResolverOverrides = [ProxyHarness.Loopback(ProxyHarness.TestHost)], TimeProvider = _clock },
         _sink);
 
     private Task<RunningProxy> StartAsync(LoopbackServer origin, params CredentialService[] routes) => EgressProxy.StartAsync(
