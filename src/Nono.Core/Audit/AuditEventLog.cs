@@ -34,7 +34,7 @@ internal static class AuditEventLog
         problem = null;
         try
         {
-            using JsonDocument document = JsonDocument.Parse(line.ToArray());
+            using JsonDocument document = JsonDocument.Parse(line.ToArray(), StrictJsonObject.Options);
             JsonElement root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object
                 || !root.TryGetProperty("seq", out JsonElement seq) || !seq.TryGetInt64(out long seqValue)
@@ -46,19 +46,21 @@ internal static class AuditEventLog
                 return null;
             }
 
+            if (StrictJsonObject.UnknownProperty(root, "seq", "leaf", "chain", "event") is { } unknown)
+            {
+                problem = $"unknown property '{unknown}' in the record";
+                return null;
+            }
+
             byte[] eventJson = JsonMarshal.GetRawUtf8Value(ev).ToArray();
             AuditEvent? parsed = null;
             try
             {
                 parsed = JsonSerializer.Deserialize(eventJson, AuditJsonContext.Default.AuditEvent);
             }
-            catch (JsonException ex)
+            catch (Exception ex) when (ex is JsonException or NotSupportedException)
             {
-                problem = "event does not parse: " + ex.Message;
-            }
-            catch (NotSupportedException ex)
-            {
-                problem = "event does not parse: " + ex.Message;
+                problem = "event does not parse: " + ex.Message.ReplaceLineEndings(" ");
             }
 
             return new AuditRecord(seqValue, parsed, eventJson, leaf.GetString() ?? "", chain.GetString() ?? "");

@@ -22,10 +22,10 @@ internal static partial class AuditLedger
                 problems.Add($"ledger line {lineNumber}: truncated (no newline)");
             }
 
-            LedgerRecord? record = ParseLine(line);
+            LedgerRecord? record = ParseLine(line, out string? problem);
             if (record is null)
             {
-                problems.Add($"ledger line {lineNumber}: malformed");
+                problems.Add($"{AuditFormat.LedgerFile} line {lineNumber}: malformed: {problem}");
                 continue;
             }
 
@@ -115,11 +115,11 @@ internal static partial class AuditLedger
         return true;
     }
 
-    private static LedgerRecord? ParseLine(byte[] line)
+    private static LedgerRecord? ParseLine(byte[] line, out string? problem)
     {
         try
         {
-            using JsonDocument document = JsonDocument.Parse(line);
+            using JsonDocument document = JsonDocument.Parse(line, StrictJsonObject.Options);
             JsonElement root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object
                 || !root.TryGetProperty("prev", out JsonElement prev) || prev.GetString() is not { Length: 64 } prevHex
@@ -127,15 +127,24 @@ internal static partial class AuditLedger
                 || !root.TryGetProperty("entry", out JsonElement entry) || entry.ValueKind != JsonValueKind.Object
                 || !IsHex(prevHex))
             {
+                problem = "not a ledger record (prev, hash, entry)";
+                return null;
+            }
+
+            if (StrictJsonObject.UnknownProperty(root, "prev", "hash", "entry") is { } unknown)
+            {
+                problem = $"unknown property '{unknown}' in the record";
                 return null;
             }
 
             byte[] entryJson = JsonMarshal.GetRawUtf8Value(entry).ToArray();
             LedgerEntry? parsed = JsonSerializer.Deserialize(entryJson, AuditJsonContext.Default.LedgerEntry);
+            problem = parsed is null ? "entry is null" : null;
             return parsed is null ? null : new LedgerRecord(parsed, entryJson, prevHex, hashHex);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            problem = ex.Message.ReplaceLineEndings(" ");
             return null;
         }
     }

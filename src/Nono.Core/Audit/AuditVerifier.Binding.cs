@@ -68,30 +68,6 @@ public static partial class AuditVerifier
         }
     }
 
-    /// <summary>
-    /// A keyless certificate from GitHub Actions names the repository and run that requested it (Fulcio extensions
-    /// 1.3.6.1.4.1.57264.1.12 and .1.21): a session that claims a run must have been signed in that run.
-    /// </summary>
-    private static void CheckCertificateRun(RunnerIdentity? runner, string? sourceRepositoryUri, string? runInvocationUri, List<string> problems)
-    {
-        if (runner?.Repository is not { } repository)
-        {
-            return;
-        }
-
-        string repositoryUri = "https://github.com/" + repository;
-        if (sourceRepositoryUri is not null && !string.Equals(sourceRepositoryUri, repositoryUri, StringComparison.OrdinalIgnoreCase))
-        {
-            problems.Add($"the certificate was issued to repository {sourceRepositoryUri}, but the session claims {repositoryUri}");
-        }
-
-        string runPrefix = $"{repositoryUri}/actions/runs/{runner.RunId}/";
-        if (runInvocationUri is not null && (runner.RunId is not { Length: > 0 } runId || !runId.All(char.IsAsciiDigit) || !runInvocationUri.StartsWith(runPrefix, StringComparison.OrdinalIgnoreCase)))
-        {
-            problems.Add($"the certificate was issued to run {runInvocationUri}, but the session claims run {runner.RunId ?? "(none)"} of {repository}");
-        }
-    }
-
     /// <summary>Same instant and same offset: DateTimeOffset's == ignores the offset, so a rewritten offset would pass (review N-A).</summary>
     private static bool SameTime(DateTimeOffset? a, DateTimeOffset? b) => a == b && a?.Offset == b?.Offset;
 

@@ -116,7 +116,7 @@ public static partial class AuditVerifier
         {
             // The leaf just verified: its CI extensions bind the session's claimed run to the run that signed it.
             BundleIdentity? signer = BundleIdentity.Read(bundle);
-            CheckCertificateRun(metadata.Runner, signer?.SourceRepositoryUri, signer?.RunInvocationUri, problems);
+            CheckCertificateRun(metadata.Runner, signer, problems);
             return Check(AuditPart.Signature, problems);
         }
 
@@ -138,7 +138,7 @@ public static partial class AuditVerifier
         }
         catch (JsonException ex)
         {
-            problems.Add($"statement does not parse: {ex.Message.ReplaceLineEndings(" ")}");
+            problems.Add($"{AuditFormat.AttestationFile}: statement does not parse: {ex.Message.ReplaceLineEndings(" ")}");
             return;
         }
 

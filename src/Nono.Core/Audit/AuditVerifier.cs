@@ -138,15 +138,14 @@ public static partial class AuditVerifier
             }
 
             AuditRecord? record = AuditEventLog.ParseLine(line, out string? problem);
-            if (record is null)
-            {
-                problems.Add($"line {lineNumber}: {problem}");
-                continue;
-            }
-
             if (problem is not null)
             {
-                problems.Add($"line {lineNumber}: {problem}");
+                problems.Add($"{AuditFormat.EventsFile} line {lineNumber}: {problem}");
+            }
+
+            if (record is null)
+            {
+                continue;
             }
 
             long expectedSeq = lineNumber - 1;

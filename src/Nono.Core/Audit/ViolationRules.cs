@@ -38,7 +38,7 @@ public static class ViolationRules
             $"{n.Method ?? "CONNECT"} {n.Host}:{n.Port}{n.Path} denied" + (n.Reason is null ? "" : $" ({n.Reason})"), seq),
         FilesystemDeniedEvent f => new AuditViolation(
             FilesystemDenied, ViolationSeverity.Medium, f.Path,
-            $"{f.Access} {f.Path} denied" + (f.Pid is null ? "" : $" (pid {f.Pid})") + (f.Reason is null ? "" : $" ({f.Reason})")
+            ClaimPrefix(f.Mechanism) + $"{f.Access} {f.Path} denied" + (f.Pid is null ? "" : $" (pid {f.Pid})") + (f.Reason is null ? "" : $" ({f.Reason})")
                 + (f.Mechanism is null ? "" : $" [seen by {f.Mechanism}]"), seq),
         FileChangedEvent { Protected: true } c => new AuditViolation(
             ProtectedPathChanged, ViolationSeverity.High, c.Path, $"protected path {c.Path} {c.Change.ToString().ToLowerInvariant()}", seq),
@@ -55,12 +55,20 @@ public static class ViolationRules
         EventsSuppressedEvent { Repeated: > 0 } s => new AuditViolation(
             EventsRepeated, ViolationSeverity.Low, s.Kind,
             $"{s.Repeated.ToString(CultureInfo.InvariantCulture)} repeat(s) of recorded {s.Kind} event(s) counted, not written"
-                + string.Concat(s.Repeats.Take(3).Select(r => $"; {r.Count.ToString(CultureInfo.InvariantCulture)}x {r.Access} {r.Subject}")), seq),
+                + string.Concat(s.Repeats.Take(3).Select(r => $"; {r.Count.ToString(CultureInfo.InvariantCulture)}x {ClaimPrefix(r.Mechanism)}{r.Access} {r.Subject}")), seq),
         PolicyWeakenedEvent w => new AuditViolation(
             PolicyWeakened, ViolationSeverity.High, w.Setting,
             $"{w.Setting} weakened from {w.From ?? "?"} to {w.To ?? "?"}" + (w.Reason is null ? "" : $" ({w.Reason})"), seq),
         _ => null,
     };
+
+    /// <summary>
+    /// The seccomp observer reads the path from the sandboxed process's memory, which the process can change before or
+    /// after the kernel reads it: its records are claims the process can shape, unlike landlock-audit's (kernel-side).
+    /// </summary>
+    public const string UnverifiedClaim = "unverified claim: ";
+
+    private static string ClaimPrefix(string? mechanism) => mechanism == Observers.ObserverMechanisms.SeccompObserver ? UnverifiedClaim : "";
 
     /// <summary>All violations of a session, in event order.</summary>
     public static IReadOnlyList<AuditViolation> Evaluate(IEnumerable<AuditRecord> records)

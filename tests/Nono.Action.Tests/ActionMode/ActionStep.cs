@@ -113,6 +113,7 @@ internal sealed partial class ActionStep : IDisposable
         ["GITHUB_SHA"] = "0123456789abcdef0123456789abcdef01234567",
         ["GITHUB_REF"] = "refs/heads/main",
         ["GITHUB_RUN_ID"] = "42",
+        ["GITHUB_RUN_ATTEMPT"] = "1",
         ["GITHUB_JOB"] = "agent",
         ["GITHUB_WORKFLOW"] = "agent.yml",
         ["GITHUB_EVENT_NAME"] = "push",

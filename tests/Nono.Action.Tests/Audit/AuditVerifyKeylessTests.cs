@@ -26,7 +26,7 @@ public sealed class AuditVerifyKeylessTests
         await using SigstoreStandIn other = new();
         using TempDirectory state = new();
         AuditCliHarness cli = new(state.Path);
-        await cli.RecordAsync("s-keyless", ct);
+        await cli.RecordAsync("s-keyless", ct, new Nono.Core.Audit.Events.RunnerIdentity { Repository = "acme/app", RunId = "42", RunAttempt = "1" });
         Assert.Equal(0, SignKeyless(cli, sigstore, state.Path, "s-keyless"));
         TrustedRoot root = variant switch
         {
@@ -54,28 +54,36 @@ public sealed class AuditVerifyKeylessTests
     }
 
     /// <summary>
-    /// A GitHub certificate names the run that requested it (Fulcio 1.3.6.1.4.1.57264.1.21, .1.12): a session signed in
-    /// run 41 that claims run 42 fails, so a token minted in one run cannot vouch for a session claiming another.
+    /// A GitHub certificate names the run attempt that requested it (Fulcio 1.3.6.1.4.1.57264.1.21, .1.12): a session
+    /// signed in run 41, or in attempt 2, that claims attempt 1 of run 42 fails, so a token minted in one run cannot
+    /// vouch for a session claiming another. Fails closed: a GitHub certificate without the run extensions, a session
+    /// claiming no run or no attempt are refused.
     /// </summary>
     [Theory]
-    [InlineData("42", "acme/app", null)]
-    [InlineData("41", "acme/app", "signature")]
-    [InlineData("420", "acme/app", "signature")]
-    [InlineData("42", "acme/other", "signature")]
-    public async Task Verify_KeylessCertificateRun_MustMatchTheSessionsRunner(string certificateRun, string claimedRepository, string? failure)
+    [InlineData("42", "1", "acme/app", "1", null)]
+    [InlineData("41", "1", "acme/app", "1", "the certificate was issued to run https://github.com/acme/app/actions/runs/41/attempts/1, but the session claims run 42 attempt 1 of acme/app")]
+    [InlineData("420", "1", "acme/app", "1", "the certificate was issued to run")]
+    [InlineData("42", "1", "acme/other", "1", "the certificate was issued to repository https://github.com/acme/app, but the session claims https://github.com/acme/other")]
+    [InlineData("42", "2", "acme/app", "1", "the certificate was issued to run https://github.com/acme/app/actions/runs/42/attempts/2, but the session claims run 42 attempt 1 of acme/app")]
+    [InlineData("42", "1", "acme/app", null, "but the session claims run 42 attempt (none) of acme/app")]
+    [InlineData("42", "1", null, null, "the certificate was issued to run https://github.com/acme/app/actions/runs/42/attempts/1, but the session claims no run")]
+    [InlineData(null, "1", "acme/app", "1", "the certificate is issued by GitHub Actions but lacks the source repository (1.3.6.1.4.1.57264.1.12) or run invocation (1.3.6.1.4.1.57264.1.21) extension")]
+    [InlineData(null, "1", null, null, "the certificate is issued by GitHub Actions but lacks the source repository")]
+    public async Task Verify_KeylessCertificateRun_MustMatchTheSessionsRunAttempt(string? certificateRun, string certificateAttempt, string? claimedRepository, string? claimedAttempt, string? problem)
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
-        await using SigstoreStandIn sigstore = new() { RunId = certificateRun };
+        await using SigstoreStandIn sigstore = new() { RunId = certificateRun, RunAttempt = certificateAttempt };
         using TempDirectory state = new();
         AuditCliHarness cli = new(state.Path);
-        await cli.RecordAsync("s-run", ct, new Nono.Core.Audit.Events.RunnerIdentity { Repository = claimedRepository, RunId = "42" });
+        Nono.Core.Audit.Events.RunnerIdentity? runner = claimedRepository is null ? null : new() { Repository = claimedRepository, RunId = "42", RunAttempt = claimedAttempt };
+        await cli.RecordAsync("s-run", ct, runner);
         Assert.Equal(0, SignKeyless(cli, sigstore, state.Path, "s-run"));
         File.WriteAllText(state.Combine("root.json"), sigstore.TrustedRootJson());
 
         (int exit, string output, string error) = cli.Run("audit", "verify", "s-run", "--certificate-identity", sigstore.Identity,
             "--certificate-oidc-issuer", sigstore.OidcIssuer, "--trusted-root", state.Combine("root.json"));
 
-        if (failure is null)
+        if (problem is null)
         {
             Assert.True(exit == 0, output + error);
             Assert.Contains("session s-run: verified", output, StringComparison.Ordinal);
@@ -83,8 +91,8 @@ public sealed class AuditVerifyKeylessTests
         else
         {
             Assert.Equal(1, exit);
-            Assert.Equal($"nono: audit verification failed: {failure}", error.Trim());
-            Assert.Contains("the certificate was issued to", output, StringComparison.Ordinal);
+            Assert.Equal("nono: audit verification failed: signature", error.Trim());
+            Assert.Contains(problem, output, StringComparison.Ordinal);
         }
     }
 

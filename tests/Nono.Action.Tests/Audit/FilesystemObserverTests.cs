@@ -54,17 +54,18 @@ public sealed partial class FilesystemObserverTests
         // ... the legitimate path still works ...
         Assert.Contains("written\noriginal\n", run.StandardOutput);
         Assert.Contains("allowed=200", run.StandardOutput);
-        // ... and the record lists each denial, with the mechanism that saw it.
+        // ... and the record lists each denial, with the mechanism that saw it (the seccomp observer's as claims).
         string[] mechanisms = user == TestUser.Current ? ["seccomp-observer", "landlock-audit"] : ["seccomp-observer"];
         foreach (string mechanism in mechanisms)
         {
-            Assert.Contains(violations, v => v.Rule == "filesystem-denied" && v.Subject == files.Secret && v.Evidence.StartsWith("read ", StringComparison.Ordinal) && v.Evidence.EndsWith($"[seen by {mechanism}]", StringComparison.Ordinal));
-            Assert.Contains(violations, v => v.Rule == "filesystem-denied" && v.Subject == files.ReadOnly && v.Evidence.StartsWith("write ", StringComparison.Ordinal) && v.Evidence.EndsWith($"[seen by {mechanism}]", StringComparison.Ordinal));
+            string claim = mechanism == "seccomp-observer" ? "unverified claim: " : "";
+            Assert.Contains(violations, v => v.Rule == "filesystem-denied" && v.Subject == files.Secret && v.Evidence.StartsWith(claim + "read ", StringComparison.Ordinal) && v.Evidence.EndsWith($"[seen by {mechanism}]", StringComparison.Ordinal));
+            Assert.Contains(violations, v => v.Rule == "filesystem-denied" && v.Subject == files.ReadOnly && v.Evidence.StartsWith(claim + "write ", StringComparison.Ordinal) && v.Evidence.EndsWith($"[seen by {mechanism}]", StringComparison.Ordinal));
         }
 
         Assert.Contains(violations, v => v.Rule == "network-denied" && v.Subject == $"other.test:{port}");
         Assert.DoesNotContain(violations, v => v.Subject == files.Written || v.Subject.StartsWith("api.test", StringComparison.Ordinal));
-        Assert.DoesNotContain(violations, v => v.Subject == files.ReadOnly && v.Evidence.StartsWith("read ", StringComparison.Ordinal));
+        Assert.DoesNotContain(violations, v => v.Subject == files.ReadOnly && v.Evidence.Replace("unverified claim: ", "", StringComparison.Ordinal).StartsWith("read ", StringComparison.Ordinal));
         Dictionary<string, string> observers = Observers(json);
         Assert.Equal("active", observers["seccomp-observer"]);
         Assert.Equal(user == TestUser.Current ? "active" : "unavailable", observers["landlock-audit"]);

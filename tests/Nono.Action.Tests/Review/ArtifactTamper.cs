@@ -44,14 +44,20 @@ internal static class ArtifactTamper
     /// The session-10 review's attack (/tmp/review-audit/tamper.py): edit session.json, then rebuild the artifact's
     /// unkeyed ledger so its session digest matches. Needs no key.
     /// </summary>
-    public static byte[] ForgeSessionJson(byte[] zip, Action<JsonObject> edit)
+    public static byte[] ForgeSessionJson(byte[] zip, Action<JsonObject> edit) => ForgeSessionJsonText(zip, text =>
+    {
+        JsonObject json = JsonNode.Parse(text)!.AsObject();
+        edit(json);
+        return json.ToJsonString() + "\n";
+    });
+
+    /// <summary>As <see cref="ForgeSessionJson"/>, editing session.json's text (for JSON no parser would write).</summary>
+    public static byte[] ForgeSessionJsonText(byte[] zip, Func<string, string> edit)
     {
         byte[] session = [];
         byte[] edited = Rewrite(zip, n => n.StartsWith("audit/", StringComparison.Ordinal) && n.EndsWith("/session.json", StringComparison.Ordinal), b =>
         {
-            JsonObject json = JsonNode.Parse(b)!.AsObject();
-            edit(json);
-            session = Encoding.UTF8.GetBytes(json.ToJsonString() + "\n");
+            session = Encoding.UTF8.GetBytes(edit(Encoding.UTF8.GetString(b)));
             return session;
         });
         return Rewrite(edited, n => n == "audit/ledger.ndjson", ledger =>

@@ -68,6 +68,40 @@ public sealed class ReviewKeyedTests
     }
 
     /// <summary>
+    /// session.json with a duplicated <c>exit_code</c> (same value: every field still matches the events) or an unknown
+    /// property, the unkeyed ledger rebuilt: refused naming session.json and the property; the untouched artifact passes.
+    /// </summary>
+    [Fact]
+    public async Task Review_SessionJsonDuplicateOrUnknownProperty_Refused()
+    {
+        using ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using ActionStep runner = new(TestUser.Current);
+        (ProcessResult step, Dictionary<string, string> outputs, byte[] zip) = await RunSignedAsync(runner, key, "exit 3");
+        Assert.Equal(3, step.ExitCode);
+        byte[] duplicated = ArtifactTamper.ForgeSessionJsonText(zip, text => text.Replace("\"exit_code\":3", "\"exit_code\":3,\"exit_code\":3", StringComparison.Ordinal));
+        byte[] unknown = ArtifactTamper.ForgeSessionJsonText(zip, text => text.Replace("\"exit_code\":3", "\"exit_code\":3,\"smuggled\":0", StringComparison.Ordinal));
+
+        foreach ((byte[] artifact, string? property) in new[] { (zip, (string?)null), (duplicated, "exit_code"), (unknown, "smuggled") })
+        {
+            await using FakeGitHubServer github = new();
+            github.AddArtifact(42, outputs["artifact-name"], artifact);
+
+            (int exit, string output, string error) = Review(github, runner.Home, "nono.pub");
+
+            if (property is null)
+            {
+                Assert.True(exit == 0, output + error);
+                continue;
+            }
+
+            Assert.Equal(1, exit);
+            Assert.StartsWith("nono: review failed: metadata", error.Trim(), StringComparison.Ordinal);
+            Assert.DoesNotContain("verified", output, StringComparison.Ordinal);
+            Assert.Contains(output.Split('\n'), line => line.Contains("session.json does not parse", StringComparison.Ordinal) && line.Contains(property, StringComparison.Ordinal));
+        }
+    }
+
+    /// <summary>
     /// Review S-A: a command killed by a signal records a signal and no exit code; the review used to show "exit 0".
     /// It now shows the signal, and so does the action's own job summary.
     /// </summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Nono.Core.Audit;
 using Nono.Core.Diagnostics;
+using Nono.Core.Trust.Dsse;
 using Nono.Core.Trust.InToto;
 using Nono.Core.Trust.Keys;
 using Nono.Core.Trust.Sigstore;
@@ -92,6 +93,36 @@ public sealed class AuditSignerTests
 
         Assert.False(result.Verified);
         Assert.Equal([AuditPart.Signature], result.FailedParts.ToArray());
+    }
+
+    /// <summary>
+    /// The signed predicate is read strictly: a duplicated or unknown property, validly signed, fails the signature part
+    /// naming the file and the property (a duplicate with the same value passed before: readers could disagree).
+    /// </summary>
+    [Theory]
+    [InlineData("\"session_id\":\"s\",\"session_id\":\"s\"", "session_id")]
+    [InlineData("\"session_id\":\"s\",\"smuggled\":0", "smuggled")]
+    public async Task Verify_PredicateWithDuplicateOrUnknownProperty_FailsSignature(string replacement, string property)
+    {
+        using TempDirectory temp = new();
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        using SigningKey key = SigningKey.Generate();
+        SessionMetadata session = await AuditFixture.RecordAsync(temp.Path, "s", ct: ct);
+        SigstoreBundle bundle = await AuditSigner.SignAsync(temp.Path, "s", key, ct);
+        string statement = JsonSerializer.Serialize(AuditSigner.CreateStatement(session), SigstoreJsonContext.Default.InTotoStatement);
+        byte[] payload = System.Text.Encoding.UTF8.GetBytes(statement.Replace("\"session_id\":\"s\"", replacement, StringComparison.Ordinal));
+        Assert.NotEqual(statement, System.Text.Encoding.UTF8.GetString(payload));
+        DsseSignature signature = bundle.DsseEnvelope!.Signatures[0] with { Sig = key.Sign(DssePae.Encode(InTotoStatement.PayloadType, payload)) };
+        bundle = bundle with { DsseEnvelope = bundle.DsseEnvelope with { Payload = payload, Signatures = [signature] } };
+        File.WriteAllBytes(Path.Combine(temp.Path, "s", AuditFormat.AttestationFile), JsonSerializer.SerializeToUtf8Bytes(bundle, SigstoreJsonContext.Default.SigstoreBundle));
+
+        AuditVerification result = await AuditVerifier.VerifyAsync(temp.Path, "s", new AuditVerifyOptions { PublicKeyPem = key.PublicKeyPem }, cancellationToken: ct);
+
+        Assert.Equal([AuditPart.Signature], result.FailedParts.ToArray());
+        string problem = Assert.Single(result.Checks.Single(c => c.Part == AuditPart.Signature).Problems);
+        Assert.StartsWith("audit-attestation.bundle: statement does not parse: ", problem, StringComparison.Ordinal);
+        Assert.Contains(property, problem, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', problem);
     }
 
     [Fact]

@@ -45,4 +45,24 @@ public sealed class ViolationRulesTests
         Assert.NotNull(lookup);
         Assert.Equal(ViolationRules.NetworkDenied, lookup.RuleId);
     }
+
+    /// <summary>The seccomp observer reads paths from the sandboxed process's memory: its denials are shown as claims; landlock-audit's are not.</summary>
+    [Fact]
+    public void Evaluate_SeccompObserverDenial_IsAnUnverifiedClaim_LandlockAuditIsNot()
+    {
+        Nono.Core.Audit.Events.FilesystemDeniedEvent denial = new() { Path = "/etc/shadow", Access = "read", Pid = 5 };
+        Nono.Core.Audit.Events.EventsSuppressedEvent repeats = new()
+        {
+            Kind = "filesystem_denied", Repeated = 5, Cap = 10,
+            Repeats = [new() { Subject = "/a", Access = "read", Mechanism = "seccomp-observer", Count = 3 }, new() { Subject = "/b", Access = "write", Mechanism = "landlock-audit", Count = 2 }],
+        };
+
+        AuditViolation? seccomp = ViolationRules.Evaluate(1, denial with { Mechanism = "seccomp-observer" });
+        AuditViolation? landlock = ViolationRules.Evaluate(2, denial with { Mechanism = "landlock-audit" });
+        AuditViolation? folded = ViolationRules.Evaluate(3, repeats);
+
+        Assert.Equal("unverified claim: read /etc/shadow denied (pid 5) [seen by seccomp-observer]", seccomp?.Evidence);
+        Assert.Equal("read /etc/shadow denied (pid 5) [seen by landlock-audit]", landlock?.Evidence);
+        Assert.Equal("5 repeat(s) of recorded filesystem_denied event(s) counted, not written; 3x unverified claim: read /a; 2x write /b", folded?.Evidence);
+    }
 }

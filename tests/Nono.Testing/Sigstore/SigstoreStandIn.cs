@@ -46,10 +46,14 @@ public sealed partial class SigstoreStandIn : IAsyncDisposable
     public string Identity => "https://github.com/" + JobWorkflowRef;
 
     /// <summary>
-    /// The <c>run_id</c> claim, when set: certificates then carry Fulcio's source repository (1.3.6.1.4.1.57264.1.12)
-    /// and run invocation (1.3.6.1.4.1.57264.1.21) extensions, as GitHub-issued ones do.
+    /// The <c>run_id</c> claim: certificates carry Fulcio's source repository (1.3.6.1.4.1.57264.1.12) and run
+    /// invocation (1.3.6.1.4.1.57264.1.21) extensions, as GitHub-issued ones do. Null issues certificates without them
+    /// (what a verifier must refuse for GitHub's issuer).
     /// </summary>
-    public string? RunId { get; set; }
+    public string? RunId { get; set; } = "42";
+
+    /// <summary>The <c>run_attempt</c> claim, the <c>/attempts/N</c> of the run invocation URI.</summary>
+    public string RunAttempt { get; set; } = "1";
 
     /// <summary>The bearer token the token endpoint requires (ACTIONS_ID_TOKEN_REQUEST_TOKEN).</summary>
     public string RequestToken { get; } = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
@@ -122,7 +126,7 @@ public sealed partial class SigstoreStandIn : IAsyncDisposable
         if (RunId is not null)
         {
             claims["run_id"] = RunId;
-            claims["run_attempt"] = "1";
+            claims["run_attempt"] = RunAttempt;
         }
 
         string header = B64Url("""{"alg":"ES256","typ":"JWT","kid":"nono-test"}"""u8);
