@@ -66,7 +66,7 @@ internal sealed class PathLookups
     }
 
     /// <summary>The file type bits of <paramref name="path"/> itself (links not followed), or null with the errno.</summary>
-    private static unsafe uint? TypeOf(string path, out int errno)
+    internal static unsafe uint? TypeOf(string path, out int errno)
     {
         const uint StatxType = 0x1;
         const int AtNoAutomount = 0x800; // as lstat(2) behaves: an existence check must not trigger (or hang on) an automount

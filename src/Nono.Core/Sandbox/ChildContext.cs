@@ -162,4 +162,14 @@ internal unsafe struct ChildContext
     public ulong* MountAttr;            // struct mount_attr (32 bytes: attr_set, attr_clr, propagation, userns_fd)
     public byte** DeviceMountPaths;     // granted device files under /dev that are mounts of their own (bind-mounted devices)
     public int DeviceMountCount;
+    // Read-only mounts outside the writable grants in the pidns containment (ChildInit.Writable.cs; WritableMounts): the
+    // grants are bound onto themselves, MountNodev's pass also sets MOUNT_ATTR_RDONLY, then these are made writable again.
+    public const int FlagPidnsPrivateShm = 1 << 28; // ... and a private tmpfs on /dev/shm (a writable grant covers it)
+    public byte** GrantMountPaths;      // writable grants (directories and regular files) bound onto themselves
+    public int GrantMountCount;
+    public byte** WritableMountPaths;   // the init's /proc, the grant binds and the host's writable mounts below them
+    public int WritableMountCount;
+    public byte* ShmPath;               // "/dev/shm"
+    public byte* ShmType;               // "tmpfs"
+    public byte* ShmOptions;            // "mode=1777"
 }

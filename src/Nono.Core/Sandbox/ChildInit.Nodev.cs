@@ -18,7 +18,9 @@ internal static unsafe partial class ChildInit
     /// devpts is mounted after this, without nodev). A device node in any grant outside /dev (a copy made by root in a
     /// workspace, a chroot's dev/ in a read-only grant) then fails to open with EACCES at every Landlock ABI, so below
     /// ABI 5 its ioctls are out of reach without scanning the grants. The command cannot undo it: seccomp refuses the
-    /// mount calls, and a user namespace of its own would inherit the flag locked. Returns the failed stage, or 0.
+    /// mount calls, and a user namespace of its own would inherit the flag locked. The same pass makes every mount
+    /// read-only (Landlock has no right for chmod, chown, utimensat or setxattr; <see cref="MountWritable"/> then makes
+    /// the writable grants writable again). Returns the failed stage, or 0.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static int MountNodev(ChildContext* c)
@@ -29,7 +31,7 @@ internal static unsafe partial class ChildInit
         }
 
         ulong* attr = c->MountAttr;
-        attr[0] = MOUNT_ATTR_NODEV; // attr_set
+        attr[0] = MOUNT_ATTR_NODEV | MOUNT_ATTR_RDONLY; // attr_set
         attr[1] = 0;                // attr_clr
         attr[2] = 0;                // propagation
         attr[3] = 0;                // userns_fd

@@ -10,7 +10,7 @@ namespace Nono.Core.Sandbox;
 /// <list type="bullet">
 /// <item>PID namespace: nono clones the init straight into its namespaces (<see cref="ChildContext.FlagPidnsDirect"/>: PID +
 /// mount, + user when unprivileged, + user and network with the network tier, whose steps <see cref="ChildNetns"/> runs in
-/// the init first). The init, pid 1 of the new namespace, mounts a private /proc, makes every mount but /dev nodev (<see cref="MountNodev"/>), mounts a private devpts on /dev/pts, re-adds
+/// the init first). The init, pid 1 of the new namespace, mounts a private /proc, makes every mount but /dev nodev and every mount but the writable grants read-only (<see cref="MountNodev"/>, <see cref="MountWritable"/>), mounts a private devpts on /dev/pts, re-adds
 /// the Landlock rules under them for the new mounts, starts the command (<see cref="SpawnCommand"/>), forwards signals to it, reaps every orphan, and
 /// reports the command's exact wait status on the status pipe. When pid 1 exits the kernel kills everything left in the
 /// namespace. Each link (supervisor thread → init → command) is held by PR_SET_PDEATHSIG=SIGKILL, so killing nono (even
@@ -68,6 +68,8 @@ internal static unsafe partial class ChildInit
             Harden(null);
             _ = AddMountRules(null);
             _ = MountNodev(null);
+            _ = BindGrants(null);
+            _ = MountWritable(null);
             return 0;
         }
 
@@ -127,7 +129,20 @@ internal static unsafe partial class ChildInit
             goto Fail;
         }
 
+        // Every mount read-only but the writable grants (bound onto themselves first), and nodev but /dev.
+        stage = BindGrants(c);
+        if (stage != 0)
+        {
+            goto Fail;
+        }
+
         stage = MountNodev(c);
+        if (stage != 0)
+        {
+            goto Fail;
+        }
+
+        stage = MountWritable(c);
         if (stage != 0)
         {
             goto Fail;
@@ -147,6 +162,14 @@ internal static unsafe partial class ChildInit
         if ((c->Flags & ChildContext.FlagPidnsProbe) != 0)
         {
             return 0; // ChildProcess.Fork reports it
+        }
+
+        // The working directory ChildProcess entered is on the mount from before the binds: enter it again, so the command
+        // starts on the grant's bind (writable) and not on the read-only mount beneath it.
+        stage = (int)ChildStage.PidnsChangeDirectory;
+        if (c->WorkingDirectory != null && c->Chdir(c->WorkingDirectory) != 0)
+        {
+            goto Fail;
         }
 
         stage = (int)ChildStage.PidnsProcRule;

@@ -47,6 +47,10 @@ internal enum ChildStage
     PidnsNodev = 54,      // mount_setattr(/, AT_RECURSIVE, MOUNT_ATTR_NODEV)
     PidnsDevBind = 55,    // mount(/dev, /dev, MS_BIND|MS_REC)
     PidnsDevDevices = 56, // mount_setattr(/dev, clear MOUNT_ATTR_NODEV)
+    PidnsGrantBind = 57,     // mount(grant, grant, MS_BIND|MS_REC)
+    PidnsGrantWritable = 58, // mount_setattr(grant or a writable mount below it, clear MOUNT_ATTR_RDONLY)
+    PidnsMountShm = 59,      // mount(tmpfs, /dev/shm)
+    PidnsChangeDirectory = 60, // chdir to the working directory again, on the new mounts
 
     // Filesystem observer (ChildObserver).
     ObserverInstall = 50,

@@ -152,7 +152,21 @@ internal sealed unsafe partial class NativeLaunchState
         string[] deviceMounts = [.. rules.Where(IsGrantedDeviceMount).Select(r => r.Path)];
         c->DeviceMountCount = deviceMounts.Length;
         c->DeviceMountPaths = _memory.Array(deviceMounts);
-        LandlockPathRule[] proc = [.. rules.Where(r => IsUnderProc(r.Path) && !SandboxPlanner.IsPerProcessProcPath(r.Path) || SandboxPath.IsSameOrAncestor(SandboxPath.DevPts, r.Path))];
+        WritableMounts writable = WritableMounts.For(rules, rules.Count == 0 ? [] : HostMount.ReadSelf());
+        c->GrantMountCount = writable.Binds.Count;
+        c->GrantMountPaths = _memory.Array(writable.Binds);
+        c->WritableMountCount = writable.Writable.Count;
+        c->WritableMountPaths = _memory.Array(writable.Writable);
+        if (writable.PrivateShm)
+        {
+            c->Flags |= ChildContext.FlagPidnsPrivateShm;
+            c->ShmPath = _memory.String(WritableMounts.Shm);
+            c->ShmType = _memory.String("tmpfs");
+            c->ShmOptions = _memory.String("mode=1777");
+        }
+
+        LandlockPathRule[] proc = [.. rules.Where(r => IsUnderProc(r.Path) && !SandboxPlanner.IsPerProcessProcPath(r.Path) || SandboxPath.IsSameOrAncestor(SandboxPath.DevPts, r.Path)
+            || (writable.PrivateShm && SandboxPath.IsSameOrAncestor(WritableMounts.Shm, r.Path)))];
         c->MountRuleCount = proc.Length;
         c->MountRulePaths = _memory.Array([.. proc.Select(r => r.Path)]);
         c->MountRuleAccess = (ulong*)_memory.Allocate((nuint)(sizeof(ulong) * Math.Max(1, proc.Length)));

@@ -99,6 +99,7 @@ public sealed record SandboxPlan
             yield return OwnSession
                 ? "  session: its own (setsid in the namespace's init; no controlling terminal)"
                 : "  session: nono's (a terminal is on stdin, stdout or stderr; the command keeps it)";
+            yield return WritableMounts.Describe(PathRules);
         }
 
         if (LandlockAbi > 0)

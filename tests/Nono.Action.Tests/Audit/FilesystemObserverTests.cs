@@ -60,8 +60,11 @@ public sealed partial class FilesystemObserverTests
         {
             string claim = mechanism == "seccomp-observer" ? "unverified claim: " : "";
             Assert.Contains(violations, v => v.Rule == "filesystem-denied" && v.Subject == files.Secret && v.Evidence.StartsWith(claim + "read ", StringComparison.Ordinal) && v.Evidence.EndsWith($"[seen by {mechanism}]", StringComparison.Ordinal));
-            Assert.Contains(violations, v => v.Rule == "filesystem-denied" && v.Subject == files.ReadOnly && v.Evidence.StartsWith(claim + "write ", StringComparison.Ordinal) && v.Evidence.EndsWith($"[seen by {mechanism}]", StringComparison.Ordinal));
         }
+
+        // The write only by the seccomp observer: in the pidns containment (the default where it works) the read-only grant
+        // is on a read-only mount, and the open fails with EROFS before Landlock checks (and audits) it.
+        Assert.Contains(violations, v => v.Rule == "filesystem-denied" && v.Subject == files.ReadOnly && v.Evidence.StartsWith("unverified claim: write ", StringComparison.Ordinal) && v.Evidence.EndsWith("[seen by seccomp-observer]", StringComparison.Ordinal));
 
         Assert.Contains(violations, v => v.Rule == "network-denied" && v.Subject == $"other.test:{port}");
         Assert.DoesNotContain(violations, v => v.Subject == files.Written || v.Subject.StartsWith("api.test", StringComparison.Ordinal));

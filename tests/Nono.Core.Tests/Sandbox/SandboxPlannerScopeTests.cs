@@ -39,6 +39,7 @@ public sealed class SandboxPlannerScopeTests
         Assert.Contains(result.Plan.Describe(), l => l.Trim() == scope);
         Assert.True(result.Plan.OwnSession); // the launch's setsid: what makes the claim true
         Assert.Contains(result.Plan.Describe(), l => l.Trim().StartsWith("session: its own (setsid", StringComparison.Ordinal));
+        Assert.Contains(result.Plan.Describe(), l => l.Trim().StartsWith("mounts: mode, owner, time and xattr changes confined to the writable grants", StringComparison.Ordinal));
     }
 
     [Theory]

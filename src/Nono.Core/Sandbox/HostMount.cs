@@ -1,0 +1,76 @@
+using System.Text;
+
+namespace Nono.Core.Sandbox;
+
+/// <summary>One line of /proc/self/mountinfo: where the mount is, and whether the mount itself is read-only.</summary>
+internal sealed record HostMount(string MountPoint, bool ReadOnly)
+{
+    /// <summary>nono's mount table, in mount order (the init's namespace starts as a copy of it).</summary>
+    public static IReadOnlyList<HostMount> ReadSelf() => Parse(File.ReadAllText("/proc/self/mountinfo"));
+
+    /// <summary>
+    /// mountinfo: <c>id parent major:minor root mount-point mount-options ... - fstype source super-options</c>; the mount
+    /// point escapes space, tab, newline and backslash as octal (<c>\040</c>).
+    /// </summary>
+    public static IReadOnlyList<HostMount> Parse(string mountInfo)
+    {
+        List<HostMount> mounts = [];
+        foreach (string line in mountInfo.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            string[] fields = line.Split(' ');
+            if (fields.Length < 6)
+            {
+                continue;
+            }
+
+            string options = fields[5];
+            bool readOnly = options == "ro" || options.StartsWith("ro,", StringComparison.Ordinal);
+            mounts.Add(new HostMount(Unescape(fields[4]), readOnly));
+        }
+
+        return mounts;
+    }
+
+    /// <summary>
+    /// The mount a lookup of <paramref name="path"/> ends on: the last one mounted at or above it (a later mount at or
+    /// above an earlier one's mount point covers it). Null when the table has no root.
+    /// </summary>
+    public static HostMount? VisibleAt(IReadOnlyList<HostMount> mounts, string path)
+    {
+        for (int i = mounts.Count - 1; i >= 0; i--)
+        {
+            if (SandboxPath.IsSameOrAncestor(mounts[i].MountPoint, path))
+            {
+                return mounts[i];
+            }
+        }
+
+        return null;
+    }
+
+    private static string Unescape(string field)
+    {
+        if (!field.Contains('\\', StringComparison.Ordinal))
+        {
+            return field;
+        }
+
+        List<byte> bytes = [];
+        for (int i = 0; i < field.Length; i++)
+        {
+            if (field[i] == '\\' && i + 3 < field.Length && IsOctal(field[i + 1]) && IsOctal(field[i + 2]) && IsOctal(field[i + 3]))
+            {
+                bytes.Add((byte)(((field[i + 1] - '0') << 6) | ((field[i + 2] - '0') << 3) | (field[i + 3] - '0')));
+                i += 3;
+            }
+            else
+            {
+                bytes.AddRange(Encoding.UTF8.GetBytes(field[i].ToString()));
+            }
+        }
+
+        return Encoding.UTF8.GetString([.. bytes]);
+    }
+
+    private static bool IsOctal(char c) => c is >= '0' and <= '7';
+}
