@@ -124,6 +124,36 @@ public sealed partial class RunCommandTests
             File.GetUnixFileMode(outside));
     }
 
+    /// <summary>Installs a RET_ALLOW filter with SECCOMP_FILTER_FLAG_NEW_LISTENER; prints the fd or the errno name.</summary>
+    private const string ListenerProbe = """
+        import ctypes, errno, platform
+        class F(ctypes.Structure): _fields_ = [("code", ctypes.c_ushort), ("jt", ctypes.c_ubyte), ("jf", ctypes.c_ubyte), ("k", ctypes.c_uint)]
+        class P(ctypes.Structure): _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(F))]
+        libc = ctypes.CDLL(None, use_errno=True)
+        allow = (F * 1)(F(0x06, 0, 0, 0x7fff0000))
+        prog = P(1, allow)
+        r = libc.syscall(277 if platform.machine() == "aarch64" else 317, 1, 8, ctypes.byref(prog))
+        print("listener" if r >= 0 else errno.errorcode[ctypes.get_errno()])
+        """;
+
+    /// <summary>
+    /// A listener of the sandbox's own could answer the supervised calls itself (after nono's closes, it would be the only
+    /// one): seccomp(SECCOMP_FILTER_FLAG_NEW_LISTENER) is refused inside; with the opt-in (a nested nono run) it works again.
+    /// </summary>
+    [Fact]
+    public async Task Run_SandboxCannotCreateItsOwnSeccompListener_UnlessMetadataIsUnrestricted()
+    {
+        using NonoSandbox sb = new(TestUser.Current);
+        sb.Environment["NONO_CONTAINMENT"] = "direct-child";
+
+        ProcessResult refused = await sb.SandboxedAsync("run", ["--no-audit"], NonoSandbox.Python, "-c", ListenerProbe);
+        ProcessResult optedIn = await sb.SandboxedAsync("run", ["--no-audit", "--allow-weaker", "unrestricted-metadata"], NonoSandbox.Python, "-c", ListenerProbe);
+
+        Assert.True(refused.ExitCode == 0, refused.StandardError);
+        Assert.Equal("EPERM\n", refused.StandardOutput);
+        Assert.Equal("listener\n", optedIn.StandardOutput);
+    }
+
     /// <summary>The plan says what is supervised: run confines metadata changes, wrap says plainly that it cannot.</summary>
     [Fact]
     public async Task Plan_NamesTheMetadataConfinement_RunSupervisesWrapDoesNot()
