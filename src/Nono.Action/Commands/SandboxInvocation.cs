@@ -119,6 +119,7 @@ internal sealed record SandboxInvocation(
             AllowedWeakerModes = weaker,
             NetworkNamespace = network?.Namespace,
             Containment = containment,
+            MetadataSupervisor = networkOptions is not null, // run: nono stays to answer mode, owner, time and xattr calls
             TerminalAttached = StdioTerminal.Attached(), // the command inherits nono's stdin, stdout and stderr (the spec below)
             TerminalDevices = StdioTerminal.Devices(),
         });
@@ -158,6 +159,11 @@ internal sealed record SandboxInvocation(
         {
             // Always printed, even with --silent: less protection is never silent.
             context.Error.WriteLine($"nono: warning: weaker mode in force: {WeakerModes.Name(mode)}");
+        }
+
+        if (plan.MetadataNotConfined is string unconfined && !plan.WeakerModes.Contains(WeakerMode.UnrestrictedMetadata))
+        {
+            context.Error.WriteLine($"nono: warning: mode, owner, time and xattr changes are not confined ({unconfined})");
         }
 
         foreach (string line in plan.Withheld.Concat(carvingCosts))

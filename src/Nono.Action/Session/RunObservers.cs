@@ -56,7 +56,7 @@ internal sealed class RunObservers : IDisposable
         {
             reports.Add(ObserverReport.Off(ObserverMechanisms.LandlockAudit, "--fs-observer off"));
             reports.Add(ObserverReport.Off(ObserverMechanisms.SeccompObserver, "--fs-observer off"));
-            return new RunObservers(null, null, NetworkOnly(refusals), reports);
+            return new RunObservers(null, null, WithoutPaths(plan, sink, refusals), reports);
         }
 
         LandlockAuditReader? landlock = null;
@@ -90,15 +90,16 @@ internal sealed class RunObservers : IDisposable
             reports.Add(ObserverReport.Off(ObserverMechanisms.SeccompObserver, "enable with --fs-observer on"));
         }
 
-        return new RunObservers(landlock, seccomp, seccomp is null ? NetworkOnly(refusals) : null, reports);
+        return new RunObservers(landlock, seccomp, seccomp is null ? WithoutPaths(plan, sink, refusals) : null, reports);
     }
 
     /// <summary>
-    /// Without an audit record: only the <c>landlock-tcp</c> tier's listen guard, which must hold either way (without it
-    /// every listen(2) would be refused there, UNIX sockets included); null in every other tier, or without user notification.
+    /// Without an audit record: only what enforcement needs, the <c>landlock-tcp</c> tier's listen guard (without it every
+    /// listen(2) would be refused there, UNIX sockets included) and the metadata supervision; null when the plan needs neither.
     /// </summary>
     public static RunObservers? WithoutAudit(SandboxPlan plan, bool userNotification) =>
-        userNotification && plan.Seccomp && plan.NetworkTier == NetworkTier.LandlockTcpPort && plan.Capabilities.Network == NetworkMode.Proxy
+        plan.SupervisesMetadata ? new RunObservers(null, null, SeccompObserver.ForMetadata(null, null), [])
+        : userNotification && plan.Seccomp && plan.NetworkTier == NetworkTier.LandlockTcpPort && plan.Capabilities.Network == NetworkMode.Proxy
             ? new RunObservers(null, null, SeccompObserver.ForListenGuard(), [])
             : null;
 
@@ -120,7 +121,14 @@ internal sealed class RunObservers : IDisposable
             : observer.Report().Detail ?? "the seccomp listener was not handed over";
     }
 
-    private static SeccompObserver? NetworkOnly(IProxyEventSink? refusals) => refusals is null ? null : SeccompObserver.ForNetworkRefusals(refusals);
+    /// <summary>
+    /// The observer without path observation: the metadata supervision (when the plan has it) and the recorder of refused
+    /// network calls (when <paramref name="refusals"/> is set) share one listener; null when neither is wanted.
+    /// </summary>
+    private static SeccompObserver? WithoutPaths(SandboxPlan plan, IFilesystemObservationSink sink, IProxyEventSink? refusals) =>
+        plan.SupervisesMetadata ? SeccompObserver.ForMetadata(sink, refusals)
+        : refusals is null ? null
+        : SeccompObserver.ForNetworkRefusals(refusals);
 
     /// <summary>The launch spec with the observers' parts: Landlock's post-exec logging and the seccomp observer (one listener per launch).</summary>
     public LaunchSpec Apply(LaunchSpec spec) => spec with { Observer = _seccomp ?? _networkOnly, LandlockAuditLog = _landlock is not null };
@@ -139,7 +147,8 @@ internal sealed class RunObservers : IDisposable
     /// <summary>One report per mechanism, for the session record.</summary>
     public IReadOnlyList<ObserverReport> Reports() =>
         [.. _landlock is null ? [] : new[] { _landlock.Report() }, .. _seccomp is null ? [] : new[] { _seccomp.Report() },
-            .. _networkOnly is null ? [] : new[] { _networkOnly.Report() }, .. _fixed];
+            .. _networkOnly?.NetworkSink is null ? [] : new[] { _networkOnly.Report() },
+            .. new[] { _seccomp?.MetadataReport() ?? _networkOnly?.MetadataReport() }.OfType<ObserverReport>(), .. _fixed];
 
     public void Dispose()
     {

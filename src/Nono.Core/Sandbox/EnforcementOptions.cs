@@ -38,4 +38,10 @@ public sealed record EnforcementOptions
     /// every capability at exec unless <see cref="WeakerMode.RootCapabilities"/> is allowed.
     /// </summary>
     public bool RunsAsRoot { get; init; } = OperatingSystem.IsLinux() && Interop.Interop.GetUid() == 0;
+
+    /// <summary>
+    /// Whether a supervisor (<c>nono run</c>) stays to answer the sandbox's mode, owner, time and xattr calls (see
+    /// <see cref="SandboxPlan.SupervisesMetadata"/>). False for <c>nono wrap</c>, whose plan then says they are not confined.
+    /// </summary>
+    public bool MetadataSupervisor { get; init; }
 }

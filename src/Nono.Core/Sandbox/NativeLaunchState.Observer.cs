@@ -72,10 +72,11 @@ internal sealed unsafe partial class NativeLaunchState
         {
             spec.Observer.ExpectConnects(recorded?.ConnectPorts);
             spec.Observer.ExpectListens(recorded?.GuardListens == true);
+            spec.Observer.ExpectMetadata(plan.SupervisesMetadata ? MetadataGrants.From(plan) : null);
         }
 
         sock_filter[] program = ObservedSyscalls.BuildFilter(Interop.Interop.SyscallNumbers.Current.AuditArch,
-            !OperatingSystem.IsLinux() || spec.Observer.ObservesPaths ? ObservedSyscalls.Current : ObservedSyscalls.None, recorded);
+            !OperatingSystem.IsLinux() || spec.Observer.ObservesPaths ? ObservedSyscalls.Current : ObservedSyscalls.None, recorded, plan.SupervisesMetadata);
         sock_filter* filter = (sock_filter*)_memory.Allocate((nuint)(sizeof(sock_filter) * program.Length));
         program.AsSpan().CopyTo(new Span<sock_filter>(filter, program.Length));
         sock_fprog* fprog = (sock_fprog*)_memory.Allocate((nuint)sizeof(sock_fprog));

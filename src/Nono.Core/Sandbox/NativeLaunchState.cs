@@ -46,13 +46,18 @@ internal sealed unsafe partial class NativeLaunchState : IDisposable
                 c->SeccompProgram = EnforcingProgram(plan, deferRefusals: recorded is not null, LandlockAuditRecords(plan, spec));
             }
 
+            if (plan.SupervisesMetadata && spec.Observer is null)
+            {
+                throw new InvalidOperationException("the plan supervises metadata calls, but the launch has no seccomp observer to answer them");
+            }
+
             PrepareObserver(plan, spec, recorded);
             if (recorded is not null && (c->Flags & ChildContext.FlagObserver) == 0)
             {
                 throw new InvalidOperationException("refusals deferred to an observer that is not installed");
             }
 
-            if (OperatingSystem.IsLinux() && recorded is not null && spec.Observer is { ObservesPaths: false })
+            if (OperatingSystem.IsLinux() && recorded is not null && spec.Observer is { ObservesPaths: false } && !plan.SupervisesMetadata)
             {
                 // Recording refusals only was not asked for: where no listener can be made, the run goes on without it.
                 c->SeccompProgramUndeferred = EnforcingProgram(plan, deferRefusals: false, LandlockAuditRecords(plan, spec));
@@ -101,7 +106,7 @@ internal sealed unsafe partial class NativeLaunchState : IDisposable
     {
         sock_filter[] program = SeccompFilterBuilder.Build(
             Interop.Interop.SyscallNumbers.Current, plan.Capabilities.Network, plan.Capabilities.AllowUnixSockets,
-            NamespaceDatagrams(plan), deferRefusals, ListenGuarded(plan), refuseIoctlOnlyOpens: true, refuseNestedLandlock);
+            NamespaceDatagrams(plan), deferRefusals, ListenGuarded(plan), refuseIoctlOnlyOpens: true, refuseNestedLandlock, plan.SupervisesMetadata);
         sock_filter* filter = (sock_filter*)_memory.Allocate((nuint)(sizeof(sock_filter) * program.Length));
         program.AsSpan().CopyTo(new Span<sock_filter>(filter, program.Length));
         sock_fprog* fprog = (sock_fprog*)_memory.Allocate((nuint)sizeof(sock_fprog));

@@ -65,9 +65,11 @@ internal static class ObservedSyscalls
     /// <summary>
     /// The notify-only program for <paramref name="auditArch"/> and <paramref name="calls"/> (path calls, answered with
     /// CONTINUE). With <paramref name="network"/> it also notifies the network calls the enforcing filter then defers
-    /// (<see cref="NetworkRefusals"/>), which the supervisor always answers with an error.
+    /// (<see cref="NetworkRefusals"/>), which the supervisor always answers with an error. With <paramref name="metadata"/>
+    /// it notifies the mode, owner, time and xattr calls (<see cref="MetadataSyscalls"/>), which the supervisor performs or
+    /// refuses itself, never CONTINUE.
     /// </summary>
-    public static sock_filter[] BuildFilter(uint auditArch, IReadOnlyDictionary<int, ObservedSyscall> calls, RecordedNetwork? network = null)
+    public static sock_filter[] BuildFilter(uint auditArch, IReadOnlyDictionary<int, ObservedSyscall> calls, RecordedNetwork? network = null, bool metadata = false)
     {
         List<sock_filter> p = [];
         p.Add(SeccompFilterBuilder.Load(OffsetArch));
@@ -79,7 +81,7 @@ internal static class ObservedSyscalls
             NetworkRefusals.EmitRecording(p, network.Arch, network.Mode, network.NamespaceDatagrams, network.ConnectPorts is not null, network.GuardListens);
         }
 
-        foreach (int number in calls.Keys.Order())
+        foreach (int number in calls.Keys.Concat(metadata ? MetadataSyscalls.Current.Keys : []).Order())
         {
             p.Add(SeccompFilterBuilder.Jeq((uint)number, 0, 1));
             p.Add(SeccompFilterBuilder.Ret(SECCOMP_RET_USER_NOTIF));

@@ -33,6 +33,15 @@ public sealed record SandboxPlan
     /// </summary>
     public bool OwnSession { get; init; }
 
+    /// <summary>
+    /// Whether nono performs the command's mode, owner, time and xattr calls itself, only inside writable grants (Landlock
+    /// has no right for them): the cgroup and direct-child containments of <c>nono run</c>.
+    /// </summary>
+    public bool SupervisesMetadata { get; init; }
+
+    /// <summary>Why those calls are not confined (<c>nono wrap</c>, or the opt-in), or null.</summary>
+    public string? MetadataNotConfined { get; init; }
+
     /// <summary>Whether the seccomp filter is installed.</summary>
     public required bool Seccomp { get; init; }
 
@@ -127,6 +136,15 @@ public sealed record SandboxPlan
         yield return Seccomp
             ? $"seccomp: deny ptrace/process_vm/io_uring/kernel-admin syscalls, ioctl-only opens (access mode 3, which Landlock does not check: {(LandlockAbi < 5 ? "any file or device" : "regular files")}; openat2 falls back to openat); sockets: {SocketSummary()}"
             : "seccomp: NOT AVAILABLE - no syscall filtering";
+        if (SupervisesMetadata)
+        {
+            yield return "metadata: mode, owner, time and xattr changes outside the writable grants refused (supervised by nono)";
+        }
+        else if (MetadataNotConfined is string why)
+        {
+            yield return $"metadata: mode, owner, time and xattr changes NOT confined ({why})";
+        }
+
         foreach (string note in Notes)
         {
             yield return $"note: {note}";

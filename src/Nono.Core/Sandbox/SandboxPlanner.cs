@@ -95,6 +95,7 @@ public static partial class SandboxPlanner
             weaker.Add(WeakerMode.RootCapabilities); // only on request: the default (every capability dropped) is stronger
         }
 
+        (bool supervisesMetadata, string? metadataNotConfined) = PlanMetadata(options, abi, Require, weaker);
         CarveBook book = new();
         List<string> carvedDenies = [];
         List<FsGrant> grants = ApplyDenies(capabilities, book, carvedDenies, notes, problems);
@@ -175,6 +176,8 @@ public static partial class SandboxPlanner
                 NetworkTier = networkTier,
                 Containment = options.Containment,
                 OwnSession = ownSession,
+                SupervisesMetadata = supervisesMetadata,
+                MetadataNotConfined = metadataNotConfined,
                 Notes = notes,
                 Withheld = withheld,
                 NamespaceScopes = scopedBy,

@@ -89,10 +89,13 @@ internal static partial class SeccompFilterBuilder
     /// (<see cref="EmitIoctlOnlyOpens"/>). <paramref name="refuseNestedLandlock"/> (landlock-audit records the session):
     /// <c>landlock_restrict_self</c> fails with EPERM, because the kernel logs a denial against the nearest denying
     /// domain, and a domain the command nests itself (default flags, or LOG_SAME_EXEC_OFF) would log nothing.
+    /// <paramref name="superviseMetadata"/> (the observer's filter sends the metadata calls to nono): the sandbox may not
+    /// create a listener of its own, which could answer them, and setxattrat/removexattrat get ENOSYS
+    /// (<see cref="MetadataSyscalls"/>).
     /// </summary>
     public static sock_filter[] Build(
         ArchSyscalls arch, NetworkMode network, bool allowUnixSockets, bool namespaceDatagrams = false, bool deferRefusals = false, bool guardListens = false,
-        bool refuseIoctlOnlyOpens = false, bool refuseNestedLandlock = false)
+        bool refuseIoctlOnlyOpens = false, bool refuseNestedLandlock = false, bool superviseMetadata = false)
     {
         List<sock_filter> p = [];
         bool defer = deferRefusals && network != NetworkMode.Allow;
@@ -137,7 +140,16 @@ internal static partial class SeccompFilterBuilder
             EmitIoctlOnlyOpens(p, arch);
         }
 
-        if (defer)
+        if (superviseMetadata)
+        {
+            foreach (int number in MetadataSyscalls.Unsupervised)
+            {
+                p.Add(Jeq((uint)number, 0, 1));
+                p.Add(Ret(SECCOMP_RET_ERRNO | ENOSYS));
+            }
+        }
+
+        if (defer || superviseMetadata)
         {
             NetworkRefusals.EmitFlag(p, arch.seccomp, flagsArgument: 1, (uint)SECCOMP_FILTER_FLAG_NEW_LISTENER, SECCOMP_RET_ERRNO | EPERM);
         }

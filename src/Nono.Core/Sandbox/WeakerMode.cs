@@ -44,4 +44,12 @@ public enum WeakerMode
     /// processes around it (the workflow step's shell holds every secret), chown to other users or override file modes.
     /// </summary>
     RootCapabilities,
+
+    /// <summary>
+    /// <c>unrestricted-metadata</c>: <c>nono run</c> without its metadata supervision. Landlock has no right for a file's
+    /// mode, owner, timestamps or extended attributes, so the supervisor performs those calls only inside writable grants;
+    /// with this opt-in (needed, for example, by a nested <c>nono run</c>, which cannot create its own seccomp listener)
+    /// the command can chmod, chown, touch and setxattr any file its user owns (a capability-less root: every root-owned file).
+    /// </summary>
+    UnrestrictedMetadata,
 }

@@ -16,6 +16,7 @@ public static class WeakerModes
         (WeakerMode.ProxyAnyTcpPort, "proxy-any-tcp-port"),
         (WeakerMode.ProxyWithoutNetns, "proxy-without-netns"),
         (WeakerMode.RootCapabilities, "root-capabilities"),
+        (WeakerMode.UnrestrictedMetadata, "unrestricted-metadata"),
     ];
 
     /// <summary>All accepted names.</summary>

@@ -11,4 +11,10 @@ public static class ObserverMechanisms
 
     /// <summary>A notify-only seccomp filter that records the network calls the sandbox refuses (no path call).</summary>
     public const string SeccompNetworkRefusals = "seccomp-network-refusals";
+
+    /// <summary>
+    /// The supervisor of mode, owner, time and xattr calls (cgroup and direct-child containments): it performs them inside
+    /// the writable grants and refuses (and records) them outside.
+    /// </summary>
+    public const string SeccompMetadata = "seccomp-metadata";
 }

@@ -168,7 +168,7 @@ public sealed partial class SeccompObserver
     }
 
     /// <summary>A NUL-terminated string at <paramref name="address"/>, read page by page (the next page may be unmapped).</summary>
-    private static unsafe string? ReadCString(int mem, ulong address)
+    internal static unsafe string? ReadCString(int mem, ulong address)
     {
         byte* buffer = stackalloc byte[PathMax];
         int filled = 0;

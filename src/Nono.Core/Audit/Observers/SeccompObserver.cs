@@ -220,6 +220,13 @@ public sealed partial class SeccompObserver : IDisposable
                     continue;
                 }
 
+                if (_metadata is { } grants && MetadataSyscalls.Current.TryGetValue(request.nr, out MetadataSyscall? metadataCall))
+                {
+                    // Performed here inside the writable grants, refused outside (SeccompObserver.Metadata.cs); never continued.
+                    CheckMetadata(listener, request, metadataCall, grants);
+                    continue;
+                }
+
                 Interlocked.Increment(ref _seen);
 
                 if (!ObservesPaths || !ObservedSyscalls.Current.ContainsKey(request.nr))
