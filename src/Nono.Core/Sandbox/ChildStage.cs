@@ -47,6 +47,7 @@ internal enum ChildStage
     PidnsNodev = 54,      // mount_setattr(/, AT_RECURSIVE, MOUNT_ATTR_NODEV)
     PidnsDevBind = 55,    // mount(/dev, /dev, MS_BIND|MS_REC)
     PidnsDevDevices = 56, // mount_setattr(/dev, clear MOUNT_ATTR_NODEV)
+    DropSetfcapCapability = 57,
 
     // Filesystem observer (ChildObserver).
     ObserverInstall = 50,

@@ -149,14 +149,14 @@ public sealed class ProfileRunTests
         Assert.Equal(1, bad.ExitCode);
     }
 
-    private static NonoSandbox DefaultProfile(TestUser user)
+    internal static NonoSandbox DefaultProfile(TestUser user)
     {
         NonoSandbox sb = new(user);
         sb.Environment.Remove("NONO_PROFILE");
         return sb;
     }
 
-    private static void Chown(NonoSandbox sb, TestUser user)
+    internal static void Chown(NonoSandbox sb, TestUser user)
     {
         if (user == TestUser.Nobody)
         {
