@@ -10,7 +10,7 @@ public sealed class WorkdirRefusalTests
     [InlineData(TestUser.Nobody)]
     public async Task Run_DefaultProfileInHome_RefusedWithOneLine(TestUser user)
     {
-        using NonoSandbox sb = ProfileRunTests.DefaultProfile(user);
+        using NonoSandbox sb = ProfileRunTests.InHome(user);
 
         ProcessResult result = await sb.RunAsync("run", "-s", "--", "/bin/true");
 
@@ -24,7 +24,7 @@ public sealed class WorkdirRefusalTests
     [InlineData(TestUser.Nobody)]
     public async Task Run_DefaultProfileInHomeWithExplicitRead_ReadsButCannotWrite(TestUser user)
     {
-        using NonoSandbox sb = ProfileRunTests.DefaultProfile(user);
+        using NonoSandbox sb = ProfileRunTests.InHome(user);
         File.WriteAllText(sb.Home.Combine("notes.txt"), "notes-ok");
         ProfileRunTests.Chown(sb, user);
 
@@ -42,7 +42,7 @@ public sealed class WorkdirRefusalTests
     [InlineData(TestUser.Nobody)]
     public async Task Run_DefaultProfileInProjectUnderHome_WritesTheProject(TestUser user)
     {
-        using NonoSandbox sb = ProfileRunTests.DefaultProfile(user);
+        using NonoSandbox sb = ProfileRunTests.InHome(user);
         string project = sb.StartInProjectDirectory();
 
         ProcessResult result = await sb.RunAsync("run", "-s", "--", "/bin/sh", "-c", "echo built > out.txt && echo WROTE");
