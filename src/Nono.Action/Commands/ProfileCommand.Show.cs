@@ -60,7 +60,7 @@ internal static partial class ProfileCommand
         output.WriteLine("denies:");
         foreach (FsDeny deny in policy.Capabilities.Denies.Concat(policy.DenyPatterns))
         {
-            output.WriteLine($"  {deny.Path}  [{deny.Source}]");
+            output.WriteLine($"  {deny.Path}{(deny.WriteOnly ? " (write; read stays)" : "")}  [{deny.Source}]");
         }
 
         if (policy.Skipped.Count > 0)

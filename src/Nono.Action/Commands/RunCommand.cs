@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
 using Nono.Action.Cli;
+using Nono.Action.GitHub;
 using Nono.Action.Network;
 using Nono.Action.Session;
 using Nono.Core.Audit.Events;
@@ -51,7 +52,34 @@ internal static class RunCommand
 
         RecordingOptions recording = Recording(options, parse, context, invocation, audit);
         SandboxLauncher.HardenSupervisor();
-        return RunRecordedAsync(invocation, recording, context, observer).GetAwaiter().GetResult();
+        if (!CiGuards.HidesCheckoutToken(parse.GetValue(options.ActionGuards), invocation.Policy))
+        {
+            return RunRecordedAsync(invocation, recording, context, observer).GetAwaiter().GetResult();
+        }
+
+        return RunWithoutCheckoutTokenAsync(invocation, recording, context, observer).GetAwaiter().GetResult();
+    }
+
+    /// <summary>A ci run outside the action mode: the token actions/checkout persisted is hidden for the run, then put back.</summary>
+    [SupportedOSPlatform("linux")]
+    private static async Task<int> RunWithoutCheckoutTokenAsync(SandboxInvocation invocation, RecordingOptions recording, CliContext context, FsObserverMode observer)
+    {
+        string workspace = context.GetEnv("GITHUB_WORKSPACE") is { Length: > 0 } w && Path.IsPathFullyQualified(w) ? w : invocation.Spec.WorkingDirectory;
+        string backup = Path.Combine(Nono.Core.Snapshots.SnapshotStore.DefaultStateRoot(context.Environment), "run-checkout");
+        CheckoutCredentialGuard guard = await CheckoutCredentialGuard.HideAsync(workspace, backup, CancellationToken.None);
+        if (guard.Hidden.Count > 0 && !invocation.Silent)
+        {
+            context.Error.WriteLine("nono: note: the token actions/checkout persisted in git config is removed for this run (profile ci) and put back afterwards");
+        }
+
+        try
+        {
+            return await RunRecordedAsync(invocation, recording, context, observer);
+        }
+        finally
+        {
+            await guard.RestoreAsync(CancellationToken.None);
+        }
     }
 
     [SupportedOSPlatform("linux")]
@@ -106,7 +134,7 @@ internal static class RunCommand
                 IncludePatterns = parse.GetValue(options.RollbackInclude) ?? [],
             },
             ProtectedPaths = ProtectedPaths.Resolve(invocation.Policy.ProtectedPaths),
-            GitControlRoots = parse.GetValue(options.ActionGuards) ? [.. SnapshotRoots.For(invocation).Where(Directory.Exists)] : null,
+            GitControlRoots = CiGuards.Apply(parse.GetValue(options.ActionGuards), invocation.Policy) ? [.. SnapshotRoots.For(invocation).Where(Directory.Exists)] : null,
             SignKey = parse.GetValue(options.AuditSignKey),
         };
     }

@@ -108,7 +108,7 @@ internal sealed record SandboxInvocation(
         SandboxSupport support = SandboxSupport.Probe(cap);
         // Process containment (run only: wrap leaves no supervisor): see Containment/RunContainment.cs.
         ProcessContainment containment = networkOptions is null ? ProcessContainment.DirectChild : RunContainment.Choose(context, networkProblems);
-        if (containment == ProcessContainment.DirectChild && parse.GetValue(options.ActionGuards))
+        if (containment == ProcessContainment.DirectChild && CiGuards.Apply(parse.GetValue(options.ActionGuards), policy))
         {
             networkProblems.Add(RunContainment.TreeContainmentRequired);
         }
@@ -261,7 +261,7 @@ internal sealed record SandboxInvocation(
 
         foreach (FsDeny deny in capabilities.Denies)
         {
-            output.WriteLine($"  deny      {deny.Path}  [{deny.Source}]");
+            output.WriteLine($"  {(deny.WriteOnly ? "denywrite" : "deny"),-9} {deny.Path}  [{deny.Source}]");
         }
 
         output.WriteLine($"  network: {capabilities.Network.ToString().ToLowerInvariant()}; unix sockets: {(capabilities.AllowUnixSockets ? "allowed" : "denied")}");

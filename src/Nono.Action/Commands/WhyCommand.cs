@@ -22,13 +22,16 @@ internal static class WhyCommand
         policy.AddTo(command);
         command.SetAction(result =>
         {
-            ResolvedPolicy resolved = PolicyLoader.Resolve(context.Environment, context.CurrentDirectory, policy.ReadFrom(result), out PolicySettings settings);
+            // As in a run, $TMPDIR is a fresh private directory (a --path of $TMPDIR/... names it), never the host's.
+            using PrivateTemp temp = PrivateTemp.Create();
+            Dictionary<string, string> env = new(context.Environment, StringComparer.Ordinal) { ["TMPDIR"] = temp.Path };
+            ResolvedPolicy resolved = PolicyLoader.Resolve(env, context.CurrentDirectory, policy.ReadFrom(result), out PolicySettings settings);
             foreach (string note in settings.Notes)
             {
                 context.Error.WriteLine($"nono: note: {note}");
             }
 
-            string target = Absolute(result.GetValue(path) ?? "", context);
+            string target = Absolute(result.GetValue(path) ?? "", context, temp.Path);
             FsOperation operation = result.GetValue(op) switch
             {
                 "write" => FsOperation.Write,
@@ -45,13 +48,19 @@ internal static class WhyCommand
             context.Output.WriteLine($"{(decision.Allowed ? "ALLOWED" : "DENIED")} {result.GetValue(op)} {decision.Path}");
             context.Output.WriteLine($"  {decision.Reason}");
             context.Output.WriteLine($"  profile: {resolved.ProfileName} (chain: {string.Join(" -> ", resolved.Chain)})");
+            context.Output.WriteLine($"  TMPDIR is private to each run (here {temp.Path}; ask about it as $TMPDIR/...)");
             return ExitCodes.Success;
         });
         return command;
     }
 
-    private static string Absolute(string path, CliContext context)
+    private static string Absolute(string path, CliContext context, string privateTemp)
     {
+        if (path == "$TMPDIR" || path.StartsWith("$TMPDIR/", StringComparison.Ordinal))
+        {
+            return privateTemp + path["$TMPDIR".Length..];
+        }
+
         if (path == "~" || path.StartsWith("~/", StringComparison.Ordinal))
         {
             string home = context.GetEnv("HOME") ?? "/";

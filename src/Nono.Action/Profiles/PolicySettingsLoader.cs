@@ -29,8 +29,9 @@ internal static class PolicySettingsLoader
     {
         string project = Path.Combine(workdir, ProjectProfilePath);
         List<string> notes = [];
-        bool useProject = File.Exists(project);
         bool inActions = IsTrue(environment, "GITHUB_ACTIONS");
+        bool useProject = File.Exists(project)
+            || (!inActions && ProjectProfileTrust.IsPinned(PolicyContextFactory.Create(environment, workdir).StateDirectory, project)); // deleted: refused by the gate
         if (useProject && inActions && !IsTrue(environment, "NONO_TRUST_PROJECT_PROFILE"))
         {
             useProject = false;

@@ -31,6 +31,29 @@ internal static class ProjectProfileTrust
         string digest = Hash(ReadProfile(path));
         Dictionary<string, string> pins = ReadPins(stateDirectory);
         pins[path] = digest;
+        WritePins(stateDirectory, pins);
+        return digest;
+    }
+
+    /// <summary>Drops the pin of <paramref name="profilePath"/> (the file may be gone); false when there was none.</summary>
+    public static bool Forget(string stateDirectory, string profilePath)
+    {
+        Dictionary<string, string> pins = ReadPins(stateDirectory);
+        if (!pins.Remove(Path.GetFullPath(profilePath)))
+        {
+            return false;
+        }
+
+        WritePins(stateDirectory, pins);
+        return true;
+    }
+
+    /// <summary>True when <paramref name="profilePath"/> has a pin (used to refuse a trusted profile that was deleted).</summary>
+    public static bool IsPinned(string stateDirectory, string profilePath) =>
+        ReadPins(stateDirectory).ContainsKey(Path.GetFullPath(profilePath));
+
+    private static void WritePins(string stateDirectory, Dictionary<string, string> pins)
+    {
         StringBuilder text = new();
         foreach (KeyValuePair<string, string> pin in pins.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
@@ -39,7 +62,6 @@ internal static class ProjectProfileTrust
 
         Directory.CreateDirectory(stateDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         WriteAtomically(StorePath(stateDirectory), Encoding.UTF8.GetBytes(text.ToString()));
-        return digest;
     }
 
     /// <summary>
@@ -50,9 +72,16 @@ internal static class ProjectProfileTrust
     public static string ReadTrusted(string stateDirectory, string profilePath)
     {
         string path = Path.GetFullPath(profilePath);
+        Dictionary<string, string> pins = ReadPins(stateDirectory);
+        if (!File.Exists(path) && pins.ContainsKey(path))
+        {
+            // Deleting the profile must not silently fall back to a wider default.
+            throw new NonoException(NonoErrorCode.InvalidPolicy, $"trusted project profile {path} is gone (the sandboxed command can delete it); restore it, or run 'nono profile trust --forget {path}', or choose another profile with --profile", path: path);
+        }
+
         byte[] content = ReadProfile(path);
         string remedy = $"review it and run 'nono profile trust {path}', or choose another profile with --profile";
-        if (!ReadPins(stateDirectory).TryGetValue(path, out string? pinned))
+        if (!pins.TryGetValue(path, out string? pinned))
         {
             throw new NonoException(NonoErrorCode.InvalidPolicy, $"project profile {path} is not trusted (the sandboxed command can write it); {remedy}", path: path);
         }

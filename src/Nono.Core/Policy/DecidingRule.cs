@@ -21,4 +21,8 @@ public enum DecidingRule
     /// <summary>Grants cover the path but not with the access asked for.</summary>
     [JsonStringEnumMemberName("insufficient_grant")]
     InsufficientGrant,
+
+    /// <summary>A deny or deny_write inside a grant carved it: the grant does not reach the path, or reaches it read-only.</summary>
+    [JsonStringEnumMemberName("carved")]
+    Carved,
 }

@@ -26,6 +26,7 @@ internal static partial class EmbeddedProfileReader
         "read_file" => f with { ReadFile = ReadStrings(ref r, path) },
         "write_file" => f with { WriteFile = ReadStrings(ref r, path) },
         "deny" => f with { Deny = ReadStrings(ref r, path) },
+        "deny_write" => f with { DenyWrite = ReadStrings(ref r, path) },
         _ => throw Unknown(path),
     });
 

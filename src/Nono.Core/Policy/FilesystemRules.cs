@@ -13,7 +13,7 @@ internal sealed class FilesystemRules
     private readonly List<FsDeny> _denies = [];
     private readonly List<FsDeny> _patterns = [];
     private readonly List<SkippedRule> _skipped = [];
-    private readonly HashSet<string> _denyPaths = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _denyIndex = new(StringComparer.Ordinal);
     private readonly HashSet<string> _patternPaths = new(StringComparer.Ordinal);
 
     public IReadOnlyList<FsDeny> Denies => _denies;
@@ -25,11 +25,17 @@ internal sealed class FilesystemRules
     public void AddGrant(string path, FsAccess access, bool isFile, string source) =>
         _grants.Add(new FsGrant(path, access, isFile, source));
 
-    public void AddDeny(string path, string source)
+    /// <summary>Adds a deny (<paramref name="writeOnly"/>: a deny_write); a full deny of the same path replaces a deny_write.</summary>
+    public void AddDeny(string path, string source, bool writeOnly = false)
     {
-        if (_denyPaths.Add(path))
+        if (!_denyIndex.TryGetValue(path, out int index))
         {
-            _denies.Add(new FsDeny(path, source));
+            _denyIndex.Add(path, _denies.Count);
+            _denies.Add(new FsDeny(path, source) { WriteOnly = writeOnly });
+        }
+        else if (_denies[index].WriteOnly && !writeOnly)
+        {
+            _denies[index] = new FsDeny(path, source);
         }
     }
 
@@ -41,23 +47,34 @@ internal sealed class FilesystemRules
         }
     }
 
+    /// <summary>True when a directory grant of exactly <paramref name="path"/> came from one of <paramref name="sources"/>.</summary>
+    public bool HasGrant(string path, IReadOnlySet<string> sources) =>
+        _grants.Any(g => !g.IsFile && g.Path == path && sources.Contains(g.Source));
+
     public void Skip(string path, string source, string reason) => _skipped.Add(new SkippedRule(path, source, reason));
 
     /// <summary>
-    /// Drops grants at or beneath a deny (recording why), then merges grants of the same path into one
+    /// Drops grants at or beneath a deny and the write of those beneath a deny_write (recording why), then merges grants of the same path into one
     /// with the union of their access and sources.
     /// </summary>
     public IReadOnlyList<FsGrant> FinalGrants()
     {
         List<FsGrant> result = [];
         Dictionary<(string Path, bool IsFile), int> indexOf = [];
-        foreach (FsGrant grant in _grants)
+        foreach (FsGrant listed in _grants)
         {
+            FsGrant grant = listed;
             FsDeny? deny = CoveringDeny(grant.Path);
-            if (deny is not null)
+            if (deny is { WriteOnly: false } || (deny is not null && (grant.Access & FsAccess.Read) == 0))
             {
                 Skip(grant.Path, grant.Source, $"overridden by deny of {deny.Path} ({deny.Source})");
                 continue;
+            }
+
+            if (deny is not null && (grant.Access & FsAccess.Write) != 0)
+            {
+                Skip(grant.Path, grant.Source, $"write overridden by deny_write of {deny.Path} ({deny.Source}); read stays");
+                grant = grant with { Access = FsAccess.Read };
             }
 
             if (!indexOf.TryGetValue((grant.Path, grant.IsFile), out int existing))
@@ -77,16 +94,23 @@ internal sealed class FilesystemRules
         return result;
     }
 
+    /// <summary>The deny at or above <paramref name="path"/>, a full deny before a deny_write.</summary>
     private FsDeny? CoveringDeny(string path)
     {
+        FsDeny? writeOnly = null;
         foreach (FsDeny deny in _denies)
         {
             if (PolicyPath.IsWithin(path, deny.Path))
             {
-                return deny;
+                if (!deny.WriteOnly)
+                {
+                    return deny;
+                }
+
+                writeOnly ??= deny;
             }
         }
 
-        return null;
+        return writeOnly;
     }
 }

@@ -32,4 +32,8 @@ public sealed record FilesystemSection
     /// <summary>Paths that stay denied beneath any grant; a '*' or '?' is allowed in the last component.</summary>
     [Description("Paths denied even beneath a grant. Denies accumulate through extends and can never be removed. Wildcards allowed in the last component.")]
     public IReadOnlyList<string> Deny { get; init => field = value ?? []; } = [];
+
+    /// <summary>Paths that stay readable (where a grant covers them) but never writable, even beneath a read-write grant.</summary>
+    [Description("Paths readable where a grant covers them but never writable, even beneath a read-write grant (settings, hooks, the project profile). Accumulate through extends like deny. No wildcards.")]
+    public IReadOnlyList<string> DenyWrite { get; init => field = value ?? []; } = [];
 }

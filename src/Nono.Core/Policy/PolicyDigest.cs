@@ -39,7 +39,12 @@ internal static class PolicyDigest
             }
 
             w.WriteEndArray();
-            Strings(w, "denies", Paths(policy.Capabilities.Denies));
+            Strings(w, "denies", Paths([.. policy.Capabilities.Denies.Where(d => !d.WriteOnly)]));
+            if (policy.Capabilities.Denies.Any(d => d.WriteOnly))
+            {
+                Strings(w, "deny_write", Paths([.. policy.Capabilities.Denies.Where(d => d.WriteOnly)])); // only when set: older digests stay the same
+            }
+
             Strings(w, "deny_patterns", Paths(policy.DenyPatterns));
             w.WriteString("network", policy.Capabilities.Network.ToString());
             w.WriteBoolean("unix_sockets", policy.Capabilities.AllowUnixSockets);

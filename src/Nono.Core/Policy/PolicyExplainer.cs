@@ -4,17 +4,18 @@ using Nono.Core.Capabilities;
 namespace Nono.Core.Policy;
 
 /// <summary>Explains a <see cref="ResolvedPolicy"/>: whether an operation on a path is allowed and which rule decides.</summary>
-public static class PolicyExplainer
+public static partial class PolicyExplainer
 {
     /// <summary>
     /// Decides <paramref name="operation"/> on <paramref name="path"/> (absolute; canonicalized here). Denies win;
-    /// otherwise the access of every grant covering the path is combined, as the kernel does.
+    /// otherwise the access of every grant covering the path is combined, as the kernel does, after the carving of the
+    /// denies and deny_writes inside those grants (see <c>SandboxPlanner.ApplyDenies</c>).
     /// </summary>
     public static Decision Why(ResolvedPolicy policy, string path, FsOperation operation)
     {
         ArgumentNullException.ThrowIfNull(policy);
         string canonical = PolicyPath.Canonicalize(path);
-        FsDeny? deny = policy.Capabilities.Denies.FirstOrDefault(d => PolicyPath.IsWithin(canonical, d.Path))
+        FsDeny? deny = policy.Capabilities.Denies.FirstOrDefault(d => !d.WriteOnly && PolicyPath.IsWithin(canonical, d.Path))
             ?? policy.DenyPatterns.FirstOrDefault(d => MatchesPattern(canonical, d.Path));
         if (deny is not null)
         {
@@ -39,7 +40,13 @@ public static class PolicyExplainer
             return new Decision(canonical, operation, false, DecidingRule.None, null, null, "no grant covers this path; everything not granted is denied");
         }
 
-        FsAccess combined = covering.Aggregate(FsAccess.None, (a, g) => a | g.Access);
+        List<Carve> carves = [.. covering.Select(g => CarveOf(g, canonical, policy.Capabilities.Denies))];
+        FsAccess combined = carves.Aggregate(FsAccess.None, (a, c) => a | c.Access);
+        if ((combined & wanted) != wanted && carves.FirstOrDefault(c => c.Deny is not null && (c.Grant.Access & wanted) == wanted) is { Deny: FsDeny carver } carve)
+        {
+            return new Decision(canonical, operation, false, DecidingRule.Carved, carver.Path, carver.Source, CarveReason(carve, carver, wanted));
+        }
+
         if ((combined & wanted) != wanted)
         {
             FsGrant closest = covering[0];
@@ -48,7 +55,7 @@ public static class PolicyExplainer
         }
 
         // The most specific grant that contributes part of the wanted access decides.
-        FsGrant decider = covering.First(g => (g.Access & wanted) != 0);
+        FsGrant decider = carves.First(c => (c.Access & wanted) != 0).Grant;
         return new Decision(canonical, operation, true, DecidingRule.Grant, decider.Path, decider.Source,
             $"allowed by {Describe(decider)} ({AccessText(decider.Access)}) from {decider.Source}");
     }

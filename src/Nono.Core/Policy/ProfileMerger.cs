@@ -56,6 +56,7 @@ public static class ProfileMerger
         ReadFile = Union(parent.ReadFile, child.ReadFile),
         WriteFile = Union(parent.WriteFile, child.WriteFile),
         Deny = Union(parent.Deny, child.Deny),
+        DenyWrite = Union(parent.DenyWrite, child.DenyWrite),
     };
 
     internal static IReadOnlyList<string> Union(IReadOnlyList<string> first, IReadOnlyList<string> second)

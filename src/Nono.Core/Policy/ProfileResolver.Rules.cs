@@ -5,6 +5,7 @@ namespace Nono.Core.Policy;
 
 public sealed partial class ProfileResolver
 {
+    // For a deny, Access is what stays: nothing for deny, reading for deny_write.
     private static readonly (string Key, FsAccess Access, bool IsFile, bool IsDeny)[] s_ruleKinds =
     [
         ("allow", FsAccess.ReadWrite, false, false),
@@ -14,6 +15,7 @@ public sealed partial class ProfileResolver
         ("read_file", FsAccess.Read, true, false),
         ("write_file", FsAccess.Write, true, false),
         ("deny", FsAccess.None, false, true),
+        ("deny_write", FsAccess.Read, false, true),
     ];
 
     private FilesystemRules CollectRules(List<LoadedProfile> chain, List<string> groups, PolicyContext context, PolicyOverrides overrides, List<PolicyProblem> problems)
@@ -76,6 +78,7 @@ public sealed partial class ProfileResolver
                 "allow_file" => section.AllowFile,
                 "read_file" => section.ReadFile,
                 "write_file" => section.WriteFile,
+                "deny_write" => section.DenyWrite,
                 _ => section.Deny,
             };
             if (entries.Count == 0)
@@ -109,7 +112,7 @@ public sealed partial class ProfileResolver
 
         if (PolicyPath.HasWildcard(expanded))
         {
-            if (isDeny)
+            if (isDeny && access == FsAccess.None)
             {
                 AddDenyPattern(expanded, source, origin, JsonPath(), rules, problems);
             }
@@ -129,7 +132,7 @@ public sealed partial class ProfileResolver
 
         if (isDeny)
         {
-            rules.AddDeny(canonical, source);
+            rules.AddDeny(canonical, source, writeOnly: access != FsAccess.None);
             return;
         }
 

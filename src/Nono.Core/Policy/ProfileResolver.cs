@@ -46,14 +46,10 @@ public sealed partial class ProfileResolver
         FilesystemRules rules = CollectRules(chain, groups, context, overrides, problems);
         WorkdirAccess workdirAccess = overrides.AllowCwd ? WorkdirAccess.ReadWrite : merged.Workdir.Access ?? WorkdirAccess.None;
         string workdir = CanonicalOrProblem(context.Workdir, "context", "$.workdir", rules.Paths, problems) ?? context.Workdir;
+        AddWorkdirGrant(workdir, workdirAccess, context, overrides, WorkdirOrigin(chain), rules, problems);
         if (problems.Count > 0)
         {
             return new PolicyResolution(null, Ordered(problems));
-        }
-
-        if (workdirAccess != WorkdirAccess.None)
-        {
-            rules.AddGrant(workdir, ToFsAccess(workdirAccess), isFile: false, overrides.AllowCwd ? "--allow-cwd" : "workdir");
         }
 
         CapabilitySet capabilities = new()
@@ -186,6 +182,10 @@ public sealed partial class ProfileResolver
             || network.CustomCredentials.Count > 0 || network.NetworkProfile is not null;
         return proxied ? NetworkMode.Proxy : NetworkMode.Allow;
     }
+
+    /// <summary>The last profile of the chain that set the working-directory access.</summary>
+    private static string WorkdirOrigin(List<LoadedProfile> chain) =>
+        chain.LastOrDefault(p => p.Profile.Workdir.Access is not null)?.Origin ?? chain[^1].Origin;
 
     private static FsAccess ToFsAccess(WorkdirAccess access) => access switch
     {

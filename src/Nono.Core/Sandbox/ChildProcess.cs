@@ -235,6 +235,14 @@ internal static unsafe class ChildProcess
             goto Fail;
         }
 
+        // CAP_SETFCAP writes file capabilities, which a later exec outside the sandbox (no no_new_privs there) honours like
+        // a set-user-ID bit: dropped even under --allow-weaker root-capabilities. EPERM as above.
+        stage = (int)ChildStage.DropSetfcapCapability;
+        if (c->Prctl(24 /* PR_CAPBSET_DROP */, 31 /* CAP_SETFCAP */, 0, 0, 0) != 0 && *c->ErrnoLocation() != 1 /* EPERM */)
+        {
+            goto Fail;
+        }
+
         stage = (int)ChildStage.NoNewPrivileges;
         if (c->Prctl(38 /* PR_SET_NO_NEW_PRIVS */, 1, 0, 0, 0) != 0)
         {

@@ -51,6 +51,7 @@ internal enum ChildStage
     PidnsGrantWritable = 58, // mount_setattr(grant or a writable mount below it, clear MOUNT_ATTR_RDONLY)
     PidnsMountShm = 59,      // mount(tmpfs, /dev/shm)
     PidnsChangeDirectory = 60, // chdir to the working directory again, on the new mounts
+    DropSetfcapCapability = 61,
 
     // Filesystem observer (ChildObserver).
     ObserverInstall = 50,

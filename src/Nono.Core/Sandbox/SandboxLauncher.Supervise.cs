@@ -238,6 +238,7 @@ public static partial class SandboxLauncher
             ChildStage.Seccomp => "seccomp(SECCOMP_SET_MODE_FILTER)",
             ChildStage.Execve => "execve",
             ChildStage.DropPtraceCapability => "prctl(PR_CAPBSET_DROP, CAP_SYS_PTRACE)",
+            ChildStage.DropSetfcapCapability => "prctl(PR_CAPBSET_DROP, CAP_SETFCAP)",
             ChildStage.ObserverInstall => "seccomp(SECCOMP_FILTER_FLAG_NEW_LISTENER)",
             ChildStage.ObserverHandoff => "sendmsg(SCM_RIGHTS observer listener)",
             _ => NetnsStageName(stage) ?? ContainmentStageName(stage) ?? $"child stage {(int)stage}",

@@ -31,10 +31,17 @@ public static partial class SandboxPlanner
         }
 
         // One pass per deny is enough: every grant that contains the deny is replaced by siblings that do not,
-        // and grants produced for a later deny lie inside grants that no longer contain an earlier one.
-        foreach (FsDeny deny in capabilities.Denies)
+        // and grants produced for a later deny lie inside grants that no longer contain an earlier one. Deny_writes
+        // go first: the read grants they leave are then carved by every full deny like any other grant.
+        foreach (FsDeny deny in capabilities.Denies.Where(d => d.WriteOnly).Concat(capabilities.Denies.Where(d => !d.WriteOnly)))
         {
             string denyKey = SandboxPath.Normalize(deny.Path);
+            if (deny.WriteOnly)
+            {
+                ApplyDenyWrite(deny, denyKey, grants, book, notes, problems);
+                continue;
+            }
+
             bool carvedThisDeny = false;
             int i = 0;
             while (i < grants.Count)

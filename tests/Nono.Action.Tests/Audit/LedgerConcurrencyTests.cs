@@ -15,9 +15,10 @@ public sealed class LedgerConcurrencyTests
         AuditCliHarness cli = new(temp.Path);
         Dictionary<string, string> env = new(cli.Environment) { ["PATH"] = "/usr/bin:/bin" };
         const int Processes = 6;
+        string project = Directory.CreateDirectory(Path.Combine(temp.Path, "project")).FullName; // HOME is temp: its workdir grant is refused
 
         ProcessResult[] runs = await Task.WhenAll(Enumerable.Range(0, Processes).Select(_ =>
-            ProcessRunner.RunAsync(NonoExecutable.Path, ["run", "--", "/bin/true"], environment: env, workingDirectory: temp.Path, timeout: TimeSpan.FromMinutes(2), cancellationToken: ct)));
+            ProcessRunner.RunAsync(NonoExecutable.Path, ["run", "--", "/bin/true"], environment: env, workingDirectory: project, timeout: TimeSpan.FromMinutes(2), cancellationToken: ct)));
 
         Assert.All(runs, r => Assert.True(r.ExitCode == 0, r.ToString()));
         string[] lines = File.ReadAllLines(Path.Combine(cli.AuditRoot, AuditFormat.LedgerFile));

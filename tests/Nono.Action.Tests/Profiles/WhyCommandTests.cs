@@ -87,8 +87,10 @@ public sealed class WhyCommandTests
         using TempDirectory home = new("nono-why-home-");
         File.SetUnixFileMode(home.Path, (UnixFileMode)0b111_111_111);
         Dictionary<string, string> env = new() { ["HOME"] = home.Path, ["PATH"] = "/usr/bin:/bin", ["TMPDIR"] = home.Path };
+        string project = Directory.CreateDirectory(home.Combine("project")).FullName; // the default profile refuses a workdir of $HOME
+        File.SetUnixFileMode(project, (UnixFileMode)0b111_111_111);
 
-        ProcessResult result = await ProcessRunner.RunAsync(NonoExecutable.Path, ["why", "--path", "~/.ssh/id_rsa", "--json"], user, env, home.Path, cancellationToken: TestContext.Current.CancellationToken);
+        ProcessResult result = await ProcessRunner.RunAsync(NonoExecutable.Path, ["why", "--path", "~/.ssh/id_rsa", "--json"], user, env, project, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.True(result.ExitCode == 0, result.StandardError);
         using JsonDocument doc = JsonDocument.Parse(result.StandardOutput);

@@ -16,6 +16,7 @@ internal sealed class NonoSandbox : IDisposable
         User = user;
         Home = new TempDirectory("nono-home-");
         Outside = new TempDirectory("nono-outside-");
+        WorkingDirectory = Home.Path;
         if (user == TestUser.Nobody)
         {
             Chown(Home.Path);
@@ -51,8 +52,27 @@ internal sealed class NonoSandbox : IDisposable
 
     public Dictionary<string, string> Environment { get; }
 
+    /// <summary>Where nono starts: the home, unless <see cref="StartInProjectDirectory"/> was called.</summary>
+    public string WorkingDirectory { get; private set; }
+
+    /// <summary>
+    /// Starts nono in <c>$HOME/project</c> (owned by the test user) and returns it: a profile granting the working
+    /// directory is refused in the home itself.
+    /// </summary>
+    public string StartInProjectDirectory()
+    {
+        string project = Directory.CreateDirectory(Path.Combine(Home.Path, "project")).FullName;
+        if (User == TestUser.Nobody)
+        {
+            Chown(project);
+        }
+
+        WorkingDirectory = project;
+        return project;
+    }
+
     public Task<ProcessResult> RunAsync(params string[] args) =>
-        ProcessRunner.RunAsync(NonoExecutable.Path, args, User, Environment, Home.Path, cancellationToken: TestContext.Current.CancellationToken);
+        ProcessRunner.RunAsync(NonoExecutable.Path, args, User, Environment, WorkingDirectory, cancellationToken: TestContext.Current.CancellationToken);
 
     /// <summary><c>nono run</c> with the system grants, then <paramref name="options"/>, then <c>-- command</c>.</summary>
     public Task<ProcessResult> SandboxedAsync(string verb, IEnumerable<string> options, params string[] command) =>
@@ -69,7 +89,7 @@ internal sealed class NonoSandbox : IDisposable
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
-            WorkingDirectory = Home.Path,
+            WorkingDirectory = WorkingDirectory,
         };
         if (User == TestUser.Nobody)
         {

@@ -9,6 +9,7 @@ public sealed class ProfileExtendsTests
     {
         using NonoSandbox sb = new(TestUser.Current);
         sb.Environment.Remove("NONO_PROFILE");
+        sb.StartInProjectDirectory();
 
         ProcessResult result = await sb.RunAsync("run", "--dry-run", "-p", "default", "--extends", "python-dev", "--extends", "node-dev", "--", "/bin/true");
 

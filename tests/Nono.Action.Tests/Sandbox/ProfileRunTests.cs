@@ -149,14 +149,23 @@ public sealed class ProfileRunTests
         Assert.Equal(1, bad.ExitCode);
     }
 
-    private static NonoSandbox DefaultProfile(TestUser user)
+    /// <summary>The built-in profiles, started in <c>$HOME/project</c> (the default profile refuses a workdir of $HOME).</summary>
+    internal static NonoSandbox DefaultProfile(TestUser user)
+    {
+        NonoSandbox sb = InHome(user);
+        sb.StartInProjectDirectory();
+        return sb;
+    }
+
+    /// <summary>The built-in profiles, started in <c>$HOME</c>.</summary>
+    internal static NonoSandbox InHome(TestUser user)
     {
         NonoSandbox sb = new(user);
         sb.Environment.Remove("NONO_PROFILE");
         return sb;
     }
 
-    private static void Chown(NonoSandbox sb, TestUser user)
+    internal static void Chown(NonoSandbox sb, TestUser user)
     {
         if (user == TestUser.Nobody)
         {

@@ -55,6 +55,9 @@ public sealed partial class RunCommandTests
 
         Assert.True(result.ExitCode == 0, result.StandardError);
         Assert.DoesNotContain("capeff 0\n", result.StandardOutput);
+        ulong capEff = ulong.Parse(System.Text.RegularExpressions.Regex.Match(result.StandardOutput, "capeff (\\d+)\n").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(1UL, capEff & 1UL); // CAP_CHOWN kept: the opt-in still keeps capabilities
+        Assert.Equal(0UL, capEff & (1UL << 31)); // CAP_SETFCAP dropped even so: file capabilities act like a set-user-ID bit
         Assert.Contains("environ secret-visible", result.StandardOutput); // the hole the default closes: the probe finds it
         Assert.Contains("weaker mode in force: root-capabilities", result.StandardError);
         Assert.Equal("written\n", written);

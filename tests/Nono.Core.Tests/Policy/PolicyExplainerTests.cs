@@ -2,7 +2,7 @@ using Nono.Core.Policy;
 
 namespace Nono.Core.Tests.Policy;
 
-public sealed class PolicyExplainerTests
+public sealed partial class PolicyExplainerTests
 {
     private static ResolvedPolicy Resolve(PolicyFixture f, string json) =>
         new ProfileResolver(new InMemoryCatalog().WithProfile("p", json)).ResolveOrThrow("p", f.Context);
@@ -28,6 +28,7 @@ public sealed class PolicyExplainerTests
         using PolicyFixture f = new();
         string project = f.MakeDirectory("project");
         string secrets = f.MakeDirectory("project", "secrets");
+        f.MakeFile("project", "secrets.txt");
         ResolvedPolicy policy = Resolve(f, $$"""{ "filesystem": { "allow": ["{{project}}"], "deny": ["{{secrets}}"] } }""");
 
         Decision inside = PolicyExplainer.Why(policy, Path.Combine(secrets, "key.pem"), FsOperation.Read);

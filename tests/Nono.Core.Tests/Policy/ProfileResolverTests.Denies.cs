@@ -22,7 +22,8 @@ public sealed partial class ProfileResolverTests
         Assert.Contains(policy.Skipped, s => s.Path == ssh && s.Reason.Contains("overridden by deny", StringComparison.Ordinal));
         Assert.False(PolicyExplainer.Why(policy, Path.Combine(ssh, "id_ed25519"), FsOperation.Read).Allowed);
 
-        // The legitimate part of the grant still works.
+        // The legitimate part of the grant still works (an existing entry: the carved home gets no new ones).
+        f.MakeFile("home", "notes.txt");
         Assert.True(PolicyExplainer.Why(policy, Path.Combine(f.Home, "notes.txt"), FsOperation.ReadWrite).Allowed);
     }
 
@@ -53,6 +54,7 @@ public sealed partial class ProfileResolverTests
         Decision decision = PolicyExplainer.Why(policy, Path.Combine(state, "audit", "log.jsonl"), FsOperation.Read);
         Assert.False(decision.Allowed);
         Assert.Equal(DecidingRule.Deny, decision.Rule);
+        f.MakeDirectory("home", "project");
         Assert.True(PolicyExplainer.Why(policy, Path.Combine(f.Home, "project"), FsOperation.Write).Allowed);
     }
 
@@ -67,6 +69,7 @@ public sealed partial class ProfileResolverTests
         ResolvedPolicy policy = new ProfileResolver(catalog).ResolveOrThrow("p", f.Context);
 
         Assert.False(PolicyExplainer.Why(policy, Path.Combine(custom, "nono", "keys", "k"), FsOperation.Read).Allowed);
+        f.MakeFile("xdg-state", "other");
         Assert.True(PolicyExplainer.Why(policy, Path.Combine(custom, "other"), FsOperation.Read).Allowed);
     }
 
