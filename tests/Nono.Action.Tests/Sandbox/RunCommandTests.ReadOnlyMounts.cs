@@ -6,7 +6,7 @@ namespace Nono.Action.Tests.Sandbox;
 public sealed partial class RunCommandTests
 {
     /// <summary>Tries each "op:path" (a change Landlock has no right for, or a write) and prints "op name ok" or the errno name.</summary>
-    private const string MetadataProbe = """
+    private const string ReadOnlyMountProbe = """
         import os, sys, errno
         for a in sys.argv[1:]:
             op, path = a.split(":", 1)
@@ -57,7 +57,7 @@ public sealed partial class RunCommandTests
         string[] ops = ["chmod", "chown", "utime", "setxattr"];
         string[] probe = [.. new[] { victim, key, inside, single }.SelectMany(path => ops.Select(op => $"{op}:{path}")), $"write:{work}/new", $"write:{single}"];
 
-        ProcessResult run = await sb.SandboxedAsync("run", ["--allow", sb.Home.Path, "--allow-file", single], [NonoSandbox.Python, "-c", MetadataProbe, .. probe]);
+        ProcessResult run = await sb.SandboxedAsync("run", ["--allow", sb.Home.Path, "--allow-file", single], [NonoSandbox.Python, "-c", ReadOnlyMountProbe, .. probe]);
 
         Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}: {run.StandardError}");
         Assert.Equal(
