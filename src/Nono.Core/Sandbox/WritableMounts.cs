@@ -26,8 +26,10 @@ internal sealed record WritableMounts(IReadOnlyList<string> Binds, IReadOnlyList
     {
         bool privateShm = CoversShm(rules);
         List<string> binds = [];
-        // The init's own /proc was mounted writable before the read-only pass (its Landlock rules decide writes there, as before).
-        List<string> writable = ["/proc"];
+        // The init's own /proc stays read-only too: Landlock has no right for modes, and the modes of procfs entries that are
+        // not per process (/proc/sysrq-trigger, /proc/bus/pci/...) are shared by every procfs instance, the host's included
+        // (review of session 12). Writes through /proc/self/fd/N land on the target's own mount.
+        List<string> writable = [];
         HashSet<string> seen = new(StringComparer.Ordinal) { "/proc" };
         foreach (LandlockPathRule rule in rules)
         {

@@ -38,9 +38,15 @@ public sealed class InstallInContainerTests(RunnerContainerFixture fixture) : IC
         Assert.True(setup.ExitCode == 0, setup.Stdout + setup.Stderr);
         Assert.Contains("sandbox: enforceable", setup.Stdout);
 
-        // The action's own profile: the workspace is writable, the runner's home outside it is not.
+        // The ci profile refuses the direct-child containment (all this container offers: no user namespaces, no cgroup
+        // of its own), as action mode does: a daemon left behind could change .git after nono checked it.
+        ExecResult ci = await runner.BashAsync($"{cached} run --profile ci -- true", ct);
+        Assert.Equal(1, ci.ExitCode);
+        Assert.Contains("direct-child cannot end a daemonised grandchild", ci.Stderr);
+
+        // The default profile: the working directory is writable, the runner's home outside it is not.
         string attempt = "echo in > inside.txt && echo wrote-inside; if echo out > $HOME/outside.txt 2>/dev/null; then echo ESCAPED; else echo denied-outside; fi";
-        ExecResult sandboxed = await runner.BashAsync($"{cached} run --profile ci -- bash -c '{attempt}'", ct);
+        ExecResult sandboxed = await runner.BashAsync($"{cached} run --allow-cwd -- bash -c '{attempt}'", ct);
         Assert.True(sandboxed.ExitCode == 0, sandboxed.Stdout + sandboxed.Stderr);
         Assert.Contains("wrote-inside", sandboxed.Stdout);
         Assert.Contains("denied-outside", sandboxed.Stdout);

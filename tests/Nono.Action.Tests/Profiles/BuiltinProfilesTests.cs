@@ -100,6 +100,7 @@ public sealed class BuiltinProfilesTests
         string checkoutCredential = Path.Combine(temp, $"git-credentials-{Guid.NewGuid():N}.config");
         File.WriteAllText(checkoutCredential, "[http]\n\textraheader = AUTHORIZATION: basic " + Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)));
         File.WriteAllText(Path.Combine(temp, "step.sh"), "echo hi");
+        File.WriteAllText(Path.Combine(temp, "scratch.txt"), "");
         Directory.CreateDirectory(Path.Combine(temp, "_runner_file_commands"));
         Directory.CreateDirectory(Path.Combine(work, "_actions", "actions", "checkout"));
         Directory.CreateDirectory(Path.Combine(f.Root, "runner", "_diag"));
@@ -123,7 +124,9 @@ public sealed class BuiltinProfilesTests
         Assert.False(PolicyExplainer.Why(policy, Path.Combine(temp, "_runner_file_commands", "set_output_1"), FsOperation.Write).Allowed);
         Assert.False(PolicyExplainer.Why(policy, Path.Combine(work, "_actions", "actions", "checkout", "dist"), FsOperation.Read).Allowed);
         Assert.False(PolicyExplainer.Why(policy, Path.Combine(f.Root, "runner", "_diag", "Worker.log"), FsOperation.Read).Allowed);
+        // $RUNNER_TEMP is carved around the runner's files: what is there stays writable, nothing new directly in it.
         Assert.True(PolicyExplainer.Why(policy, Path.Combine(temp, "scratch.txt"), FsOperation.ReadWrite).Allowed);
+        Assert.False(PolicyExplainer.Why(policy, Path.Combine(temp, "new.txt"), FsOperation.ReadWrite).Allowed);
     }
 
     [Fact]
@@ -157,13 +160,18 @@ public sealed class BuiltinProfilesTests
     {
         using CliFixture f = new();
         string claude = Directory.CreateDirectory(Path.Combine(f.Home, ".claude")).FullName;
+        Directory.CreateDirectory(Path.Combine(claude, "projects"));
+        File.WriteAllText(Path.Combine(claude, "settings.json"), "{}");
         File.WriteAllText(Path.Combine(f.Home, ".claude.json"), "{}");
         PolicyContext context = PolicyContextFactory.Create(f.Environment, f.Workdir);
 
         ResolvedPolicy policy = new ProfileResolver(PolicyLoader.CatalogFor(context)).ResolveOrThrow("claude-code", context);
 
         Assert.Equal(["default", "claude-code"], policy.Chain);
-        Assert.True(PolicyExplainer.Why(policy, Path.Combine(claude, "settings.json"), FsOperation.ReadWrite).Allowed);
+        Assert.True(PolicyExplainer.Why(policy, Path.Combine(claude, "projects", "session.jsonl"), FsOperation.ReadWrite).Allowed);
+        // Settings (and hooks) are readable, never writable: a command could otherwise grant itself permissions.
+        Assert.True(PolicyExplainer.Why(policy, Path.Combine(claude, "settings.json"), FsOperation.Read).Allowed);
+        Assert.False(PolicyExplainer.Why(policy, Path.Combine(claude, "settings.json"), FsOperation.Write).Allowed);
         Assert.True(PolicyExplainer.Why(policy, Path.Combine(f.Home, ".claude.json"), FsOperation.ReadWrite).Allowed);
         Assert.Equal(NetworkMode.Proxy, policy.Capabilities.Network);
     }

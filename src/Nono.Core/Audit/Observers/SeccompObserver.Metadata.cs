@@ -163,7 +163,7 @@ public sealed partial class SeccompObserver
             }
 
             string where = ObjectPath(obj) ?? "(an object without a path)";
-            if (!where.StartsWith('/') || !grants.Contains(where, (stat.stx_mode & Fs.S_IFMT) == Fs.S_IFREG))
+            if (!where.StartsWith('/') || !grants.Contains(where, (stat.stx_mode & Fs.S_IFMT) == Fs.S_IFREG) || !IsNamedInOurView(obj, where))
             {
                 return (EPERM, where);
             }
@@ -187,6 +187,34 @@ public sealed partial class SeccompObserver
             // SAFETY: p is pinned and NUL-terminated for the call.
             return Fs.Libc.openat(baseFd, p, Interop.O_PATH | Interop.O_CLOEXEC | (noFollow ? Fs.O_NOFOLLOW : 0), 0);
         }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="where"/>, looked up from nono's own root without following a last link, is the opened
+    /// object itself (device, inode and mount). The kernel reports an object's path relative to the root of the mount
+    /// namespace it lives in, and nono (no Landlock domain) can open <c>/proc/PID/root/...</c> of a process in another
+    /// container of the same user: that object's path would read like a grant (<c>/dev/shm/x</c>) while being another
+    /// namespace's file (review of session 12). Also refuses unlinked objects (their path names something else or nothing).
+    /// </summary>
+    private static unsafe bool IsNamedInOurView(int obj, string where)
+    {
+        const uint Identity = 0x100 /* STATX_INO */ | 0x1000 /* STATX_MNT_ID */;
+        Fs.statx_buf opened, named;
+        byte empty = 0;
+        byte[] path = System.Text.Encoding.UTF8.GetBytes(where + "\0");
+        fixed (byte* p = path)
+        {
+            // SAFETY: empty and p are NUL-terminated and live for the calls; both buffers are 256-byte statx structs on this frame.
+            if (Fs.Libc.statx(obj, &empty, Fs.AT_EMPTY_PATH, Identity, &opened) != 0
+                || Fs.Libc.statx(Fs.AT_FDCWD, p, Fs.AT_SYMLINK_NOFOLLOW, Identity, &named) != 0)
+            {
+                return false;
+            }
+        }
+
+        bool mountsKnown = (opened.stx_mask & named.stx_mask & 0x1000) != 0;
+        return opened.stx_ino == named.stx_ino && opened.stx_dev_major == named.stx_dev_major && opened.stx_dev_minor == named.stx_dev_minor
+            && (!mountsKnown || opened.stx_mnt_id == named.stx_mnt_id);
     }
 
     /// <summary>The path the kernel reports for an opened object; an unlinked file's last name (" (deleted)" cut).</summary>

@@ -23,6 +23,7 @@ internal static partial class Interop
         [FieldOffset(120)] public uint stx_mtime_nsec;
         [FieldOffset(136)] public uint stx_dev_major;
         [FieldOffset(140)] public uint stx_dev_minor;
+        [FieldOffset(144)] public ulong stx_mnt_id;
     }
 
     internal static partial class Libc
