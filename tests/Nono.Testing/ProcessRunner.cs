@@ -9,24 +9,10 @@ public static class ProcessRunner
 
     public static bool IsRoot => Environment.UserName == "root" || GetEuid() == 0;
 
-    public static async Task<ProcessResult> RunAsync(
-        string fileName,
-        IEnumerable<string> arguments,
-        TestUser user = TestUser.Current,
-        IReadOnlyDictionary<string, string>? environment = null,
-        string? workingDirectory = null,
-        string? standardInput = null,
-        TimeSpan? timeout = null,
-        CancellationToken cancellationToken = default)
+    /// <summary>Starts <paramref name="fileName"/> as <paramref name="user"/> (uid 65534 through setpriv), nothing redirected.</summary>
+    public static ProcessStartInfo StartInfo(string fileName, IEnumerable<string> arguments, TestUser user = TestUser.Current)
     {
-        ProcessStartInfo psi = new()
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? Path.GetTempPath(),
-        };
+        ProcessStartInfo psi = new() { UseShellExecute = false };
         if (user == TestUser.Nobody)
         {
             psi.FileName = "setpriv";
@@ -44,6 +30,25 @@ public static class ProcessRunner
         {
             psi.ArgumentList.Add(arg);
         }
+
+        return psi;
+    }
+
+    public static async Task<ProcessResult> RunAsync(
+        string fileName,
+        IEnumerable<string> arguments,
+        TestUser user = TestUser.Current,
+        IReadOnlyDictionary<string, string>? environment = null,
+        string? workingDirectory = null,
+        string? standardInput = null,
+        TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default)
+    {
+        ProcessStartInfo psi = StartInfo(fileName, arguments, user);
+        psi.RedirectStandardOutput = true;
+        psi.RedirectStandardError = true;
+        psi.RedirectStandardInput = true;
+        psi.WorkingDirectory = workingDirectory ?? Path.GetTempPath();
 
         if (environment is not null)
         {

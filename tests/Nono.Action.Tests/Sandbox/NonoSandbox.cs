@@ -82,27 +82,11 @@ internal sealed class NonoSandbox : IDisposable
     public Process Start(IEnumerable<string> args, string? executable = null)
     {
         executable ??= NonoExecutable.Path;
-        ProcessStartInfo psi = new()
-        {
-            FileName = User == TestUser.Nobody ? "setpriv" : executable,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = WorkingDirectory,
-        };
-        if (User == TestUser.Nobody)
-        {
-            foreach (string a in new[] { $"--reuid={ProcessRunner.NobodyId}", $"--regid={ProcessRunner.NobodyId}", "--clear-groups", "--", executable })
-            {
-                psi.ArgumentList.Add(a);
-            }
-        }
-
-        foreach (string a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
+        ProcessStartInfo psi = ProcessRunner.StartInfo(executable, args, User);
+        psi.RedirectStandardOutput = true;
+        psi.RedirectStandardError = true;
+        psi.RedirectStandardInput = true;
+        psi.WorkingDirectory = WorkingDirectory;
 
         psi.Environment.Clear();
         foreach ((string k, string v) in Environment)

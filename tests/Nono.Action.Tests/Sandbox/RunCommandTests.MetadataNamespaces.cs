@@ -23,10 +23,11 @@ public sealed partial class RunCommandTests
         File.WriteAllText(Path.Combine(work, "x"), "ours");
         await ProcessRunner.RunAsync("chown", ["-R", $"{ProcessRunner.NobodyId}:{ProcessRunner.NobodyId}", work], cancellationToken: TestContext.Current.CancellationToken);
         // The other "container": a user and mount namespace with its own tmpfs on the grant's path, holding x (mode 0600).
-        using Process other = Process.Start(new ProcessStartInfo("setpriv",
-            [$"--reuid={ProcessRunner.NobodyId}", $"--regid={ProcessRunner.NobodyId}", "--clear-groups", "--", "unshare", "-Urm", "--propagation", "private",
-                "sh", "-c", $"mount -t tmpfs none {work} && echo theirs > {work}/x && chmod 600 {work}/x && echo ready && exec sleep 120"])
-            { RedirectStandardOutput = true }) ?? throw new InvalidOperationException("unshare did not start");
+        ProcessStartInfo container = ProcessRunner.StartInfo("unshare",
+            ["-Urm", "--propagation", "private", "sh", "-c", $"mount -t tmpfs none {work} && echo theirs > {work}/x && chmod 600 {work}/x && echo ready && exec sleep 120"],
+            TestUser.Nobody);
+        container.RedirectStandardOutput = true;
+        using Process other = Process.Start(container) ?? throw new InvalidOperationException("unshare did not start");
         try
         {
             Assert.Equal("ready", await other.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken));

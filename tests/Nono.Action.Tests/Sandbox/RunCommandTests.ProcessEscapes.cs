@@ -83,11 +83,6 @@ public sealed partial class RunCommandTests
     }
 
     /// <summary>A process outside the sandbox owned by the test user (the prlimit target).</summary>
-    private static Process StartHostProcess(TestUser user)
-    {
-        ProcessStartInfo psi = user == TestUser.Nobody
-            ? new("setpriv", [$"--reuid={ProcessRunner.NobodyId}", $"--regid={ProcessRunner.NobodyId}", "--clear-groups", "--", "sleep", "120"])
-            : new("sleep", ["120"]);
-        return Process.Start(psi) ?? throw new InvalidOperationException("sleep did not start");
-    }
+    private static Process StartHostProcess(TestUser user) =>
+        Process.Start(ProcessRunner.StartInfo("sleep", ["120"], user)) ?? throw new InvalidOperationException("sleep did not start");
 }
