@@ -143,7 +143,7 @@ internal sealed record NetworkRequest
         {
             if (BuiltinServices.Find(name) is CredentialService builtin)
             {
-                services.Add(AllowTokenMinting.Contains(name, StringComparer.Ordinal) ? builtin with { DeniedEndpoints = [] } : builtin);
+                services.Add(AllowTokenMinting.Contains(name, StringComparer.Ordinal) ? builtin with { DeniedEndpoints = [], DeniedGraphQlMutations = [] } : builtin);
             }
             else if (!CustomCredentials.ContainsKey(name))
             {

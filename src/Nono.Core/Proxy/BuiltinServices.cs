@@ -27,7 +27,7 @@ public static class BuiltinServices
         {
             Name = "github", Upstream = new Uri("https://api.github.com"), CredentialKey = "env://GITHUB_TOKEN",
             InjectHeader = "Authorization", CredentialFormat = "Bearer {}", EnvVar = "GITHUB_TOKEN", BaseUrlEnvVar = "GITHUB_API_URL",
-            DeniedEndpoints = MintingEndpoints.GitHub,
+            DeniedEndpoints = MintingEndpoints.GitHub, DeniedGraphQlMutations = MintingEndpoints.GitHubGraphQl,
         },
         new()
         {

@@ -53,6 +53,15 @@ public sealed record CredentialService
     /// </summary>
     public IReadOnlyList<EndpointRule> DeniedEndpoints { get; init; } = [];
 
+    /// <summary>
+    /// GraphQL mutations refused on the route's GraphQL endpoint (<c>/graphql</c>, <c>/api/graphql</c>; 403
+    /// <c>graphql-mutation:NAME</c>): an entry matches a top-level mutation field of that name, or any camel-case word
+    /// of its name (<c>key</c> matches <c>createDeployKey</c>), ignoring case. When not empty, request bodies to that
+    /// endpoint are read (up to 1 MiB) before they are forwarded, and a request that cannot be read is refused. The
+    /// built-in github route lists the mutations that mint a credential or a way in. Empty to allow them.
+    /// </summary>
+    public IReadOnlyList<string> DeniedGraphQlMutations { get; init; } = [];
+
     /// <summary>The base-URL variable actually used: <see cref="BaseUrlEnvVar"/> or <c>NAME_BASE_URL</c> (upper-cased, <c>-</c> to <c>_</c>).</summary>
     public string EffectiveBaseUrlEnvVar =>
         BaseUrlEnvVar ?? Name.ToUpperInvariant().Replace('-', '_') + "_BASE_URL";

@@ -44,7 +44,8 @@ internal static class EndpointDenials
         return null;
     }
 
-    private static string Normalise(string path)
+    /// <summary>The path as the denies compare it: segments percent-decoded and lower-cased, no empty segment, no format suffix.</summary>
+    internal static string Normalise(string path)
     {
         string[] segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
         for (int i = 0; i < segments.Length; i++)

@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Nono.Core.Proxy;
 
 /// <summary>Determines body framing strictly and relays bodies with their original framing, flushing as bytes arrive.</summary>
-internal static class HttpBody
+internal static partial class HttpBody
 {
     private const int MaxChunkLine = 4096;
     private const int CopyBufferSize = 64 * 1024;
@@ -162,16 +162,7 @@ internal static class HttpBody
         long total = 0;
         while (true)
         {
-            string line = await source.ReadLineAsync(MaxChunkLine, cancellationToken) ?? throw new IOException("bad chunk header");
-            ThrowOnControl(line); // a bare LF or CR would let a lenient peer see other chunk boundaries (smuggling)
-            int semi = line.IndexOf(';', StringComparison.Ordinal);
-            string sizeText = (semi >= 0 ? line[..semi] : line).TrimEnd(' ', '\t');
-            if (sizeText.Length is 0 or > 15 || !sizeText.All(char.IsAsciiHexDigit))
-            {
-                throw new IOException("bad chunk size");
-            }
-
-            long size = long.Parse(sizeText, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
+            long size = await ReadChunkSizeAsync(source, cancellationToken);
             // Re-emitted as plain hex: extensions and padding the peer may read differently never leave the proxy.
             await destination.WriteAsync(System.Text.Encoding.ASCII.GetBytes(size.ToString("x", CultureInfo.InvariantCulture) + "\r\n"), cancellationToken);
             if (size == 0)
@@ -211,6 +202,20 @@ internal static class HttpBody
             onProgress?.Invoke();
             total += size;
         }
+    }
+
+    private static async Task<long> ReadChunkSizeAsync(BufferedReader source, CancellationToken cancellationToken)
+    {
+        string line = await source.ReadLineAsync(MaxChunkLine, cancellationToken) ?? throw new IOException("bad chunk header");
+        ThrowOnControl(line); // a bare LF or CR would let a lenient peer see other chunk boundaries (smuggling)
+        int semi = line.IndexOf(';', StringComparison.Ordinal);
+        string sizeText = (semi >= 0 ? line[..semi] : line).TrimEnd(' ', '\t');
+        if (sizeText.Length is 0 or > 15 || !sizeText.All(char.IsAsciiHexDigit))
+        {
+            throw new IOException("bad chunk size");
+        }
+
+        return long.Parse(sizeText, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
     }
 
     private static void ThrowOnControl(string line)

@@ -6,7 +6,7 @@ namespace Nono.Core.Proxy;
 /// the session. Denied by default on the built-in github and gitlab routes (paths relative to the route; GitHub REST
 /// and GitLab REST v4 as documented). Every method but a plain GET, HEAD or OPTIONS is denied on these paths, although
 /// the documented one is POST (or PATCH): a form body's <c>_method</c> (Rack) could turn a POST into it, and bodies are
-/// not read. For the same reason GraphQL mutations are not covered.
+/// not read here. GraphQL mutations are matched by <see cref="GitHubGraphQl"/> (bodies of the GraphQL endpoint are read).
 /// </summary>
 internal static class MintingEndpoints
 {
@@ -30,6 +30,28 @@ internal static class MintingEndpoints
         new("*", "/repos/*/*/keys"), // deploy key: git access with a key of the caller's
         new("*", "/repositories/*/keys"),
         new("*", "/user/keys"), // SSH key on the user's account
+    ];
+
+    /// <summary>
+    /// Mutations of GitHub's GraphQL API (api.github.com/graphql, GHES /api/graphql), matched as
+    /// <see cref="CredentialService.DeniedGraphQlMutations"/>. GitHub's schema (octokit/graphql-schema, the GraphQL
+    /// reference's mutation list) has no key or token mutation today: the REST endpoints above are the only way to mint
+    /// those. It has two that hand out a way in: <c>setEnterpriseIdentityProvider</c> (a SAML identity provider of the
+    /// caller's signs in as any member) and <c>regenerateEnterpriseIdentityProviderRecoveryCodes</c> (returns new
+    /// recovery codes, which sign in past the identity provider). The words cover, ahead of need, any mutation named
+    /// for what the REST denies mint (keys, tokens, secrets, credentials, runners and their JIT configs, OAuth
+    /// authorizations, certificates); today that also refuses <c>regenerateVerifiableDomainToken</c> (a DNS
+    /// verification value), a rare organisation-admin action. Not denied, as on REST: membership and role changes, and
+    /// <c>createCommitOnBranch</c> adding a workflow that prints secrets (the token's scope decides; pushing workflows
+    /// needs the <c>workflow</c> scope).
+    /// </summary>
+    public static readonly string[] GitHubGraphQl =
+    [
+        "setEnterpriseIdentityProvider",
+        "regenerateEnterpriseIdentityProviderRecoveryCodes",
+        "key", "keys", "token", "tokens", "secret", "secrets", "credential", "credentials", "password", "passwords",
+        "runner", "runners", "jitconfig", "oauth", "authorization", "authorizations", "impersonation", "certificate", "certificates",
+        "recovery",
     ];
 
     /// <summary>gitlab.com/api/v4.</summary>

@@ -66,6 +66,18 @@ internal sealed partial class ProxyConnection
             return false;
         }
 
+        (bool refused, byte[]? checkedBody) = await CheckGraphQlAsync(svc, head, rest, query, framing, length, reader, stream, loggedPath, ct);
+        if (refused)
+        {
+            return false;
+        }
+
+        using BufferedReader? checkedReader = checkedBody is null ? null : new BufferedReader(new MemoryStream(checkedBody));
+        if (checkedBody is not null && framing != BodyFraming.None)
+        {
+            (framing, length) = (BodyFraming.ContentLength, checkedBody.LongLength);
+        }
+
         Uri upstreamUri = svc.Upstream;
         string upstreamHost = upstreamUri.IdnHost.Trim('[', ']').ToLowerInvariant();
         string basePath = upstreamUri.AbsolutePath.TrimEnd('/');
@@ -86,7 +98,7 @@ internal sealed partial class ProxyConnection
         UpstreamKey key = new(upstreamUri.Scheme, upstreamHost, upstreamUri.Port, svc.Name);
         return await RelayAsync(
             ProxyMode.Reverse, svc.Name, upstreamUri.Port, loggedPath, $"the upstream of '{svc.Name}'", key, trustedTarget: true, upstreamHead,
-            framing, length, persistent, reader, stream, idle);
+            framing, length, persistent, checkedReader ?? reader, stream, idle);
     }
 
     /// <summary>

@@ -150,6 +150,8 @@ internal sealed partial class ProxyConnection
         403 => "Forbidden",
         404 => "Not Found",
         407 => "Proxy Authentication Required",
+        413 => "Content Too Large",
+        415 => "Unsupported Media Type",
         431 => "Request Header Fields Too Large",
         502 => "Bad Gateway",
         503 => "Service Unavailable",

@@ -98,6 +98,10 @@ public sealed class NetworkRequestTests
         Assert.NotNull(options);
         Assert.Contains(Assert.Single(options.Services, s => s.Name == "github").DeniedEndpoints, r => r.PathGlob == "/app/installations/*/access_tokens");
         Assert.Empty(Assert.Single(options.Services, s => s.Name == "gitlab").DeniedEndpoints);
+        Assert.Contains("setEnterpriseIdentityProvider", Assert.Single(options.Services, s => s.Name == "github").DeniedGraphQlMutations);
+        ProxyOptions? githubAllowed = NetworkRequest.FromSection(section with { AllowTokenMinting = ["github"] }).ToProxyOptions(s_env, problems);
+        Assert.Empty(Assert.Single(githubAllowed!.Services, s => s.Name == "github").DeniedGraphQlMutations); // no problems: checked above
+        Assert.Empty(Assert.Single(githubAllowed.Services, s => s.Name == "github").DeniedEndpoints);
 
         List<string> bad = [];
         Assert.Null((NetworkRequest.FromSection(section with { AllowTokenMinting = ["openai"] }) with { Credentials = ["openai"] }).ToProxyOptions(s_env, bad));
