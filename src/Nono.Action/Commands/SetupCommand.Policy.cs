@@ -28,9 +28,9 @@ internal static partial class SetupCommand
             PlanResult result = SandboxPlanner.Plan(policy.Capabilities, new EnforcementOptions
             {
                 Support = support,
-                // Every mode the planner could require; root-capabilities is never required (without it a root command only
-                // loses its capabilities), so allowing it here would list it as needed.
-                AllowedWeakerModes = Enum.GetValues<WeakerMode>().Where(m => m != WeakerMode.RootCapabilities).ToHashSet(),
+                // Every mode the planner could require; root-capabilities, nested-user-namespaces and shared-ipc are never
+                // required (without them the command only loses something), so allowing them here would list them as needed.
+                AllowedWeakerModes = Enum.GetValues<WeakerMode>().Where(m => m is not (WeakerMode.RootCapabilities or WeakerMode.NestedUserNamespaces or WeakerMode.SharedIpc)).ToHashSet(),
                 NetworkNamespace = netns,
                 Containment = containment,
                 TerminalAttached = StdioTerminal.Attached(), // as nono run started the same way would see it

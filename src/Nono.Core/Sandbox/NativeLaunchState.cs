@@ -106,7 +106,8 @@ internal sealed unsafe partial class NativeLaunchState : IDisposable
     {
         sock_filter[] program = SeccompFilterBuilder.Build(
             Interop.Interop.SyscallNumbers.Current, plan.Capabilities.Network, plan.Capabilities.AllowUnixSockets,
-            NamespaceDatagrams(plan), deferRefusals, ListenGuarded(plan), refuseIoctlOnlyOpens: true, refuseNestedLandlock, plan.SupervisesMetadata);
+            NamespaceDatagrams(plan), deferRefusals, ListenGuarded(plan), refuseIoctlOnlyOpens: true, refuseNestedLandlock, plan.SupervisesMetadata,
+            plan.RefusesUserNamespaces, plan.RefusesSharedIpc);
         sock_filter* filter = (sock_filter*)_memory.Allocate((nuint)(sizeof(sock_filter) * program.Length));
         program.AsSpan().CopyTo(new Span<sock_filter>(filter, program.Length));
         sock_fprog* fprog = (sock_fprog*)_memory.Allocate((nuint)sizeof(sock_fprog));

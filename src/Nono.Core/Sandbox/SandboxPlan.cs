@@ -42,6 +42,18 @@ public sealed record SandboxPlan
     /// <summary>Why those calls are not confined (<c>nono wrap</c>, or the opt-in), or null.</summary>
     public string? MetadataNotConfined { get; init; }
 
+    /// <summary>
+    /// Whether the filter refuses unshare and clone with CLONE_NEWUSER (every sandbox with seccomp, unless
+    /// <see cref="WeakerMode.NestedUserNamespaces"/>).
+    /// </summary>
+    public bool RefusesUserNamespaces { get; init; }
+
+    /// <summary>
+    /// Whether the filter refuses System V IPC and POSIX message queues: the cgroup and direct-child containments without
+    /// the network-namespace tier, which share the host's IPC namespace (unless <see cref="WeakerMode.SharedIpc"/>).
+    /// </summary>
+    public bool RefusesSharedIpc { get; init; }
+
     /// <summary>Whether the seccomp filter is installed.</summary>
     public required bool Seccomp { get; init; }
 
@@ -136,6 +148,11 @@ public sealed record SandboxPlan
         yield return Seccomp
             ? $"seccomp: deny ptrace/process_vm/io_uring/kernel-admin syscalls, ioctl-only opens (access mode 3, which Landlock does not check: {(LandlockAbi < 5 ? "any file or device" : "regular files")}; openat2 falls back to openat); sockets: {SocketSummary()}"
             : "seccomp: NOT AVAILABLE - no syscall filtering";
+        foreach (string line in IsolationLines())
+        {
+            yield return line;
+        }
+
         if (SupervisesMetadata)
         {
             yield return "metadata: mode, owner, time and xattr changes outside the writable grants refused (supervised by nono)";
@@ -154,6 +171,23 @@ public sealed record SandboxPlan
         {
             yield return $"withheld: {line}";
         }
+    }
+
+    private IEnumerable<string> IsolationLines()
+    {
+        if (!Seccomp)
+        {
+            yield break;
+        }
+
+        yield return RefusesUserNamespaces
+            ? "user namespaces: refused (unshare and clone with CLONE_NEWUSER fail with EPERM)"
+            : $"user namespaces: ALLOWED (--allow-weaker {Sandbox.WeakerModes.Name(WeakerMode.NestedUserNamespaces)}; the command can hold every capability in one of its own)";
+        yield return Containment == ProcessContainment.PidNamespace || NetworkTier == NetworkTier.IsolatedNamespace
+            ? "ipc: a private IPC namespace (System V IPC and POSIX message queues reach only the sandbox's own)"
+            : RefusesSharedIpc
+                ? "ipc: System V IPC and POSIX message queues refused (this containment shares the host's IPC namespace)"
+                : $"ipc: System V IPC and POSIX message queues SHARED with the host (--allow-weaker {Sandbox.WeakerModes.Name(WeakerMode.SharedIpc)})";
     }
 
     private string SocketSummary()

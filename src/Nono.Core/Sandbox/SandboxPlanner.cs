@@ -96,6 +96,7 @@ public static partial class SandboxPlanner
         }
 
         (bool supervisesMetadata, string? metadataNotConfined) = PlanMetadata(options, abi, Require, weaker);
+        (bool refusesUserNamespaces, bool refusesSharedIpc) = PlanIsolation(options, networkTier, weaker);
         CarveBook book = new();
         List<string> carvedDenies = [];
         List<FsGrant> grants = ApplyDenies(capabilities, book, carvedDenies, notes, problems);
@@ -178,6 +179,8 @@ public static partial class SandboxPlanner
                 OwnSession = ownSession,
                 SupervisesMetadata = supervisesMetadata,
                 MetadataNotConfined = metadataNotConfined,
+                RefusesUserNamespaces = refusesUserNamespaces,
+                RefusesSharedIpc = refusesSharedIpc,
                 Notes = notes,
                 Withheld = withheld,
                 NamespaceScopes = scopedBy,

@@ -38,19 +38,7 @@ internal static partial class SeccompFilterBuilder
         p.Add(Ret(SECCOMP_RET_ERRNO | ENOSYS));
     }
 
-    private static void EmitModeCheck(List<sock_filter> p, int number, int modeArgument)
-    {
-        if (number < 0)
-        {
-            return;
-        }
-
-        p.Add(Jeq((uint)number, 0, 4));
-        p.Add(Load(OffsetArgLow(modeArgument)));
-        p.Add(new sock_filter { code = BPF_JMP_JSET_K, jt = 0, jf = 1, k = SetIdBits });
-        p.Add(Ret(SECCOMP_RET_ERRNO | EPERM));
-        p.Add(Load(OffsetNr));
-    }
+    private static void EmitModeCheck(List<sock_filter> p, int number, int modeArgument) => EmitArgumentBits(p, number, modeArgument, SetIdBits);
 
     private static void EmitCreatingOpen(List<sock_filter> p, int number, int flagsArgument, int modeArgument)
     {

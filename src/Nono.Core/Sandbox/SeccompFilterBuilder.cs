@@ -91,11 +91,13 @@ internal static partial class SeccompFilterBuilder
     /// domain, and a domain the command nests itself (default flags, or LOG_SAME_EXEC_OFF) would log nothing.
     /// <paramref name="superviseMetadata"/> (the observer's filter sends the metadata calls to nono): the sandbox may not
     /// create a listener of its own, which could answer them, and setxattrat/removexattrat get ENOSYS
-    /// (<see cref="MetadataSyscalls"/>).
+    /// (<see cref="MetadataSyscalls"/>). <paramref name="refuseUserNamespaces"/> (unless nested-user-namespaces):
+    /// <see cref="EmitUserNamespaces"/>. <paramref name="refuseSharedIpc"/> (no private IPC namespace, unless shared-ipc):
+    /// <see cref="EmitSharedIpc"/>.
     /// </summary>
     public static sock_filter[] Build(
         ArchSyscalls arch, NetworkMode network, bool allowUnixSockets, bool namespaceDatagrams = false, bool deferRefusals = false, bool guardListens = false,
-        bool refuseIoctlOnlyOpens = false, bool refuseNestedLandlock = false, bool superviseMetadata = false)
+        bool refuseIoctlOnlyOpens = false, bool refuseNestedLandlock = false, bool superviseMetadata = false, bool refuseUserNamespaces = true, bool refuseSharedIpc = false)
     {
         List<sock_filter> p = [];
         bool defer = deferRefusals && network != NetworkMode.Allow;
@@ -135,6 +137,16 @@ internal static partial class SeccompFilterBuilder
 
         // 3d. Calls that reach processes or cgroups outside the sandbox (EmitProcessEscapes).
         EmitProcessEscapes(p, arch, allowUnixSockets);
+        if (refuseUserNamespaces)
+        {
+            EmitUserNamespaces(p, arch);
+        }
+
+        if (refuseSharedIpc)
+        {
+            EmitSharedIpc(p, arch);
+        }
+
         if (refuseIoctlOnlyOpens)
         {
             EmitIoctlOnlyOpens(p, arch);

@@ -52,4 +52,18 @@ public enum WeakerMode
     /// the command can chmod, chown, touch and setxattr any file its user owns (a capability-less root: every root-owned file).
     /// </summary>
     UnrestrictedMetadata,
+
+    /// <summary>
+    /// <c>nested-user-namespaces</c>: the command may create user namespaces (unshare or clone with CLONE_NEWUSER). In
+    /// one it holds every capability: Landlock and seccomp still hold, but the kernel code reachable only with those
+    /// capabilities (netfilter, mounts of its own, ...) is a large attack surface. Needed by a nested sandbox or container.
+    /// </summary>
+    NestedUserNamespaces,
+
+    /// <summary>
+    /// <c>shared-ipc</c>: in the cgroup and direct-child containments (no private IPC namespace) the command may use
+    /// System V IPC and POSIX message queues, which Landlock does not cover: it can then reach the segments, semaphores
+    /// and queues of the user's host processes by key or id.
+    /// </summary>
+    SharedIpc,
 }

@@ -17,6 +17,8 @@ public static class WeakerModes
         (WeakerMode.ProxyWithoutNetns, "proxy-without-netns"),
         (WeakerMode.RootCapabilities, "root-capabilities"),
         (WeakerMode.UnrestrictedMetadata, "unrestricted-metadata"),
+        (WeakerMode.NestedUserNamespaces, "nested-user-namespaces"),
+        (WeakerMode.SharedIpc, "shared-ipc"),
     ];
 
     /// <summary>All accepted names.</summary>

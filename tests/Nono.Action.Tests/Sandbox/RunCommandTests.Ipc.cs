@@ -4,13 +4,30 @@ namespace Nono.Action.Tests.Sandbox;
 
 public sealed partial class RunCommandTests
 {
-    /// <summary>argv: a System V key. Prints whether a segment of that key is found, then whether a private one works.</summary>
+    /// <summary>argv: key, queue name. Makes a host shared-memory segment, semaphore set and message queue of that key and a POSIX queue; prints their ids.</summary>
+    private const string HostIpcMaker = """
+        import ctypes, sys
+        libc = ctypes.CDLL(None, use_errno=True)
+        key = int(sys.argv[1])
+        print(libc.shmget(key, 4096, 0o1600), libc.semget(key, 1, 0o1600), libc.msgget(key, 0o1600),
+              libc.mq_open(sys.argv[2].encode(), 0o100, 0o600, None))  # O_CREAT
+        """;
+
+    /// <summary>
+    /// argv: a System V key, a POSIX queue name. Prints whether the host's segment, semaphore set, message queue and
+    /// POSIX queue are found, then whether a private segment works.
+    /// </summary>
     private const string SharedMemoryProbe = """
         import ctypes, errno, sys
         libc = ctypes.CDLL(None, use_errno=True)
         libc.shmat.restype = ctypes.c_void_p
-        found = libc.shmget(int(sys.argv[1]), 0, 0)
-        print("host-segment", "found" if found >= 0 else errno.errorcode[ctypes.get_errno()])
+        key = int(sys.argv[1])
+        def found(r):
+            return "found" if r >= 0 else errno.errorcode[ctypes.get_errno()]
+        print("host-segment", found(libc.shmget(key, 0, 0)))
+        print("host-semaphore", found(libc.semget(key, 0, 0)))
+        print("host-queue", found(libc.msgget(key, 0)))
+        print("host-mq", found(libc.mq_open(sys.argv[2].encode(), 0)))
         own = libc.shmget(0, 4096, 0o1600)  # IPC_PRIVATE, IPC_CREAT | 0600
         address = libc.shmat(own, None, 0) if own >= 0 else None
         ctypes.memmove(address, b"ok", 2) if address not in (None, ctypes.c_void_p(-1).value) else None
@@ -19,37 +36,49 @@ public sealed partial class RunCommandTests
         """;
 
     /// <summary>
-    /// Review of session 11 (S1): System V IPC is not covered by Landlock, so a segment of the user's host processes was
-    /// open to the sandbox. The namespace containments give the command a private IPC namespace; its own segments work.
-    /// The cgroup and direct-child containments have no namespace: there the host segment stays reachable (the control
-    /// that shows the probe can find it; documented in docs/status.md).
+    /// Review of session 11 (S1) and session 13: System V IPC and POSIX message queues are not covered by Landlock, so the
+    /// objects of the user's host processes were open to the sandbox. The namespace containments give the command a
+    /// private IPC namespace: the host's objects are not found there, its own segments work. The cgroup and direct-child
+    /// containments share the host's IPC namespace: there every IPC call is refused (EPERM), unless --allow-weaker
+    /// shared-ipc, which reaches the host's objects again (the control that shows the probe can find them).
     /// </summary>
     [Theory]
     [InlineData(TestUser.Current, "pidns", false)]
     [InlineData(TestUser.Nobody, "pidns", false)]
+    [InlineData(TestUser.Current, "cgroup", false)]
+    [InlineData(TestUser.Current, "direct-child", false)]
+    [InlineData(TestUser.Nobody, "direct-child", false)]
+    [InlineData(TestUser.Current, "cgroup", true)]
     [InlineData(TestUser.Current, "direct-child", true)]
     [InlineData(TestUser.Nobody, "direct-child", true)]
-    public async Task Run_HostSharedMemory_OutOfReachInTheNamespaceContainment(TestUser user, string containment, bool reachable)
+    public async Task Run_HostIpc_OutOfReachUnlessShared(TestUser user, string containment, bool sharedIpc)
     {
         using NonoSandbox sb = new(user);
         sb.Environment["NONO_CONTAINMENT"] = containment;
         int key = Random.Shared.Next(0x10000, int.MaxValue);
-        ProcessResult made = await ProcessRunner.RunAsync(NonoSandbox.Python,
-            ["-c", "import ctypes, sys; print(ctypes.CDLL(None).shmget(int(sys.argv[1]), 4096, 0o1600))", key.ToString()], user,
+        string queue = $"/nono-test-{key}";
+        ProcessResult made = await ProcessRunner.RunAsync(NonoSandbox.Python, ["-c", HostIpcMaker, key.ToString(), queue], user,
             cancellationToken: TestContext.Current.CancellationToken);
-        string id = made.StandardOutput.Trim();
-        Assert.True(made.ExitCode == 0 && int.Parse(id) >= 0, $"host segment not made: {made.StandardOutput}{made.StandardError}");
+        string[] ids = made.StandardOutput.Split(' ', StringSplitOptions.TrimEntries);
+        Assert.True(made.ExitCode == 0 && ids.Length == 4 && ids.All(id => int.Parse(id) >= 0), $"host objects not made: {made.StandardOutput}{made.StandardError}");
         try
         {
-            ProcessResult run = await sb.SandboxedAsync("run", [], NonoSandbox.Python, "-c", SharedMemoryProbe, key.ToString());
+            ProcessResult run = await sb.SandboxedAsync("run", sharedIpc ? ["--allow-weaker", "shared-ipc"] : [], NonoSandbox.Python, "-c", SharedMemoryProbe, key.ToString(), queue);
 
             Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}: {run.StandardError}");
-            Assert.Equal([reachable ? "host-segment found" : "host-segment ENOENT", "own-segment ok"],
-                run.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            string[] expected = containment == "pidns"
+                ? ["host-segment ENOENT", "host-semaphore ENOENT", "host-queue ENOENT", "host-mq ENOENT", "own-segment ok"]
+                : sharedIpc
+                    ? ["host-segment found", "host-semaphore found", "host-queue found", "host-mq EACCES", "own-segment ok"] // POSIX queues: Landlock refuses the open too
+                    : ["host-segment EPERM", "host-semaphore EPERM", "host-queue EPERM", "host-mq EPERM", "own-segment EPERM"];
+            Assert.Equal(expected, run.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.Equal(sharedIpc, run.StandardError.Contains("nono: warning: weaker mode in force: shared-ipc", StringComparison.Ordinal));
         }
         finally
         {
-            await ProcessRunner.RunAsync("ipcrm", ["-m", id], cancellationToken: TestContext.Current.CancellationToken);
+            await ProcessRunner.RunAsync("ipcrm", ["-m", ids[0], "-s", ids[1], "-q", ids[2]], cancellationToken: TestContext.Current.CancellationToken);
+            await ProcessRunner.RunAsync(NonoSandbox.Python, ["-c", "import ctypes, sys; ctypes.CDLL(None).mq_unlink(sys.argv[1].encode())", queue],
+                cancellationToken: TestContext.Current.CancellationToken);
         }
     }
 }

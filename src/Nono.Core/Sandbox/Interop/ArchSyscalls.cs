@@ -58,4 +58,31 @@ internal sealed record ArchSyscalls
     public required int mknodat { get; init; }
     public required int open { get; init; }
     public required int openat { get; init; }
+
+    /// <summary>
+    /// clone(2)'s flags argument: 0 on x86_64 and on arm64 (CLONE_BACKWARDS moves only tls and child_tid), 1 where
+    /// CLONE_BACKWARDS2 puts the stack first (s390).
+    /// </summary>
+    public required int CloneFlagsArgument { get; init; }
+    public required int clone { get; init; }
+    public required int unshare { get; init; }
+
+    // System V IPC and POSIX message queues (SeccompFilterBuilder.EmitSharedIpc).
+    public required int shmget { get; init; }
+    public required int shmat { get; init; }
+    public required int shmctl { get; init; }
+    public required int semget { get; init; }
+    public required int semop { get; init; }
+    public required int semtimedop { get; init; }
+    public required int semctl { get; init; }
+    public required int msgget { get; init; }
+    public required int msgsnd { get; init; }
+    public required int msgrcv { get; init; }
+    public required int msgctl { get; init; }
+    public required int mq_open { get; init; }
+    public required int mq_unlink { get; init; }
+    public required int mq_timedsend { get; init; }
+    public required int mq_timedreceive { get; init; }
+    public required int mq_notify { get; init; }
+    public required int mq_getsetattr { get; init; }
 }
