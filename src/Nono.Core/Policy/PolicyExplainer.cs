@@ -1,5 +1,6 @@
 using System.IO.Enumeration;
 using Nono.Core.Capabilities;
+using Nono.Core.Sandbox;
 
 namespace Nono.Core.Policy;
 
@@ -15,7 +16,9 @@ public static partial class PolicyExplainer
     {
         ArgumentNullException.ThrowIfNull(policy);
         string canonical = PolicyPath.Canonicalize(path);
-        FsDeny? deny = policy.Capabilities.Denies.FirstOrDefault(d => !d.WriteOnly && PolicyPath.IsWithin(canonical, d.Path))
+        // As the planner does: a deny also reaches its aliases through other mounts of its file system.
+        IReadOnlyList<FsDeny> denies = DenyAliases.With(policy.Capabilities.Denies, OperatingSystem.IsLinux() ? HostMount.ReadSelf() : []);
+        FsDeny? deny = denies.FirstOrDefault(d => !d.WriteOnly && PolicyPath.IsWithin(canonical, d.Path))
             ?? policy.DenyPatterns.FirstOrDefault(d => MatchesPattern(canonical, d.Path));
         if (deny is not null)
         {
@@ -40,7 +43,7 @@ public static partial class PolicyExplainer
             return new Decision(canonical, operation, false, DecidingRule.None, null, null, "no grant covers this path; everything not granted is denied");
         }
 
-        List<Carve> carves = [.. covering.Select(g => CarveOf(g, canonical, policy.Capabilities.Denies))];
+        List<Carve> carves = [.. covering.Select(g => CarveOf(g, canonical, denies))];
         FsAccess combined = carves.Aggregate(FsAccess.None, (a, c) => a | c.Access);
         if ((combined & wanted) != wanted && carves.FirstOrDefault(c => c.Deny is not null && (c.Grant.Access & wanted) == wanted) is { Deny: FsDeny carver } carve)
         {

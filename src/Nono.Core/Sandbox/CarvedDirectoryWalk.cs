@@ -16,6 +16,7 @@ namespace Nono.Core.Sandbox;
 /// The inode comparison is a consistency check, not the containment: an inode freed and reused can pass it. What keeps
 /// every rule inside the grant is the walk itself, one O_NOFOLLOW open per level from the grant's descriptor.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal sealed class CarvedDirectoryWalk : IDisposable
 {
     private readonly Dictionary<CarvedDirectory, SafeFdHandle> _open = new(ReferenceEqualityComparer.Instance);
@@ -28,10 +29,14 @@ internal sealed class CarvedDirectoryWalk : IDisposable
             return open;
         }
 
-        // The grant is opened by its path like every other grant (it is canonical); each level below it by name.
+        // The grant is opened by its path without following a link in any component (it is canonical: a link there
+        // now was swapped in since); each level below it by name.
         SafeFdHandle? parent = directory.Parent is null ? null : Open(directory.Parent);
-        ReadOnlySpan<char> name = directory.Parent is null ? directory.Path : directory.Name;
-        SafeFdHandle fd = Interop.Interop.TryOpenNoFollow(parent, name, isDirectory: true, out int errno) ?? throw Changed(directory, errno switch
+        int errno;
+        SafeFdHandle? opened = parent is null
+            ? Interop.Interop.TryOpenWithoutLinks(directory.Path, out _, out errno)
+            : Interop.Interop.TryOpenNoFollow(parent, directory.Name, isDirectory: true, out errno);
+        SafeFdHandle fd = opened ?? throw Changed(directory, errno switch
         {
             (int)Interop.Interop.Errno.ENOENT => "it is gone",
             (int)Interop.Interop.Errno.ENOTDIR or (int)Interop.Interop.Errno.ELOOP => "it is no longer a directory: a symbolic link or a file",

@@ -2,8 +2,12 @@ using System.Text;
 
 namespace Nono.Core.Sandbox;
 
-/// <summary>One line of /proc/self/mountinfo: where the mount is, and whether the mount itself is read-only.</summary>
-internal sealed record HostMount(string MountPoint, bool ReadOnly)
+/// <summary>
+/// One line of /proc/self/mountinfo: where the mount is, whether the mount itself is read-only, the file system's device
+/// (<c>major:minor</c>) and the directory of that file system the mount shows at its mount point (<c>/</c> for a whole
+/// file system, the bound directory for a bind mount).
+/// </summary>
+internal sealed record HostMount(string MountPoint, bool ReadOnly, string Device = "", string Root = "/")
 {
     /// <summary>nono's mount table, in mount order (the init's namespace starts as a copy of it).</summary>
     public static IReadOnlyList<HostMount> ReadSelf() => Parse(File.ReadAllText("/proc/self/mountinfo"));
@@ -25,7 +29,7 @@ internal sealed record HostMount(string MountPoint, bool ReadOnly)
 
             string options = fields[5];
             bool readOnly = options == "ro" || options.StartsWith("ro,", StringComparison.Ordinal);
-            mounts.Add(new HostMount(Unescape(fields[4]), readOnly));
+            mounts.Add(new HostMount(Unescape(fields[4]), readOnly, fields[2], Unescape(fields[3])));
         }
 
         return mounts;

@@ -21,7 +21,7 @@ internal static class LandlockRulesetBuilder
             using CarvedDirectoryWalk walk = new();
             foreach (LandlockPathRule rule in plan.PathRules)
             {
-                using SafeFdHandle? fd = rule.ListedIn is CarvedDirectory directory ? OpenListed(rule, directory, walk, check) : Interop.Interop.OpenPath(rule.Path);
+                using SafeFdHandle? fd = rule.ListedIn is CarvedDirectory directory ? OpenListed(rule, directory, walk, check) : OpenPlanned(rule);
                 if (fd is null)
                 {
                     continue; // a listed entry removed or replaced since the plan, or a denied inode: nothing is granted
@@ -48,6 +48,40 @@ internal static class LandlockRulesetBuilder
             throw;
         }
     }
+
+    /// <summary>
+    /// Opens a rule's path without following a link in any component and checks it is the inode the plan reached: a
+    /// directory swapped for a link (or another directory moved onto its name) since the plan refuses the run instead of
+    /// granting whatever it points at now (review S6). Running again plans afresh.
+    /// </summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    private static SafeFdHandle OpenPlanned(LandlockPathRule rule)
+    {
+        SafeFdHandle? fd = Interop.Interop.TryOpenWithoutLinks(rule.Path, out Interop.FileIdentity identity, out int errno);
+        if (fd is null)
+        {
+            if (errno == (int)Interop.Interop.Errno.ELOOP)
+            {
+                throw ChangedSincePlan(rule.Path, "a component of its path is now a symbolic link");
+            }
+
+            Interop.Interop.ThrowSetupFailed("open(O_PATH, no symbolic links)", errno, rule.Path);
+        }
+
+        if (rule.Identity is { } planned && planned != identity)
+        {
+            fd.Dispose();
+            throw ChangedSincePlan(rule.Path, "another file or directory was moved onto its name");
+        }
+
+        return fd;
+    }
+
+    /// <summary>The refusal for a rule's path that no longer names what the plan saw.</summary>
+    internal static Diagnostics.NonoException ChangedSincePlan(string path, string what) => new(
+        Diagnostics.NonoErrorCode.SandboxSetupFailed,
+        $"{path} changed after the plan ({what}); refusing to run, the rule would not land where the plan put it",
+        path);
 
     /// <summary>
     /// Opens a listed sibling by its name in the directory it was listed in (reached from the grant without following a

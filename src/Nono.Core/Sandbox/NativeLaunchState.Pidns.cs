@@ -22,7 +22,7 @@ internal sealed unsafe partial class NativeLaunchState
         try
         {
             Context = ProbeContext(pidnsProbe ? ChildContext.FlagPidnsProbe : 0);
-            PrepareContainment(ProcessContainment.PidNamespace, [], ownSession: false);
+            PrepareContainment(ProcessContainment.PidNamespace, [], [], ownSession: false);
         }
         catch
         {
@@ -98,7 +98,7 @@ internal sealed unsafe partial class NativeLaunchState
     }
 
     /// <summary>Prepares the buffers <see cref="ChildInit"/> needs for <paramref name="containment"/>.</summary>
-    private void PrepareContainment(ProcessContainment containment, IReadOnlyList<LandlockPathRule> rules, bool ownSession)
+    private void PrepareContainment(ProcessContainment containment, IReadOnlyList<LandlockPathRule> rules, IReadOnlyList<HostMount> planned, bool ownSession)
     {
         ChildContext* c = Context;
         c->StatusPipe = -1;
@@ -152,7 +152,7 @@ internal sealed unsafe partial class NativeLaunchState
         string[] deviceMounts = [.. rules.Where(IsGrantedDeviceMount).Select(r => r.Path)];
         c->DeviceMountCount = deviceMounts.Length;
         c->DeviceMountPaths = _memory.Array(deviceMounts);
-        WritableMounts writable = WritableMounts.For(rules, rules.Count == 0 ? [] : HostMount.ReadSelf());
+        WritableMounts writable = WritableMounts.For(rules, rules.Count == 0 ? [] : planned.Count > 0 ? planned : HostMount.ReadSelf());
         c->GrantMountCount = writable.Binds.Count;
         c->GrantMountPaths = _memory.Array(writable.Binds);
         c->WritableMountCount = writable.Writable.Count;

@@ -68,7 +68,7 @@ internal sealed unsafe partial class NativeLaunchState : IDisposable
                 PrepareNetns(plan.Capabilities.Network == Capabilities.NetworkMode.Proxy ? plan.Capabilities.ProxyPort : null, environment, spec.DnsTrapFault);
             }
 
-            PrepareContainment(supervised ? plan.Containment : ProcessContainment.DirectChild, plan.PathRules, supervised && plan.OwnSession);
+            PrepareContainment(supervised ? plan.Containment : ProcessContainment.DirectChild, plan.PathRules, plan.HostMounts, supervised && plan.OwnSession);
             if (Interop.Interop.GetUid() == 0 && (c->Flags & ChildContext.FlagNetns) == 0 && !plan.WeakerModes.Contains(WeakerMode.RootCapabilities))
             {
                 // Root's capabilities outlive no_new_privs and Landlock: with them the command reads /proc/<pid>/environ

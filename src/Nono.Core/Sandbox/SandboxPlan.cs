@@ -95,6 +95,9 @@ public sealed record SandboxPlan
     /// <summary>The carved denies that were directories when planned, with their inodes (<see cref="DeniedLinks"/>).</summary>
     internal IReadOnlyDictionary<string, Interop.FileIdentity> CarvedDenyRoots { get; init; } = new Dictionary<string, Interop.FileIdentity>();
 
+    /// <summary>The host's mount table when planned (/proc/self/mountinfo, in mount order); empty when not read.</summary>
+    internal IReadOnlyList<HostMount> HostMounts { get; init; } = [];
+
     /// <summary>TCP ports the sandbox may connect to (Landlock NET_CONNECT_TCP rules).</summary>
     internal IReadOnlyList<int> ConnectPorts { get; init; } = [];
 

@@ -20,7 +20,7 @@ public static partial class SandboxPlanner
     /// carved, or that removes a listed sibling, is added to <paramref name="carved"/>, so the builder can keep its inode
     /// (and the files inside it) out of the sibling rules.
     /// </summary>
-    private static List<FsGrant> ApplyDenies(CapabilitySet capabilities, CarveBook book, List<string> carved, List<string> notes, List<string> problems)
+    private static List<FsGrant> ApplyDenies(CapabilitySet capabilities, IReadOnlyList<FsDeny> denies, CarveBook book, List<string> carved, List<string> notes, List<string> problems)
     {
         // Every deny meets every grant, and a carved grant leaves thousands of siblings: both sides are compared by
         // their normalised path (one ordinal prefix test), and the list is edited in place where a deny touches it.
@@ -33,7 +33,7 @@ public static partial class SandboxPlanner
         // One pass per deny is enough: every grant that contains the deny is replaced by siblings that do not,
         // and grants produced for a later deny lie inside grants that no longer contain an earlier one. Deny_writes
         // go first: the read grants they leave are then carved by every full deny like any other grant.
-        foreach (FsDeny deny in capabilities.Denies.Where(d => d.WriteOnly).Concat(capabilities.Denies.Where(d => !d.WriteOnly)))
+        foreach (FsDeny deny in denies.Where(d => d.WriteOnly).Concat(denies.Where(d => !d.WriteOnly)))
         {
             string denyKey = SandboxPath.Normalize(deny.Path);
             if (deny.WriteOnly)

@@ -99,7 +99,9 @@ public static partial class SandboxPlanner
         (bool refusesUserNamespaces, bool refusesSharedIpc) = PlanIsolation(options, networkTier, weaker);
         CarveBook book = new();
         List<string> carvedDenies = [];
-        List<FsGrant> grants = ApplyDenies(capabilities, book, carvedDenies, notes, problems);
+        // One read of the mount table per run: the denies' aliases here, the pidns containment's mounts at launch.
+        IReadOnlyList<HostMount> mounts = OperatingSystem.IsLinux() ? HostMount.ReadSelf() : [];
+        List<FsGrant> grants = ApplyDenies(capabilities, DenyAliases.With(capabilities.Denies, mounts), book, carvedDenies, notes, problems);
         HashSet<Interop.FileIdentity> carvedIdentities = [];
         Dictionary<string, Interop.FileIdentity> carvedRoots = new(StringComparer.Ordinal);
         List<string> withheld = [];
@@ -125,7 +127,8 @@ public static partial class SandboxPlanner
             LandlockFs access = RightsFor(grant, handled);
             if (access != LandlockFs.None)
             {
-                rules.Add(new LandlockPathRule(grant.Path, access, grant.IsFile, grant.Source, book.Listed.GetValueOrDefault(grant)));
+                CarvedDirectory? listed = book.Listed.GetValueOrDefault(grant);
+                rules.Add(new LandlockPathRule(grant.Path, access, grant.IsFile, grant.Source, listed, listed is null ? IdentityWithoutLinks(grant, problems) : null));
             }
         }
 
@@ -191,6 +194,7 @@ public static partial class SandboxPlanner
                 CarvedDenies = carvedDenies,
                 CarvedDenyIdentities = carvedIdentities,
                 CarvedDenyRoots = carvedRoots,
+                HostMounts = mounts,
                 ConnectPorts = ports,
                 BindPorts = bindPorts,
             },

@@ -1,0 +1,84 @@
+using Nono.Core.Capabilities;
+
+namespace Nono.Core.Sandbox;
+
+/// <summary>
+/// Denies are matched by path, and Landlock grants by inode: a denied directory that is also reachable through another
+/// mount of its file system (<c>/home</c> bind-mounted at <c>/mnt/h</c>) would be granted under that other name by a
+/// grant of <c>/mnt</c> (review S3). Every such name becomes a deny of its own, carved like the original, and says
+/// whose alias it is. Computed from one read of the mount table; purely lexical: the deny need not exist.
+/// </summary>
+internal static class DenyAliases
+{
+    /// <summary><paramref name="denies"/> followed by every alias of each, through the mounts of <paramref name="mounts"/>.</summary>
+    public static List<FsDeny> With(IReadOnlyList<FsDeny> denies, IReadOnlyList<HostMount> mounts)
+    {
+        List<FsDeny> result = [.. denies];
+        if (mounts.Count == 0)
+        {
+            return result;
+        }
+
+        HashSet<(string, bool)> seen = [.. denies.Select(d => (SandboxPath.Normalize(d.Path), d.WriteOnly))];
+        foreach (FsDeny deny in denies)
+        {
+            foreach ((string alias, HostMount through) in Of(deny.Path, mounts))
+            {
+                if (seen.Add((SandboxPath.Normalize(alias), deny.WriteOnly)))
+                {
+                    result.Add(new FsDeny(alias, $"alias of deny {deny.Path} through the mount at {through.MountPoint}; {deny.Source}") { WriteOnly = deny.WriteOnly });
+                }
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The other names of <paramref name="path"/>: for each mount of the same device whose root is at or above the
+    /// path's place in that file system, the mount point plus the rest (a mount of a directory inside the path is an
+    /// alias as a whole). A name that a later mount covers reaches something else and is left out.
+    /// </summary>
+    public static IEnumerable<(string Alias, HostMount Through)> Of(string path, IReadOnlyList<HostMount> mounts)
+    {
+        if (HostMount.VisibleAt(mounts, path) is not { Device.Length: > 0 } home)
+        {
+            yield break;
+        }
+
+        string inFileSystem = Below(home.Root, Relative(home.MountPoint, path));
+        foreach (HostMount mount in mounts)
+        {
+            if (ReferenceEquals(mount, home) || mount.Device != home.Device)
+            {
+                continue;
+            }
+
+            string alias;
+            if (SandboxPath.IsSameOrAncestor(mount.Root, inFileSystem))
+            {
+                alias = Below(mount.MountPoint, Relative(mount.Root, inFileSystem));
+            }
+            else if (SandboxPath.IsStrictAncestor(inFileSystem, mount.Root))
+            {
+                alias = mount.MountPoint;
+            }
+            else
+            {
+                continue;
+            }
+
+            if (!SandboxPath.IsSame(alias, path) && ReferenceEquals(HostMount.VisibleAt(mounts, alias), mount))
+            {
+                yield return (alias, mount);
+            }
+        }
+    }
+
+    /// <summary>The components of <paramref name="path"/> below <paramref name="ancestor"/> (which contains it).</summary>
+    private static string[] Relative(string ancestor, string path) =>
+        SandboxPath.Components(path)[SandboxPath.Components(ancestor).Length..];
+
+    private static string Below(string directory, string[] components) =>
+        components.Length == 0 ? directory : "/" + string.Join('/', SandboxPath.Components(directory).Concat(components));
+}
