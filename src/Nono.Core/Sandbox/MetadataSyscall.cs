@@ -17,6 +17,12 @@ internal enum MetadataChange
 
     /// <summary>removexattr and its variants.</summary>
     RemoveXattr,
+
+    /// <summary>
+    /// ioctl with one of <see cref="MetadataSyscalls.AttributeRequests"/>: the inode flags (chattr), the extended flags
+    /// and project id, the generation number.
+    /// </summary>
+    Attributes,
 }
 
 /// <summary>The layout of a timestamp-changing call's times argument.</summary>

@@ -10,8 +10,41 @@ namespace Nono.Core.Sandbox;
 /// </summary>
 internal static class MetadataSyscalls
 {
-    /// <summary>setxattrat and removexattrat (unified numbers): refused with ENOSYS wherever metadata is supervised.</summary>
-    public static readonly int[] Unsupervised = [463, 466];
+    /// <summary>
+    /// setxattrat, removexattrat and file_setattr (Linux 6.17; unified numbers, its attributes behind a struct): refused
+    /// with ENOSYS wherever metadata is supervised. Callers fall back to setxattr and the FS_IOC_FSSETXATTR ioctl.
+    /// </summary>
+    public static readonly int[] Unsupervised = [463, 466, 469];
+
+    /// <summary>FS_IOC_SETFLAGS (and its 32-bit number FS_IOC32_SETFLAGS): the int of inode flags chattr sets.</summary>
+    public const uint FS_IOC_SETFLAGS = 0x40086602, FS_IOC32_SETFLAGS = 0x40046602;
+
+    /// <summary>FS_IOC_FSSETXATTR: struct fsxattr (28 bytes: extended flags, extent sizes, project id).</summary>
+    public const uint FS_IOC_FSSETXATTR = 0x401c5820;
+
+    /// <summary>FS_IOC_SETVERSION (and FS_IOC32_SETVERSION): the int generation number.</summary>
+    public const uint FS_IOC_SETVERSION = 0x40087602, FS_IOC32_SETVERSION = 0x40047602;
+
+    /// <summary>FS_IOC_ENABLE_VERITY: makes the file read-only for good; its argument holds pointers of its own.</summary>
+    public const uint FS_IOC_ENABLE_VERITY = 0x40806685;
+
+    /// <summary>
+    /// The ioctl requests that change a file's attributes (review of session 12): the observer's filter sends ioctl to
+    /// nono only with one of these in the low word of the request argument (the kernel's <c>unsigned int cmd</c>); every
+    /// other ioctl passes untouched.
+    /// </summary>
+    public static readonly uint[] AttributeRequests =
+        [FS_IOC_SETFLAGS, FS_IOC32_SETFLAGS, FS_IOC_FSSETXATTR, FS_IOC_SETVERSION, FS_IOC32_SETVERSION, FS_IOC_ENABLE_VERITY];
+
+    /// <summary>How the supervisor reads an attribute ioctl: the descriptor, then the request, then the argument pointer.</summary>
+    public static MetadataSyscall AttributeIoctl { get; } = new("ioctl", MetadataChange.Attributes, 0, -1, 1);
+
+    /// <summary>ioctl's number on the running architecture.</summary>
+    public static int IoctlNumber => RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 29 : 16;
+
+    /// <summary>The supervised call for a notification's syscall number, or null.</summary>
+    public static MetadataSyscall? Find(int number) =>
+        number == IoctlNumber ? AttributeIoctl : Current.GetValueOrDefault(number);
 
     private static readonly Dictionary<int, MetadataSyscall> s_x64 = new()
     {

@@ -81,6 +81,11 @@ internal static class ObservedSyscalls
             NetworkRefusals.EmitRecording(p, network.Arch, network.Mode, network.NamespaceDatagrams, network.ConnectPorts is not null, network.GuardListens);
         }
 
+        if (metadata)
+        {
+            EmitAttributeIoctls(p);
+        }
+
         foreach (int number in calls.Keys.Concat(metadata ? MetadataSyscalls.Current.Keys : []).Order())
         {
             p.Add(SeccompFilterBuilder.Jeq((uint)number, 0, 1));
@@ -89,5 +94,24 @@ internal static class ObservedSyscalls
 
         p.Add(SeccompFilterBuilder.Ret(SECCOMP_RET_ALLOW));
         return [.. p];
+    }
+
+    /// <summary>
+    /// ioctl with one of <see cref="MetadataSyscalls.AttributeRequests"/> (low word of the request) goes to nono; any other
+    /// ioctl is allowed here. Leaves the syscall number in A for the calls after it.
+    /// </summary>
+    private static void EmitAttributeIoctls(List<sock_filter> p)
+    {
+        uint[] requests = MetadataSyscalls.AttributeRequests;
+        int n = requests.Length;
+        p.Add(SeccompFilterBuilder.Jeq((uint)MetadataSyscalls.IoctlNumber, 0, (byte)(n + 3)));
+        p.Add(SeccompFilterBuilder.Load(OffsetArgLow(1)));
+        for (int i = 0; i < n; i++)
+        {
+            p.Add(SeccompFilterBuilder.Jeq(requests[i], (byte)(n - i), 0));
+        }
+
+        p.Add(SeccompFilterBuilder.Ret(SECCOMP_RET_ALLOW));
+        p.Add(SeccompFilterBuilder.Ret(SECCOMP_RET_USER_NOTIF));
     }
 }

@@ -45,17 +45,7 @@ public sealed partial class RunCommandTests
         Assert.SkipUnless(containment != "cgroup" || ProcessRunner.IsRoot, "the cgroup containment needs a writable cgroup (root)");
         using NonoSandbox sb = new(user);
         sb.Environment["NONO_CONTAINMENT"] = containment;
-        string work = sb.Home.Combine("work");
-        Directory.CreateDirectory(work);
-        string inside = Path.Combine(work, "inside");
-        string outside = sb.Outside.Combine("victim");
-        File.WriteAllText(inside, "x");
-        File.WriteAllText(outside, "y");
-        if (user == TestUser.Nobody)
-        {
-            await ProcessRunner.RunAsync("chown", ["-R", $"{ProcessRunner.NobodyId}:{ProcessRunner.NobodyId}", work, outside], cancellationToken: TestContext.Current.CancellationToken);
-        }
-
+        (string work, string inside, string outside) = await MetadataFilesAsync(sb, user);
         File.SetUnixFileMode(outside, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
         DateTime outsideTime = File.GetLastWriteTimeUtc(outside);
 
@@ -169,6 +159,28 @@ public sealed partial class RunCommandTests
         Assert.Contains("metadata: mode, owner, time and xattr changes NOT confined (nono wrap leaves no supervisor", wrap.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("weaker modes IN FORCE: unrestricted-metadata", weaker.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("metadata: mode, owner, time and xattr changes NOT confined (--allow-weaker unrestricted-metadata)", weaker.StandardOutput, StringComparison.Ordinal);
+    }
+
+    /// <summary>A writable grant "work" holding the file "inside", and the file "victim" outside every grant, owned by <paramref name="user"/>.</summary>
+    private static async Task<(string Work, string Inside, string Outside)> MetadataFilesAsync(NonoSandbox sb, TestUser user, params string[] directories)
+    {
+        string work = sb.Home.Combine("work");
+        Directory.CreateDirectory(work);
+        foreach (string directory in directories)
+        {
+            Directory.CreateDirectory(Path.Combine(work, directory));
+        }
+
+        string inside = Path.Combine(work, "inside");
+        string outside = sb.Outside.Combine("victim");
+        File.WriteAllText(inside, "x");
+        File.WriteAllText(outside, "y");
+        if (user == TestUser.Nobody)
+        {
+            await ProcessRunner.RunAsync("chown", ["-R", $"{ProcessRunner.NobodyId}:{ProcessRunner.NobodyId}", work, outside], cancellationToken: TestContext.Current.CancellationToken);
+        }
+
+        return (work, inside, outside);
     }
 
     private static string SessionEvents(NonoSandbox sb, ProcessResult run)

@@ -10,7 +10,7 @@ namespace Nono.Core.Audit.Observers;
 /// performed is what was read), and the call itself on an opened object (<see cref="Perform"/>).
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-internal sealed class MetadataRequest
+internal sealed partial class MetadataRequest
 {
     private const int ENOENT = 2;
     private const int E2BIG = 7;
@@ -156,6 +156,8 @@ internal sealed class MetadataRequest
 
                 _xattrValue = new byte[size];
                 return size == 0 || ReadExactly(mem, request.args[call.ValueArg + 1], _xattrValue) ? 0 : EFAULT;
+            case MetadataChange.Attributes:
+                return ReadAttributeArgument(mem, (uint)value, request.args[call.ValueArg + 1]);
             default:
                 return ENOSYS;
         }
@@ -235,6 +237,8 @@ internal sealed class MetadataRequest
                 }
 
                 break;
+            case MetadataChange.Attributes:
+                return PerformAttributes(obj, proc);
             default:
                 result = Interop.Libc.removexattr(proc, _xattrName!); // ! set by ReadValues
                 break;

@@ -78,6 +78,7 @@ public sealed partial class SeccompObserver
         MetadataChange.Mode => "mode",
         MetadataChange.Owner => "owner",
         MetadataChange.Times => "time",
+        MetadataChange.Attributes => "attribute",
         _ => "xattr",
     };
 

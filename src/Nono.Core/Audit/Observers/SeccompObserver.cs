@@ -220,7 +220,7 @@ public sealed partial class SeccompObserver : IDisposable
                     continue;
                 }
 
-                if (_metadata is { } grants && MetadataSyscalls.Current.TryGetValue(request.nr, out MetadataSyscall? metadataCall))
+                if (_metadata is { } grants && MetadataSyscalls.Find(request.nr) is { } metadataCall)
                 {
                     // Performed here inside the writable grants, refused outside (SeccompObserver.Metadata.cs); never continued.
                     CheckMetadata(listener, request, metadataCall, grants);
