@@ -101,7 +101,7 @@ public static partial class SandboxPlanner
         List<string> carvedDenies = [];
         // One read of the mount table per run: the denies' aliases here, the pidns containment's mounts at launch.
         IReadOnlyList<HostMount> mounts = OperatingSystem.IsLinux() ? HostMount.ReadSelf() : [];
-        List<FsGrant> grants = ApplyDenies(capabilities, DenyAliases.With(capabilities.Denies, mounts), book, carvedDenies, notes, problems);
+        List<FsGrant> grants = ApplyDenies(capabilities, DenyAliases.With([.. capabilities.Denies, .. RootOnlyDenies(capabilities, options, notes)], mounts), book, carvedDenies, notes, problems);
         HashSet<Interop.FileIdentity> carvedIdentities = [];
         Dictionary<string, Interop.FileIdentity> carvedRoots = new(StringComparer.Ordinal);
         List<string> withheld = [];
