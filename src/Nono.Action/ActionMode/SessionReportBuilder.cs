@@ -86,7 +86,7 @@ internal static class SessionReportBuilder
             _ => Severity.Note,
         };
         string? file = v.RuleId == ViolationRules.ProtectedPathChanged ? v.Subject : null;
-        return new ReportViolation("nono." + v.RuleId, severity, v.Subject, v.Evidence, file);
+        return new ReportViolation("nono." + v.RuleId, severity, v.Subject, v.Evidence, file, UnverifiedClaim: v.UnverifiedClaim);
     }
 
     private static ReportChangeKind Kind(ChangeKind kind) => kind switch

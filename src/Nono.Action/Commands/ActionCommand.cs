@@ -238,7 +238,7 @@ internal static partial class ActionCommand
         foreach (ReportViolation v in commands)
         {
             Annotation at = new(v.File, v.Line, v.RuleId);
-            string message = $"{v.Subject}: {v.Evidence}";
+            string message = $"{v.Subject}: {v.DisplayEvidence}";
             switch (v.Severity)
             {
                 case Severity.Error: workflow.Error(message, at); break;

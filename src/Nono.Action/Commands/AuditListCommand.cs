@@ -14,7 +14,14 @@ internal static class AuditListCommand
         Command command = new("list", "List recorded sessions, newest first") { json };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            IReadOnlyList<SessionMetadata> sessions = await new AuditStore(AuditCommandPaths.AuditRoot(context)).ListAsync(cancellationToken);
+            (IReadOnlyList<SessionMetadata> sessions, IReadOnlyList<UnreadableSession> unreadable) =
+                await new AuditStore(AuditCommandPaths.AuditRoot(context)).ListAllAsync(cancellationToken);
+            foreach (UnreadableSession u in unreadable)
+            {
+                // On stderr, so that --json stays a list of sessions; the listing still succeeds.
+                context.Error.WriteLine($"nono: audit session '{Nono.Reports.Terminal.TerminalText.Line(u.SessionId)}' is unreadable: {Nono.Reports.Terminal.TerminalText.Line(u.Problem)}");
+            }
+
             if (parse.GetValue(json))
             {
                 context.Output.WriteLine(JsonSerializer.Serialize(sessions, AuditCliJsonContext.Default.IReadOnlyListSessionMetadata));
@@ -23,7 +30,7 @@ internal static class AuditListCommand
 
             if (sessions.Count == 0)
             {
-                context.Output.WriteLine("no audit sessions");
+                context.Output.WriteLine(unreadable.Count == 0 ? "no audit sessions" : "no readable audit sessions");
                 return ExitCodes.Success;
             }
 

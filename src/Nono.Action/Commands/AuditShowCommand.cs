@@ -20,8 +20,10 @@ internal static class AuditShowCommand
         {
             string sessionId = AuditCommandPaths.RequireSessionId(parse.GetRequiredValue(id));
             AuditStore store = new(AuditCommandPaths.AuditRoot(context));
-            SessionMetadata session = await store.TryLoadAsync(sessionId, cancellationToken)
-                ?? throw new NonoException(NonoErrorCode.StateCorrupt, $"no readable audit session '{sessionId}'");
+            (SessionMetadata? loaded, string? problem) = await store.LoadAsync(sessionId, cancellationToken);
+            SessionMetadata session = loaded ?? throw new NonoException(
+                NonoErrorCode.StateCorrupt,
+                problem is null ? $"no audit session '{sessionId}'" : $"audit session '{sessionId}' is unreadable: {TerminalText.Line(problem)}");
             IReadOnlyList<AuditRecord> records = await store.ReadEventsAsync(sessionId, cancellationToken);
             IReadOnlyList<AuditViolation> violations = ViolationRules.Evaluate(records);
             if (parse.GetValue(json))

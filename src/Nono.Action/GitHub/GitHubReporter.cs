@@ -92,6 +92,6 @@ internal sealed class GitHubReporter(IGitHubClient client, string owner, string 
             _ => CheckAnnotationLevel.Notice,
         };
         int line = v.Line ?? 1;
-        return new NewCheckRunAnnotation(v.File, line, line, level, $"{v.Subject}: {v.Evidence}") { Title = v.RuleId };
+        return new NewCheckRunAnnotation(v.File, line, line, level, $"{v.Subject}: {v.DisplayEvidence}") { Title = v.RuleId };
     }
 }

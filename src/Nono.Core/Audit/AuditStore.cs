@@ -16,47 +16,78 @@ public sealed class AuditStore
     public string Root { get; }
 
     /// <summary>All sessions with a readable session.json, newest first.</summary>
-    public async Task<IReadOnlyList<SessionMetadata>> ListAsync(CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<SessionMetadata>> ListAsync(CancellationToken cancellationToken = default) =>
+        (await ListAllAsync(cancellationToken)).Sessions;
+
+    /// <summary>
+    /// All sessions with a readable session.json, newest first, and the sessions whose session.json exists but cannot be
+    /// read (strict parsing refuses it, or it cannot be opened), each with a one-line reason, in id order.
+    /// </summary>
+    public async Task<(IReadOnlyList<SessionMetadata> Sessions, IReadOnlyList<UnreadableSession> Unreadable)> ListAllAsync(CancellationToken cancellationToken = default)
     {
         if (!Directory.Exists(Root))
         {
-            return [];
+            return ([], []);
         }
 
         List<SessionMetadata> sessions = [];
+        List<UnreadableSession> unreadable = [];
         foreach (string directory in Directory.EnumerateDirectories(Root))
         {
             string id = Path.GetFileName(directory);
-            if (AuditSessionId.IsValid(id) && await TryLoadAsync(id, cancellationToken) is { } metadata)
+            if (!AuditSessionId.IsValid(id))
+            {
+                continue;
+            }
+
+            (SessionMetadata? metadata, string? problem) = await LoadAsync(id, cancellationToken);
+            if (metadata is not null)
             {
                 sessions.Add(metadata);
             }
+            else if (problem is not null)
+            {
+                unreadable.Add(new UnreadableSession(id, problem));
+            }
         }
 
-        return [.. sessions.OrderByDescending(s => s.StartedAt).ThenByDescending(s => s.SessionId, StringComparer.Ordinal)];
+        return ([.. sessions.OrderByDescending(s => s.StartedAt).ThenByDescending(s => s.SessionId, StringComparer.Ordinal)],
+            [.. unreadable.OrderBy(u => u.SessionId, StringComparer.Ordinal)]);
     }
 
     /// <summary>The session's metadata, or null when the session does not exist or its session.json is unreadable.</summary>
-    public async Task<SessionMetadata?> TryLoadAsync(string sessionId, CancellationToken cancellationToken = default)
+    public async Task<SessionMetadata?> TryLoadAsync(string sessionId, CancellationToken cancellationToken = default) =>
+        (await LoadAsync(sessionId, cancellationToken)).Metadata;
+
+    /// <summary>
+    /// The session's metadata; or, when its session.json exists but cannot be read, why (one line); neither when the
+    /// session does not exist.
+    /// </summary>
+    public async Task<(SessionMetadata? Metadata, string? Problem)> LoadAsync(string sessionId, CancellationToken cancellationToken = default)
     {
         if (!AuditSessionId.IsValid(sessionId))
         {
-            return null;
+            return (null, null);
         }
 
         string path = Path.Combine(Root, sessionId, AuditFormat.SessionFile);
         if (!File.Exists(path))
         {
-            return null;
+            return (null, null);
         }
 
         try
         {
-            return JsonSerializer.Deserialize(await File.ReadAllBytesAsync(path, cancellationToken), AuditJsonContext.Default.SessionMetadata);
+            SessionMetadata? metadata = JsonSerializer.Deserialize(await File.ReadAllBytesAsync(path, cancellationToken), AuditJsonContext.Default.SessionMetadata);
+            return metadata is null ? (null, $"{AuditFormat.SessionFile} holds null") : (metadata, null);
         }
-        catch (JsonException)
+        catch (JsonException ex)
         {
-            return null;
+            return (null, $"{AuditFormat.SessionFile} does not parse: {ex.Message.ReplaceLineEndings(" ")}");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return (null, $"{AuditFormat.SessionFile} cannot be read: {ex.Message.ReplaceLineEndings(" ")}");
         }
     }
 

@@ -39,7 +39,7 @@ public static class ViolationRules
         FilesystemDeniedEvent f => new AuditViolation(
             FilesystemDenied, ViolationSeverity.Medium, f.Path,
             ClaimPrefix(f.Mechanism) + $"{f.Access} {f.Path} denied" + (f.Pid is null ? "" : $" (pid {f.Pid})") + (f.Reason is null ? "" : $" ({f.Reason})")
-                + (f.Mechanism is null ? "" : $" [seen by {f.Mechanism}]"), seq),
+                + (f.Mechanism is null ? "" : $" [seen by {f.Mechanism}]"), seq) { UnverifiedClaim = IsClaim(f.Mechanism) },
         FileChangedEvent { Protected: true } c => new AuditViolation(
             ProtectedPathChanged, ViolationSeverity.High, c.Path, $"protected path {c.Path} {c.Change.ToString().ToLowerInvariant()}", seq),
         GitControlChangedEvent g => new AuditViolation(
@@ -68,7 +68,9 @@ public static class ViolationRules
     /// </summary>
     public const string UnverifiedClaim = "unverified claim: ";
 
-    private static string ClaimPrefix(string? mechanism) => mechanism == Observers.ObserverMechanisms.SeccompObserver ? UnverifiedClaim : "";
+    private static bool IsClaim(string? mechanism) => mechanism == Observers.ObserverMechanisms.SeccompObserver;
+
+    private static string ClaimPrefix(string? mechanism) => IsClaim(mechanism) ? UnverifiedClaim : "";
 
     /// <summary>All violations of a session, in event order.</summary>
     public static IReadOnlyList<AuditViolation> Evaluate(IEnumerable<AuditRecord> records)

@@ -120,7 +120,7 @@ public static class JobSummaryRenderer
             subject += $" ({MarkdownText.Inline(v.File)}{(v.Line is int line ? ":" + line.ToString(CultureInfo.InvariantCulture) : "")})";
         }
 
-        return $"| {v.Severity} | {MarkdownText.Inline(v.RuleId)} | {subject} | {MarkdownText.Inline(v.Evidence)} |\n";
+        return $"| {v.Severity} | {MarkdownText.Inline(v.RuleId)} | {subject} | {MarkdownText.Inline(v.DisplayEvidence)} |\n";
     }
 
     private static string Network(SessionReport r)

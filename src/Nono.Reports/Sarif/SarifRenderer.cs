@@ -68,8 +68,15 @@ public static class SarifRenderer
             w.WriteString("ruleId", v.RuleId);
             w.WriteString("level", Level(v.Severity));
             w.WriteStartObject("message");
-            w.WriteString("text", $"{v.Subject}: {v.Evidence}");
+            w.WriteString("text", $"{v.Subject}: {v.DisplayEvidence}");
             w.WriteEndObject();
+            if (v.UnverifiedClaim)
+            {
+                // A property bag entry (SARIF 2.1.0 section 3.8) tools can filter on: the record is the process's own claim.
+                w.WriteStartObject("properties");
+                w.WriteBoolean("nono/unverifiedClaim", true);
+                w.WriteEndObject();
+            }
             if (v.File is not null)
             {
                 w.WriteStartArray("locations");

@@ -26,7 +26,7 @@ public static class TerminalRenderer
         foreach (ReportViolation v in report.Violations.OrderByDescending(v => v.Severity))
         {
             string where = v.File is null ? "" : $" [{Clean(v.File)}{(v.Line is int l ? ":" + l.ToString(CultureInfo.InvariantCulture) : "")}]";
-            output.WriteLine($"  {v.Severity.ToString().ToUpperInvariant(),-7} {Clean(v.RuleId)} {Clean(v.Subject)}{where}: {Clean(v.Evidence)}");
+            output.WriteLine($"  {v.Severity.ToString().ToUpperInvariant(),-7} {Clean(v.RuleId)} {Clean(v.Subject)}{where}: {Clean(v.DisplayEvidence)}");
         }
 
         foreach (NetworkHostSummary h in report.Network)

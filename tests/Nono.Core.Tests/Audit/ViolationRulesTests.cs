@@ -64,5 +64,6 @@ public sealed class ViolationRulesTests
         Assert.Equal("unverified claim: read /etc/shadow denied (pid 5) [seen by seccomp-observer]", seccomp?.Evidence);
         Assert.Equal("read /etc/shadow denied (pid 5) [seen by landlock-audit]", landlock?.Evidence);
         Assert.Equal("5 repeat(s) of recorded filesystem_denied event(s) counted, not written; 3x unverified claim: read /a; 2x write /b", folded?.Evidence);
+        Assert.Equal((true, false), (seccomp!.UnverifiedClaim, landlock!.UnverifiedClaim));
     }
 }
