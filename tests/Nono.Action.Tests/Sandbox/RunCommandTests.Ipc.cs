@@ -40,7 +40,8 @@ public sealed partial class RunCommandTests
     /// objects of the user's host processes were open to the sandbox. The namespace containments give the command a
     /// private IPC namespace: the host's objects are not found there, its own segments work. The cgroup and direct-child
     /// containments share the host's IPC namespace: there every IPC call is refused (EPERM), unless --allow-weaker
-    /// shared-ipc, which reaches the host's objects again (the control that shows the probe can find them).
+    /// shared-ipc, which reaches the host's objects again (the control that shows the probe can find them). The netns
+    /// network tier (--block-net here) gives direct-child a private IPC namespace as well: nothing is refused there.
     /// </summary>
     [Theory]
     [InlineData(TestUser.Current, "pidns", false)]
@@ -51,7 +52,9 @@ public sealed partial class RunCommandTests
     [InlineData(TestUser.Current, "cgroup", true)]
     [InlineData(TestUser.Current, "direct-child", true)]
     [InlineData(TestUser.Nobody, "direct-child", true)]
-    public async Task Run_HostIpc_OutOfReachUnlessShared(TestUser user, string containment, bool sharedIpc)
+    [InlineData(TestUser.Current, "direct-child", false, true)]
+    [InlineData(TestUser.Nobody, "direct-child", false, true)]
+    public async Task Run_HostIpc_OutOfReachUnlessShared(TestUser user, string containment, bool sharedIpc, bool networkNamespace = false)
     {
         using NonoSandbox sb = new(user);
         sb.Environment["NONO_CONTAINMENT"] = containment;
@@ -63,10 +66,11 @@ public sealed partial class RunCommandTests
         Assert.True(made.ExitCode == 0 && ids.Length == 4 && ids.All(id => int.Parse(id) >= 0), $"host objects not made: {made.StandardOutput}{made.StandardError}");
         try
         {
-            ProcessResult run = await sb.SandboxedAsync("run", sharedIpc ? ["--allow-weaker", "shared-ipc"] : [], NonoSandbox.Python, "-c", SharedMemoryProbe, key.ToString(), queue);
+            string[] options = [.. sharedIpc ? ["--allow-weaker", "shared-ipc"] : Array.Empty<string>(), .. networkNamespace ? ["--block-net"] : Array.Empty<string>()];
+            ProcessResult run = await sb.SandboxedAsync("run", options, NonoSandbox.Python, "-c", SharedMemoryProbe, key.ToString(), queue);
 
             Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}: {run.StandardError}");
-            string[] expected = containment == "pidns"
+            string[] expected = containment == "pidns" || networkNamespace // the netns tier clones a private IPC namespace too
                 ? ["host-segment ENOENT", "host-semaphore ENOENT", "host-queue ENOENT", "host-mq ENOENT", "own-segment ok"]
                 : sharedIpc
                     ? ["host-segment found", "host-semaphore found", "host-queue found", "host-mq EACCES", "own-segment ok"] // POSIX queues: Landlock refuses the open too

@@ -56,4 +56,23 @@ public sealed class SandboxPlannerIsolationTests
         Assert.Contains(plan.Describe(), l => l.StartsWith("user namespaces: ALLOWED (--allow-weaker nested-user-namespaces", StringComparison.Ordinal));
         Assert.Equal(sharesHostIpc, plan.Describe().Contains("ipc: System V IPC and POSIX message queues SHARED with the host (--allow-weaker shared-ipc)"));
     }
+
+    [Fact]
+    public void Plan_NetworkNamespaceTier_HasAPrivateIpcNamespace()
+    {
+        SandboxSupport support = SandboxSupport.Probe();
+        Assert.SkipUnless(support.LandlockAbi >= 6 && support.SeccompFilter, "needs Landlock ABI 6 and seccomp filters");
+        SandboxPlan plan = SandboxPlanner.Plan(new CapabilitySet { Network = NetworkMode.Block }, new EnforcementOptions
+        {
+            Support = support,
+            AllowedWeakerModes = new HashSet<WeakerMode> { WeakerMode.SharedIpc },
+            NetworkNamespace = NetworkNamespaceSupport.Works,
+            Containment = ProcessContainment.DirectChild,
+        }).Plan!;
+
+        Assert.Equal(NetworkTier.IsolatedNamespace, plan.NetworkTier);
+        Assert.False(plan.RefusesSharedIpc);
+        Assert.DoesNotContain(WeakerMode.SharedIpc, plan.WeakerModes);
+        Assert.Contains("ipc: a private IPC namespace (System V IPC and POSIX message queues reach only the sandbox's own)", plan.Describe());
+    }
 }
