@@ -8,7 +8,7 @@ namespace Nono.Core.Proxy;
 /// document with type definitions, an unknown fragment or a fragment defined twice is an error), so that no part of it
 /// is skipped unread.
 /// </summary>
-internal sealed class GraphQlDocument
+internal sealed partial class GraphQlDocument
 {
     private const int MaxDepth = 128;
     private readonly List<GraphQlToken> _tokens;
@@ -156,22 +156,6 @@ internal sealed class GraphQlDocument
         return null;
     }
 
-    private string? ParseType(int depth)
-    {
-        if (depth > MaxDepth)
-        {
-            return "nested too deeply";
-        }
-
-        string? error = At("[") ? Expect("[") ?? ParseType(depth + 1) ?? Expect("]") : ExpectName(out _);
-        if (error is null && At("!"))
-        {
-            _next++;
-        }
-
-        return error;
-    }
-
     /// <summary>A selection set; top-level fields and spreads go into <paramref name="collected"/> when given.</summary>
     private string? ParseSelectionSet(Collected? collected, int depth)
     {
@@ -229,80 +213,6 @@ internal sealed class GraphQlDocument
         collected?.Fields.Add(name);
         string? rest = (At("(") ? ParseArguments(isConst: false, depth) : null) ?? ParseDirectives(isConst: false, depth);
         return rest ?? (At("{") ? ParseSelectionSet(null, depth + 1) : null);
-    }
-
-    private string? ParseArguments(bool isConst, int depth)
-    {
-        _next++; // (
-        do
-        {
-            string? error = ExpectName(out _) ?? Expect(":") ?? ParseValue(isConst, depth + 1);
-            if (error is not null)
-            {
-                return error;
-            }
-        }
-        while (!At(")"));
-
-        _next++;
-        return null;
-    }
-
-    private string? ParseDirectives(bool isConst, int depth)
-    {
-        while (At("@"))
-        {
-            _next++;
-            string? error = ExpectName(out _) ?? (At("(") ? ParseArguments(isConst, depth) : null);
-            if (error is not null)
-            {
-                return error;
-            }
-        }
-
-        return null;
-    }
-
-    private string? ParseValue(bool isConst, int depth)
-    {
-        if (depth > MaxDepth)
-        {
-            return "nested too deeply";
-        }
-
-        GraphQlToken token = Take();
-        switch (token.Kind)
-        {
-            case GraphQlTokenKind.Value or GraphQlTokenKind.Name:
-                return null; // numbers, strings, true/false/null and enum values
-            case GraphQlTokenKind.Punctuator when token.Text == "$" && !isConst:
-                return ExpectName(out _);
-            case GraphQlTokenKind.Punctuator when token.Text == "[":
-                while (!At("]"))
-                {
-                    if (ParseValue(isConst, depth + 1) is string error)
-                    {
-                        return error;
-                    }
-                }
-
-                _next++;
-                return null;
-            case GraphQlTokenKind.Punctuator when token.Text == "{":
-                while (!At("}"))
-                {
-                    if ((ExpectName(out _) ?? Expect(":") ?? ParseValue(isConst, depth + 1)) is string error)
-                    {
-                        return error;
-                    }
-                }
-
-                _next++;
-                return null;
-            default:
-                _next--;
-                return Unexpected();
-        }
     }
 
     private (IReadOnlyList<string>, string?) Resolve()

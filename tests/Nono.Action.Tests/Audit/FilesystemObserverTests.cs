@@ -66,6 +66,10 @@ public sealed partial class FilesystemObserverTests
         // is on a read-only mount, and the open fails with EROFS before Landlock checks (and audits) it.
         Assert.Contains(violations, v => v.Rule == "filesystem-denied" && v.Subject == files.ReadOnly && v.Evidence.StartsWith("unverified claim: write ", StringComparison.Ordinal) && v.Evidence.EndsWith("[seen by seccomp-observer]", StringComparison.Ordinal));
 
+        // The claim is also a flag of the record (audit show --json), set exactly on the claims.
+        Assert.All(json.RootElement.GetProperty("violations").EnumerateArray(), v => Assert.Equal(
+            v.GetProperty("evidence").GetString()!.StartsWith("unverified claim: ", StringComparison.Ordinal),
+            v.TryGetProperty("unverified_claim", out JsonElement flag) && flag.GetBoolean()));
         Assert.Contains(violations, v => v.Rule == "network-denied" && v.Subject == $"other.test:{port}");
         Assert.DoesNotContain(violations, v => v.Subject == files.Written || v.Subject.StartsWith("api.test", StringComparison.Ordinal));
         Assert.DoesNotContain(violations, v => v.Subject == files.ReadOnly && v.Evidence.Replace("unverified claim: ", "", StringComparison.Ordinal).StartsWith("read ", StringComparison.Ordinal));

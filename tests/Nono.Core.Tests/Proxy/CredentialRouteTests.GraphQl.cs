@@ -108,6 +108,20 @@ public sealed partial class CredentialRouteTests
     }
 
     [Fact]
+    public async Task GitHubGraphQl_ExpectContinue_IsAnsweredByTheProxy_AndNotForwarded()
+    {
+        await using RunningProxy proxy = await StartAsync(null, BuiltinServices.Find("github")! with { CredentialKey = "env://REAL_SECRET" });
+        string query = "{\"query\":\"{ viewer { login } }\"}";
+
+        string response = await ProxyHarness.RawAsync(proxy, $"POST /github/graphql HTTP/1.1\r\nHost: x\r\n{GitHubAuth(proxy)}Expect: 100-continue\r\nContent-Length: {query.Length}\r\n\r\n{query}");
+
+        Assert.StartsWith("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200", response, StringComparison.Ordinal);
+        RecordedRequest seen = Assert.Single(_origin!.Requests);
+        Assert.False(seen.HasHeader("Expect"));
+        Assert.Equal(query, Encoding.UTF8.GetString(seen.Body));
+    }
+
+    [Fact]
     public async Task GitHubGraphQl_WithMintingAllowed_ForwardsTheMutation()
     {
         // What network.allow_token_minting: ["github"] hands the proxy.
