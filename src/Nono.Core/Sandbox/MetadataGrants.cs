@@ -15,7 +15,11 @@ internal sealed class MetadataGrants
     {
     }
 
-    /// <summary>The plan's rules with WRITE_FILE, canonicalized (a rule's path may name a link the kernel resolved).</summary>
+    /// <summary>
+    /// The plan's rules with WRITE_FILE, as planned. Their paths have no link (the planner refuses a grant with one, and
+    /// a listing leaves links out), so they are not resolved again here: a carved sibling swapped for a link since the plan
+    /// (which the ruleset builder skips) would otherwise put the link's target among the grants.
+    /// </summary>
     public static MetadataGrants From(SandboxPlan plan)
     {
         MetadataGrants grants = new();
@@ -26,8 +30,7 @@ internal sealed class MetadataGrants
                 continue;
             }
 
-            string path = CanonicalPath.Resolve(rule.Path, "/") ?? rule.Path;
-            (rule.IsFile ? grants._files : grants._directories).Add(path);
+            (rule.IsFile ? grants._files : grants._directories).Add(rule.Path);
         }
 
         return grants;
