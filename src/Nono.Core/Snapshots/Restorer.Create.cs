@@ -40,8 +40,8 @@ internal sealed partial class Restorer
     /// order. Why several threads and why whole directories: on ext4 most of a restore's kernel time is inode
     /// allocation, and right after the tree was deleted that is a scan past every "recently deleted" free inode of the
     /// group, per new inode, which is CPU work a second core can share. Two threads creating in the same directories
-    /// (session 5) serialised on the directory lock and raced for the same free inode; in disjoint directories they
-    /// never wait for each other (docs/notes/s13-restore.md). Decoding is not on these threads: content was decoded
+    /// cost 45 % more kernel CPU (docs/notes/s6-restore.md); in disjoint directories they never slept waiting for each
+    /// other and cost about 15 % more CPU in total (docs/notes/s13-restore.md). Decoding is not on these threads: content was decoded
     /// and verified on all cores before the tree was touched and kept in memory, and what did not fit is decoded again
     /// by <see cref="ContentPrefetch"/> workers a bounded window ahead of the thread that writes the chunk.
     /// </summary>
