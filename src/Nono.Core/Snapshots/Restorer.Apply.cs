@@ -13,8 +13,8 @@ internal sealed partial class Restorer
     /// directories level by level (a parent exists before its children are made), then files and
     /// symlinks (their parents all exist), then modes, and directory modes and times last, deepest level
     /// first (writing inside a directory changes its mtime, and a read-only parent must stay writable
-    /// until its children are done). Removals and metadata run on all cores; everything that creates an
-    /// inode runs on this one thread (see <see cref="CreateEntries"/>).
+    /// until its children are done). Removals and metadata run on all cores; what creates an inode runs
+    /// on one thread per core, each in its own directories (see <see cref="CreateEntries"/>).
     /// </summary>
     private void ApplyRoot(SafeFd root, RootPlan plan, SafeFd staging, Dictionary<string, StagedObject> staged, CancellationToken cancellationToken)
     {

@@ -12,8 +12,8 @@ namespace Nono.Core.Snapshots;
 /// Phase 1 scans and plans; phase 2 extracts and verifies every needed object into the store's
 /// private staging area on all cores (a corrupt store aborts before the tree is touched), already
 /// carrying its final mode, owner and mtime when one entry uses it; phase 3 renames staged files
-/// into place (temp file + rename for shared content and symlinks), creating every inode on one
-/// thread (see <see cref="CreateEntries"/>) while removals and metadata run on all cores, so an
+/// into place (temp file + rename for shared content and symlinks), creating inodes on one thread
+/// per core in disjoint directories (see <see cref="CreateEntries"/>) while removals and metadata run on all cores, so an
 /// interruption leaves only complete files and stray temp files, which the next run removes as
 /// "created since". Durability: see <see cref="Apply"/>.
 /// </summary>
