@@ -68,7 +68,7 @@ public static partial class SandboxPlanner
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     private static void WalkRootOnly(string grant, string source, IReadOnlyList<FsDeny> denies, List<FsDeny> found, ref int budget)
     {
-        using SafeFd root = Fs.OpenDirectory("/", followLast: true);
+        using SafeFd root = Fs.OpenRootForLookup();
         using SafeFd? opened = Fs.TryOpenBeneath(root, RawName.FromString(grant.TrimStart('/')), Native.O_PATH, out _);
         if (opened is null || !Fs.TryStatAt(opened, "", out FileStatus top, out _) || top.IsSymlink)
         {

@@ -16,7 +16,7 @@ internal static partial class Interop
     internal static SafeFdHandle? TryOpenWithoutLinks(string path, out FileIdentity identity, out int errno)
     {
         identity = default;
-        using SafeFd root = Snapshots.Native.Fs.OpenDirectory("/");
+        using SafeFd root = Snapshots.Native.Fs.OpenRootForLookup();
         using SafeFd? opened = Snapshots.Native.Fs.TryOpenBeneath(root, RawName.FromString(path.TrimStart('/')), Fs.O_PATH, out errno);
         if (opened is null)
         {

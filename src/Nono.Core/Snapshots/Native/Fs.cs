@@ -30,6 +30,21 @@ internal static partial class Fs
         }
     }
 
+    /// <summary>
+    /// "/" as an O_PATH handle to resolve absolute paths beneath: unlike a read open it needs no read right on "/"
+    /// itself, which a sandbox that carves "/" (a nested run) does not have.
+    /// </summary>
+    public static unsafe SafeFd OpenRootForLookup()
+    {
+        byte[] z = RawName.ToZ("/");
+        fixed (byte* p = z)
+        {
+            // SAFETY: z is pinned and NUL-terminated for the duration of the call.
+            int fd = Interop.Libc.openat(Interop.AT_FDCWD, p, Interop.O_PATH | Interop.O_DIRECTORY | Interop.O_CLOEXEC, 0);
+            return fd >= 0 ? new SafeFd(fd) : throw Error("open", "/", LastErrno);
+        }
+    }
+
     /// <summary>openat for one raw name; returns null and the errno on failure.</summary>
     public static unsafe SafeFd? TryOpenAt(SafeFd dir, string name, int flags, uint mode, out int errno)
     {
