@@ -47,12 +47,23 @@ internal static class WhyCommand
 
             context.Output.WriteLine($"{(decision.Allowed ? "ALLOWED" : "DENIED")} {result.GetValue(op)} {decision.Path}");
             context.Output.WriteLine($"  {decision.Reason}");
+            if (decision.Allowed && IsUnderShm(decision.Path))
+            {
+                context.Output.WriteLine($"  {Shm} is the host's except in the pidns containment (cgroup, direct-child, wrap): POSIX shared memory and semaphores of the host user's processes are reachable there");
+            }
+
             context.Output.WriteLine($"  profile: {resolved.ProfileName} (chain: {string.Join(" -> ", resolved.Chain)})");
             context.Output.WriteLine($"  TMPDIR is private to each run (here {temp.Path}; ask about it as $TMPDIR/...)");
             return ExitCodes.Success;
         });
         return command;
     }
+
+    private const string Shm = "/dev/shm";
+
+    /// <summary>Whether <paramref name="path"/> (absolute, normalized) is /dev/shm or below it, component by component.</summary>
+    private static bool IsUnderShm(string path) =>
+        path == Shm || path.StartsWith(Shm + "/", StringComparison.Ordinal);
 
     private static string Absolute(string path, CliContext context, string privateTemp)
     {

@@ -33,8 +33,17 @@ public static partial class SandboxLauncher
 
         ChildStage stage = (ChildStage)(int)failure;
         int errno = (int)(failure >> 32);
-        return (false, $"{StageName(stage)} failed: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})");
+        // Unprivileged, the probe clones with CLONE_NEWUSER, which nono's own filter (and container profiles) refuse with EPERM.
+        string outer = errno == 1 && stage is ChildStage.PidnsUnshare or ChildStage.NetnsPidnsClone && Interop.Interop.GetUid() != 0 && UnderSeccompFilter()
+            ? "; a seccomp filter is in force here: an outer sandbox refuses user namespaces (an outer nono run gives them to the commands it runs with --allow-weaker nested-user-namespaces)"
+            : "";
+        return (false, $"{StageName(stage)} failed: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}){outer}");
     }
+
+    /// <summary>Whether this process runs under a seccomp filter (<c>Seccomp: 2</c> in /proc/self/status): inside nono, a container, or another sandbox.</summary>
+    internal static bool UnderSeccompFilter() =>
+        ProcText.Read("/proc/self/status") is string status
+        && status.Split('\n').Any(l => l.StartsWith("Seccomp:", StringComparison.Ordinal) && l["Seccomp:".Length..].Trim() == "2");
 
     /// <summary>
     /// Forks a probe child on <paramref name="state"/> and reads its report: 0 when the probed steps work, else

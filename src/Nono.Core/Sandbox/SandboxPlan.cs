@@ -6,7 +6,7 @@ namespace Nono.Core.Sandbox;
 /// The exact kernel configuration to apply: Landlock rights and rules, network handling, scopes and the
 /// seccomp policy, plus which tier and which weaker modes are in force. Produced by <see cref="SandboxPlanner"/>.
 /// </summary>
-public sealed record SandboxPlan
+public sealed partial record SandboxPlan
 {
     /// <summary>The capability set this plan enforces.</summary>
     public required CapabilitySet Capabilities { get; init; }
@@ -191,6 +191,10 @@ public sealed record SandboxPlan
             : RefusesSharedIpc
                 ? "ipc: System V IPC and POSIX message queues refused (this containment shares the host's IPC namespace)"
                 : $"ipc: System V IPC and POSIX message queues SHARED with the host (--allow-weaker {Sandbox.WeakerModes.Name(WeakerMode.SharedIpc)})";
+        if (SharedShmLine() is string shm)
+        {
+            yield return shm;
+        }
     }
 
     private string SocketSummary()

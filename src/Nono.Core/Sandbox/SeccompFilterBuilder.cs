@@ -129,8 +129,8 @@ internal static partial class SeccompFilterBuilder
             p.Add(Ret(SECCOMP_RET_ERRNO | EPERM));
         }
 
-        // 3b. Terminal requests that act outside the sandbox.
-        EmitTerminalRequests(p, arch);
+        // 3b. Terminal requests that act outside the sandbox, filesystem requests outside Landlock (FilesystemRequests).
+        EmitRefusedRequests(p, arch);
 
         // 3c. Set-user-ID and set-group-ID modes (EmitSetIdModes).
         EmitSetIdModes(p, arch);
@@ -210,18 +210,20 @@ internal static partial class SeccompFilterBuilder
     /// signals the terminal's foreground process group, TIOCVHANGUP hangs a terminal up and TIOCCONS redirects the
     /// console to it. TIOCSCTTY with a nonzero argument steals a terminal that is another session's controlling terminal
     /// (root keeps CAP_SYS_ADMIN without a user namespace): with vhangup that ends the user's shell even when no terminal
-    /// is on fds 0-2. TIOCSCTTY 0 stays: programs use it to give a new pty to their child. The request is an unsigned int
+    /// is on fds 0-2. TIOCSCTTY 0 stays: programs use it to give a new pty to their child. <see cref="FilesystemRequests"/>
+    /// are refused the same way. The request is an unsigned int
     /// and TIOCSCTTY's argument an int: only the low words count, as in the kernel. Leaves the syscall number in A when
     /// the call is not ioctl.
     /// </summary>
-    private static void EmitTerminalRequests(List<sock_filter> p, ArchSyscalls arch)
+    private static void EmitRefusedRequests(List<sock_filter> p, ArchSyscalls arch)
     {
-        int refused = TerminalRequests.Length;
-        p.Add(Jeq((uint)arch.ioctl, 0, (byte)(refused + 6)));
+        uint[] requests = RefusedRequests;
+        int refused = requests.Length;
+        p.Add(Jeq((uint)arch.ioctl, 0, checked((byte)(refused + 6))));
         p.Add(Load(OffsetArgLow(1)));
         for (int i = 0; i < refused; i++)
         {
-            p.Add(Jeq(TerminalRequests[i], (byte)(refused + 3 - i), 0));
+            p.Add(Jeq(requests[i], (byte)(refused + 3 - i), 0));
         }
 
         p.Add(Jeq(TIOCSCTTY, 0, 2));

@@ -63,7 +63,7 @@ internal sealed record WritableMounts(IReadOnlyList<string> Binds, IReadOnlyList
     private static bool IsWritable(LandlockFs access) => (access & LandlockFs.WriteSet & ~LandlockFs.Refer) != 0;
 
     /// <summary>A writable grant at or above /dev/shm.</summary>
-    private static bool CoversShm(IReadOnlyList<LandlockPathRule> rules) =>
+    internal static bool CoversShm(IReadOnlyList<LandlockPathRule> rules) =>
         rules.Any(r => IsWritable(r.Access) && SandboxPath.IsSameOrAncestor(r.Path, Shm));
 
     /// <summary>

@@ -18,6 +18,20 @@ public sealed class WhyCommandTests
         Assert.Contains("group:deny_credentials", result.Output, StringComparison.Ordinal);
     }
 
+    /// <summary>/dev/shm (granted by the built-in temp group) is the host's outside pidns: <c>nono why</c> says so.</summary>
+    [Fact]
+    public void Why_DevShm_SaysItIsSharedWithTheHost()
+    {
+        using CliFixture f = new();
+
+        CliResult shm = f.Run("why", "--path", "/dev/shm/x", "--op", "write", "--allow", "/dev/shm");
+        CliResult other = f.Run("why", "--path", "src/a.cs", "--op", "write");
+
+        Assert.StartsWith("ALLOWED write /dev/shm/x", shm.Output, StringComparison.Ordinal);
+        Assert.Contains("/dev/shm is the host's except in the pidns containment", shm.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("/dev/shm", other.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Why_Json_WorkdirAllowedAndExtraGrantNamed()
     {

@@ -71,6 +71,52 @@ public sealed partial class RunCommandTests
         Assert.Contains("ioctl: attribute change outside the writable grants", events, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// FS_IOC_SETFLAGS, FS_IOC_FSSETXATTR and FS_IOC_SETVERSION on a pipe, a socket and an O_PATH descriptor of the file
+    /// named in argv[1]: prints "object request errno".
+    /// </summary>
+    private const string NonFileAttributeProbe = """
+        import errno, fcntl, os, socket, sys
+        r, w = os.pipe(); a, b = socket.socketpair()
+        for name, fd in [("pipe", r), ("socket", a.fileno()), ("opath", os.open(sys.argv[1], os.O_PATH))]:
+            for request in [0x40086602, 0x401c5820, 0x40087602]:
+                try:
+                    fcntl.ioctl(fd, request, bytearray(28)); result = "ok"
+                except OSError as e:
+                    result = errno.errorcode[e.errno]
+                print(name, hex(request), result)
+        """;
+
+    /// <summary>
+    /// Review of s13-userns: the grant check ran before the file-type check, so an attribute ioctl on a pipe or socket
+    /// answered EPERM and recorded a denial for <c>pipe:[...]</c> (audit noise a command could make at will), and an
+    /// O_PATH descriptor answered EPERM too. nono now answers as the kernel does outside the sandbox (ENOTTY, EBADF) and
+    /// records nothing, while the same request on a file outside the grants is still refused and recorded.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(MetadataContainments))]
+    public async Task Run_AttributeIoctls_OnNonFiles_AnswerAsTheKernel_RecordNothing(TestUser user, string containment)
+    {
+        Assert.SkipUnless(containment != "cgroup" || ProcessRunner.IsRoot, "the cgroup containment needs a writable cgroup (root)");
+        using NonoSandbox sb = new(user);
+        sb.Environment["NONO_CONTAINMENT"] = containment;
+        (string work, _, string outside) = await MetadataFilesAsync(sb, user);
+
+        ProcessResult host = await ProcessRunner.RunAsync(NonoSandbox.Python, ["-c", NonFileAttributeProbe, outside], user, sb.Environment,
+            cancellationToken: TestContext.Current.CancellationToken);
+        ProcessResult run = await sb.SandboxedAsync("run", ["--allow", work, "--read", sb.Outside.Path], NonoSandbox.Python, "-c", NonFileAttributeProbe, outside);
+
+        Assert.True(host.ExitCode == 0, $"exit {host.ExitCode}: {host.StandardError}");
+        Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}: {run.StandardError}");
+        string[] expected = [.. host.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)];
+        Assert.Equal(9, expected.Length);
+        Assert.All(expected, line => Assert.Matches(" (ENOTTY|EBADF)$", line));
+        Assert.Equal(expected, run.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        string events = SessionEvents(sb, run);
+        Assert.DoesNotContain("\"access\":\"metadata\"", events, StringComparison.Ordinal);
+        Assert.DoesNotContain("pipe:[", events, StringComparison.Ordinal);
+    }
+
     private static async Task<string> FlagsAsync(string path)
     {
         ProcessResult r = await ProcessRunner.RunAsync(NonoSandbox.Python, ["-c", GetFlags, path], cancellationToken: TestContext.Current.CancellationToken);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Nono.Core.Sandbox;
 using Nono.Core.Sandbox.Interop;
 using Fs = Nono.Core.Snapshots.Native.Interop;
@@ -46,6 +47,36 @@ internal sealed partial class MetadataRequest
     }
 
     /// <summary>
+    /// Whether an attribute ioctl's caller named an O_PATH descriptor: the kernel answers EBADF (such a file has no
+    /// operations), before any file-type or grant question. Read from <c>/proc/PID/fdinfo</c>; trusted only after the
+    /// notification is checked valid. A descriptor swapped meanwhile only changes which answer the caller gets.
+    /// </summary>
+    internal bool NamesPathDescriptor(int pid)
+    {
+        if (_change != MetadataChange.Attributes || DirFd < 0
+            || ProcText.Read($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/fdinfo/{DirFd.ToString(CultureInfo.InvariantCulture)}") is not string info)
+        {
+            return false;
+        }
+
+        foreach (string line in info.Split('\n'))
+        {
+            if (line.StartsWith("flags:", StringComparison.Ordinal))
+            {
+                return (Convert.ToInt64(line["flags:".Length..].Trim(), 8) & Interop.O_PATH) != 0;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Only regular files and directories carry attributes: on anything else (pipe, socket, device) the kernel answers
+    /// ENOTTY, so nono does too, before the grant check (nothing is recorded for an object that has no path).
+    /// </summary>
+    internal static bool CarriesAttributes(uint type) => type == Fs.S_IFREG || type == Fs.S_IFDIR;
+
+    /// <summary>
     /// Only regular files and directories carry these attributes (on a device the request would reach its driver, which
     /// Landlock's IOCTL_DEV governs): anything else answers ENOTTY. The object is reopened read-only through
     /// <paramref name="proc"/> under the caller's credentials (write-only for a file it may only write), as its own
@@ -62,7 +93,7 @@ internal sealed partial class MetadataRequest
         }
 
         uint type = stat.stx_mode & Fs.S_IFMT;
-        if (type != Fs.S_IFREG && type != Fs.S_IFDIR)
+        if (!CarriesAttributes(type))
         {
             return ENOTTY;
         }

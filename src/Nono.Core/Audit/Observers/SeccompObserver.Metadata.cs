@@ -20,6 +20,7 @@ namespace Nono.Core.Audit.Observers;
 /// </summary>
 public sealed partial class SeccompObserver
 {
+    private const int ENOTTY = 25;
     private static FileIdentity? s_root;
     private static FileIdentity? s_userNamespace;
     private MetadataGrants? _metadata; // set before Attach starts the loop
@@ -109,11 +110,17 @@ public sealed partial class SeccompObserver
 
         try
         {
+            bool pathDescriptor = args.NamesPathDescriptor(pid);
             CallerCredentials? caller = ReadCredentials(pid);
             if (caller is null || !SameRoot(pid) || !NotificationValid(listener, request.id))
             {
                 Interlocked.Increment(ref _unreadable); // gone, or chrooted (root-capabilities): fail closed
                 return (EPERM, null);
+            }
+
+            if (pathDescriptor)
+            {
+                return (EBADF, null); // ioctl on an O_PATH descriptor, as the kernel answers
             }
 
             ThreadCredentials? saved = ThreadCredentials.Assume(caller);
@@ -161,6 +168,11 @@ public sealed partial class SeccompObserver
             if (Fs.Libc.statx(obj, &empty, Fs.AT_EMPTY_PATH, 0x1 /* STATX_TYPE */, &stat) != 0)
             {
                 return (EPERM, null);
+            }
+
+            if (call.Change == MetadataChange.Attributes && !MetadataRequest.CarriesAttributes(stat.stx_mode & Fs.S_IFMT))
+            {
+                return (ENOTTY, null); // a pipe, socket or device: the kernel's answer, nothing to check or record
             }
 
             string where = ObjectPath(obj) ?? "(an object without a path)";
