@@ -35,7 +35,7 @@ public static partial class SandboxLauncher
         int errno = (int)(failure >> 32);
         // Unprivileged, the probe clones with CLONE_NEWUSER, which nono's own filter (and container profiles) refuse with EPERM.
         string outer = errno == 1 && stage is ChildStage.PidnsUnshare or ChildStage.NetnsPidnsClone && Interop.Interop.GetUid() != 0 && UnderSeccompFilter()
-            ? "; a seccomp filter is in force here: an outer sandbox refuses user namespaces (an outer nono run gives them to the commands it runs with --allow-weaker nested-user-namespaces)"
+            ? "; a seccomp filter is in force here: an outer sandbox refuses user namespaces (an outer nono run lifts that with --allow-weaker nested-user-namespaces, but it still refuses mounts, so a pidns containment cannot be made inside it)"
             : "";
         return (false, $"{StageName(stage)} failed: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}){outer}");
     }
