@@ -30,11 +30,17 @@ public static partial class SandboxPlanner
     /// </summary>
     private static List<FsDeny> RootOnlyDenies(CapabilitySet capabilities, EnforcementOptions options, List<string> notes)
     {
+        return options.RunsAsRoot && OperatingSystem.IsLinux() ? RootOnlyDenies(capabilities, notes) : [];
+    }
+
+    /// <summary>The root-only denies a command run by this process's user would get (<c>nono why</c> models them).</summary>
+    internal static List<FsDeny> RootOnlyDeniesForThisUser(CapabilitySet capabilities) =>
+        OperatingSystem.IsLinux() && Interop.Interop.GetUid() == 0 ? RootOnlyDenies(capabilities, []) : [];
+
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    private static List<FsDeny> RootOnlyDenies(CapabilitySet capabilities, List<string> notes)
+    {
         List<FsDeny> found = [];
-        if (!options.RunsAsRoot || !OperatingSystem.IsLinux())
-        {
-            return found;
-        }
 
         long started = Stopwatch.GetTimestamp();
         RootOnlyWalk walk = new(CommandGroups(), capabilities.Denies, found);

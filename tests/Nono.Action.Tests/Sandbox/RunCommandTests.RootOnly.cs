@@ -30,6 +30,8 @@ public sealed partial class RunCommandTests
             // No --read of the system paths on the command line: /etc is granted by the group alone.
             ProcessResult dry = await sb.RunAsync("run", "--dry-run", "--", "/bin/true");
             ProcessResult run = await sb.RunAsync("run", "--", "/bin/sh", "-c", $"cat {directory}/public.conf; echo; cat {key} || echo key-denied");
+            ProcessResult why = await sb.RunAsync("why", "--path", key, "--op", "read");
+            ProcessResult whyPublic = await sb.RunAsync("why", "--path", Path.Combine(directory, "public.conf"), "--op", "read");
 
             Assert.True(run.ExitCode == 0, run.ToString());
             Assert.Contains("public-ok", run.StandardOutput);
@@ -40,11 +42,16 @@ public sealed partial class RunCommandTests
             {
                 Assert.Contains($"deny {key} [root-only under /etc [group:system_read_linux]: mode 600, owner 0:0, not readable by others] carved out of grant", dry.StandardOutput);
                 Assert.Contains("root-only check: ", dry.StandardOutput);
+                Assert.Contains("root-only under /etc [group:system_read_linux]: mode 600", why.StandardOutput);
             }
             else
             {
                 Assert.DoesNotContain("root-only", dry.StandardOutput);
+                Assert.DoesNotContain("root-only", why.StandardOutput);
             }
+
+            Assert.DoesNotContain("root-only", whyPublic.StandardOutput);
+            Assert.DoesNotContain("denied by", whyPublic.StandardOutput);
         }
         finally
         {
