@@ -17,7 +17,10 @@ public static partial class PolicyExplainer
         ArgumentNullException.ThrowIfNull(policy);
         string canonical = PolicyPath.Canonicalize(path);
         // As the planner does: a deny also reaches its aliases through other mounts of its file system.
-        IReadOnlyList<FsDeny> denies = DenyAliases.With(policy.Capabilities.Denies, OperatingSystem.IsLinux() ? HostMount.ReadSelf() : []);
+        // And a root command gets the root-only entries under the built-in /etc grants denied too.
+        IReadOnlyList<FsDeny> denies = DenyAliases.With(
+            [.. policy.Capabilities.Denies, .. SandboxPlanner.RootOnlyDeniesForThisUser(policy.Capabilities)],
+            OperatingSystem.IsLinux() ? HostMount.ReadSelf() : []);
         FsDeny? deny = denies.FirstOrDefault(d => !d.WriteOnly && PolicyPath.IsWithin(canonical, d.Path))
             ?? policy.DenyPatterns.FirstOrDefault(d => MatchesPattern(canonical, d.Path));
         if (deny is not null)

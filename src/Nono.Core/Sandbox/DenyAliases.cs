@@ -22,16 +22,47 @@ internal static class DenyAliases
         HashSet<(string, bool)> seen = [.. denies.Select(d => (SandboxPath.Normalize(d.Path), d.WriteOnly))];
         foreach (FsDeny deny in denies)
         {
-            foreach ((string alias, HostMount through) in Of(deny.Path, mounts))
+            foreach ((string alias, HostMount through, string? inner) in OfTree(deny.Path, mounts))
             {
                 if (seen.Add((SandboxPath.Normalize(alias), deny.WriteOnly)))
                 {
-                    result.Add(new FsDeny(alias, $"alias of deny {deny.Path} through the mount at {through.MountPoint}; {deny.Source}") { WriteOnly = deny.WriteOnly });
+                    string origin = inner is null ? deny.Path : $"{deny.Path} (the mount at {inner} inside it)";
+                    result.Add(new FsDeny(alias, $"alias of deny {origin} through the mount at {through.MountPoint}; {deny.Source}") { WriteOnly = deny.WriteOnly });
                 }
             }
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The aliases of <paramref name="path"/> and of every mount visible inside it: a file system mounted at or below a
+    /// denied directory (<c>mount --bind /mnt/t/config ~/.kube/config</c>) is reachable through its other mounts too,
+    /// whatever device the deny itself sits on. <c>Inner</c> names the inner mount (null for the path itself). Names
+    /// inside the deny are left out: the deny covers them already.
+    /// </summary>
+    public static IEnumerable<(string Alias, HostMount Through, string? Inner)> OfTree(string path, IReadOnlyList<HostMount> mounts)
+    {
+        foreach ((string alias, HostMount through) in Of(path, mounts))
+        {
+            yield return (alias, through, null);
+        }
+
+        foreach (HostMount inner in mounts)
+        {
+            if (!SandboxPath.IsStrictAncestor(path, inner.MountPoint) || !ReferenceEquals(HostMount.VisibleAt(mounts, inner.MountPoint), inner))
+            {
+                continue;
+            }
+
+            foreach ((string alias, HostMount through) in Of(inner.MountPoint, mounts))
+            {
+                if (!SandboxPath.IsSameOrAncestor(path, alias))
+                {
+                    yield return (alias, through, inner.MountPoint);
+                }
+            }
+        }
     }
 
     /// <summary>

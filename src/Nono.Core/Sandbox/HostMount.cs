@@ -7,7 +7,7 @@ namespace Nono.Core.Sandbox;
 /// (<c>major:minor</c>) and the directory of that file system the mount shows at its mount point (<c>/</c> for a whole
 /// file system, the bound directory for a bind mount).
 /// </summary>
-internal sealed record HostMount(string MountPoint, bool ReadOnly, string Device = "", string Root = "/")
+internal sealed record HostMount(string MountPoint, bool ReadOnly, string Device = "", string Root = "/", int Id = 0, int Parent = 0)
 {
     /// <summary>nono's mount table, in mount order (the init's namespace starts as a copy of it).</summary>
     public static IReadOnlyList<HostMount> ReadSelf() => Parse(File.ReadAllText("/proc/self/mountinfo"));
@@ -29,17 +29,58 @@ internal sealed record HostMount(string MountPoint, bool ReadOnly, string Device
 
             string options = fields[5];
             bool readOnly = options == "ro" || options.StartsWith("ro,", StringComparison.Ordinal);
-            mounts.Add(new HostMount(Unescape(fields[4]), readOnly, fields[2], Unescape(fields[3])));
+            _ = int.TryParse(fields[0], out int id);
+            _ = int.TryParse(fields[1], out int parent);
+            mounts.Add(new HostMount(Unescape(fields[4]), readOnly, fields[2], Unescape(fields[3]), id, parent));
         }
 
         return mounts;
     }
 
     /// <summary>
-    /// The mount a lookup of <paramref name="path"/> ends on: the last one mounted at or above it (a later mount at or
-    /// above an earlier one's mount point covers it). Null when the table has no root.
+    /// The mount a lookup of <paramref name="path"/> ends on, decided by the mount tree (ids and parent ids), not by the
+    /// listing order: <c>mount --move</c> keeps a mount's place in the list. From the root, each component crosses into
+    /// the child mounted exactly there, then up its stack (a mount stacked on the same point has the covered one as
+    /// parent). A mount whose parent no longer leads to it (below a later mount higher up) is not reached. Null when the
+    /// table has no root; a table without ids falls back to the listing order.
     /// </summary>
     public static HostMount? VisibleAt(IReadOnlyList<HostMount> mounts, string path)
+    {
+        HashSet<int> ids = [.. mounts.Select(m => m.Id)];
+        HostMount? current = mounts.FirstOrDefault(m => m.Id != 0 && m.MountPoint == "/" && !ids.Contains(m.Parent));
+        if (current is null)
+        {
+            return LastListedAt(mounts, path);
+        }
+
+        current = TopOfStack(mounts, current, "/");
+        string[] components = SandboxPath.Components(path);
+        for (int depth = 1; depth <= components.Length; depth++)
+        {
+            string prefix = "/" + string.Join('/', components[..depth]);
+            if (LastChildAt(mounts, current, prefix) is { } child)
+            {
+                current = TopOfStack(mounts, child, prefix);
+            }
+        }
+
+        return current;
+    }
+
+    private static HostMount TopOfStack(IReadOnlyList<HostMount> mounts, HostMount mount, string mountPoint)
+    {
+        for (int guard = 0; guard < mounts.Count && LastChildAt(mounts, mount, mountPoint) is { } over; guard++)
+        {
+            mount = over;
+        }
+
+        return mount;
+    }
+
+    private static HostMount? LastChildAt(IReadOnlyList<HostMount> mounts, HostMount parent, string mountPoint) =>
+        mounts.LastOrDefault(m => m.Parent == parent.Id && !ReferenceEquals(m, parent) && SandboxPath.IsSame(m.MountPoint, mountPoint));
+
+    private static HostMount? LastListedAt(IReadOnlyList<HostMount> mounts, string path)
     {
         for (int i = mounts.Count - 1; i >= 0; i--)
         {

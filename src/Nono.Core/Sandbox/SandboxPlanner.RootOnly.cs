@@ -25,17 +25,25 @@ public static partial class SandboxPlanner
     /// names some; this catches the rest without a list. When the command runs as root, every grant under /etc that
     /// comes from a built-in group (never a user's own --read) is walked (bounded: <see cref="RootOnlyBudget"/> entries,
     /// <see cref="RootOnlyDepth"/> levels, no link followed) and each entry that others cannot read (a file without o+r,
-    /// a directory without o+rx) but uid or gid 0 can becomes a deny, carved like any other; the walk does not enter it.
+    /// a directory without o+rx) but uid 0 or one of the command's groups can becomes a deny, carved like any other;
+    /// the walk does not enter it. What the bounds leave unwalked is denied too (fail secure), with a note naming it.
     /// </summary>
     private static List<FsDeny> RootOnlyDenies(CapabilitySet capabilities, EnforcementOptions options, List<string> notes)
     {
+        return options.RunsAsRoot && OperatingSystem.IsLinux() ? RootOnlyDenies(capabilities, notes) : [];
+    }
+
+    /// <summary>The root-only denies a command run by this process's user would get (<c>nono why</c> models them).</summary>
+    internal static List<FsDeny> RootOnlyDeniesForThisUser(CapabilitySet capabilities) =>
+        OperatingSystem.IsLinux() && Interop.Interop.GetUid() == 0 ? RootOnlyDenies(capabilities, []) : [];
+
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    private static List<FsDeny> RootOnlyDenies(CapabilitySet capabilities, List<string> notes)
+    {
         List<FsDeny> found = [];
-        if (!options.RunsAsRoot || !OperatingSystem.IsLinux())
-        {
-            return found;
-        }
 
         long started = Stopwatch.GetTimestamp();
+        RootOnlyWalk walk = new(CommandGroups(), capabilities.Denies, found);
         int budget = RootOnlyBudget;
         int walked = 0;
         foreach (FsGrant grant in capabilities.Grants)
@@ -48,13 +56,13 @@ public static partial class SandboxPlanner
 
             string source = $"root-only under {grant.Path} [{grant.Source}]";
             int before = budget;
-            WalkRootOnly(grant.Path, source, capabilities.Denies, found, ref budget);
-            walked += before - budget;
-            if (budget <= 0)
-            {
-                notes.Add($"root-only check stopped after {RootOnlyBudget} entries in {grant.Path}: entries past it are readable by the root command if root owns them");
-                break;
-            }
+            WalkRootOnly(grant.Path, source, walk, ref budget);
+            walked += Math.Max(0, before - Math.Max(0, budget));
+        }
+
+        foreach (string unwalked in walk.Unwalked)
+        {
+            notes.Add($"root-only check did not finish {unwalked} (budget {RootOnlyBudget} entries, depth {RootOnlyDepth}): what it did not look at there is denied");
         }
 
         if (walked > 0)
@@ -66,7 +74,7 @@ public static partial class SandboxPlanner
     }
 
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-    private static void WalkRootOnly(string grant, string source, IReadOnlyList<FsDeny> denies, List<FsDeny> found, ref int budget)
+    private static void WalkRootOnly(string grant, string source, RootOnlyWalk walk, ref int budget)
     {
         using SafeFd root = Fs.OpenRootForLookup();
         using SafeFd? opened = Fs.TryOpenBeneath(root, RawName.FromString(grant.TrimStart('/')), Native.O_PATH, out _);
@@ -75,26 +83,31 @@ public static partial class SandboxPlanner
             return; // gone or swapped since it was resolved: the ruleset builder refuses it
         }
 
-        if (IsRootOnly(top))
+        if (walk.IsRootOnly(top))
         {
-            found.Add(new FsDeny(grant, Describe(source, top)));
+            walk.Found.Add(new FsDeny(grant, Describe(source, top)));
             return;
         }
 
         using SafeFd? directory = top.IsDirectory ? Fs.TryOpenAt(opened, ".", Native.O_RDONLY | Native.O_DIRECTORY, 0, out _) : null;
         if (directory is not null)
         {
-            WalkRootOnly(directory, grant, 1, source, denies, found, ref budget);
+            WalkRootOnly(directory, grant, 1, source, walk, ref budget);
         }
     }
 
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-    private static void WalkRootOnly(SafeFd directory, string path, int depth, string source, IReadOnlyList<FsDeny> denies, List<FsDeny> found, ref int budget)
+    private static void WalkRootOnly(SafeFd directory, string path, int depth, string source, RootOnlyWalk walk, ref int budget)
     {
-        foreach (string name in Fs.ReadDirectory(directory))
+        List<FsDeny> found = walk.Found;
+        IReadOnlyList<FsDeny> denies = walk.Denies;
+        List<string> names = Fs.ReadDirectory(directory);
+        for (int i = 0; i < names.Count; i++)
         {
+            string name = names[i];
             if (--budget < 0)
             {
+                walk.DenyUnwalked(path, names[i..], source);
                 return;
             }
 
@@ -103,7 +116,7 @@ public static partial class SandboxPlanner
                 continue; // gone, or a link: the kernel checks what it points at, which has its own mode
             }
 
-            bool rootOnly = IsRootOnly(status);
+            bool rootOnly = walk.IsRootOnly(status);
             if (RawName.ToUtf8OrNull(name) is not string text)
             {
                 if (rootOnly)
@@ -125,23 +138,19 @@ public static partial class SandboxPlanner
                     found.Add(new FsDeny(entry, Describe(source, status)));
                 }
             }
-            else if (status.IsDirectory && depth < RootOnlyDepth)
+            else if (status.IsDirectory && depth >= RootOnlyDepth)
+            {
+                walk.DenyUnwalked(path, [name], source);
+            }
+            else if (status.IsDirectory)
             {
                 using SafeFd? child = Fs.TryOpenAt(directory, name, Native.O_RDONLY | Native.O_DIRECTORY | Native.O_NOFOLLOW, 0, out _);
                 if (child is not null)
                 {
-                    WalkRootOnly(child, entry, depth + 1, source, denies, found, ref budget);
+                    WalkRootOnly(child, entry, depth + 1, source, walk, ref budget);
                 }
             }
         }
-    }
-
-    /// <summary>Not readable by others (a directory: not listable and searchable), but by owner or group 0.</summary>
-    private static bool IsRootOnly(FileStatus status)
-    {
-        uint others = status.IsDirectory ? 0b101u : 0b100u;
-        return (status.Permissions & others) != others && (status.Uid == 0 || status.Gid == 0)
-            && (status.IsDirectory || status.IsRegular);
     }
 
     private static string Describe(string source, FileStatus status) =>

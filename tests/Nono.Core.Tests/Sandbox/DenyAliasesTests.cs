@@ -46,4 +46,26 @@ public sealed class DenyAliasesTests
         Assert.True(Assert.Single(all, d => d.Path == "/mnt/h/u/.config/x").WriteOnly);
         Assert.Equal(all.Count, all.Select(d => (d.Path, d.WriteOnly)).Distinct().Count());
     }
+
+    [Fact]
+    public void With_AMountInsideTheDeny_AliasesItsOtherMountsOnAnotherDevice()
+    {
+        // A tmpfs at /mnt/t whose file /config is bound at ~/.kube/config (inside the deny ~/.kube, another device); a
+        // bind of the tmpfs below the deny itself is not an alias (the deny covers it).
+        const string table = """
+            22 1 8:1 / / rw - ext4 /dev/vda rw
+            40 22 0:50 / /mnt/t rw - tmpfs t rw
+            41 22 0:50 /config /home/u/.kube/config rw - tmpfs t rw
+            42 22 0:50 / /home/u/.kube/all rw - tmpfs t rw
+            43 22 0:51 / /mnt/other rw - tmpfs o rw
+            """;
+        FsDeny[] denies = [new("/home/u/.kube", "group:deny_credentials")];
+
+        List<FsDeny> all = DenyAliases.With(denies, HostMount.Parse(table));
+
+        FsDeny alias = Assert.Single(all, d => d.Path == "/mnt/t/config");
+        Assert.Equal("alias of deny /home/u/.kube (the mount at /home/u/.kube/config inside it) through the mount at /mnt/t; group:deny_credentials", alias.Source);
+        Assert.Contains(all, d => d.Path == "/mnt/t");
+        Assert.DoesNotContain(all, d => d.Path.StartsWith("/mnt/other", StringComparison.Ordinal) || d.Path.StartsWith("/home/u/.kube/", StringComparison.Ordinal));
+    }
 }
