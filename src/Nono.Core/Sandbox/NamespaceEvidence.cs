@@ -101,7 +101,8 @@ public static class NamespaceEvidence
         return smallest.ToString(CultureInfo.InvariantCulture);
     }
 
-    private static string? StatusField(string status, string name)
+    /// <summary>The value of field <paramref name="name"/> in a /proc/PID/status text, trimmed; null when absent.</summary>
+    internal static string? StatusField(string status, string name)
     {
         ReadOnlySpan<char> rest = status;
         while (!rest.IsEmpty)

@@ -42,8 +42,7 @@ public static partial class SandboxLauncher
 
     /// <summary>Whether this process runs under a seccomp filter (<c>Seccomp: 2</c> in /proc/self/status): inside nono, a container, or another sandbox.</summary>
     internal static bool UnderSeccompFilter() =>
-        ProcText.Read("/proc/self/status") is string status
-        && status.Split('\n').Any(l => l.StartsWith("Seccomp:", StringComparison.Ordinal) && l["Seccomp:".Length..].Trim() == "2");
+        ProcText.Read("/proc/self/status") is string status && NamespaceEvidence.StatusField(status, "Seccomp") == "2";
 
     /// <summary>
     /// Forks a probe child on <paramref name="state"/> and reads its report: 0 when the probed steps work, else
