@@ -34,6 +34,9 @@ internal sealed record SandboxInvocation(
     /// <summary>The prepared invocation, or null after printing the problems (exit 1) or the dry run (exit 0).</summary>
     public static SandboxInvocation? Prepare(RunOptions options, ParseResult parse, CliContext context, out int exitCode, RunNetworkOptions? networkOptions = null)
     {
+        // A root run's root-only walk of the built-in /etc grants: on a thread of its own from here, while the flags are
+        // checked, the profile resolves and the probes run. The plan uses it only where it is the walk it would make.
+        RootOnlyPrefetch? rootOnly = RootOnlyPrefetch.StartForRoot(BuiltinProfiles.GrantedPaths);
         List<string> problems = [];
         string? cwd = options.WorkingDirectory(parse, context, problems);
         (int? cap, HashSet<WeakerMode> weaker) = options.Enforcement(parse, context, problems);
@@ -48,7 +51,7 @@ internal sealed record SandboxInvocation(
         PrivateTemp temp = PrivateTemp.Create();
         try
         {
-            SandboxInvocation? invocation = Prepare(options, parse, context, cwd, cap, weaker, command, temp, networkOptions, out exitCode);
+            SandboxInvocation? invocation = Prepare(options, parse, context, cwd, cap, weaker, command, temp, networkOptions, rootOnly, out exitCode);
             if (invocation is null)
             {
                 temp.Dispose();
@@ -72,7 +75,7 @@ internal sealed record SandboxInvocation(
     public void Dispose() => Temp.Dispose();
 
     private static SandboxInvocation? Prepare(
-        RunOptions options, ParseResult parse, CliContext context, string cwd, int? cap, HashSet<WeakerMode> weaker, string[] command, PrivateTemp temp, RunNetworkOptions? networkOptions, out int exitCode)
+        RunOptions options, ParseResult parse, CliContext context, string cwd, int? cap, HashSet<WeakerMode> weaker, string[] command, PrivateTemp temp, RunNetworkOptions? networkOptions, RootOnlyPrefetch? rootOnly, out int exitCode)
     {
         // The child's TMPDIR is private to this run; the policy's $TMPDIR grants resolve to it.
         Dictionary<string, string> env = new(context.Environment, StringComparer.Ordinal) { ["TMPDIR"] = temp.Path };
@@ -122,6 +125,7 @@ internal sealed record SandboxInvocation(
             MetadataSupervisor = networkOptions is not null, // run: nono stays to answer mode, owner, time and xattr calls
             TerminalAttached = StdioTerminal.Attached(), // the command inherits nono's stdin, stdout and stderr (the spec below)
             TerminalDevices = StdioTerminal.Devices(),
+            RootOnlyPrefetch = rootOnly,
         });
         if (networkProblems.Count > 0)
         {

@@ -32,6 +32,14 @@ internal static class BuiltinProfiles
         return json is not null;
     }
 
+    /// <summary>
+    /// Every path a built-in group grants (not denies), in no particular order: the root-only walk of a root run starts on
+    /// those under /etc before the profile is resolved (<see cref="Nono.Core.Sandbox.RootOnlyPrefetch"/>).
+    /// </summary>
+    public static IEnumerable<string> GrantedPaths() =>
+        Groups.Values.SelectMany(g => g.Filesystem.Read.Concat(g.Filesystem.Allow).Concat(g.Filesystem.Write)
+            .Concat(g.Filesystem.ReadFile).Concat(g.Filesystem.AllowFile).Concat(g.Filesystem.WriteFile));
+
     /// <summary>The raw groups file (for validation tests and <c>nono profile groups --json</c>).</summary>
     public static string GroupsJson => Read("nono.groups.json");
 

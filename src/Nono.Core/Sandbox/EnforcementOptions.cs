@@ -44,4 +44,10 @@ public sealed record EnforcementOptions
     /// <see cref="SandboxPlan.SupervisesMetadata"/>). False for <c>nono wrap</c>, whose plan then says they are not confined.
     /// </summary>
     public bool MetadataSupervisor { get; init; }
+
+    /// <summary>
+    /// The root-only walk started ahead of the plan (<see cref="RootOnlyPrefetch.StartForRoot"/>), or null: the plan then
+    /// walks itself. The plan uses it only where it is exactly the walk it would make.
+    /// </summary>
+    public RootOnlyPrefetch? RootOnlyPrefetch { get; init; }
 }
