@@ -20,14 +20,16 @@ public sealed class RootOnlyPrefetch
 {
     private readonly Func<IEnumerable<string>> _grants;
     private readonly int _maxDepth;
+    private readonly int _budget;
     private readonly Thread _thread;
     private Dictionary<string, RootOnlyGrantWalk>? _walks;
     private HashSet<uint>? _groups;
 
-    private RootOnlyPrefetch(Func<IEnumerable<string>> grants, int maxDepth)
+    private RootOnlyPrefetch(Func<IEnumerable<string>> grants, int maxDepth, int budget)
     {
         _grants = grants;
         _maxDepth = maxDepth;
+        _budget = budget;
         _thread = new Thread(Walk) { IsBackground = true, Name = "nono root-only walk" };
     }
 
@@ -45,9 +47,10 @@ public sealed class RootOnlyPrefetch
     private static bool UnderConfigurationRoot(string path) =>
         path.IndexOfAny(['$', '~', '*', '?']) < 0 && SandboxPath.IsSameOrAncestor(SandboxPlanner.ConfigurationRoot, path);
 
-    internal static RootOnlyPrefetch Start(Func<IEnumerable<string>> grants, int maxDepth)
+    /// <summary>Starts walking <paramref name="grants"/>, each with <paramref name="budget"/> entries at most (tests pass small bounds).</summary>
+    internal static RootOnlyPrefetch Start(Func<IEnumerable<string>> grants, int maxDepth, int budget = SandboxPlanner.RootOnlyBudget)
     {
-        RootOnlyPrefetch prefetch = new(grants, maxDepth);
+        RootOnlyPrefetch prefetch = new(grants, maxDepth, budget);
         prefetch._thread.Start();
         return prefetch;
     }
@@ -72,7 +75,7 @@ public sealed class RootOnlyPrefetch
             {
                 if (!walks.ContainsKey(grant))
                 {
-                    walks[grant] = RootOnlyGrantWalk.Run(grant, groups, SandboxPlanner.RootOnlyBudget, _maxDepth);
+                    walks[grant] = RootOnlyGrantWalk.Run(grant, groups, _budget, _maxDepth);
                 }
             }
 
