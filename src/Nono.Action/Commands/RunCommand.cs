@@ -197,9 +197,9 @@ internal static class RunCommand
                 context.Error.WriteLine($"nono: started pid {process.Pid} in tier {invocation.Plan.Tier}");
             }
 
-            recording.FlushStart(); // while the command runs: this thread would only wait for it now
-
-            return process.WaitForExitAsync().GetAwaiter().GetResult();
+            Task<ChildExit> exit = process.WaitForExitAsync();
+            recording.FlushStartIfStillRunning(exit); // a command that ends at once is made durable by the completion alone
+            return exit.GetAwaiter().GetResult();
         }
         finally
         {

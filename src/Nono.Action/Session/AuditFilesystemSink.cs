@@ -70,11 +70,42 @@ internal sealed class AuditFilesystemSink : IFilesystemObservationSink, IAsyncDi
         {
             _closed = true;
             repeated = _repeated;
-            top = [.. _seen.Where(s => s.Value > 1).OrderByDescending(s => s.Value).ThenBy(s => s.Key.Path, StringComparer.Ordinal).Take(RepeatsListed)
-                .Select(s => new RepeatedEvent { Subject = s.Key.Path, Access = s.Key.Access, Mechanism = s.Key.Mechanism, Count = s.Value })];
+            top = repeated == 0 ? [] : MostRepeated(_seen);
         }
 
         return _pump.DisposeAsync(repeated, top);
+    }
+
+    /// <summary>
+    /// The <see cref="RepeatsListed"/> most repeated denials, most first, then by path. A loop and a sort rather than a
+    /// LINQ chain: over this dictionary's value-tuple keys, the chain's generic virtual calls are resolved at run time in
+    /// the AOT build, about 2 ms of CPU at every audited run's end (perf, s14-auditfast) even when nothing repeated.
+    /// </summary>
+    private static RepeatedEvent[] MostRepeated(Dictionary<(string Mechanism, string Path, string Access), long> seen)
+    {
+        List<(RepeatedEvent Event, int Order)> repeats = [];
+        foreach (KeyValuePair<(string Mechanism, string Path, string Access), long> entry in seen)
+        {
+            if (entry.Value > 1)
+            {
+                repeats.Add((new RepeatedEvent { Subject = entry.Key.Path, Access = entry.Key.Access, Mechanism = entry.Key.Mechanism, Count = entry.Value }, repeats.Count));
+            }
+        }
+
+        // List.Sort is not stable: the dictionary order breaks the remaining ties, as OrderBy/ThenBy did.
+        repeats.Sort(static (a, b) =>
+        {
+            int order = b.Event.Count.CompareTo(a.Event.Count);
+            order = order != 0 ? order : string.CompareOrdinal(a.Event.Subject, b.Event.Subject);
+            return order != 0 ? order : a.Order.CompareTo(b.Order);
+        });
+        RepeatedEvent[] top = new RepeatedEvent[Math.Min(RepeatsListed, repeats.Count)];
+        for (int i = 0; i < top.Length; i++)
+        {
+            top[i] = repeats[i].Event;
+        }
+
+        return top;
     }
 
     private static FilesystemDeniedEvent ToEvent(FilesystemObservation o) => new()

@@ -11,12 +11,15 @@ namespace Nono.Core.Audit;
 /// the session to the chained ledger. Thread-safe.
 /// </summary>
 /// <remarks>
-/// Durability: a crash of nono loses nothing written (the page cache outlives the process). Against a power loss,
-/// the start of the session (the "running" session.json and the first events) is fsynced by <see cref="FlushStart"/>,
-/// which the supervisor calls once the command is running (its thread only waits then), so the sandboxed command does
-/// not wait for the disk; <see cref="CompleteAsync"/> (and a dispose without completion) does it if nobody did. At the
-/// end the events, session.json and the ledger are each fsynced before it returns, on the calling thread: no
-/// thread-pool thread is started for the record (measurable in nono's start-up).
+/// Durability: a crash of nono loses nothing written (the page cache outlives the process). Against a power loss, the
+/// start of the session (the "running" session.json, the first events and their names) is fsynced by
+/// <see cref="FlushStart"/>, which the supervisor calls only when the command is still running after a short delay
+/// (a power loss during a long command then still leaves the "running" record); a command that ends sooner is covered by
+/// the completion's fsyncs alone, which make the same files durable in their final form (see
+/// docs/notes/s14-auditfast.md for what a power loss at each moment leaves). At the end the events, session.json, the
+/// names in the session folder and the session folder's own name, and the ledger are each fsynced before
+/// <see cref="CompleteAsync"/> returns, on the calling thread and one helper thread: no thread-pool thread is started
+/// for the record (measurable in nono's start-up).
 /// </remarks>
 public sealed class AuditSession : IAsyncDisposable
 {
@@ -32,7 +35,7 @@ public sealed class AuditSession : IAsyncDisposable
     private int _violations;
     private bool _completed;
     private readonly Lock _startFlushLock = new();
-    private bool _startFlushed;
+    private StartFlush _startFlush;
     private System.Runtime.ExceptionServices.ExceptionDispatchInfo? _startFlushError;
 
     private AuditSession(string auditRoot, string directory, FileStream events, TimeProvider time, SessionMetadata started)
@@ -50,6 +53,16 @@ public sealed class AuditSession : IAsyncDisposable
 
     /// <summary>The session folder.</summary>
     public string Directory { get; }
+
+    private enum StartFlush
+    {
+        Pending,
+        Done,
+        Skipped,
+    }
+
+    /// <summary>Whether <see cref="FlushStart"/> ran (for tests: a command that ended at once needs none).</summary>
+    internal bool StartFlushed => _startFlush == StartFlush.Done;
 
     /// <summary>Number of events appended so far.</summary>
     public long EventCount => _leaves.Count;
@@ -143,7 +156,9 @@ public sealed class AuditSession : IAsyncDisposable
             DateTimeOffset now = _time.GetUtcNow();
             long duration = (long)(now - _started.StartedAt).TotalMilliseconds;
             AppendLocked(new SessionEndedEvent { Timestamp = now, ExitCode = end.ExitCode, Signal = end.Signal, DurationMs = duration }, cancellationToken);
-            FlushStart();
+            // No start flush here: the fsyncs below cover the same files in their final form. A start flush that ran
+            // has already made the session folder's name durable; its failure is reported now.
+            bool folderNameDurable = EndStartFlush();
             _startFlushError?.Throw();
             _completed = true;
 
@@ -170,11 +185,12 @@ public sealed class AuditSession : IAsyncDisposable
             // and only when both are on disk: a ledger entry then means the whole record is durable, and an interrupted
             // completion (SIGKILL, power loss, a full disk) shows as "no ledger entry" rather than as a ledger that names
             // bytes that were never written, which would read like tampering (review of s9-startup).
-            // The events fsync and the session.json temp file's fsync are independent: they overlap (one fsync less on
-            // the command's exit path); the rename waits for both.
+            // The events fsync (with the audit root's, for the session folder's name, when no start flush made it durable)
+            // and the session.json temp file's fsync are independent: they overlap; the rename waits for both, so a
+            // completed session.json never reaches the disk before the events it names.
             cancellationToken.ThrowIfCancellationRequested();
             string sessionFile = Path.Combine(Directory, AuditFormat.SessionFile);
-            using (EventsFlush flush = EventsFlush.Start(FlushAndCloseEvents))
+            using (EventsFlush flush = EventsFlush.Start(() => FlushAndCloseEvents(flushAuditRoot: !folderNameDurable)))
             {
                 string staged = AtomicFile.Stage(sessionFile, metadataBytes, PrivateFile);
                 try
@@ -187,7 +203,7 @@ public sealed class AuditSession : IAsyncDisposable
                     throw;
                 }
 
-                AtomicFile.Commit(staged, sessionFile);
+                AtomicFile.Commit(staged, sessionFile); // its directory fsync also makes the events file's name durable
             }
 
             await AuditLedger.AppendAsync(
@@ -232,35 +248,53 @@ public sealed class AuditSession : IAsyncDisposable
     }
 
     /// <summary>
-    /// Makes the start of the session (the "running" session.json and the events so far) durable; see the remarks on the
-    /// type. Once per session, on the calling thread; never throws: a failure is reported by <see cref="CompleteAsync"/>.
+    /// Makes the start of the session durable: the "running" session.json, the events so far, their names in the session
+    /// folder and the folder's name in the audit root. See the remarks on the type. Once per session, on the calling
+    /// thread, and not after <see cref="CompleteAsync"/> began; never throws: a failure is reported by <see cref="CompleteAsync"/>.
     /// </summary>
     public void FlushStart()
     {
         lock (_startFlushLock) // a second caller returns once the first has finished, so CompleteAsync sees its outcome
         {
-            if (_startFlushed)
+            if (_startFlush != StartFlush.Pending)
             {
                 return;
             }
 
-            _startFlushed = true;
+            _startFlush = StartFlush.Done;
             try
             {
                 AtomicFile.FlushToDisk(Path.Combine(Directory, AuditFormat.SessionFile));
                 AtomicFile.FlushToDisk(Path.Combine(Directory, AuditFormat.EventsFile));
+                AtomicFile.FlushDirectory(Directory);
+                AtomicFile.FlushDirectory(_auditRoot);
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NonoException)
             {
                 _startFlushError = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex);
             }
         }
     }
 
-    private void FlushAndCloseEvents()
+    /// <summary>Whether the start flush ran (and so made the session folder's name durable); none starts after this.</summary>
+    private bool EndStartFlush()
+    {
+        lock (_startFlushLock)
+        {
+            bool ran = _startFlush == StartFlush.Done;
+            _startFlush = ran ? StartFlush.Done : StartFlush.Skipped;
+            return ran;
+        }
+    }
+
+    private void FlushAndCloseEvents(bool flushAuditRoot)
     {
         _events.Flush(flushToDisk: true);
         _events.Dispose();
+        if (flushAuditRoot)
+        {
+            AtomicFile.FlushDirectory(_auditRoot);
+        }
     }
 
     private void AppendLocked(AuditEvent auditEvent, CancellationToken cancellationToken)

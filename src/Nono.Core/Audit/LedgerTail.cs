@@ -110,42 +110,109 @@ internal sealed record LedgerTail(long CompleteLength, int TornBytes, byte[]? La
     private static byte[]? ParseHash(ReadOnlySpan<byte> line, out long seq) =>
         TryParseLine(line, out _, out byte[] hash, out _, out seq) ? hash : null;
 
+    /// <summary>
+    /// One ledger line's link fields, the entry's exact bytes and its seq. A forward-only reader rather than a
+    /// JsonDocument: the document's pooled buffers would set up the shared array pool (its per-core partitions, with a
+    /// timing loop for sched_getcpu) for this one small parse, about 0.6 ms of CPU on every audited run (perf, s14-auditfast).
+    /// Strict like verification (<see cref="StrictJsonObject"/>): an unknown or repeated property makes the line malformed.
+    /// </summary>
     private static bool TryParseLine(ReadOnlySpan<byte> line, out byte[] previous, out byte[] hash, out byte[] entryJson, out long seq)
     {
         previous = hash = entryJson = [];
         seq = -1;
+        byte[]? prev = null, link = null, entry = null;
         try
         {
-            using JsonDocument document = JsonDocument.Parse(line.ToArray());
-            JsonElement root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object
-                || !root.TryGetProperty("prev", out JsonElement prev) || !TryHash(prev, out previous)
-                || !root.TryGetProperty("hash", out JsonElement link) || !TryHash(link, out hash)
-                || !root.TryGetProperty("entry", out JsonElement entry) || entry.ValueKind != JsonValueKind.Object
-                || !entry.TryGetProperty("seq", out JsonElement seqElement) || !seqElement.TryGetInt64(out seq))
+            Utf8JsonReader reader = new(line);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
                 return false;
             }
 
-            entryJson = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(entry).ToArray();
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("prev"u8) && prev is null)
+                {
+                    prev = ReadHash(ref reader);
+                }
+                else if (reader.ValueTextEquals("hash"u8) && link is null)
+                {
+                    link = ReadHash(ref reader);
+                }
+                else if (reader.ValueTextEquals("entry"u8) && entry is null)
+                {
+                    entry = ReadEntry(ref reader, line, out seq);
+                }
+                else
+                {
+                    return false;
+                }
+
+                if (prev is [] || link is [] || entry is [])
+                {
+                    return false;
+                }
+            }
+
+            if (reader.TokenType != JsonTokenType.EndObject || reader.Read() || prev is null || link is null || entry is null)
+            {
+                return false; // a second value after the object makes Read throw
+            }
+
+            (previous, hash, entryJson) = (prev, link, entry);
             return true;
         }
         catch (JsonException)
         {
+            seq = -1;
             return false;
         }
     }
 
-    private static bool TryHash(JsonElement element, out byte[] hash)
+    /// <summary>The 32-byte hash in the next value (64 lowercase hex digits), or an empty array when it is not one.</summary>
+    private static byte[] ReadHash(ref Utf8JsonReader reader)
     {
-        hash = [];
-        if (element.ValueKind != JsonValueKind.String || element.GetString() is not { Length: 64 } hex || !AuditLedger.IsHex(hex))
+        if (!reader.Read() || reader.TokenType != JsonTokenType.String || reader.GetString() is not { Length: 64 } hex || !AuditLedger.IsHex(hex))
         {
-            return false;
+            return [];
         }
 
-        hash = Convert.FromHexString(hex);
-        return true;
+        return Convert.FromHexString(hex);
+    }
+
+    /// <summary>The next value's exact bytes when it is an object with an integer seq (once), else an empty array.</summary>
+    private static byte[] ReadEntry(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, out long seq)
+    {
+        seq = -1;
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return [];
+        }
+
+        int start = checked((int)reader.TokenStartIndex);
+        int depth = reader.CurrentDepth;
+        bool found = false;
+        while (reader.Read() && !(reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == depth))
+        {
+            bool isSeq = reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("seq"u8);
+            reader.Read();
+            if (isSeq)
+            {
+                if (found || reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out seq))
+                {
+                    seq = -1;
+                    return [];
+                }
+
+                found = true;
+            }
+            else
+            {
+                reader.Skip(); // a nested value whole; nothing for a plain one
+            }
+        }
+
+        return found ? line[start..checked((int)reader.BytesConsumed)].ToArray() : [];
     }
 
     private static int ReadExactly(SafeFileHandle handle, byte[] buffer, long offset)
