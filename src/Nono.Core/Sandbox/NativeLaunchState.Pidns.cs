@@ -149,8 +149,18 @@ internal sealed unsafe partial class NativeLaunchState
         c->RuleAttr = _memory.Allocate(16);
         c->DevPath = _memory.String("/dev");
         c->MountAttr = (ulong*)_memory.Allocate(32);
-        string[] deviceMounts = [.. rules.Where(IsGrantedDeviceMount).Select(r => r.Path)];
-        c->DeviceMountCount = deviceMounts.Length;
+        // Plain loops rather than LINQ: a Select chained on a Where is a generic virtual call that NativeAOT resolves through
+        // its type loader on first use, a measurable share of every launch (docs/notes/s14-launch.md).
+        List<string> deviceMounts = [];
+        foreach (LandlockPathRule rule in rules)
+        {
+            if (IsGrantedDeviceMount(rule))
+            {
+                deviceMounts.Add(rule.Path);
+            }
+        }
+
+        c->DeviceMountCount = deviceMounts.Count;
         c->DeviceMountPaths = _memory.Array(deviceMounts);
         WritableMounts writable = WritableMounts.For(rules, rules.Count == 0 ? [] : planned.Count > 0 ? planned : HostMount.ReadSelf());
         c->GrantMountCount = writable.Binds.Count;
@@ -165,14 +175,24 @@ internal sealed unsafe partial class NativeLaunchState
             c->ShmOptions = _memory.String("mode=1777");
         }
 
-        LandlockPathRule[] proc = [.. rules.Where(r => IsUnderProc(r.Path) && !SandboxPlanner.IsPerProcessProcPath(r.Path) || SandboxPath.IsSameOrAncestor(SandboxPath.DevPts, r.Path)
-            || (writable.PrivateShm && SandboxPath.IsSameOrAncestor(WritableMounts.Shm, r.Path)))];
-        c->MountRuleCount = proc.Length;
-        c->MountRulePaths = _memory.Array([.. proc.Select(r => r.Path)]);
-        c->MountRuleAccess = (ulong*)_memory.Allocate((nuint)(sizeof(ulong) * Math.Max(1, proc.Length)));
-        for (int i = 0; i < proc.Length; i++)
+        List<string> procPaths = [];
+        List<LandlockFs> procAccess = [];
+        foreach (LandlockPathRule rule in rules)
         {
-            c->MountRuleAccess[i] = (ulong)proc[i].Access;
+            if (IsUnderProc(rule.Path) && !SandboxPlanner.IsPerProcessProcPath(rule.Path) || SandboxPath.IsSameOrAncestor(SandboxPath.DevPts, rule.Path)
+                || (writable.PrivateShm && SandboxPath.IsSameOrAncestor(WritableMounts.Shm, rule.Path)))
+            {
+                procPaths.Add(rule.Path);
+                procAccess.Add(rule.Access);
+            }
+        }
+
+        c->MountRuleCount = procPaths.Count;
+        c->MountRulePaths = _memory.Array(procPaths);
+        c->MountRuleAccess = (ulong*)_memory.Allocate((nuint)(sizeof(ulong) * Math.Max(1, procPaths.Count)));
+        for (int i = 0; i < procAccess.Count; i++)
+        {
+            c->MountRuleAccess[i] = (ulong)procAccess[i];
         }
     }
 

@@ -37,7 +37,13 @@ internal sealed unsafe partial class NativeLaunchState : IDisposable
             c->WorkingDirectory = _memory.String(spec.WorkingDirectory);
             c->ExecutablePath = _memory.String(executable);
             c->Argv = _memory.Array([spec.Command, .. spec.Arguments]);
-            string[] environment = [.. spec.Environment.Select(kv => $"{kv.Key}={kv.Value}")];
+            string[] environment = new string[spec.Environment.Count];
+            int filled = 0;
+            foreach (KeyValuePair<string, string> variable in spec.Environment)
+            {
+                environment[filled++] = $"{variable.Key}={variable.Value}";
+            }
+
             c->Envp = _memory.Array(environment);
             c->EmptySignalSet = _memory.Allocate(128); // sizeof(sigset_t) in glibc; zeroed = empty set
             RecordedNetwork? recorded = RecordedNetworkFor(plan, spec);

@@ -21,12 +21,27 @@ public static partial class SandboxLauncher
 
     // SAFETY: state (and the context it owns) outlives every fork attempt: it is disposed at the end of the using.
     private static unsafe void Supervise(
-        NativeLaunchState state,
-        CgroupLeaf? leaf,
+        ThreadHandoff<PreparedLaunch> prepared,
         string executable,
-        TaskCompletionSource<SandboxedProcess> started,
+        ThreadHandoff<SandboxedProcess> started,
         TaskCompletionSource<ChildExit> exited)
     {
+        OpenForkRegion(); // while the caller builds the state
+        PreparedLaunch launch;
+        try
+        {
+            launch = prepared.Wait();
+        }
+        catch
+        {
+            return; // the caller could not build the launch and throws that itself
+        }
+        finally
+        {
+            prepared.Dispose();
+        }
+
+        (NativeLaunchState state, CgroupLeaf? leaf) = launch;
         int pid = -1;
         SafeFdHandle? pidfd = null;
         SafeFdHandle? status = null;
@@ -45,11 +60,11 @@ public static partial class SandboxLauncher
         catch (Exception ex)
         {
             leaf?.Dispose();
-            started.SetException(ex);
+            started.Fail(ex);
             return;
         }
 
-        started.SetResult(new SandboxedProcess(pid, pidfd!, exited.Task));
+        started.Set(new SandboxedProcess(pid, pidfd!, exited.Task));
         try
         {
             ChildExit exit = CommandExit(Interop.Interop.WaitForExit(pid), status);
@@ -171,10 +186,24 @@ public static partial class SandboxLauncher
     // SAFETY: the context is complete (NativeLaunchState constructor) and its ErrorPipe is open for the call.
     private static unsafe int ForkWithoutGc(NativeLaunchState state)
     {
+        // Usually the region OpenForkRegion opened is still open here, and Enter returns at once.
         lock (s_forkLock)
         {
             ForkGcRegion.Enter();
             return ChildProcess.Fork(state.Context);
+        }
+    }
+
+    /// <summary>
+    /// Opens the fork's no-GC region ahead of the fork (committing its budget takes a while), so that it overlaps with
+    /// building the launch state on the calling thread. <see cref="ForkWithoutGc"/> enters it again under the same lock
+    /// right before the clone and finds it open (or opens a fresh one if another launch used it up meanwhile).
+    /// </summary>
+    private static void OpenForkRegion()
+    {
+        lock (s_forkLock)
+        {
+            ForkGcRegion.Enter();
         }
     }
 

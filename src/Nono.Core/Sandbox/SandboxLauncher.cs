@@ -43,35 +43,53 @@ public static partial class SandboxLauncher
         string executable = Resolve(spec);
         _ = s_prepared.Value;
 
-        // The state is built on the caller's thread (exceptions surface here); the fork and the wait happen
-        // on a dedicated thread that lives exactly as long as the child, because PR_SET_PDEATHSIG fires when
-        // the *thread* that forked exits.
-        NativeLaunchState state = new(plan, spec, executable, supervised: true) { ProxyHandoff = proxyHandoff };
-        CgroupLeaf? leaf = null;
-        try
-        {
-            leaf = CreateLeaf(plan);
-            if (leaf is not null)
-            {
-                state.AttachCgroup(leaf);
-            }
-        }
-        catch
-        {
-            state.Dispose();
-            leaf?.Dispose();
-            throw;
-        }
-
-        TaskCompletionSource<SandboxedProcess> started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        // The fork and the wait happen on a dedicated thread that lives exactly as long as the child, because
+        // PR_SET_PDEATHSIG fires when the *thread* that forked exits. It starts first and opens the fork's no-GC region
+        // while this thread builds the state (exceptions surface here), so the two overlap.
+        using ThreadHandoff<SandboxedProcess> started = new();
+        ThreadHandoff<PreparedLaunch> prepared = new();
         TaskCompletionSource<ChildExit> exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        Thread supervisor = new(() => Supervise(state, leaf, executable, started, exited))
+        Thread supervisor = new(() => Supervise(prepared, executable, started, exited))
         {
             IsBackground = true,
             Name = "nono-supervisor",
         };
         supervisor.Start();
-        return started.Task.GetAwaiter().GetResult();
+        prepared.Set(Prepare(plan, spec, executable, proxyHandoff, prepared));
+        return started.Wait();
+    }
+
+    /// <summary>The state and cgroup leaf the supervisor thread launches with.</summary>
+    private sealed record PreparedLaunch(NativeLaunchState State, CgroupLeaf? Leaf);
+
+    /// <summary>Builds the launch; on failure, releases the waiting supervisor thread (which then ends) and rethrows.</summary>
+    private static PreparedLaunch Prepare(
+        SandboxPlan plan,
+        LaunchSpec spec,
+        string executable,
+        Func<NamespaceSockets, IReadOnlyDictionary<string, string>>? proxyHandoff,
+        ThreadHandoff<PreparedLaunch> prepared)
+    {
+        NativeLaunchState? state = null;
+        CgroupLeaf? leaf = null;
+        try
+        {
+            state = new(plan, spec, executable, supervised: true) { ProxyHandoff = proxyHandoff };
+            leaf = CreateLeaf(plan);
+            if (leaf is not null)
+            {
+                state.AttachCgroup(leaf);
+            }
+
+            return new PreparedLaunch(state, leaf);
+        }
+        catch (Exception ex)
+        {
+            state?.Dispose();
+            leaf?.Dispose();
+            prepared.Fail(ex);
+            throw;
+        }
     }
 
     /// <summary>
