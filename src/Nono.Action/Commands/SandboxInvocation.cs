@@ -28,6 +28,9 @@ internal sealed record SandboxInvocation(
     /// <summary>Test hook: a FIFO read to its end after the plan is made and before the sandbox is built.</summary>
     public const string PauseAfterPlanVariable = "NONO_TEST_PAUSE_AFTER_PLAN";
 
+    /// <summary>Test hook: a FIFO read to its end after the sandbox is prepared (ruleset built) and before the child starts.</summary>
+    public const string PauseBeforeStartVariable = "NONO_TEST_PAUSE_BEFORE_START";
+
     /// <summary>The prefix of every test hook variable; none reaches the sandboxed command.</summary>
     public const string TestHookPrefix = "NONO_TEST_";
 
@@ -196,7 +199,7 @@ internal sealed record SandboxInvocation(
         exitCode = 0;
         return new SandboxInvocation(
             plan,
-            new LaunchSpec { Command = command[0], Arguments = command[1..], Environment = ChildEnvironment(env, policy, context, verbose, SigningKeyVariable(parse.GetValue(options.AuditSignKey))), WorkingDirectory = cwd },
+            new LaunchSpec { Command = command[0], Arguments = command[1..], Environment = ChildEnvironment(env, policy, context, verbose, SigningKeyVariable(parse.GetValue(options.AuditSignKey))), WorkingDirectory = cwd, BeforeStart = PauseBeforeStart(context) },
             policy,
             temp,
             command,
@@ -246,6 +249,21 @@ internal sealed record SandboxInvocation(
     /// <summary>The variable an <c>env://VAR</c> signing key reference names; null for a file key or none.</summary>
     private static string? SigningKeyVariable(string? reference) =>
         reference is not null && reference.StartsWith("env://", StringComparison.Ordinal) ? reference["env://".Length..] : null;
+
+    /// <summary>
+    /// The <see cref="PauseBeforeStartVariable"/> hook, or null: like the hook after the plan, it can only delay the run
+    /// (bounded) or fail it, never weaken it.
+    /// </summary>
+    private static System.Action? PauseBeforeStart(CliContext context) =>
+        context.GetEnv(PauseBeforeStartVariable) is { Length: > 0 } pause
+            ? () =>
+            {
+                if (PauseHook.Wait(pause, context.Error) is { } problem)
+                {
+                    throw new Nono.Core.Diagnostics.NonoException(Nono.Core.Diagnostics.NonoErrorCode.SandboxSetupFailed, problem);
+                }
+            }
+            : null;
 
     private static void Report(CliContext context, IEnumerable<string> problems)
     {

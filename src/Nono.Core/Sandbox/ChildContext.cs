@@ -172,4 +172,9 @@ internal unsafe struct ChildContext
     public byte* ShmPath;               // "/dev/shm"
     public byte* ShmType;               // "tmpfs"
     public byte* ShmOptions;            // "mode=1777"
+    // The grants are opened in the init without following a link and checked against the inodes the ruleset was built on
+    // before each bind (ChildInit.BindGrants): a link or another directory put on the path since the plan fails the launch.
+    public ulong* GrantMountIdentities; // (device as major << 32 | minor, inode) per GrantMountPaths entry
+    public void* GrantOpenScratch;      // struct open_how, struct statx and "" (ChildInit.GrantOpenScratchSize bytes)
+    public nint SysStatx;
 }

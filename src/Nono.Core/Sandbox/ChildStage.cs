@@ -52,6 +52,7 @@ internal enum ChildStage
     PidnsMountShm = 59,      // mount(tmpfs, /dev/shm)
     PidnsChangeDirectory = 60, // chdir to the working directory again, on the new mounts
     DropSetfcapCapability = 61,
+    PidnsGrantChanged = 62,  // a writable grant reached through a link, or another inode than the ruleset's (ChildInit.BindGrants)
 
     // Filesystem observer (ChildObserver).
     ObserverInstall = 50,

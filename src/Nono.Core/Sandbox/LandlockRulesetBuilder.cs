@@ -5,8 +5,12 @@ namespace Nono.Core.Sandbox;
 /// <summary>Creates the Landlock ruleset fd for a plan (in the parent; the child only restricts itself with it).</summary>
 internal static class LandlockRulesetBuilder
 {
-    /// <summary>The ruleset, or null when the plan runs without Landlock.</summary>
-    public static SafeFdHandle? Build(SandboxPlan plan)
+    /// <summary>
+    /// The ruleset, or null when the plan runs without Landlock. <paramref name="granted"/>, when given, receives the inode
+    /// each rule was attached to, by path (a rule skipped here grants nothing and has no entry): the pidns init binds the
+    /// writable grants onto themselves only when it reaches these same inodes (<see cref="ChildInit"/>).
+    /// </summary>
+    public static SafeFdHandle? Build(SandboxPlan plan, Dictionary<string, FileIdentity>? granted = null)
     {
         if (plan.LandlockAbi < 1 || !OperatingSystem.IsLinux())
         {
@@ -21,10 +25,16 @@ internal static class LandlockRulesetBuilder
             using CarvedDirectoryWalk walk = new();
             foreach (LandlockPathRule rule in plan.PathRules)
             {
-                using SafeFdHandle? fd = rule.ListedIn is CarvedDirectory directory ? OpenListed(rule, directory, walk, check) : OpenPlanned(rule);
+                FileIdentity identity;
+                using SafeFdHandle? fd = rule.ListedIn is CarvedDirectory directory ? OpenListed(rule, directory, walk, check, out identity) : OpenPlanned(rule, out identity);
                 if (fd is null)
                 {
                     continue; // a listed entry removed or replaced since the plan, or a denied inode: nothing is granted
+                }
+
+                if (granted is not null && !granted.TryAdd(rule.Path, identity) && granted[rule.Path] != identity)
+                {
+                    throw ChangedSincePlan(rule.Path, "another file or directory was moved onto its name");
                 }
 
                 Interop.Interop.LandlockAddPathRule(ruleset, fd, (ulong)rule.Access, rule.Path);
@@ -55,9 +65,9 @@ internal static class LandlockRulesetBuilder
     /// granting whatever it points at now (review S6). Running again plans afresh.
     /// </summary>
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-    private static SafeFdHandle OpenPlanned(LandlockPathRule rule)
+    private static SafeFdHandle OpenPlanned(LandlockPathRule rule, out FileIdentity identity)
     {
-        SafeFdHandle? fd = Interop.Interop.TryOpenWithoutLinks(rule.Path, out Interop.FileIdentity identity, out int errno);
+        SafeFdHandle? fd = Interop.Interop.TryOpenWithoutLinks(rule.Path, out identity, out int errno);
         if (fd is null)
         {
             if (errno == (int)Interop.Interop.Errno.ELOOP)
@@ -90,9 +100,9 @@ internal static class LandlockRulesetBuilder
     /// of a file inside a denied directory (the plan withheld those it saw; this catches one made since).
     /// </summary>
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-    private static SafeFdHandle? OpenListed(LandlockPathRule rule, CarvedDirectory directory, CarvedDirectoryWalk walk, ListedCheck? check)
+    private static SafeFdHandle? OpenListed(LandlockPathRule rule, CarvedDirectory directory, CarvedDirectoryWalk walk, ListedCheck? check, out FileIdentity identity)
     {
-        SafeFdHandle? fd = Interop.Interop.TryOpenListedEntry(walk.Open(directory), directory.EntryName(rule.Path), !rule.IsFile, out FileIdentity identity, out uint links);
+        SafeFdHandle? fd = Interop.Interop.TryOpenListedEntry(walk.Open(directory), directory.EntryName(rule.Path), !rule.IsFile, out identity, out uint links);
         if (fd is not null && check is not null && !check.Allows(identity, links))
         {
             fd.Dispose();

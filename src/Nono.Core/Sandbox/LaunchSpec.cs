@@ -37,4 +37,10 @@ public sealed record LaunchSpec
 
     /// <summary>Test knob: a step of the namespace's DNS trap to make fail in the kernel (netns tier, proxy mode).</summary>
     public DnsTrapFault DnsTrapFault { get; init; }
+
+    /// <summary>
+    /// Test knob: called once everything is prepared in nono (the ruleset built, the mounts to make chosen), just before
+    /// the child is started, so a test can change the tree in the window the child's own checks must cover.
+    /// </summary>
+    public Action? BeforeStart { get; init; }
 }

@@ -98,7 +98,7 @@ internal sealed unsafe partial class NativeLaunchState
     }
 
     /// <summary>Prepares the buffers <see cref="ChildInit"/> needs for <paramref name="containment"/>.</summary>
-    private void PrepareContainment(ProcessContainment containment, IReadOnlyList<LandlockPathRule> rules, IReadOnlyList<HostMount> planned, bool ownSession)
+    private void PrepareContainment(ProcessContainment containment, IReadOnlyList<LandlockPathRule> rules, IReadOnlyList<HostMount> planned, bool ownSession, Dictionary<string, FileIdentity>? granted = null)
     {
         ChildContext* c = Context;
         c->StatusPipe = -1;
@@ -162,9 +162,9 @@ internal sealed unsafe partial class NativeLaunchState
 
         c->DeviceMountCount = deviceMounts.Count;
         c->DeviceMountPaths = _memory.Array(deviceMounts);
-        WritableMounts writable = WritableMounts.For(rules, rules.Count == 0 ? [] : planned.Count > 0 ? planned : HostMount.ReadSelf());
-        c->GrantMountCount = writable.Binds.Count;
-        c->GrantMountPaths = _memory.Array(writable.Binds);
+        granted = GrantIdentities(rules, granted);
+        WritableMounts writable = WritableMounts.For(GrantedRules(rules, granted), rules.Count == 0 ? [] : planned.Count > 0 ? planned : HostMount.ReadSelf());
+        PrepareGrantBinds(writable.Binds, granted);
         c->WritableMountCount = writable.Writable.Count;
         c->WritableMountPaths = _memory.Array(writable.Writable);
         if (writable.PrivateShm)

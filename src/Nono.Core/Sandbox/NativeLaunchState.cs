@@ -22,7 +22,8 @@ internal sealed unsafe partial class NativeLaunchState : IDisposable
         {
             Context = (ChildContext*)_memory.Allocate((nuint)sizeof(ChildContext));
             LibcFunctions.Fill(Context);
-            _ruleset = LandlockRulesetBuilder.Build(plan);
+            Dictionary<string, FileIdentity> granted = new(StringComparer.Ordinal);
+            _ruleset = LandlockRulesetBuilder.Build(plan, granted);
 
             ChildContext* c = Context;
             c->Flags = (supervised ? ChildContext.FlagSupervised : 0)
@@ -74,7 +75,7 @@ internal sealed unsafe partial class NativeLaunchState : IDisposable
                 PrepareNetns(plan.Capabilities.Network == Capabilities.NetworkMode.Proxy ? plan.Capabilities.ProxyPort : null, environment, spec.DnsTrapFault);
             }
 
-            PrepareContainment(supervised ? plan.Containment : ProcessContainment.DirectChild, plan.PathRules, plan.HostMounts, supervised && plan.OwnSession);
+            PrepareContainment(supervised ? plan.Containment : ProcessContainment.DirectChild, plan.PathRules, plan.HostMounts, supervised && plan.OwnSession, _ruleset is null ? null : granted);
             if (Interop.Interop.GetUid() == 0 && (c->Flags & ChildContext.FlagNetns) == 0 && !plan.WeakerModes.Contains(WeakerMode.RootCapabilities))
             {
                 // Root's capabilities outlive no_new_privs and Landlock: with them the command reads /proc/<pid>/environ
@@ -82,6 +83,8 @@ internal sealed unsafe partial class NativeLaunchState : IDisposable
                 PrepareUserNamespace(); // the capability buffers ChildNetns.DropCapabilities uses
                 c->Flags |= ChildContext.FlagDropAllCapabilities;
             }
+
+            spec.BeforeStart?.Invoke();
         }
         catch
         {

@@ -278,6 +278,11 @@ public static partial class SandboxLauncher
             throw new NonoException(NonoErrorCode.SandboxSetupFailed, $"sandbox setup failed: {diagnosis}", null, syscall, errno);
         }
 
+        if (stage == ChildStage.PidnsGrantChanged)
+        {
+            throw NativeLaunchState.GrantChangedBeforeBind(errno == (int)Interop.Interop.Errno.ELOOP);
+        }
+
         if (stage == ChildStage.Execve && errno == (int)Interop.Interop.Errno.ENOENT)
         {
             throw new NonoException(NonoErrorCode.CommandNotFound, $"{executable}: command not found", executable, syscall, errno);

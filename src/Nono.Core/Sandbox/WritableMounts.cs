@@ -60,7 +60,7 @@ internal sealed record WritableMounts(IReadOnlyList<string> Binds, IReadOnlyList
     }
 
     /// <summary>Whether <paramref name="access"/> writes anything (a grant that only reads stays on a read-only mount).</summary>
-    private static bool IsWritable(LandlockFs access) => (access & LandlockFs.WriteSet & ~LandlockFs.Refer) != 0;
+    internal static bool IsWritable(LandlockFs access) => (access & LandlockFs.WriteSet & ~LandlockFs.Refer) != 0;
 
     /// <summary>A writable grant at or above /dev/shm.</summary>
     internal static bool CoversShm(IReadOnlyList<LandlockPathRule> rules) =>

@@ -100,8 +100,11 @@ public sealed partial class RunCommandTests
         Assert.Contains($"nono: {sb.Home.Combine("a")} changed after it was listed", swapped.StandardError);
     }
 
-    /// <summary>Runs nono with the after-plan FIFO hook; <paramref name="change"/> runs while nono waits on it.</summary>
-    private static async Task<ProcessResult> RunPausedAfterPlanAsync(NonoSandbox sb, string[] args, System.Action change)
+    /// <summary>
+    /// Runs nono with the after-plan FIFO hook (or the hook named by <paramref name="hook"/>); <paramref name="change"/>
+    /// runs while nono waits on it.
+    /// </summary>
+    private static async Task<ProcessResult> RunPausedAfterPlanAsync(NonoSandbox sb, string[] args, System.Action change, string hook = SandboxInvocation.PauseAfterPlanVariable)
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
         string fifo = sb.Outside.Combine($"pause-{Guid.NewGuid():N}");
@@ -112,7 +115,7 @@ public sealed partial class RunCommandTests
             Assert.Equal(0, (await ProcessRunner.RunAsync("chown", [$"{ProcessRunner.NobodyId}:{ProcessRunner.NobodyId}", fifo], cancellationToken: ct)).ExitCode);
         }
 
-        sb.Environment[SandboxInvocation.PauseAfterPlanVariable] = fifo;
+        sb.Environment[hook] = fifo;
         using Process nono = sb.Start(args);
         nono.StandardInput.Close();
         Task<string> stdout = nono.StandardOutput.ReadToEndAsync(ct);
