@@ -136,8 +136,8 @@ public sealed partial class ProfileResolver
             return;
         }
 
-        bool isDirectory = Directory.Exists(canonical);
-        bool isFile = File.Exists(canonical);
+        // The canonicalisation has just looked the path up (one statx); asking again took a stat and an lstat per rule.
+        (bool isDirectory, bool isFile) = rules.Paths.KindIfLookedUp(canonical) ?? (Directory.Exists(canonical), File.Exists(canonical));
         if (!isDirectory && !isFile)
         {
             if (required)

@@ -19,6 +19,9 @@ namespace Nono.Core.Sandbox;
 [SupportedOSPlatform("linux")]
 internal sealed class RootOnlyGrantWalk
 {
+    /// <summary>getdents64's d_type of a symbolic link.</summary>
+    private const byte DT_LNK = 10;
+
     private readonly HashSet<uint> _groups;
     private readonly int _maxDepth;
     private int _budget;
@@ -114,7 +117,8 @@ internal sealed class RootOnlyGrantWalk
 
     private void Walk(SafeFd directory, string path, int depth)
     {
-        List<string> names = Fs.ReadDirectory(directory);
+        List<byte> types = new(64);
+        List<string> names = Fs.ReadDirectory(directory, types: types);
         for (int i = 0; i < names.Count; i++)
         {
             string name = names[i];
@@ -124,7 +128,9 @@ internal sealed class RootOnlyGrantWalk
                 return;
             }
 
-            if (!Fs.TryStatAt(directory, name, out FileStatus status, out _) || status.IsSymlink)
+            // A link as getdents lists it needs no statx to be passed over (/etc is two thirds links: rc?.d, alternatives,
+            // ssl/certs); DT_UNKNOWN and every other type is looked at as before.
+            if (types[i] == DT_LNK || !Fs.TryStatAt(directory, name, out FileStatus status, out _) || status.IsSymlink)
             {
                 continue; // gone, or a link: the kernel checks what it points at, which has its own mode
             }

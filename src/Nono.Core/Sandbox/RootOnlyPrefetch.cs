@@ -13,7 +13,7 @@ namespace Nono.Core.Sandbox;
 /// <remarks>
 /// The walk reads the tree a few milliseconds earlier than the plan did. That is no weaker: the walk was always a
 /// snapshot taken before the launch (the ruleset is built later still), so an entry changed after the snapshot was never
-/// caught, and the files under /etc that the walk looks at can only be changed by root.
+/// caught; the earlier start only moves that snapshot within the same run, before any of the command's code exists.
 /// </remarks>
 [SupportedOSPlatform("linux")]
 public sealed class RootOnlyPrefetch

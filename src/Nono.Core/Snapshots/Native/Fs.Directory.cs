@@ -7,7 +7,10 @@ internal static partial class Fs
 {
     /// <summary>All names in an open directory (without . and ..), as raw strings, via getdents64.</summary>
     /// <summary>The names in <paramref name="dir"/>; stops after <paramref name="limit"/> + 1 (so a caller can see it was exceeded).</summary>
-    public static unsafe List<string> ReadDirectory(SafeFd dir, int limit = int.MaxValue)
+    /// <param name="dir">The open directory.</param>
+    /// <param name="limit">Names wanted at most.</param>
+    /// <param name="types">When given, receives each name's d_type (DT_LNK, DT_DIR, ...; DT_UNKNOWN where the filesystem does not say), in order.</param>
+    public static unsafe List<string> ReadDirectory(SafeFd dir, int limit = int.MaxValue, List<byte>? types = null)
     {
         List<string> names = [];
         byte[] buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
@@ -44,6 +47,7 @@ internal static partial class Fs
                     if (!(nameBytes.SequenceEqual("."u8) || nameBytes.SequenceEqual(".."u8)))
                     {
                         names.Add(RawName.FromBytes(nameBytes));
+                        types?.Add(buffer[offset + 18]);
                         if (names.Count > limit)
                         {
                             return names;
