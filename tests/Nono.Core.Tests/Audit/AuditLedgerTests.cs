@@ -78,6 +78,55 @@ public sealed partial class AuditLedgerTests
         Assert.NotEmpty(AuditLedger.Read(temp.Path).Problems);
     }
 
+    /// <summary>
+    /// The tail is read as strictly as verification reads the ledger: a last line with a repeated or an unknown property
+    /// (its link otherwise valid) is not chained onto, since verification would report it.
+    /// </summary>
+    [Theory]
+    [InlineData("repeated prev")]
+    [InlineData("unknown property")]
+    [InlineData("repeated seq")]
+    public async Task AppendAsync_LastLineNotStrictJson_RefusesLikeVerification(string tamper)
+    {
+        using TempDirectory temp = new();
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        await AppendAsync(temp.Path, 3, ct);
+        string ledger = LedgerPath(temp.Path);
+        string[] lines = File.ReadAllLines(ledger);
+        lines[^1] = tamper switch
+        {
+            "repeated prev" => "{\"prev\":\"" + new string('0', 64) + "\"," + lines[^1][1..],
+            "unknown property" => "{\"note\":1," + lines[^1][1..],
+            _ => Relink(lines[^2], lines[^1].Replace("\"seq\":2", "\"seq\":7,\"seq\":2", StringComparison.Ordinal)),
+        };
+        File.WriteAllLines(ledger, lines);
+        byte[] before = File.ReadAllBytes(ledger);
+        Assert.NotEmpty(AuditLedger.Read(temp.Path).Problems);
+
+        NonoException error = await Assert.ThrowsAsync<NonoException>(() => AuditLedger.AppendAsync(temp.Path, Entry("late"), ct));
+
+        Assert.Equal(NonoErrorCode.StateCorrupt, error.Code);
+        Assert.Equal(before, File.ReadAllBytes(ledger));
+    }
+
+    /// <summary>The entry's exact bytes are what the link covers: nested values and escapes in it do not disturb the tail's reading.</summary>
+    [Fact]
+    public async Task AppendAsync_LastEntryWithEscapesAndNestedValues_ChainsOntoIt()
+    {
+        using TempDirectory temp = new();
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        string ledger = LedgerPath(temp.Path);
+        byte[] entry = Encoding.UTF8.GetBytes("{\"x\":{\"seq\":[5,{\"seq\":6}]},\"seq\":0,\"s\":\"a\\\"}\\u0041\"}");
+        await File.WriteAllBytesAsync(ledger, AuditLedger.FormatLine(AuditHashing.LedgerGenesis(), entry), ct);
+
+        await AuditLedger.AppendAsync(temp.Path, Entry("next"), ct);
+
+        string[] lines = File.ReadAllLines(ledger);
+        Assert.Equal(2, lines.Length);
+        Assert.Equal(AuditHashing.Hex(AuditHashing.LedgerLink(AuditHashing.LedgerGenesis(), entry)), Field(lines[1], "prev"));
+        Assert.Contains("\"seq\":1,", lines[1], StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Relink_UntouchedLastLine_GivesItBackUnchanged()
     {
