@@ -66,8 +66,7 @@ public sealed class AuditSessionFlushTests
         session.FlushStart(); // the events file is closed by now: this must neither throw nor flush
 
         Assert.False(session.StartFlushed);
-        AuditVerification result = await AuditVerifier.VerifyAsync(temp.Path, session.SessionId, cancellationToken: ct);
-        Assert.True(result.Verified, string.Join("; ", result.FailedParts));
+        await AssertVerifiedAsync(temp.Path, session.SessionId, ct);
     }
 
     [Fact]
@@ -82,7 +81,12 @@ public sealed class AuditSessionFlushTests
         await session.CompleteAsync(new SessionEnd { ExitCode = 0 }, ct);
 
         Assert.True(session.StartFlushed);
-        AuditVerification result = await AuditVerifier.VerifyAsync(temp.Path, session.SessionId, cancellationToken: ct);
+        await AssertVerifiedAsync(temp.Path, session.SessionId, ct);
+    }
+
+    private static async Task AssertVerifiedAsync(string auditRoot, string id, CancellationToken ct)
+    {
+        AuditVerification result = await AuditVerifier.VerifyAsync(auditRoot, id, cancellationToken: ct);
         Assert.True(result.Verified, string.Join("; ", result.FailedParts));
     }
 
