@@ -53,6 +53,11 @@ public sealed partial class AuditLedgerTests
     [InlineData("seq")]
     [InlineData("prev")]
     [InlineData("garbage")]
+    // The tail is read as strictly as verification reads the ledger: a repeated or an unknown property (the link otherwise
+    // valid) is not chained onto either.
+    [InlineData("repeated prev")]
+    [InlineData("unknown property")]
+    [InlineData("repeated seq")]
     public async Task AppendAsync_TamperedLastLine_RefusesAndLeavesTheFileAsItWas(string tamper)
     {
         using TempDirectory temp = new();
@@ -65,6 +70,9 @@ public sealed partial class AuditLedgerTests
             "entry" => lines[^1].Replace("\"event_count\":2", "\"event_count\":9", StringComparison.Ordinal),
             "seq" => Relink(lines[^2], lines[^1].Replace("\"seq\":2", "\"seq\":7", StringComparison.Ordinal)),
             "prev" => Relink(AuditHashing.LedgerGenesis(), lines[^1]),
+            "repeated prev" => "{\"prev\":\"" + new string('0', 64) + "\"," + lines[^1][1..],
+            "unknown property" => "{\"note\":1," + lines[^1][1..],
+            "repeated seq" => Relink(lines[^2], lines[^1].Replace("\"seq\":2", "\"seq\":7,\"seq\":2", StringComparison.Ordinal)),
             _ => "not json",
         };
         File.WriteAllLines(ledger, lines);
@@ -76,6 +84,24 @@ public sealed partial class AuditLedgerTests
         Assert.StartsWith("audit ledger is corrupt: last line", error.Message, StringComparison.Ordinal);
         Assert.Equal(before, File.ReadAllBytes(ledger));
         Assert.NotEmpty(AuditLedger.Read(temp.Path).Problems);
+    }
+
+    /// <summary>The entry's exact bytes are what the link covers: nested values and escapes in it do not disturb the tail's reading.</summary>
+    [Fact]
+    public async Task AppendAsync_LastEntryWithEscapesAndNestedValues_ChainsOntoIt()
+    {
+        using TempDirectory temp = new();
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        string ledger = LedgerPath(temp.Path);
+        byte[] entry = Encoding.UTF8.GetBytes("{\"x\":{\"seq\":[5,{\"seq\":6}]},\"seq\":0,\"s\":\"a\\\"}\\u0041\"}");
+        await File.WriteAllBytesAsync(ledger, AuditLedger.FormatLine(AuditHashing.LedgerGenesis(), entry), ct);
+
+        await AuditLedger.AppendAsync(temp.Path, Entry("next"), ct);
+
+        string[] lines = File.ReadAllLines(ledger);
+        Assert.Equal(2, lines.Length);
+        Assert.Equal(AuditHashing.Hex(AuditHashing.LedgerLink(AuditHashing.LedgerGenesis(), entry)), Field(lines[1], "prev"));
+        Assert.Contains("\"seq\":1,", lines[1], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -51,6 +51,45 @@ public sealed class AuditSessionFlushTests
         Assert.Single(File.ReadAllLines(Path.Combine(temp.Path, AuditFormat.LedgerFile)));
     }
 
+    /// <summary>
+    /// A command that ended before the supervisor's delay: the completion alone makes the record durable, without the
+    /// start flush (two fsyncs less); a start flush asked for after the completion began does nothing.
+    /// </summary>
+    [Fact]
+    public async Task CompleteAsync_WithoutStartFlush_RunsNoneAndALaterCallDoesNothing()
+    {
+        using TempDirectory temp = new();
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        await using AuditSession session = await AuditSession.CreateAsync(temp.Path, new SessionStart { Command = ["true"] }, new ManualTimeProvider(AuditFixture.Start), ct);
+
+        await session.CompleteAsync(new SessionEnd { ExitCode = 0 }, ct);
+        session.FlushStart(); // the events file is closed by now: this must neither throw nor flush
+
+        Assert.False(session.StartFlushed);
+        await AssertVerifiedAsync(temp.Path, session.SessionId, ct);
+    }
+
+    [Fact]
+    public async Task FlushStart_WhileRunning_FlushesOnceAndTheCompletionStillVerifies()
+    {
+        using TempDirectory temp = new();
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        await using AuditSession session = await AuditSession.CreateAsync(temp.Path, new SessionStart { Command = ["sleep"] }, new ManualTimeProvider(AuditFixture.Start), ct);
+
+        session.FlushStart();
+        Assert.True(session.StartFlushed);
+        await session.CompleteAsync(new SessionEnd { ExitCode = 0 }, ct);
+
+        Assert.True(session.StartFlushed);
+        await AssertVerifiedAsync(temp.Path, session.SessionId, ct);
+    }
+
+    private static async Task AssertVerifiedAsync(string auditRoot, string id, CancellationToken ct)
+    {
+        AuditVerification result = await AuditVerifier.VerifyAsync(auditRoot, id, cancellationToken: ct);
+        Assert.True(result.Verified, string.Join("; ", result.FailedParts));
+    }
+
     [Fact]
     public async Task DisposeAsync_WithoutCompletion_FlushesAndLeavesTheSessionRunning()
     {
