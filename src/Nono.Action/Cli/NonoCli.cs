@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Reflection;
 using Nono.Action.ActionMode.Fence;
 using Nono.Core.Diagnostics;
 
@@ -47,6 +48,14 @@ internal static class NonoCli
 
     private static int RunCommandLine(string[] args, CliContext context)
     {
+        if (args is ["--version"])
+        {
+            // What the root command's version option prints, without building it: its help option and resource strings
+            // and the executable-name lookup cost about a millisecond of a ~13 ms start (docs/notes/s14-launch.md).
+            context.Output.WriteLine(Version);
+            return ExitCodes.Success;
+        }
+
         RootCommand root = Build(args, context);
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -92,6 +101,12 @@ internal static class NonoCli
             return ExitCodes.NonoError;
         }
     }
+
+    /// <summary>nono's informational version (with the commit), as System.CommandLine's version option reads it from the entry assembly.</summary>
+    internal static string Version =>
+        typeof(NonoCli).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+        ?? typeof(NonoCli).Assembly.GetName().Version?.ToString()
+        ?? "";
 
     /// <summary>Action mode, and <c>nono review</c> in a workflow (it prints what an agent named its files).</summary>
     private static bool ReadForWorkflowCommands(string[] args, CliContext context) =>

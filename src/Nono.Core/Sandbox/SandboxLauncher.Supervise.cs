@@ -16,8 +16,13 @@ public static partial class SandboxLauncher
 
     private static int s_stuckChildren;
 
+    private static int s_awaitingLaunch;
+
     /// <summary>How many forked children were found stuck before their first step and retried (diagnostics).</summary>
     internal static int StuckChildren => Volatile.Read(ref s_stuckChildren);
+
+    /// <summary>Supervisor threads started and still waiting for their caller to build the launch (diagnostics, tests).</summary>
+    internal static int SupervisorsAwaitingLaunch => Volatile.Read(ref s_awaitingLaunch);
 
     // SAFETY: state (and the context it owns) outlives every fork attempt: it is disposed at the end of the using.
     private static unsafe void Supervise(
@@ -26,6 +31,7 @@ public static partial class SandboxLauncher
         ThreadHandoff<SandboxedProcess> started,
         TaskCompletionSource<ChildExit> exited)
     {
+        Interlocked.Increment(ref s_awaitingLaunch);
         OpenForkRegion(); // while the caller builds the state
         PreparedLaunch launch;
         try
@@ -39,6 +45,7 @@ public static partial class SandboxLauncher
         finally
         {
             prepared.Dispose();
+            Interlocked.Decrement(ref s_awaitingLaunch);
         }
 
         (NativeLaunchState state, CgroupLeaf? leaf) = launch;
@@ -201,9 +208,17 @@ public static partial class SandboxLauncher
     /// </summary>
     private static void OpenForkRegion()
     {
-        lock (s_forkLock)
+        try
         {
-            ForkGcRegion.Enter();
+            lock (s_forkLock)
+            {
+                ForkGcRegion.Enter();
+            }
+        }
+        catch (Exception)
+        {
+            // Only a head start: ForkWithoutGc enters the region again before the clone, and a failure there is reported
+            // to the caller. Nothing may escape here, or the caller would wait for a launch nobody makes.
         }
     }
 

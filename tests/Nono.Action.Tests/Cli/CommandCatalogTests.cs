@@ -20,6 +20,18 @@ public sealed class CommandCatalogTests
     }
 
     [Fact]
+    public void Version_PrintsNonosInformationalVersion()
+    {
+        using CliFixture f = new();
+
+        CliResult result = f.Run("--version");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(NonoCli.Version + Environment.NewLine, result.Output);
+        Assert.Matches(@"^\d+\.\d+\.\d+", NonoCli.Version);
+    }
+
+    [Fact]
     public void Help_ListsEveryCommand()
     {
         using CliFixture f = new();

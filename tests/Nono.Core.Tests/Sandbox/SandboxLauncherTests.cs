@@ -57,4 +57,25 @@ public sealed partial class SandboxLauncherTests
 
         Assert.Equal(NonoErrorCode.CommandNotFound, ex.Code);
     }
+
+    [Fact]
+    public void Start_LaunchStateCannotBeBuilt_ThrowsOnTheCallerAndTheSupervisorThreadEnds()
+    {
+        SandboxPlan plan = SandboxRun.Plan(SandboxRun.With());
+
+        // A NUL in the environment cannot reach execve: building the native state throws, after the supervisor thread
+        // (started first, to open the no-GC region meanwhile) is already waiting for it.
+        ArgumentException ex = Assert.Throws<ArgumentException>(() => SandboxLauncher.Start(plan, new LaunchSpec
+        {
+            Command = "/bin/true",
+            Environment = new Dictionary<string, string> { ["PATH"] = "/usr/bin", ["NONO_TEST_NUL"] = "a\0b" },
+            WorkingDirectory = "/",
+        }));
+
+        Assert.Contains("NUL", ex.Message, StringComparison.Ordinal);
+        // Other tests' launches wait here only while their state is built (milliseconds); a thread nobody releases stays.
+        Assert.True(
+            SpinWait.SpinUntil(() => SandboxLauncher.SupervisorsAwaitingLaunch == 0, TimeSpan.FromSeconds(10)),
+            $"{SandboxLauncher.SupervisorsAwaitingLaunch} supervisor thread(s) still wait for a launch that will never come");
+    }
 }
