@@ -8,9 +8,10 @@ dotnet build -c Release -v q -nologo bench/proxy/ProxyBench >/dev/null
 T=$(mktemp -d); mkfifo $T/hold; exec 7<>$T/hold
 B="dotnet bench/proxy/ProxyBench/bin/Release/net10.0/ProxyBench.dll"
 $B origin $T/o <$T/hold 7>&- & P1=$!
-$B serve-proxy $T/n <$T/hold 7>&- 2>/dev/null & P2=$!
-DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 $B serve-proxy $T/p <$T/hold 7>&- 2>/dev/null & P3=$!
-for f in o n p; do for _ in $(seq 200); do [ -s $T/$f ] && break; sleep 0.05; done; done
+for _ in $(seq 200); do [ -s $T/o ] && break; sleep 0.05; done; O=$(cat $T/o) # the proxies allow exactly this port
+$B serve-proxy $T/n $O <$T/hold 7>&- 2>/dev/null & P2=$!
+DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 $B serve-proxy $T/p $O <$T/hold 7>&- 2>/dev/null & P3=$!
+for f in n p; do for _ in $(seq 200); do [ -s $T/$f ] && break; sleep 0.05; done; done
 O=$(cat $T/o); read -r NP NT <$T/n || true; read -r PP PT <$T/p || true
 BYTES=${BYTES:-1073741824}
 TICK=$(getconf CLK_TCK)

@@ -10,8 +10,9 @@ T=$(mktemp -d); chmod 1777 $T; mkfifo $T/hold; exec 7<>$T/hold
 B="dotnet bench/proxy/ProxyBench/bin/Release/net10.0/ProxyBench.dll"
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 $B origin $T/o <$T/hold 7>&- & P1=$!
-$B serve-proxy $T/n <$T/hold 7>&- 2>/dev/null & P2=$!
-DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 $B serve-proxy $T/p <$T/hold 7>&- 2>/dev/null & P3=$!
+for _ in $(seq 200); do [ -s $T/o ] && break; sleep 0.05; done; O=$(cat $T/o) # the proxies allow exactly this port
+$B serve-proxy $T/n $O <$T/hold 7>&- 2>/dev/null & P2=$!
+DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 $B serve-proxy $T/p $O <$T/hold 7>&- 2>/dev/null & P3=$!
 SQ=$(free_port); cat >$T/squid.conf <<CONF
 http_port 127.0.0.1:$SQ
 http_access allow localhost
@@ -27,7 +28,7 @@ CONF
 squid -N -f $T/squid.conf & P4=$!
 TP=$(free_port); printf 'Port %s\nListen 127.0.0.1\nTimeout 600\nMaxClients 4096\nLogLevel Critical\nAllow 127.0.0.1\n' $TP >$T/tiny.conf
 tinyproxy -d -c $T/tiny.conf & P5=$!
-for f in o n p; do for _ in $(seq 200); do [ -s $T/$f ] && break; sleep 0.05; done; done
+for f in n p; do for _ in $(seq 200); do [ -s $T/$f ] && break; sleep 0.05; done; done
 sleep 2
 O=$(cat $T/o); read -r NP NT <$T/n || true; read -r PP PT <$T/p || true
 N=${N:-20000}; TICK=$(getconf CLK_TCK)

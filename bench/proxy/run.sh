@@ -36,12 +36,12 @@ wait_port() { for _ in $(seq 200); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/n
 # Origin server and the Nono proxy host: each exits when its stdin (a FIFO we hold open) closes.
 mkfifo "$T/hold"; exec 7<>"$T/hold"
 $BENCH origin "$T/origin.port" <"$T/hold" 7>&- & pids+=($!)
-$BENCH serve-proxy "$T/nono.port" <"$T/hold" 7>&- & NONO_PID=$!; pids+=($NONO_PID)
+wait_file "$T/origin.port"; ORIGIN=$(cat "$T/origin.port") # the proxies allow exactly this port
+$BENCH serve-proxy "$T/nono.port" "$ORIGIN" <"$T/hold" 7>&- & NONO_PID=$!; pids+=($NONO_PID)
 # `nono` is the supervisor's default (socket continuations inline on the epoll thread, as `nono run` sets them);
 # `nono-pool` the runtime's default, every socket completion handed to the thread pool (the setting before session 4).
-DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 $BENCH serve-proxy "$T/nono-pool.port" <"$T/hold" 7>&- & NONOP_PID=$!; pids+=($NONOP_PID)
-wait_file "$T/origin.port"; wait_file "$T/nono.port"; wait_file "$T/nono-pool.port"
-ORIGIN=$(cat "$T/origin.port")
+DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 $BENCH serve-proxy "$T/nono-pool.port" "$ORIGIN" <"$T/hold" 7>&- & NONOP_PID=$!; pids+=($NONOP_PID)
+wait_file "$T/nono.port"; wait_file "$T/nono-pool.port"
 read -r NONO_PORT NONO_TOKEN <"$T/nono.port" || true
 read -r NONOP_PORT NONOP_TOKEN <"$T/nono-pool.port" || true
 

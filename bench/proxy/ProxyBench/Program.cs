@@ -1,7 +1,7 @@
 using ProxyBench;
 
 // Usage (see ../run.sh):
-//   serve-proxy <port-file>                       host the Nono egress proxy until stdin closes
+//   serve-proxy <port-file> <origin-port>         host the Nono egress proxy (origin port allowed) until stdin closes
 //   origin <port-file>                             the loopback origin server (sink, HTTP responder, holder)
 //   throughput <proxy|-> <auth|-> <host> <port> <bytes>
 //   latency <proxy|-> <auth|-> <host> <port> <concurrency> <requests>
@@ -9,7 +9,7 @@ using ProxyBench;
 //   reverse-latency <requests>                     c=1 latency through a credential route to a local HTTPS origin
 return args.Length == 0 ? 2 : args[0] switch
 {
-    "serve-proxy" => await ProxyHost.RunAsync(args[1]), // with the supervisor's socket setting (SocketContinuations)
+    "serve-proxy" => await ProxyHost.RunAsync(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture)), // with the supervisor's socket setting (SocketContinuations)
     "origin" => await OriginServer.RunAsync(args[1]),
     "throughput" => await Throughput.RunAsync(Dialer.From(args[1], args[2], args[3], int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture)), long.Parse(args[5], System.Globalization.CultureInfo.InvariantCulture)),
     "latency" => await Latency.RunAsync(Dialer.From(args[1], args[2], args[3], int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture)), int.Parse(args[5], System.Globalization.CultureInfo.InvariantCulture), int.Parse(args[6], System.Globalization.CultureInfo.InvariantCulture)),

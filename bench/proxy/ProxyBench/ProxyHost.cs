@@ -3,10 +3,10 @@ using Nono.Core.Proxy;
 
 namespace ProxyBench;
 
-/// <summary>Hosts the Nono egress proxy as the supervisor would, until stdin closes. Writes "port token" to a file.</summary>
+/// <summary>Hosts the Nono egress proxy as the supervisor would, until stdin closes, allowing the origin's port. Writes "port token" to a file.</summary>
 internal static class ProxyHost
 {
-    public static async Task<int> RunAsync(string portFile)
+    public static async Task<int> RunAsync(string portFile, int originPort)
     {
         // As `nono run` does before its first socket operation: inline continuations unless the environment says otherwise.
         string? chosen = Environment.GetEnvironmentVariable(SocketContinuations.Variable);
@@ -21,7 +21,8 @@ internal static class ProxyHost
         await using RunningProxy proxy = await EgressProxy.StartAsync(
             new ProxyOptions
             {
-                AllowedHosts = ["bench.test.example"],
+                // The origin listens on a random port: since session 12 a port-less entry opens only 443 and 80.
+                AllowedHosts = [$"bench.test.example:{originPort}"],
                 ResolverOverrides = [new ResolverOverride("bench.test.example", IPAddress.Loopback)],
                 MaxConnections = 8192,
             },
