@@ -19,9 +19,9 @@ internal static unsafe partial class ChildInit
     private const nint STATX_INO = 0x100;
 
     // Calls added after the syscall table unification (Linux 5.2+, 5.6+ for openat2): one number on every architecture.
-    private const nint SYS_open_tree = 428;
-    private const nint SYS_move_mount = 429;
-    private const nint SYS_openat2 = 437;
+    private const nint SYS_open_tree = Interop.Interop.SyscallNumbers.open_tree;
+    private const nint SYS_move_mount = Interop.Interop.SyscallNumbers.move_mount;
+    private const nint SYS_openat2 = Interop.Interop.SyscallNumbers.openat2;
 
     // GrantOpenScratch: struct open_how (24 bytes), then struct statx (256 bytes), then a zeroed byte for "".
     internal const int OpenHowSize = 24;

@@ -20,6 +20,7 @@ internal static class LibcFunctions
         context->SysCloseRange = Interop.Interop.SyscallNumbers.close_range;
         context->SysLandlockRestrictSelf = Interop.Interop.SyscallNumbers.landlock_restrict_self;
         context->SysSeccomp = Interop.Interop.SyscallNumbers.Current.seccomp;
+        context->SysStatx = Interop.Interop.SyscallNumbers.Current.statx;
 
         // Exercise the pure ones once in the parent, so a broken binding fails here and not in the child.
         // getppid() is 0, not an error, when the parent is outside our PID namespace (a step run by

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Nono.Core.Sandbox.Interop;
 
 namespace Nono.Core.Sandbox;
@@ -29,8 +28,13 @@ internal sealed unsafe partial class NativeLaunchState
         }
 
         Dictionary<string, FileIdentity> reached = new(StringComparer.Ordinal);
-        foreach (LandlockPathRule rule in rules.Where(r => WritableMounts.IsWritable(r.Access)))
+        foreach (LandlockPathRule rule in rules)
         {
+            if (!WritableMounts.IsWritable(rule.Access))
+            {
+                continue;
+            }
+
             using SafeFdHandle? fd = Interop.Interop.TryOpenWithoutLinks(rule.Path, out FileIdentity identity, out int errno);
             if (fd is null && errno == (int)Interop.Interop.Errno.ELOOP)
             {
@@ -50,8 +54,19 @@ internal sealed unsafe partial class NativeLaunchState
     /// The rules without the writable ones that granted nothing (a listed entry gone, changed or denied when the ruleset
     /// was built): binding such a path would make a denied file's mode and owner changeable there.
     /// </summary>
-    private static IReadOnlyList<LandlockPathRule> GrantedRules(IReadOnlyList<LandlockPathRule> rules, Dictionary<string, FileIdentity> granted) =>
-        [.. rules.Where(r => !WritableMounts.IsWritable(r.Access) || granted.ContainsKey(r.Path))];
+    private static List<LandlockPathRule> GrantedRules(IReadOnlyList<LandlockPathRule> rules, Dictionary<string, FileIdentity> granted)
+    {
+        List<LandlockPathRule> kept = new(rules.Count);
+        foreach (LandlockPathRule rule in rules)
+        {
+            if (!WritableMounts.IsWritable(rule.Access) || granted.ContainsKey(rule.Path))
+            {
+                kept.Add(rule); // plain loops on the launch path, as in PrepareContainment (docs/notes/s14-launch.md)
+            }
+        }
+
+        return kept;
+    }
 
     /// <summary>The binds' paths and the inodes the init must reach at them, and its scratch for opening them (ChildInit.BindGrants).</summary>
     private void PrepareGrantBinds(IReadOnlyList<string> binds, Dictionary<string, FileIdentity> granted)
@@ -68,6 +83,5 @@ internal sealed unsafe partial class NativeLaunchState
         }
 
         c->GrantOpenScratch = _memory.Allocate(ChildInit.GrantOpenScratchSize);
-        c->SysStatx = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 291 : 332;
     }
 }

@@ -9,16 +9,14 @@ public static partial class SandboxPlanner
     internal static HashSet<uint> CommandGroups()
     {
         HashSet<uint> groups = [0];
-        foreach (string line in File.ReadLines("/proc/self/status"))
+        string status = File.ReadAllText("/proc/self/status");
+        foreach (string? fields in (string?[])[NamespaceEvidence.StatusField(status, "Gid"), NamespaceEvidence.StatusField(status, "Groups")])
         {
-            if (line.StartsWith("Gid:", StringComparison.Ordinal) || line.StartsWith("Groups:", StringComparison.Ordinal))
+            foreach (string field in (fields ?? "").Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
             {
-                foreach (string field in line[(line.IndexOf(':') + 1)..].Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
+                if (uint.TryParse(field, out uint gid))
                 {
-                    if (uint.TryParse(field, out uint gid))
-                    {
-                        groups.Add(gid);
-                    }
+                    groups.Add(gid);
                 }
             }
         }

@@ -15,6 +15,7 @@ internal sealed record ArchSyscalls
     public required uint X32SyscallBit { get; init; }
 
     public required int seccomp { get; init; }
+    public required int statx { get; init; }
     public required int socket { get; init; }
     public required int connect { get; init; }
     public required int listen { get; init; }

@@ -9,6 +9,7 @@ internal static class SyscallNumbersArm64
         AuditArch = 0xC00000B7, // AUDIT_ARCH_AARCH64 = EM_AARCH64 | __AUDIT_ARCH_64BIT | __AUDIT_ARCH_LE
         X32SyscallBit = 0,
         seccomp = 277,
+        statx = 291,
         ioctl = 29,
         socket = 198,
         connect = 203,

@@ -9,6 +9,7 @@ internal static class SyscallNumbersX64
         AuditArch = 0xC000003E, // AUDIT_ARCH_X86_64 = EM_X86_64 | __AUDIT_ARCH_64BIT | __AUDIT_ARCH_LE
         X32SyscallBit = 0x40000000, // __X32_SYSCALL_BIT
         seccomp = 317,
+        statx = 332,
         ioctl = 16,
         socket = 41,
         connect = 42,
