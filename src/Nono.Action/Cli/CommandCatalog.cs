@@ -39,14 +39,20 @@ internal static class CommandCatalog
             return [];
         }
 
+        return CreateNamed(args, context) is Command named ? [named] : Create(context);
+    }
+
+    /// <summary>The command the first argument names, or null when it names none.</summary>
+    public static Command? CreateNamed(string[] args, CliContext context)
+    {
         foreach ((string name, Func<CliContext, Command> create) in s_commands)
         {
             if (args.Length > 0 && args[0] == name)
             {
-                return [create(context)];
+                return create(context);
             }
         }
 
-        return Create(context);
+        return null;
     }
 }

@@ -8,15 +8,28 @@ namespace Nono.Action.Cli;
 /// <summary>Builds the command tree and runs it. The one top-level catch lives here.</summary>
 internal static class NonoCli
 {
-    public static RootCommand Build(string[] args, CliContext context)
+    private const string Description = "nono: kernel-enforced sandbox for AI agents and CI jobs";
+
+    /// <summary>
+    /// The root and as much of the tree as <paramref name="args"/> need: a command they name under a plain root when
+    /// nothing of System.CommandLine's <see cref="RootCommand"/> can apply (<see cref="PlainRoot"/>), else the real root.
+    /// </summary>
+    public static Command Build(string[] args, CliContext context)
     {
-        RootCommand root = new("nono: kernel-enforced sandbox for AI agents and CI jobs");
-        foreach (Command command in CommandCatalog.CreateFor(args, context))
+        if (CommandCatalog.CreateNamed(args, context) is Command named)
         {
-            root.Subcommands.Add(command);
+            Command root = PlainRoot.TryCreate(args, Description) ?? new RootCommand(Description);
+            root.Subcommands.Add(named);
+            return root;
         }
 
-        return root;
+        RootCommand full = new(Description);
+        foreach (Command command in CommandCatalog.CreateFor(args, context))
+        {
+            full.Subcommands.Add(command);
+        }
+
+        return full;
     }
 
     public static int Run(string[] args, CliContext context)
@@ -56,7 +69,7 @@ internal static class NonoCli
             return ExitCodes.Success;
         }
 
-        RootCommand root = Build(args, context);
+        Command root = Build(args, context);
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

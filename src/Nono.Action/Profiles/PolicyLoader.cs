@@ -15,7 +15,7 @@ internal static class PolicyLoader
     public static ResolvedPolicy Resolve(IReadOnlyDictionary<string, string> environment, string workdir, CliPolicyArgs cli, out PolicySettings settings)
     {
         PolicyContext context = PolicyContextFactory.Create(environment, workdir);
-        settings = PolicySettingsLoader.Load(environment, context.Workdir, cli);
+        settings = PolicySettingsLoader.Load(context, cli);
         ProfileCatalog profiles = settings.ProjectProfileText is { } project
             ? new ProfileCatalog(context.UserProfileDirectory, context.Workdir, new ProfileSource(Path.GetFileNameWithoutExtension(settings.Profile), settings.Profile, project))
             : CatalogFor(context);

@@ -25,13 +25,20 @@ internal static class PolicySettingsLoader
     private const string BlockNetKey = "block_net";
     private const string AllowCwdKey = "allow_cwd";
 
-    public static PolicySettings Load(IReadOnlyDictionary<string, string> environment, string workdir, CliPolicyArgs cli)
+    public static PolicySettings Load(IReadOnlyDictionary<string, string> environment, string workdir, CliPolicyArgs cli) =>
+        Load(environment, workdir, cli, () => PolicyContextFactory.Create(environment, workdir).StateDirectory);
+
+    /// <summary>The same for a context already built, so the trust pins' directory is not looked up a second time.</summary>
+    public static PolicySettings Load(PolicyContext context, CliPolicyArgs cli) =>
+        Load(context.Environment, context.Workdir, cli, () => context.StateDirectory);
+
+    private static PolicySettings Load(IReadOnlyDictionary<string, string> environment, string workdir, CliPolicyArgs cli, Func<string> stateDirectory)
     {
         string project = Path.Combine(workdir, ProjectProfilePath);
         List<string> notes = [];
         bool inActions = IsTrue(environment, "GITHUB_ACTIONS");
         bool useProject = File.Exists(project)
-            || (!inActions && ProjectProfileTrust.IsPinned(PolicyContextFactory.Create(environment, workdir).StateDirectory, project)); // deleted: refused by the gate
+            || (!inActions && ProjectProfileTrust.IsPinned(stateDirectory(), project)); // deleted: refused by the gate
         if (useProject && inActions && !IsTrue(environment, "NONO_TRUST_PROJECT_PROFILE"))
         {
             useProject = false;
@@ -57,7 +64,7 @@ internal static class PolicySettingsLoader
         List<IConfigurationProvider> providers = config.Providers.ToList();
         int winner = providers.FindLastIndex(p => p.TryGet(ProfileKey, out _));
         string layer = winner >= 0 ? layers[winner].Name : "builtin";
-        string? projectText = layer == "project" ? ProjectProfileGate.Read(environment, workdir, project, inActions) : null;
+        string? projectText = layer == "project" ? ProjectProfileGate.Read(project, inActions, stateDirectory) : null;
 
         List<PathOverride> paths = [];
         if (environment.TryGetValue("NONO_ALLOW", out string? allow))

@@ -12,11 +12,14 @@ namespace Nono.Action.Profiles;
 internal static class ProjectProfileGate
 {
     /// <summary>The project profile's text, checked; throws a one-line error naming the file and the remedy.</summary>
-    public static string Read(IReadOnlyDictionary<string, string> environment, string workdir, string project, bool inActions)
+    /// <param name="project">The project profile's path.</param>
+    /// <param name="inActions">In GitHub Actions, where the opt-in was checked by the caller and there are no trust pins.</param>
+    /// <param name="stateDirectory">Nono's state directory, with the trust pins (looked up only outside Actions).</param>
+    public static string Read(string project, bool inActions, Func<string> stateDirectory)
     {
         string text = inActions
             ? File.ReadAllText(project)
-            : ProjectProfileTrust.ReadTrusted(PolicyContextFactory.Create(environment, workdir).StateDirectory, project);
+            : ProjectProfileTrust.ReadTrusted(stateDirectory(), project);
         ParsedProfile parsed = ProfileParser.ParseProfile(text, project);
         foreach (CustomCredential credential in parsed.Profile.Network.CustomCredentials.Values)
         {
