@@ -61,10 +61,17 @@ internal sealed class FilesystemRules
     {
         List<FsGrant> result = [];
         Dictionary<(string Path, bool IsFile), int> indexOf = [];
+        // Every grant meets every deny (a few hundred on the default profile): both sides compared in normalised form.
+        string[] denyKeys = new string[_denies.Count];
+        for (int i = 0; i < denyKeys.Length; i++)
+        {
+            denyKeys[i] = Sandbox.SandboxPath.Normalize(_denies[i].Path);
+        }
+
         foreach (FsGrant listed in _grants)
         {
             FsGrant grant = listed;
-            FsDeny? deny = CoveringDeny(grant.Path);
+            FsDeny? deny = CoveringDeny(Sandbox.SandboxPath.Normalize(grant.Path), denyKeys);
             if (deny is { WriteOnly: false } || (deny is not null && (grant.Access & FsAccess.Read) == 0))
             {
                 Skip(grant.Path, grant.Source, $"overridden by deny of {deny.Path} ({deny.Source})");
@@ -94,13 +101,17 @@ internal sealed class FilesystemRules
         return result;
     }
 
-    /// <summary>The deny at or above <paramref name="path"/>, a full deny before a deny_write.</summary>
-    private FsDeny? CoveringDeny(string path)
+    /// <summary>
+    /// The deny at or above <paramref name="key"/> (a path normalised by <see cref="Sandbox.SandboxPath.Normalize"/>), a
+    /// full deny before a deny_write; <paramref name="denyKeys"/>: each deny's path, normalised.
+    /// </summary>
+    private FsDeny? CoveringDeny(string key, string[] denyKeys)
     {
         FsDeny? writeOnly = null;
-        foreach (FsDeny deny in _denies)
+        for (int i = 0; i < denyKeys.Length; i++)
         {
-            if (PolicyPath.IsWithin(path, deny.Path))
+            FsDeny deny = _denies[i];
+            if (Sandbox.SandboxPath.IsSameOrAncestorNormalized(denyKeys[i], key))
             {
                 if (!deny.WriteOnly)
                 {

@@ -6,8 +6,9 @@ namespace Nono.Core.Sandbox;
 /// <summary>
 /// Opens the directories a plan listed while carving, when the ruleset is built: the grant by its path, then each
 /// directory on the way as one entry of the one above it (O_PATH|O_DIRECTORY|O_NOFOLLOW), each checked against the
-/// inode the plan listed. The listed siblings are then opened by name in these descriptors, so no link and no
-/// renamed directory between the grant and a sibling can move a rule elsewhere.
+/// inode the plan listed (the grant resolved beneath <c>root</c>, the builder's one open of "/"). The listed siblings
+/// are then opened by name in these descriptors, so no link and no renamed directory between the grant and a sibling
+/// can move a rule elsewhere.
 /// A directory on the way that is gone, a link, or another inode than the one listed refuses the run instead of
 /// skipping its siblings: the plan no longer describes the tree, something inside the grant changed it while nono was
 /// starting (a directory swapped for a link would otherwise point the rules anywhere), and dropping every sibling
@@ -17,7 +18,7 @@ namespace Nono.Core.Sandbox;
 /// every rule inside the grant is the walk itself, one O_NOFOLLOW open per level from the grant's descriptor.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-internal sealed class CarvedDirectoryWalk : IDisposable
+internal sealed class CarvedDirectoryWalk(Snapshots.Native.SafeFd root) : IDisposable
 {
     private readonly Dictionary<CarvedDirectory, SafeFdHandle> _open = new(ReferenceEqualityComparer.Instance);
 
@@ -34,7 +35,7 @@ internal sealed class CarvedDirectoryWalk : IDisposable
         SafeFdHandle? parent = directory.Parent is null ? null : Open(directory.Parent);
         int errno;
         SafeFdHandle? opened = parent is null
-            ? Interop.Interop.TryOpenWithoutLinks(directory.Path, out _, out errno)
+            ? Interop.Interop.TryOpenWithoutLinks(root, directory.Path, out _, out errno)
             : Interop.Interop.TryOpenNoFollow(parent, directory.Name, isDirectory: true, out errno);
         SafeFdHandle fd = opened ?? throw Changed(directory, errno switch
         {

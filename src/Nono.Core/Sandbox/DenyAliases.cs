@@ -19,10 +19,16 @@ internal static class DenyAliases
             return result;
         }
 
-        HashSet<(string, bool)> seen = [.. denies.Select(d => (SandboxPath.Normalize(d.Path), d.WriteOnly))];
+        HashSet<(string, bool)> seen = new(denies.Count);
         foreach (FsDeny deny in denies)
         {
-            foreach ((string alias, HostMount through, string? inner) in OfTree(deny.Path, mounts))
+            seen.Add((SandboxPath.Normalize(deny.Path), deny.WriteOnly));
+        }
+
+        HostMountTree tree = new(mounts); // every deny is looked up in the same table
+        foreach (FsDeny deny in denies)
+        {
+            foreach ((string alias, HostMount through, string? inner) in OfTree(deny.Path, tree))
             {
                 if (seen.Add((SandboxPath.Normalize(alias), deny.WriteOnly)))
                 {
@@ -41,21 +47,24 @@ internal static class DenyAliases
     /// whatever device the deny itself sits on. <c>Inner</c> names the inner mount (null for the path itself). Names
     /// inside the deny are left out: the deny covers them already.
     /// </summary>
-    public static IEnumerable<(string Alias, HostMount Through, string? Inner)> OfTree(string path, IReadOnlyList<HostMount> mounts)
+    private static IEnumerable<(string Alias, HostMount Through, string? Inner)> OfTree(string path, HostMountTree tree)
     {
-        foreach ((string alias, HostMount through) in Of(path, mounts))
+        foreach ((string alias, HostMount through) in Of(path, tree))
         {
             yield return (alias, through, null);
         }
 
-        foreach (HostMount inner in mounts)
+        string key = SandboxPath.Normalize(path);
+        IReadOnlyList<HostMount> mounts = tree.Mounts;
+        for (int i = 0; i < mounts.Count; i++)
         {
-            if (!SandboxPath.IsStrictAncestor(path, inner.MountPoint) || !ReferenceEquals(HostMount.VisibleAt(mounts, inner.MountPoint), inner))
+            HostMount inner = mounts[i];
+            if (!tree.IsStrictlyBelow(i, key) || !ReferenceEquals(tree.VisibleAt(inner.MountPoint), inner))
             {
                 continue;
             }
 
-            foreach ((string alias, HostMount through) in Of(inner.MountPoint, mounts))
+            foreach ((string alias, HostMount through) in Of(inner.MountPoint, tree))
             {
                 if (!SandboxPath.IsSameOrAncestor(path, alias))
                 {
@@ -70,15 +79,18 @@ internal static class DenyAliases
     /// path's place in that file system, the mount point plus the rest (a mount of a directory inside the path is an
     /// alias as a whole). A name that a later mount covers reaches something else and is left out.
     /// </summary>
-    public static IEnumerable<(string Alias, HostMount Through)> Of(string path, IReadOnlyList<HostMount> mounts)
+    public static IEnumerable<(string Alias, HostMount Through)> Of(string path, IReadOnlyList<HostMount> mounts) =>
+        Of(path, new HostMountTree(mounts));
+
+    private static IEnumerable<(string Alias, HostMount Through)> Of(string path, HostMountTree tree)
     {
-        if (HostMount.VisibleAt(mounts, path) is not { Device.Length: > 0 } home)
+        if (tree.VisibleAt(path) is not { Device.Length: > 0 } home)
         {
             yield break;
         }
 
         string inFileSystem = Below(home.Root, Relative(home.MountPoint, path));
-        foreach (HostMount mount in mounts)
+        foreach (HostMount mount in tree.Mounts)
         {
             if (ReferenceEquals(mount, home) || mount.Device != home.Device)
             {
@@ -99,7 +111,7 @@ internal static class DenyAliases
                 continue;
             }
 
-            if (!SandboxPath.IsSame(alias, path) && ReferenceEquals(HostMount.VisibleAt(mounts, alias), mount))
+            if (!SandboxPath.IsSame(alias, path) && ReferenceEquals(tree.VisibleAt(alias), mount))
             {
                 yield return (alias, mount);
             }

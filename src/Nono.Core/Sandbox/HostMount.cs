@@ -44,54 +44,7 @@ internal sealed record HostMount(string MountPoint, bool ReadOnly, string Device
     /// parent). A mount whose parent no longer leads to it (below a later mount higher up) is not reached. Null when the
     /// table has no root; a table without ids falls back to the listing order.
     /// </summary>
-    public static HostMount? VisibleAt(IReadOnlyList<HostMount> mounts, string path)
-    {
-        HashSet<int> ids = [.. mounts.Select(m => m.Id)];
-        HostMount? current = mounts.FirstOrDefault(m => m.Id != 0 && m.MountPoint == "/" && !ids.Contains(m.Parent));
-        if (current is null)
-        {
-            return LastListedAt(mounts, path);
-        }
-
-        current = TopOfStack(mounts, current, "/");
-        string[] components = SandboxPath.Components(path);
-        for (int depth = 1; depth <= components.Length; depth++)
-        {
-            string prefix = "/" + string.Join('/', components[..depth]);
-            if (LastChildAt(mounts, current, prefix) is { } child)
-            {
-                current = TopOfStack(mounts, child, prefix);
-            }
-        }
-
-        return current;
-    }
-
-    private static HostMount TopOfStack(IReadOnlyList<HostMount> mounts, HostMount mount, string mountPoint)
-    {
-        for (int guard = 0; guard < mounts.Count && LastChildAt(mounts, mount, mountPoint) is { } over; guard++)
-        {
-            mount = over;
-        }
-
-        return mount;
-    }
-
-    private static HostMount? LastChildAt(IReadOnlyList<HostMount> mounts, HostMount parent, string mountPoint) =>
-        mounts.LastOrDefault(m => m.Parent == parent.Id && !ReferenceEquals(m, parent) && SandboxPath.IsSame(m.MountPoint, mountPoint));
-
-    private static HostMount? LastListedAt(IReadOnlyList<HostMount> mounts, string path)
-    {
-        for (int i = mounts.Count - 1; i >= 0; i--)
-        {
-            if (SandboxPath.IsSameOrAncestor(mounts[i].MountPoint, path))
-            {
-                return mounts[i];
-            }
-        }
-
-        return null;
-    }
+    public static HostMount? VisibleAt(IReadOnlyList<HostMount> mounts, string path) => new HostMountTree(mounts).VisibleAt(path);
 
     private static string Unescape(string field)
     {

@@ -22,11 +22,13 @@ internal static class LandlockRulesetBuilder
         {
             // Taken again now: what matters is also which inodes the denies are when the rules are attached.
             ListedCheck? check = plan.CarvedDenies.Count == 0 ? null : new(plan.CarvedDenies, plan.CarvedDenyRoots, DeniedIdentities.Collect(plan.CarvedDenies, [.. plan.CarvedDenyIdentities]));
-            using CarvedDirectoryWalk walk = new();
+            // Every path opened by name is resolved beneath this one open of "/" (two calls fewer per rule).
+            using Snapshots.Native.SafeFd root = Snapshots.Native.Fs.OpenRootForLookup();
+            using CarvedDirectoryWalk walk = new(root);
             foreach (LandlockPathRule rule in plan.PathRules)
             {
                 FileIdentity identity;
-                using SafeFdHandle? fd = rule.ListedIn is CarvedDirectory directory ? OpenListed(rule, directory, walk, check, out identity) : OpenPlanned(rule, out identity);
+                using SafeFdHandle? fd = rule.ListedIn is CarvedDirectory directory ? OpenListed(rule, directory, walk, check, out identity) : OpenPlanned(root, rule, out identity);
                 if (fd is null)
                 {
                     continue; // a listed entry removed or replaced since the plan, or a denied inode: nothing is granted
@@ -65,9 +67,9 @@ internal static class LandlockRulesetBuilder
     /// granting whatever it points at now (review S6). Running again plans afresh.
     /// </summary>
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-    private static SafeFdHandle OpenPlanned(LandlockPathRule rule, out FileIdentity identity)
+    private static SafeFdHandle OpenPlanned(Snapshots.Native.SafeFd root, LandlockPathRule rule, out FileIdentity identity)
     {
-        SafeFdHandle? fd = Interop.Interop.TryOpenWithoutLinks(rule.Path, out identity, out int errno);
+        SafeFdHandle? fd = Interop.Interop.TryOpenWithoutLinks(root, rule.Path, out identity, out int errno);
         if (fd is null)
         {
             if (errno == (int)Interop.Interop.Errno.ELOOP)

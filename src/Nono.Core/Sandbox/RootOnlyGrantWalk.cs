@@ -82,15 +82,44 @@ internal sealed class RootOnlyGrantWalk
     /// </summary>
     public void AddTo(List<FsDeny> found, List<string> unwalked, string source, IReadOnlyList<FsDeny> denies)
     {
+        List<string>? fullDenies = null; // normalised, made for the first finding an existing deny may cover
         foreach (RootOnlyFinding finding in Findings)
         {
-            if (!finding.UnlessDenied || !denies.Any(d => !d.WriteOnly && SandboxPath.IsSameOrAncestor(d.Path, finding.Path)))
+            if (!finding.UnlessDenied || !IsCovered(finding.Path, fullDenies ??= FullDenyKeys(denies)))
             {
                 found.Add(new FsDeny(finding.Path, finding.Reason(source)));
             }
         }
 
         unwalked.AddRange(Unwalked);
+    }
+
+    private static List<string> FullDenyKeys(IReadOnlyList<FsDeny> denies)
+    {
+        List<string> keys = new(denies.Count);
+        foreach (FsDeny deny in denies)
+        {
+            if (!deny.WriteOnly)
+            {
+                keys.Add(SandboxPath.Normalize(deny.Path));
+            }
+        }
+
+        return keys;
+    }
+
+    private static bool IsCovered(string path, List<string> fullDenyKeys)
+    {
+        string key = SandboxPath.Normalize(path);
+        foreach (string deny in fullDenyKeys)
+        {
+            if (SandboxPath.IsSameOrAncestorNormalized(deny, key))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void WalkGrant()

@@ -29,7 +29,17 @@ public static partial class SandboxPlanner
         }
 
         string containment = ProcessContainments.Name(options.Containment);
-        string[] terminals = [.. options.TerminalDevices.Where(d => SandboxPath.IsStrictAncestor(SandboxPath.DevPts, d)).Distinct(StringComparer.Ordinal)];
+        // Plain loops here: in the AOT build a LINQ chain (Where then Select) is resolved at run time on first use, a
+        // visible part of the plan.
+        List<string> terminals = [];
+        foreach (string device in options.TerminalDevices)
+        {
+            if (SandboxPath.IsStrictAncestor(SandboxPath.DevPts, device) && !terminals.Contains(device))
+            {
+                terminals.Add(device);
+            }
+        }
+
         List<FsGrant> narrowed = [];
         HashSet<string> terminalsGranted = new(StringComparer.Ordinal);
         foreach (FsGrant grant in grants)
@@ -44,7 +54,7 @@ public static partial class SandboxPlanner
                 continue;
             }
 
-            if (grant.IsFile && !ptmx && SandboxPath.IsStrictAncestor(SandboxPath.DevPts, grant.Path) && !terminals.Contains(grant.Path, StringComparer.Ordinal) && !IsCommandLineGrant(grant))
+            if (grant.IsFile && !ptmx && SandboxPath.IsStrictAncestor(SandboxPath.DevPts, grant.Path) && !terminals.Contains(grant.Path) && !IsCommandLineGrant(grant))
             {
                 notes.Add($"grant {grant.Path} [{grant.Source}] withheld: another terminal than the ones on stdin, stdout or stderr");
                 continue;
@@ -64,9 +74,16 @@ public static partial class SandboxPlanner
             }
 
             // Terminals keep the access of the grant that reached them (the first one, if several did).
-            narrowed.AddRange(terminals.Where(terminalsGranted.Add).Select(t => grant with { Path = t, IsFile = true, Source = $"{grant.Source}, narrowed from {grant.Path}" }));
+            foreach (string terminal in terminals)
+            {
+                if (terminalsGranted.Add(terminal))
+                {
+                    narrowed.Add(grant with { Path = terminal, IsFile = true, Source = $"{grant.Source}, narrowed from {grant.Path}" });
+                }
+            }
+
             string under = SandboxPath.IsSame(grant.Path, SandboxPath.DevPts) ? "" : $" under {SandboxPath.DevPts}";
-            notes.Add($"grant {grant.Path} [{grant.Source}] narrowed to {(terminals.Length == 0 ? "nothing (no terminal on stdin, stdout or stderr)" : $"the terminal on stdin, stdout or stderr ({string.Join(", ", terminals)})")}{under}: "
+            notes.Add($"grant {grant.Path} [{grant.Source}] narrowed to {(terminals.Count == 0 ? "nothing (no terminal on stdin, stdout or stderr)" : $"the terminal on stdin, stdout or stderr ({string.Join(", ", terminals)})")}{under}: "
                 + $"the {containment} containment has no mount namespace for a private devpts, so the user's other terminals stay out of reach and new ptys (openpty, script) cannot be opened; the pidns containment allows them");
         }
 

@@ -121,16 +121,7 @@ public static partial class SandboxPlanner
 
         grants = ScopeDevPts(grants, options, book, notes, scopedBy, problems);
         LandlockFs handled = LandlockRights.FsRights(abi);
-        List<LandlockPathRule> rules = [];
-        foreach (FsGrant grant in grants)
-        {
-            LandlockFs access = RightsFor(grant, handled);
-            if (access != LandlockFs.None)
-            {
-                CarvedDirectory? listed = book.Listed.GetValueOrDefault(grant);
-                rules.Add(new LandlockPathRule(grant.Path, access, grant.IsFile, grant.Source, listed, listed is null ? IdentityWithoutLinks(grant, problems) : null));
-            }
-        }
+        List<LandlockPathRule> rules = PathRules(grants, book, handled, problems);
 
         if (abi is >= 1 and < 2)
         {

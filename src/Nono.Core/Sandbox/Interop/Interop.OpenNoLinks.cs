@@ -15,8 +15,18 @@ internal static partial class Interop
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     internal static SafeFdHandle? TryOpenWithoutLinks(string path, out FileIdentity identity, out int errno)
     {
-        identity = default;
         using SafeFd root = Snapshots.Native.Fs.OpenRootForLookup();
+        return TryOpenWithoutLinks(root, path, out identity, out errno);
+    }
+
+    /// <summary>
+    /// Like <see cref="TryOpenWithoutLinks(string, out FileIdentity, out int)"/>, resolving beneath a "/" the caller opened
+    /// once (<see cref="Snapshots.Native.Fs.OpenRootForLookup"/>) for many paths: the same lookup, two calls fewer per path.
+    /// </summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    internal static SafeFdHandle? TryOpenWithoutLinks(SafeFd root, string path, out FileIdentity identity, out int errno)
+    {
+        identity = default;
         using SafeFd? opened = Snapshots.Native.Fs.TryOpenBeneath(root, RawName.FromString(path.TrimStart('/')), Fs.O_PATH, out errno);
         if (opened is null)
         {
