@@ -199,6 +199,7 @@ internal static class RunCommand
 
             Task<ChildExit> exit = process.WaitForExitAsync();
             recording.FlushStartIfStillRunning(exit); // a command that ends at once is made durable by the completion alone
+            RunRecording.WaitQuietly(exit, Timeout.InfiniteTimeSpan);
             return exit.GetAwaiter().GetResult();
         }
         finally

@@ -124,18 +124,12 @@ internal sealed class RunRecording : IAsyncDisposable
         _audit.FlushStart();
     }
 
-    /// <summary>True once <paramref name="task"/> has ended, however; its outcome is for whoever awaits it.</summary>
-    private static bool WaitQuietly(Task task, TimeSpan timeout)
-    {
-        try
-        {
-            return task.Wait(timeout);
-        }
-        catch (AggregateException)
-        {
-            return true;
-        }
-    }
+    /// <summary>
+    /// True once <paramref name="task"/> has ended, however (its outcome is for whoever awaits it). Blocks on the task's
+    /// wait handle without spinning: <see cref="Task.Wait(TimeSpan)"/> spins and yields twice before it blocks, on the
+    /// core the command and the supervisor thread need while the command starts and ends (docs/notes/s15-launch.md).
+    /// </summary>
+    internal static bool WaitQuietly(Task task, TimeSpan timeout) => ((IAsyncResult)task).AsyncWaitHandle.WaitOne(timeout);
 
     /// <summary>Takes the final snapshot, records the changes and the end, seals and (optionally) signs the session.</summary>
     public async Task CompleteAsync(int? exitCode, int? signal, CancellationToken cancellationToken)

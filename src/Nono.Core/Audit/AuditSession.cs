@@ -185,17 +185,19 @@ public sealed class AuditSession : IAsyncDisposable
             // and only when both are on disk: a ledger entry then means the whole record is durable, and an interrupted
             // completion (SIGKILL, power loss, a full disk) shows as "no ledger entry" rather than as a ledger that names
             // bytes that were never written, which would read like tampering (review of s9-startup).
-            // The events fsync (with the audit root's, for the session folder's name, when no start flush made it durable)
-            // and the session.json temp file's fsync are independent: they overlap; the rename waits for both, so a
-            // completed session.json never reaches the disk before the events it names.
+            // The events fsync and the session.json temp file's fsync are independent: they overlap; the rename waits for
+            // both, so a completed session.json never reaches the disk before the events it names. The audit root's fsync
+            // (the session folder's name, when no start flush made it durable) only has to come before the ledger entry:
+            // it runs on the helper after the events, alongside the rename and the session folder's fsync, rather than
+            // before them (one fsync round trip less on the exit path; docs/notes/s15-launch.md).
             cancellationToken.ThrowIfCancellationRequested();
             string sessionFile = Path.Combine(Directory, AuditFormat.SessionFile);
-            using (EventsFlush flush = EventsFlush.Start(() => FlushAndCloseEvents(flushAuditRoot: !folderNameDurable)))
+            using (EventsFlush flush = EventsFlush.Start(FlushAndCloseEvents, folderNameDurable ? null : () => AtomicFile.FlushDirectory(_auditRoot)))
             {
                 string staged = AtomicFile.Stage(sessionFile, metadataBytes, PrivateFile);
                 try
                 {
-                    flush.Wait();
+                    flush.WaitFirst();
                 }
                 catch
                 {
@@ -204,6 +206,7 @@ public sealed class AuditSession : IAsyncDisposable
                 }
 
                 AtomicFile.Commit(staged, sessionFile); // its directory fsync also makes the events file's name durable
+                flush.Wait(); // the session folder's name, before the ledger names the session
             }
 
             await AuditLedger.AppendAsync(
@@ -287,14 +290,10 @@ public sealed class AuditSession : IAsyncDisposable
         }
     }
 
-    private void FlushAndCloseEvents(bool flushAuditRoot)
+    private void FlushAndCloseEvents()
     {
         _events.Flush(flushToDisk: true);
         _events.Dispose();
-        if (flushAuditRoot)
-        {
-            AtomicFile.FlushDirectory(_auditRoot);
-        }
     }
 
     private void AppendLocked(AuditEvent auditEvent, CancellationToken cancellationToken)

@@ -3,21 +3,33 @@ using System.Runtime.ExceptionServices;
 namespace Nono.Core.Audit;
 
 /// <summary>
-/// Runs one flush on its own thread (not the thread pool, which nono's run path keeps unstarted) so it overlaps with
-/// the caller's work; runs it inline when no thread can be started. <see cref="Wait"/> rethrows its failure.
+/// Runs one flush, and optionally a second one after it, on its own thread (not the thread pool, which nono's run path
+/// keeps unstarted) so they overlap with the caller's work; runs them inline when no thread can be started.
+/// <see cref="WaitFirst"/> returns once the first is done (the caller may then go on while the second runs),
+/// <see cref="Wait"/> once both are; each rethrows its flush's failure. The second runs only if the first succeeded.
 /// </summary>
 internal sealed class EventsFlush : IDisposable
 {
-    private readonly Action _flush;
+    private readonly Action _first;
+    private readonly Action? _then;
+    private readonly ManualResetEventSlim _firstDone = new(initialState: false, spinCount: 0);
     private Thread? _thread;
-    private ExceptionDispatchInfo? _error;
+    private ExceptionDispatchInfo? _firstError;
+    private ExceptionDispatchInfo? _thenError;
     private bool _waited;
 
-    private EventsFlush(Action flush) => _flush = flush;
-
-    public static EventsFlush Start(Action flush)
+    private EventsFlush(Action first, Action? then)
     {
-        EventsFlush started = new(flush);
+        _first = first;
+        _then = then;
+    }
+
+    public static EventsFlush Start(Action flush) => Start(flush, null);
+
+    /// <summary>Starts <paramref name="first"/> and then, if it succeeded, <paramref name="then"/> on one helper thread.</summary>
+    public static EventsFlush Start(Action first, Action? then)
+    {
+        EventsFlush started = new(first, then);
         try
         {
             Thread thread = new(started.Run) { IsBackground = true, Name = "nono-audit-flush" };
@@ -26,13 +38,31 @@ internal sealed class EventsFlush : IDisposable
         }
         catch (Exception ex) when (ex is OutOfMemoryException or ThreadStartException)
         {
-            started._thread = null; // no thread to be had: Wait runs the flush inline
+            started._thread = null; // no thread to be had: the waits run the flushes inline
         }
 
         return started;
     }
 
-    /// <summary>Waits for the flush (or runs it, when it could not start) and rethrows what it threw.</summary>
+    /// <summary>Waits for the first flush (or runs it, when no thread started) and rethrows what it threw.</summary>
+    public void WaitFirst()
+    {
+        if (_thread is null)
+        {
+            if (!_firstDone.IsSet)
+            {
+                RunFirst();
+            }
+        }
+        else
+        {
+            _firstDone.Wait();
+        }
+
+        _firstError?.Throw();
+    }
+
+    /// <summary>Waits for both flushes (or runs what is left, when no thread started) and rethrows the first failure.</summary>
     public void Wait()
     {
         if (!_waited)
@@ -40,7 +70,12 @@ internal sealed class EventsFlush : IDisposable
             _waited = true;
             if (_thread is null)
             {
-                Run();
+                if (!_firstDone.IsSet)
+                {
+                    RunFirst();
+                }
+
+                RunThen();
             }
             else
             {
@@ -48,10 +83,11 @@ internal sealed class EventsFlush : IDisposable
             }
         }
 
-        _error?.Throw();
+        _firstError?.Throw();
+        _thenError?.Throw();
     }
 
-    /// <summary>Never leaves the flush running behind the caller's back.</summary>
+    /// <summary>Never leaves a flush running behind the caller's back.</summary>
     public void Dispose()
     {
         if (!_waited)
@@ -59,17 +95,46 @@ internal sealed class EventsFlush : IDisposable
             _waited = true;
             _thread?.Join();
         }
+
+        _firstDone.Dispose();
     }
 
     private void Run()
     {
+        RunFirst();
+        RunThen();
+    }
+
+    private void RunFirst()
+    {
         try
         {
-            _flush();
+            _first();
         }
         catch (Exception ex)
         {
-            _error = ExceptionDispatchInfo.Capture(ex);
+            _firstError = ExceptionDispatchInfo.Capture(ex);
+        }
+        finally
+        {
+            _firstDone.Set();
+        }
+    }
+
+    private void RunThen()
+    {
+        if (_then is null || _firstError is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            _then();
+        }
+        catch (Exception ex)
+        {
+            _thenError = ExceptionDispatchInfo.Capture(ex);
         }
     }
 }
