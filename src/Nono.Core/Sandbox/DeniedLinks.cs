@@ -30,6 +30,9 @@ internal sealed class DeniedLinks
     /// <summary>Why the walk is incomplete (one phrase), or null when every denied tree was read.</summary>
     public string? Incomplete { get; private set; }
 
+    /// <summary>The path of the first multiply-linked file the walk found, or null (named by a deny_write refusal).</summary>
+    public string? FirstLinked { get; private set; }
+
     /// <summary>
     /// Adds to <paramref name="into"/> each deny that is a directory now (its last component not followed; no read
     /// permission needed), with its inode: <see cref="Scan"/> then knows which tree it must find at each deny.
@@ -178,6 +181,7 @@ internal sealed class DeniedLinks
             else if (status.LinkCount > 1 && !status.IsSymlink)
             {
                 _files.Add(new FileIdentity(status.Device, status.Inode));
+                FirstLinked ??= Path.Join(path, RawName.ToDisplay(name));
             }
         }
     }

@@ -119,6 +119,11 @@ public static partial class SandboxPlanner
             problems.Add($"cannot identify a carved deny: {ex.Message}");
         }
 
+        if (OperatingSystem.IsLinux())
+        {
+            RefuseLinkedDenies(capabilities.Denies, grants, book, mounts, Require, options, notes);
+        }
+
         grants = ScopeDevPts(grants, options, book, notes, scopedBy, problems);
         LandlockFs handled = LandlockRights.FsRights(abi);
         List<LandlockPathRule> rules = PathRules(grants, book, handled, problems);

@@ -66,4 +66,12 @@ public enum WeakerMode
     /// and queues of the user's host processes by key or id.
     /// </summary>
     SharedIpc,
+
+    /// <summary>
+    /// <c>linked-denies</c>: a denied file, a <c>filesystem.deny_write</c> file or a file inside a deny_write directory has
+    /// more than one hard link while a grant (for deny_write: a writable grant) is on its file system. Landlock grants by
+    /// place in the tree, so the file's other name, if it lies below such a grant, is readable (and for deny_write
+    /// writable); nono cannot find that name without walking every grant, and refuses to run without this opt-in.
+    /// </summary>
+    LinkedDenies,
 }

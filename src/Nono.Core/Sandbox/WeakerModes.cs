@@ -19,6 +19,7 @@ public static class WeakerModes
         (WeakerMode.UnrestrictedMetadata, "unrestricted-metadata"),
         (WeakerMode.NestedUserNamespaces, "nested-user-namespaces"),
         (WeakerMode.SharedIpc, "shared-ipc"),
+        (WeakerMode.LinkedDenies, "linked-denies"),
     ];
 
     /// <summary>All accepted names.</summary>
