@@ -13,7 +13,6 @@ internal sealed class PathLookups
     private const int ENOTDIR = 20;
 
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, SearchedDirectory> _directories = new(StringComparer.Ordinal);
 
     /// <summary>The link target of <paramref name="path"/>, or null when it is no link (or cannot be looked up).</summary>
     public string? LinkTargetOrNull(ReadOnlySpan<char> path) => Lookup(path).Target;
@@ -38,7 +37,7 @@ internal sealed class PathLookups
         if (!entries.TryGetValue(path, out Entry entry))
         {
             string key = path.ToString();
-            entry = Look(key);
+            entry = Inspect(key);
             _entries[key] = entry;
         }
 
@@ -46,76 +45,20 @@ internal sealed class PathLookups
     }
 
     /// <summary>
-    /// <see cref="Inspect"/>, or no call at all for a name its directory's listing does not hold. A directory is listed
-    /// once two lookups of names in it got an answer from it (a success or ENOENT: the directory can be searched, so a
-    /// name it does not list would get ENOENT too), and only where a listing names every entry (<see cref="DirectoryNames"/>).
-    /// A name it does list is looked up as before: the listing only ever answers "no such entry".
-    /// </summary>
-    private Entry Look(string path)
-    {
-        int slash = path.LastIndexOf('/');
-        if (!OperatingSystem.IsLinux() || slash < 0 || path.Contains('\0'))
-        {
-            return Inspect(path, out _);
-        }
-
-        ReadOnlySpan<char> name = path.AsSpan(slash + 1);
-        if (name.IsEmpty || name is "." or "..")
-        {
-            return Inspect(path, out _);
-        }
-
-        Dictionary<string, SearchedDirectory>.AlternateLookup<ReadOnlySpan<char>> directories = _directories.GetAlternateLookup<ReadOnlySpan<char>>();
-        ReadOnlySpan<char> parent = slash == 0 ? "/" : path.AsSpan(0, slash);
-        if (!directories.TryGetValue(parent, out SearchedDirectory? directory))
-        {
-            directory = new SearchedDirectory();
-            directories[parent] = directory;
-        }
-
-        if (directory.Names is { } names && !names.Contains(Snapshots.Native.RawName.FromString(name.ToString())))
-        {
-            return new Entry(false, null, null); // what the lookup's ENOENT gives
-        }
-
-        Entry entry = Inspect(path, out bool answered);
-        if (answered && !directory.Listed && ++directory.Answered >= 2)
-        {
-            directory.Listed = true;
-            directory.Names = DirectoryNames.TryList(parent.ToString());
-        }
-
-        return entry;
-    }
-
-    /// <summary>A directory names are looked up in: how many lookups it answered, and its listing once made.</summary>
-    private sealed class SearchedDirectory
-    {
-        public int Answered { get; set; }
-
-        public bool Listed { get; set; }
-
-        public HashSet<string>? Names { get; set; }
-    }
-
-    /// <summary>
     /// One <c>lstat</c> per component (a <c>readlink</c> only for a link) where the old lookup made a <c>readlink</c> and
     /// a <c>stat</c>. Same answers: a component that cannot be looked up (missing, not a directory, no search permission)
     /// does not exist and is no link.
     /// </summary>
-    private static Entry Inspect(string path, out bool answered)
+    private static Entry Inspect(string path)
     {
         // Anything the lstat cannot answer the old way (a NUL in the path, an unusual error) takes the old two lookups,
-        // so their answers and exceptions stay exactly as they were. answered: the lstat succeeded or found no such entry.
-        answered = false;
+        // so their answers and exceptions stay exactly as they were.
         if (!OperatingSystem.IsLinux() || path.Contains('\0'))
         {
             return ReadlinkThenExists(path);
         }
 
-        uint? found = TypeOf(path, out int errno);
-        answered = found is not null || errno == ENOENT;
-        if (found is not uint type)
+        if (TypeOf(path, out int errno) is not uint type)
         {
             // Only where readlink cannot succeed either: an EACCES from a security module or a seccomp profile that refuses
             // the attribute lookup but allows readlink would otherwise leave a link unresolved (review of s9-startup).
