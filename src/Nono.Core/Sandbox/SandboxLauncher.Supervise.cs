@@ -29,10 +29,12 @@ public static partial class SandboxLauncher
         ThreadHandoff<PreparedLaunch> prepared,
         string executable,
         ThreadHandoff<SandboxedProcess> started,
-        TaskCompletionSource<ChildExit> exited)
+        TaskCompletionSource<ChildExit> exited,
+        Audit.Observers.SeccompObserver? observer)
     {
         Interlocked.Increment(ref s_awaitingLaunch);
         OpenForkRegion(); // while the caller builds the state
+        PrestartObserver(observer);
         PreparedLaunch launch;
         try
         {
@@ -219,6 +221,23 @@ public static partial class SandboxLauncher
         {
             // Only a head start: ForkWithoutGc enters the region again before the clone, and a failure there is reported
             // to the caller. Nothing may escape here, or the caller would wait for a launch nobody makes.
+        }
+    }
+
+    /// <summary>
+    /// Starts the observer's threads ahead of the fork, off the path from the clone to the command's exec (the child waits
+    /// at its first observed call until the observer answers). Only a head start: <see cref="ReceiveObserver"/> attaches
+    /// the listener and starts whatever is not running yet, and reports a failure then.
+    /// </summary>
+    private static void PrestartObserver(Audit.Observers.SeccompObserver? observer)
+    {
+        try
+        {
+            observer?.Prestart();
+        }
+        catch (Exception ex) when (ex is OutOfMemoryException or ThreadStartException)
+        {
+            // Nothing may escape here, or the caller would wait for a launch nobody makes.
         }
     }
 
