@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Nono.Core.Audit.Observers;
 using Nono.Core.Policy;
 using Nono.Core.Tests.Sandbox;
@@ -6,12 +5,9 @@ using Nono.Testing;
 
 namespace Nono.Core.Tests.Audit.Observers;
 
-/// <summary>
-/// The observer's threads start before the fork (the launcher's supervisor thread calls <c>Prestart</c>) and wait for the
-/// listener: one that never comes must not keep them waiting, and a prestarted observer records as before.
-/// </summary>
-[Trait("Requires", "Landlock")]
-public sealed class SeccompObserverPrestartTests
+// The observer's threads start before the fork (the launcher's supervisor thread calls Prestart) and wait for the
+// listener: one that never comes must not keep them waiting, and a prestarted observer records as before.
+public sealed partial class SeccompObserverTests
 {
     [Fact]
     public async Task Stop_PrestartedAndNoListenerCame_ItsThreadsEndAndTheReportSaysNoneWasHandedOver()
@@ -47,17 +43,5 @@ public sealed class SeccompObserverPrestartTests
         Assert.True(observer.Attached);
         Assert.Equal(other.Combine("out.txt"), Assert.Single(sink.Observations).Path);
         Assert.Equal("active", observer.Report().Status);
-    }
-
-    private static Decision Decide(string path, FsOperation operation, bool allowed) =>
-        new(path, operation, allowed, allowed ? DecidingRule.Grant : DecidingRule.None, null, "test", allowed ? "test allows" : "test denies");
-
-    private sealed class RecordingSink : IFilesystemObservationSink
-    {
-        private readonly ConcurrentQueue<FilesystemObservation> _observations = new();
-
-        public IReadOnlyList<FilesystemObservation> Observations => [.. _observations];
-
-        public void Record(FilesystemObservation observation) => _observations.Enqueue(observation);
     }
 }
