@@ -224,23 +224,6 @@ public static partial class SandboxLauncher
         }
     }
 
-    /// <summary>
-    /// Starts the observer's threads ahead of the fork, off the path from the clone to the command's exec (the child waits
-    /// at its first observed call until the observer answers). Only a head start: <see cref="ReceiveObserver"/> attaches
-    /// the listener and starts whatever is not running yet, and reports a failure then.
-    /// </summary>
-    private static void PrestartObserver(Audit.Observers.SeccompObserver? observer)
-    {
-        try
-        {
-            observer?.Prestart();
-        }
-        catch (Exception ex) when (ex is OutOfMemoryException or ThreadStartException)
-        {
-            // Nothing may escape here, or the caller would wait for a launch nobody makes.
-        }
-    }
-
     /// <summary>Null when the child exec'd (EOF: the pipe is CLOEXEC); else the failure it reported.</summary>
     private static long? ReadChildReport(SafeFdHandle pipe, int pid, SafeFdHandle pidfd)
     {
