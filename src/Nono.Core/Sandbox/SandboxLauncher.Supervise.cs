@@ -29,10 +29,12 @@ public static partial class SandboxLauncher
         ThreadHandoff<PreparedLaunch> prepared,
         string executable,
         ThreadHandoff<SandboxedProcess> started,
-        TaskCompletionSource<ChildExit> exited)
+        TaskCompletionSource<ChildExit> exited,
+        Audit.Observers.SeccompObserver? observer)
     {
         Interlocked.Increment(ref s_awaitingLaunch);
         OpenForkRegion(); // while the caller builds the state
+        PrestartObserver(observer);
         PreparedLaunch launch;
         try
         {

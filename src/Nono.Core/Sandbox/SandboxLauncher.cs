@@ -44,12 +44,12 @@ public static partial class SandboxLauncher
         _ = s_prepared.Value;
 
         // The fork and the wait happen on a dedicated thread that lives exactly as long as the child, because
-        // PR_SET_PDEATHSIG fires when the *thread* that forked exits. It starts first and opens the fork's no-GC region
-        // while this thread builds the state (exceptions surface here), so the two overlap.
+        // PR_SET_PDEATHSIG fires when the *thread* that forked exits. It starts first and opens the fork's no-GC region (and
+        // starts the observer's threads) while this thread builds the state (exceptions surface here), so they overlap.
         using ThreadHandoff<SandboxedProcess> started = new();
         ThreadHandoff<PreparedLaunch> prepared = new();
         TaskCompletionSource<ChildExit> exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        Thread supervisor = new(() => Supervise(prepared, executable, started, exited))
+        Thread supervisor = new(() => Supervise(prepared, executable, started, exited, spec.Observer))
         {
             IsBackground = true,
             Name = "nono-supervisor",

@@ -38,9 +38,11 @@ public sealed partial class SeccompObserver : IDisposable
     /// <summary>
     /// Accesses read by the answering thread, waiting for the policy check. Bounded: when the evaluator falls behind,
     /// the answering thread waits for room, so memory stays bounded and observation degrades to checking inline.
+    /// Continuations run synchronously: both sides block on the channel's tasks, so a continuation only wakes the other
+    /// thread, and the thread pool (a worker and its gate thread started at the first observed call) is never needed.
     /// </summary>
     private readonly Channel<PendingAccess> _pending = Channel.CreateBounded<PendingAccess>(
-        new BoundedChannelOptions(4096) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+        new BoundedChannelOptions(4096) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait, AllowSynchronousContinuations = true });
     private long _seen;
     private long _denials;
     private long _unreadable;
@@ -87,7 +89,7 @@ public sealed partial class SeccompObserver : IDisposable
     internal bool RecordsNetwork => NetworkSink is not null || GuardOnly;
 
     /// <summary>Whether the child handed over its listener and the loop ran.</summary>
-    public bool Attached => _loop is not null;
+    public bool Attached => _handedOver;
 
     /// <summary>The report for the session record (call after <see cref="Stop"/>).</summary>
     public ObserverReport Report() => _unavailable is string unavailable
@@ -104,21 +106,16 @@ public sealed partial class SeccompObserver : IDisposable
     /// <summary>Starts answering notifications on <paramref name="listener"/> (takes ownership).</summary>
     internal void Attach(SafeFdHandle listener)
     {
-        if (_loop is not null)
+        if (_handedOver)
         {
             listener.Dispose();
             throw new InvalidOperationException("the observer is already attached to a sandbox");
         }
 
         _listener = listener;
-        if (ObservesPaths)
-        {
-            _evaluator = new Thread(EvaluatePending) { IsBackground = true, Name = "nono-fs-observer-policy" };
-            _evaluator.Start();
-        }
-
-        _loop = new Thread(Loop) { IsBackground = true, Name = "nono-fs-observer" };
-        _loop.Start();
+        _handedOver = true;
+        StartThreads(); // usually done: Prestart ran before the fork
+        _listenerReady.Set();
     }
 
     /// <summary>
@@ -133,6 +130,11 @@ public sealed partial class SeccompObserver : IDisposable
         }
 
         _stopped = true;
+        if (!_handedOver)
+        {
+            EndUnattachedThreads();
+            return;
+        }
 
         ReadOnlySpan<byte> one = [1];
         unsafe
@@ -157,11 +159,16 @@ public sealed partial class SeccompObserver : IDisposable
         Stop();
         _stopRead.Dispose();
         _stopWrite.Dispose();
+        _listenerReady.Dispose();
     }
 
     private unsafe void Loop()
     {
-        SafeFdHandle listener = _listener!; // set by Attach before the thread starts
+        if (WaitForListener() is not SafeFdHandle listener)
+        {
+            return; // stopped before any listener came
+        }
+
         Interop.PollFd* fds = stackalloc Interop.PollFd[2];
         try
         {

@@ -12,7 +12,7 @@ namespace Nono.Core.Tests.Audit.Observers;
 /// decides even when the observer's policy says yes), and when it fails the sandbox gets errors, not access or a hang.
 /// </summary>
 [Trait("Requires", "Landlock")]
-public sealed class SeccompObserverTests
+public sealed partial class SeccompObserverTests
 {
     [Fact]
     public async Task Observer_PolicyDenies_RecordsTheDenialAndLandlockEnforcesIt()
