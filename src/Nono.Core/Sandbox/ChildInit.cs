@@ -70,6 +70,7 @@ internal static unsafe partial class ChildInit
             _ = MountNodev(null);
             _ = BindGrants(null);
             _ = MountWritable(null);
+            _ = ProbeGrantBind(null);
             return 0;
         }
 
@@ -161,6 +162,12 @@ internal static unsafe partial class ChildInit
 
         if ((c->Flags & ChildContext.FlagPidnsProbe) != 0)
         {
+            stage = ProbeGrantBind(c); // the calls a launch with a writable grant makes (an outer filter may refuse them)
+            if (stage != 0)
+            {
+                goto Fail;
+            }
+
             return 0; // ChildProcess.Fork reports it
         }
 

@@ -195,6 +195,11 @@ public sealed partial record SandboxPlan
         {
             yield return shm;
         }
+
+        if (SysvIpcListingLine() is string sysvipc)
+        {
+            yield return sysvipc;
+        }
     }
 
     private string SocketSummary()

@@ -77,8 +77,10 @@ internal static partial class Fs
 
         if (Volatile.Read(ref s_openat2State) != 2)
         {
+            // ENOSYS: an older kernel; EPERM: an outer sandbox's seccomp filter refusing the call (an EPERM of the open itself,
+            // an immutable file opened for writing, comes back from the walk too). The walk is as strict: nothing is weakened.
             SafeFd? fd = TryOpenat2(root, relativePath, flags, out errno);
-            if (fd is not null || errno != (int)Interop.Errno.ENOSYS)
+            if (fd is not null || errno is not ((int)Interop.Errno.ENOSYS or (int)Interop.Errno.EPERM))
             {
                 Volatile.Write(ref s_openat2State, 1);
                 return fd;
