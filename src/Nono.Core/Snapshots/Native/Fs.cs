@@ -77,8 +77,9 @@ internal static partial class Fs
 
         if (Volatile.Read(ref s_openat2State) != 2)
         {
-            // ENOSYS: an older kernel; EPERM: an outer sandbox's seccomp filter refusing the call (an EPERM of the open itself,
-            // an immutable file opened for writing, comes back from the walk too). The walk is as strict: nothing is weakened.
+            // ENOSYS: an older kernel (remembered); EPERM: an outer sandbox's seccomp filter refusing the call, or the open
+            // itself refused (an immutable file opened for writing), so it is not remembered: the walk answers this call
+            // and gives the open's own EPERM back. The walk is as strict: nothing is weakened.
             SafeFd? fd = TryOpenat2(root, relativePath, flags, out errno);
             if (fd is not null || errno is not ((int)Interop.Errno.ENOSYS or (int)Interop.Errno.EPERM))
             {
@@ -86,7 +87,10 @@ internal static partial class Fs
                 return fd;
             }
 
-            Volatile.Write(ref s_openat2State, 2);
+            if (errno == (int)Interop.Errno.ENOSYS)
+            {
+                Volatile.Write(ref s_openat2State, 2);
+            }
         }
 
         return TryOpenByComponents(root, relativePath, flags, out errno);
