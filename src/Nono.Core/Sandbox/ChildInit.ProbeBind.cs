@@ -45,13 +45,7 @@ internal static unsafe partial class ChildInit
             return (int)ChildStage.PidnsGrantWritable;
         }
 
-        ulong* attr = c->MountAttr;
-        attr[0] = 0;                 // attr_set
-        attr[1] = MOUNT_ATTR_RDONLY; // attr_clr
-        attr[2] = 0;
-        attr[3] = 0;
-        byte* empty = (byte*)c->GrantOpenScratch + OpenHowSize + StatxSize;
-        nint set = c->Syscall5(c->SysMountSetattr, proc, (nint)empty, AT_EMPTY_PATH, (nint)attr, MountAttrSize);
+        nint set = ClearReadOnly(c, proc);
         errno = *c->ErrnoLocation();
         c->Close(proc);
         *c->ErrnoLocation() = errno;

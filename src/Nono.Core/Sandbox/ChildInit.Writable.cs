@@ -151,15 +151,10 @@ internal static unsafe partial class ChildInit
     {
         if (c == null)
         {
+            _ = ClearReadOnly(null, -1); // warm-up (ChildInit.Enter): the helper too
             return 0;
         }
 
-        ulong* attr = c->MountAttr;
-        attr[0] = 0;                 // attr_set
-        attr[1] = MOUNT_ATTR_RDONLY; // attr_clr
-        attr[2] = 0;
-        attr[3] = 0;
-        byte* empty = (byte*)c->GrantOpenScratch + OpenHowSize + StatxSize;
         for (int i = 0; i < c->WritableMountCount; i++)
         {
             // Reached without following a link, like the binds: a link put on the path since cannot move the change onto
@@ -170,7 +165,7 @@ internal static unsafe partial class ChildInit
                 return *c->ErrnoLocation() == ELOOP ? (int)ChildStage.PidnsGrantChanged : (int)ChildStage.PidnsGrantWritable;
             }
 
-            nint set = c->Syscall5(c->SysMountSetattr, mount, (nint)empty, AT_EMPTY_PATH, (nint)attr, MountAttrSize);
+            nint set = ClearReadOnly(c, mount);
             int errno = *c->ErrnoLocation();
             c->Close(mount);
             if (set != 0)
@@ -189,5 +184,23 @@ internal static unsafe partial class ChildInit
         }
 
         return 0;
+    }
+
+    /// <summary>mount_setattr clearing MOUNT_ATTR_RDONLY on the mount whose root <paramref name="mount"/> is; 0 or -1 (errno).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static nint ClearReadOnly(ChildContext* c, int mount)
+    {
+        if (c == null)
+        {
+            return 0;
+        }
+
+        ulong* attr = c->MountAttr;
+        attr[0] = 0;                 // attr_set
+        attr[1] = MOUNT_ATTR_RDONLY; // attr_clr
+        attr[2] = 0;
+        attr[3] = 0;
+        byte* empty = (byte*)c->GrantOpenScratch + OpenHowSize + StatxSize;
+        return c->Syscall5(c->SysMountSetattr, mount, (nint)empty, AT_EMPTY_PATH, (nint)attr, MountAttrSize);
     }
 }
